@@ -1,0 +1,89 @@
+import { z } from 'zod';
+
+/**
+ * Stable `error` codes of the error body. Clients branch on these, never on the message.
+ * The first eight are the spec's; the rest name failures the spec leaves to the host.
+ */
+export const ErrorCode = z.enum([
+  'BadRequest',
+  'UnsupportedAuthHeader',
+  'Unauthorized',
+  'Forbidden',
+  'NotFound',
+  'Protected',
+  'MigrationConflict',
+  'SaveFailed',
+  'Conflict',
+  'InUse',
+  'Inactive',
+  'NoFlow',
+  'MethodNotAllowed',
+  'PayloadTooLarge',
+  'UnsupportedMediaType',
+  'TooManyRequests',
+  'Unavailable',
+  'InternalError',
+]);
+export type ErrorCode = z.infer<typeof ErrorCode>;
+
+/** The one JSON body of every failed request. */
+export const ErrorBody = z.object({
+  /** Stable code from {@link ErrorCode}. */
+  error: ErrorCode,
+  /** Human-readable explanation that says what to do; wording may change. */
+  message: z.string(),
+  /** Structured context (field issues, ids), or null. */
+  details: z.unknown().nullable(),
+});
+export type ErrorBody = z.infer<typeof ErrorBody>;
+
+/** Context attached to an error: plain JSON-serialisable values. */
+export type ErrorDetails = Readonly<Record<string, unknown>> | readonly unknown[] | null;
+
+/**
+ * A failure that can reach a client or a log: a stable code, the HTTP status it maps to, a
+ * message for people and structured details. Thrown by services; turned into {@link ErrorBody}
+ * by the server's one error handler.
+ */
+export class TempoError extends Error {
+  /** Stable error code. */
+  readonly code: ErrorCode;
+  /** HTTP status the code maps to. */
+  readonly statusCode: number;
+  /** Structured context, serialised as `details`. */
+  readonly details: ErrorDetails;
+
+  constructor(code: ErrorCode, statusCode: number, message: string, details: ErrorDetails = null) {
+    super(message);
+    this.name = 'TempoError';
+    this.code = code;
+    this.statusCode = statusCode;
+    this.details = details;
+  }
+
+  /** The wire body of this error. */
+  toBody(): ErrorBody {
+    return { error: this.code, message: this.message, details: this.details };
+  }
+}
+
+/** Errors every resource can raise, with the spec's default messages. */
+export const CommonErrors = {
+  badRequest: (message: string, details: ErrorDetails = null) =>
+    new TempoError('BadRequest', 400, message, details),
+  unauthorized: () => new TempoError('Unauthorized', 401, 'Authentication is required.'),
+  forbidden: () => new TempoError('Forbidden', 403, 'You do not have access to this resource.'),
+  notFound: (resource: string, id: string) =>
+    new TempoError('NotFound', 404, `${resource} ${id} was not found.`, { resource, id }),
+  protectedRecord: (resource: string, id: string) =>
+    new TempoError('Protected', 409, `${resource} is protected.`, { resource, id }),
+  inUse: (resource: string, id: string, referencedBy: string) =>
+    new TempoError(
+      'InUse',
+      409,
+      `${resource} ${id} is still referenced by ${referencedBy}; remove the reference first or set active=false.`,
+      { resource, id, referencedBy },
+    ),
+  conflict: (message: string, details: ErrorDetails = null) =>
+    new TempoError('Conflict', 409, message, details),
+} as const;
