@@ -2,8 +2,27 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['packages/*/src/**/*.test.ts', 'apps/*/src/**/*.test.ts', 'apps/*/test/**/*.test.ts', 'packages/*/test/**/*.test.ts'],
     testTimeout: 30_000,
     hookTimeout: 120_000,
+    projects: [
+      {
+        test: {
+          name: 'unit',
+          include: ['packages/*/src/**/*.test.ts', 'apps/*/src/**/*.test.ts'],
+          exclude: ['apps/cli/src/services/**'],
+        },
+      },
+      {
+        // The repository suite: run once per database (TEMPO_TEST_DB), files one at a time
+        // because they share the database.
+        test: { name: 'store', include: ['packages/core/test/**/*.test.ts'], fileParallelism: false },
+      },
+      {
+        test: { name: 'services', include: ['apps/cli/src/services/**/*.test.ts'], fileParallelism: false },
+      },
+      {
+        test: { name: 'apps', include: ['apps/*/test/**/*.test.ts'], fileParallelism: false },
+      },
+    ],
   },
 });

@@ -1,0 +1,16 @@
+/**
+ * @tempo/contracts: every wire shape of Tempo as a zod schema with its inferred type, the enums,
+ * the id prefixes and the error model. Browser-safe: nothing here imports `node:` modules.
+ */
+export * from './artifacts.ts';
+export * from './common.ts';
+export * from './definitions.ts';
+export * from './enums.ts';
+export * from './errors.ts';
+export * from './id-prefixes.ts';
+export * from './identity.ts';
+export * from './paging.ts';
+export * from './request-history.ts';
+export * from './runs.ts';
+export * from './runtime-configs.ts';
+export * from './workers.ts';

@@ -1,0 +1,102 @@
+import { MAX_PAGE_SIZE, type Page, PageQuery, type PageQueryInput, TempoError } from '@tempo/contracts';
+import type { LooseRow, SqlDialect } from './dialect.ts';
+import { type Filter, type OrderBy, orderOf, whereOf } from './filters.ts';
+import { type InsertOf, type RowOf, type TableSpec, withDefaults } from './table-model.ts';
+
+/** Options of a multi-row read. */
+export interface FindOptions<S extends TableSpec> {
+  readonly orderBy?: OrderBy<S>;
+  readonly limit?: number;
+  readonly offset?: number;
+}
+
+/** Checks a raw paging query, turning a bad number or size into a 400 error naming the fields. */
+export const parsePageQuery = (input: PageQueryInput): PageQuery => {
+  const parsed = PageQuery.safeParse(input);
+  if (parsed.success) return parsed.data;
+  const issues = parsed.error.issues.map((issue) => ({ field: issue.path.join('.'), message: issue.message }));
+  throw new TempoError(
+    'BadRequest',
+    400,
+    `Invalid paging query (${issues.map((issue) => issue.field).join(', ')}): pageNumber is a whole number from 1, pageSize a whole number from 1 to ${MAX_PAGE_SIZE}.`,
+    { issues },
+  );
+};
+
+/**
+ * Reads and writes the rows of one table through a dialect. Knows nothing of tenants: the
+ * repositories above it add the tenant to every filter.
+ */
+export class EntityStore<S extends TableSpec> {
+  readonly spec: S;
+  readonly #dialect: SqlDialect;
+
+  constructor(dialect: SqlDialect, spec: S) {
+    this.#dialect = dialect;
+    this.spec = spec;
+  }
+
+  #where(filter: Filter<S>) {
+    return whereOf<S>(this.#dialect.columns(this.spec), filter);
+  }
+
+  /** Rows matching a filter, in the given order. */
+  async find(filter: Filter<S>, options: FindOptions<S> = {}): Promise<RowOf<S>[]> {
+    const rows = await this.#dialect.select(this.spec, {
+      where: this.#where(filter),
+      orderBy: orderOf<S>(this.#dialect.columns(this.spec), options.orderBy ?? []),
+      ...(options.limit === undefined ? {} : { limit: options.limit, offset: options.offset ?? 0 }),
+    });
+    return rows as RowOf<S>[];
+  }
+
+  /** The first row matching a filter, or null. */
+  async findOne(filter: Filter<S>): Promise<RowOf<S> | null> {
+    const [row] = await this.find(filter, { limit: 1 });
+    return row ?? null;
+  }
+
+  /** How many rows match a filter. */
+  count(filter: Filter<S>): Promise<number> {
+    return this.#dialect.count(this.spec, this.#where(filter));
+  }
+
+  /** One page of the rows matching a filter, with the total count. */
+  async page(filter: Filter<S>, query: PageQuery, orderBy: OrderBy<S>): Promise<Page<RowOf<S>>> {
+    const [totalCount, items] = await Promise.all([
+      this.count(filter),
+      this.find(filter, { orderBy, limit: query.pageSize, offset: (query.pageNumber - 1) * query.pageSize }),
+    ]);
+    return { pageNumber: query.pageNumber, pageSize: query.pageSize, totalCount, items };
+  }
+
+  /** Inserts a row, filling defaults; a duplicate unique key is a 409 `Conflict`. */
+  async insert(row: InsertOf<S>): Promise<RowOf<S>> {
+    const full = withDefaults(this.spec, row);
+    await this.#guardUnique(() => this.#dialect.insert(this.spec, [full as LooseRow]));
+    return full;
+  }
+
+  /** Updates the rows matching a filter; resolves to how many matched. */
+  update(filter: Filter<S>, patch: Partial<RowOf<S>>): Promise<number> {
+    const values = Object.fromEntries(Object.entries(patch).filter(([, value]) => value !== undefined));
+    if (Object.keys(values).length === 0) return this.count(filter);
+    return this.#guardUnique(() => this.#dialect.update(this.spec, values, this.#where(filter)));
+  }
+
+  /** Deletes the rows matching a filter; resolves to how many were deleted. */
+  delete(filter: Filter<S>): Promise<number> {
+    return this.#dialect.delete(this.spec, this.#where(filter));
+  }
+
+  async #guardUnique<T>(write: () => Promise<T>): Promise<T> {
+    try {
+      return await write();
+    } catch (error) {
+      if (!this.#dialect.isUniqueViolation(error)) throw error;
+      throw new TempoError('Conflict', 409, `A ${this.spec.name} record with the same unique key already exists.`, {
+        table: this.spec.name,
+      });
+    }
+  }
+}

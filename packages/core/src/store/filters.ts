@@ -1,0 +1,95 @@
+import { and, asc, type Column, desc, eq, gt, gte, inArray, isNull, lt, lte, ne, type SQL, sql } from 'drizzle-orm';
+import type { RowOf, TableSpec } from './table-model.ts';
+
+/** An operator filter on one column; plain values (and null) compare for equality. */
+export class FilterOp<T> {
+  readonly kind: 'in' | 'range' | 'contains' | 'not';
+  readonly values: readonly T[];
+  readonly range: { readonly gte?: T; readonly gt?: T; readonly lte?: T; readonly lt?: T };
+  readonly text: string;
+
+  constructor(
+    kind: FilterOp<T>['kind'],
+    values: readonly T[],
+    range: FilterOp<T>['range'] = {},
+    text = '',
+  ) {
+    this.kind = kind;
+    this.values = values;
+    this.range = range;
+    this.text = text;
+  }
+}
+
+/** Operator filters for {@link Filter}. */
+export const op = {
+  /** The column is one of `values` (an empty list matches nothing). */
+  in: <T>(values: readonly T[]) => new FilterOp<T>('in', values),
+  /** The column lies in a range; omitted bounds are open. */
+  range: <T>(range: FilterOp<T>['range']) => new FilterOp<T>('range', [], range),
+  /** The column contains `text`, ignoring case. */
+  contains: (text: string) => new FilterOp<string>('contains', [], {}, text),
+  /** The column differs from `value`. */
+  not: <T>(value: T) => new FilterOp<T>('not', [value]),
+} as const;
+
+/** Equality or operator conditions on columns, all of which must hold. */
+export type Filter<S extends TableSpec> = {
+  [K in keyof RowOf<S>]?: RowOf<S>[K] | FilterOp<NonNullable<RowOf<S>[K]>>;
+};
+
+/** Sort order over columns. */
+export type OrderBy<S extends TableSpec> = readonly {
+  readonly column: keyof S['columns'] & string;
+  readonly direction: 'asc' | 'desc';
+}[];
+
+const escapeLike = (text: string): string => text.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+const condition = (column: Column, value: unknown): SQL | undefined => {
+  if (value === null) return isNull(column);
+  if (!(value instanceof FilterOp)) return eq(column, value);
+  switch (value.kind) {
+    case 'in':
+      return value.values.length === 0 ? sql`1 = 0` : inArray(column, [...value.values]);
+    case 'not':
+      return ne(column, value.values[0]);
+    case 'contains':
+      return sql`lower(${column}) like ${`%${escapeLike(value.text.toLowerCase())}%`} escape '\\'`;
+    case 'range': {
+      const { gte: from, gt: after, lte: to, lt: before } = value.range;
+      return and(
+        from === undefined ? undefined : gte(column, from),
+        after === undefined ? undefined : gt(column, after),
+        to === undefined ? undefined : lte(column, to),
+        before === undefined ? undefined : lt(column, before),
+      );
+    }
+  }
+};
+
+/** Turns a filter into one drizzle condition over the dialect's columns. */
+export const whereOf = <S extends TableSpec>(
+  columns: Readonly<Record<string, Column>>,
+  filter: Filter<S>,
+): SQL | undefined =>
+  and(
+    ...Object.entries(filter)
+      .filter(([, value]) => value !== undefined)
+      .map(([key, value]) => {
+        const column = columns[key];
+        if (!column) throw new TypeError(`Unknown column "${key}" in filter.`);
+        return condition(column, value);
+      }),
+  );
+
+/** Turns an order into drizzle order expressions. */
+export const orderOf = <S extends TableSpec>(
+  columns: Readonly<Record<string, Column>>,
+  order: OrderBy<S>,
+): SQL[] =>
+  order.map(({ column, direction }) => {
+    const target = columns[column];
+    if (!target) throw new TypeError(`Unknown column "${column}" in order.`);
+    return direction === 'asc' ? asc(target) : desc(target);
+  });
