@@ -44,7 +44,8 @@ export type OrderBy<S extends TableSpec> = readonly {
   readonly direction: 'asc' | 'desc';
 }[];
 
-const escapeLike = (text: string): string => text.replace(/[\\%_]/g, (c) => `\\${c}`);
+// `!` as the LIKE escape: a backslash would itself need escaping in MySQL string literals.
+const escapeLike = (text: string): string => text.replace(/[!%_]/g, (c) => `!${c}`);
 
 const condition = (column: Column, value: unknown): SQL | undefined => {
   if (value === null) return isNull(column);
@@ -55,7 +56,7 @@ const condition = (column: Column, value: unknown): SQL | undefined => {
     case 'not':
       return ne(column, value.values[0]);
     case 'contains':
-      return sql`lower(${column}) like ${`%${escapeLike(value.text.toLowerCase())}%`} escape '\\'`;
+      return sql`lower(${column}) like ${`%${escapeLike(value.text.toLowerCase())}%`} escape '!'`;
     case 'range': {
       const { gte: from, gt: after, lte: to, lt: before } = value.range;
       return and(
