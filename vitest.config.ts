@@ -6,6 +6,7 @@ export default defineConfig({
     hookTimeout: 120_000,
     projects: [
       {
+        extends: true,
         test: {
           name: 'unit',
           include: ['packages/*/src/**/*.test.ts', 'apps/*/src/**/*.test.ts'],
@@ -13,14 +14,17 @@ export default defineConfig({
         },
       },
       {
+        extends: true,
         // The repository suite: run once per database (TEMPO_TEST_DB), files one at a time
         // because they share the database.
         test: { name: 'store', include: ['packages/core/test/**/*.test.ts'], fileParallelism: false },
       },
       {
+        extends: true,
         test: { name: 'services', include: ['apps/cli/src/services/**/*.test.ts'], fileParallelism: false },
       },
       {
+        extends: true,
         test: { name: 'apps', include: ['apps/*/test/**/*.test.ts'], fileParallelism: false },
       },
     ],

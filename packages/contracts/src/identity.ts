@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { auditedFields, EntityId, UtcTimestamp } from './common.ts';
+import { auditedFields, EntityId } from './common.ts';
 import { OperationType, PermissionType, ResourceType } from './enums.ts';
 
 /** An optional grouping of tenants. Admin-only. */
@@ -115,4 +115,3 @@ export const RolePermissionMapRecord = z.object({
   ...auditedFields,
 });
 export type RolePermissionMapRecord = z.infer<typeof RolePermissionMapRecord>;
-

@@ -13,4 +13,5 @@ export * from './paging.ts';
 export * from './request-history.ts';
 export * from './runs.ts';
 export * from './runtime-configs.ts';
+export * from './settings.ts';
 export * from './workers.ts';

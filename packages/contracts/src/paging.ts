@@ -9,7 +9,9 @@ export const DEFAULT_PAGE_SIZE = 25;
 /** Query string booleans: `true`/`false`/`1`/`0`, case-insensitive. */
 export const QueryBoolean = z
   .union([z.boolean(), z.enum(['true', 'false', 'True', 'False', 'TRUE', 'FALSE', '1', '0'])])
-  .transform((value) => value === true || value === 'true' || value === 'True' || value === 'TRUE' || value === '1');
+  .transform(
+    (value) => value === true || value === 'true' || value === 'True' || value === 'TRUE' || value === '1',
+  );
 
 /** Paging query of every list route. */
 export const PageQuery = z.object({

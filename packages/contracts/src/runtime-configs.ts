@@ -69,7 +69,10 @@ export const LegacyInlineRestConfig = RestStepConfiguration.extend({
 });
 
 /** `Artifact.Process`: an executable from an artifact package. */
-export const ArtifactProcessConfig = z.object({ runtimeKey: z.literal('Artifact.Process'), ...artifactFields });
+export const ArtifactProcessConfig = z.object({
+  runtimeKey: z.literal('Artifact.Process'),
+  ...artifactFields,
+});
 
 /** `Artifact.DotnetProcess`: a .NET assembly from an artifact package. */
 export const ArtifactDotnetProcessConfig = z.object({

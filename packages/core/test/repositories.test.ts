@@ -39,7 +39,17 @@ describe(`repositories on ${testDatabaseType()}`, () => {
     const created = await flows.create({
       id: newId('dataFlow'),
       name: 'Kinds — ünïcode ✓',
-      transitions: { start: { name: 'S', onSuccess: null, onFailure: null, onException: null, maxTransitions: 2, stepType: null, rest: null } },
+      transitions: {
+        start: {
+          name: 'S',
+          onSuccess: null,
+          onFailure: null,
+          onException: null,
+          maxTransitions: 2,
+          stepType: null,
+          rest: null,
+        },
+      },
       maxRuntimeMs: 30000,
       invocationAuthMode: 'ApiAuthenticated',
       isProtected: true,
@@ -71,20 +81,33 @@ describe(`repositories on ${testDatabaseType()}`, () => {
       requestHeaders: { 'x-api-key': '****' },
     });
     expect((await db.repositories.requestHistory.get(history.id))?.durationMs).toBeCloseTo(12.345, 6);
-    expect((await db.repositories.requestHistory.get(history.id))?.requestHeaders).toEqual({ 'x-api-key': '****' });
+    expect((await db.repositories.requestHistory.get(history.id))?.requestHeaders).toEqual({
+      'x-api-key': '****',
+    });
   });
 
-  it('never returns, changes or deletes another tenant\'s rows', async () => {
+  it("never returns, changes or deletes another tenant's rows", async () => {
     const a = await createTenant('Tenant A');
     const b = await createTenant('Tenant B');
     const stepsA = db.repositories.steps.inTenant(a.id);
     const stepsB = db.repositories.steps.inTenant(b.id);
-    const stepA = await stepsA.create({ id: newId('step'), executionKey: 'shared.key', runtimeKey: 'Builtin.Method' });
-    const stepB = await stepsB.create({ id: newId('step'), executionKey: 'shared.key', runtimeKey: 'Builtin.Class' });
+    const stepA = await stepsA.create({
+      id: newId('step'),
+      executionKey: 'shared.key',
+      runtimeKey: 'Builtin.Method',
+    });
+    const stepB = await stepsB.create({
+      id: newId('step'),
+      executionKey: 'shared.key',
+      runtimeKey: 'Builtin.Class',
+    });
 
     expect(await stepsA.get(stepB.id)).toBeNull();
     expect((await stepsA.list({})).items.map((s) => s.id)).toEqual([stepA.id]);
-    expect(await stepsA.findOne({ executionKey: 'shared.key' })).toMatchObject({ id: stepA.id, tenantId: a.id });
+    expect(await stepsA.findOne({ executionKey: 'shared.key' })).toMatchObject({
+      id: stepA.id,
+      tenantId: a.id,
+    });
     expect(await stepsA.update(stepB.id, { name: 'hijacked' })).toBeNull();
     expect(await stepsA.delete(stepB.id)).toBe(false);
     expect((await stepsB.get(stepB.id))?.name).toBe('My step');
@@ -92,7 +115,12 @@ describe(`repositories on ${testDatabaseType()}`, () => {
     // A tenant id inside a patch or a created row cannot move a row to another tenant.
     await stepsA.update(stepA.id, { tenantId: b.id, name: 'renamed' });
     expect(await stepsA.get(stepA.id)).toMatchObject({ tenantId: a.id, name: 'renamed' });
-    const forced = await stepsA.create({ id: newId('step'), tenantId: b.id, executionKey: 'other', runtimeKey: 'Builtin.Method' });
+    const forced = await stepsA.create({
+      id: newId('step'),
+      tenantId: b.id,
+      executionKey: 'other',
+      runtimeKey: 'Builtin.Method',
+    });
     expect(forced.tenantId).toBe(a.id);
     expect(await stepsB.get(forced.id)).toBeNull();
     expect(() => db.repositories.steps.inTenant(' ')).toThrow(TempoError);
@@ -101,7 +129,12 @@ describe(`repositories on ${testDatabaseType()}`, () => {
   it('refreshes lastUpdateUtc on update and keeps createdUtc', async () => {
     const tenant = await createTenant('Timestamps');
     const roles = db.repositories.roles.inTenant(tenant.id);
-    const role = await roles.create({ id: newId('role'), name: 'R', createdUtc: '2020-01-01T00:00:00.000Z', lastUpdateUtc: '2020-01-01T00:00:00.000Z' });
+    const role = await roles.create({
+      id: newId('role'),
+      name: 'R',
+      createdUtc: '2020-01-01T00:00:00.000Z',
+      lastUpdateUtc: '2020-01-01T00:00:00.000Z',
+    });
     const updated = await roles.update(role.id, { description: 'changed' });
     expect(updated?.createdUtc).toBe('2020-01-01T00:00:00.000Z');
     expect(updated && updated.lastUpdateUtc > role.lastUpdateUtc).toBe(true);
@@ -111,10 +144,16 @@ describe(`repositories on ${testDatabaseType()}`, () => {
     const tenant = await createTenant('Unique');
     const users = db.repositories.users.inTenant(tenant.id);
     await users.create({ id: newId('user'), email: 'dup@tempo.local', passwordHash: 'x' });
-    await expectTempoError(users.create({ id: newId('user'), email: 'dup@tempo.local', passwordHash: 'x' }), 'Conflict', 409);
+    await expectTempoError(
+      users.create({ id: newId('user'), email: 'dup@tempo.local', passwordHash: 'x' }),
+      'Conflict',
+      409,
+    );
     const other = await createTenant('Unique 2');
     // Unique per tenant, not globally.
-    await db.repositories.users.inTenant(other.id).create({ id: newId('user'), email: 'dup@tempo.local', passwordHash: 'x' });
+    await db.repositories.users
+      .inTenant(other.id)
+      .create({ id: newId('user'), email: 'dup@tempo.local', passwordHash: 'x' });
   });
 
   describe('paging', () => {
@@ -182,11 +221,23 @@ describe(`repositories on ${testDatabaseType()}`, () => {
     const flowId = newId('dataFlow');
     const states = ['Queued', 'Running', 'Succeeded', 'Failed'] as const;
     for (const [i, state] of states.entries()) {
-      await runs.create({ id: newId('flowRun'), dataFlowId: flowId, state, createdUtc: `2026-01-0${i + 1}T00:00:00.000Z`, errorMessage: i === 3 ? 'Boom: 100%_done' : null });
+      await runs.create({
+        id: newId('flowRun'),
+        dataFlowId: flowId,
+        state,
+        createdUtc: `2026-01-0${i + 1}T00:00:00.000Z`,
+        errorMessage: i === 3 ? 'Boom: 100%_done' : null,
+      });
     }
-    expect((await runs.find({ state: op.in(['Queued', 'Failed'] as const) })).map((r) => r.state).sort()).toEqual(['Failed', 'Queued']);
+    expect(
+      (await runs.find({ state: op.in(['Queued', 'Failed'] as const) })).map((r) => r.state).sort(),
+    ).toEqual(['Failed', 'Queued']);
     expect(await runs.count({ state: op.in([]) })).toBe(0);
-    expect(await runs.count({ createdUtc: op.range({ gte: '2026-01-02T00:00:00.000Z', lt: '2026-01-04T00:00:00.000Z' }) })).toBe(2);
+    expect(
+      await runs.count({
+        createdUtc: op.range({ gte: '2026-01-02T00:00:00.000Z', lt: '2026-01-04T00:00:00.000Z' }),
+      }),
+    ).toBe(2);
     expect(await runs.count({ errorMessage: op.contains('BOOM') })).toBe(1);
     expect(await runs.count({ errorMessage: op.contains('100%_') })).toBe(1);
     expect(await runs.count({ errorMessage: op.contains('1000') })).toBe(0);
@@ -200,7 +251,9 @@ describe(`repositories on ${testDatabaseType()}`, () => {
     const a = await createTenant('Delete A');
     const b = await createTenant('Delete B');
     for (const tenant of [a, b]) {
-      await db.repositories.artifactFiles.inTenant(tenant.id).create({ artifactId: 'art_1', path: 'main.py', content: 'print(1)', sha256: 'x' });
+      await db.repositories.artifactFiles
+        .inTenant(tenant.id)
+        .create({ artifactId: 'art_1', path: 'main.py', content: 'print(1)', sha256: 'x' });
     }
     expect(await db.repositories.artifactFiles.inTenant(a.id).deleteWhere({ artifactId: 'art_1' })).toBe(1);
     expect(await db.repositories.artifactFiles.inTenant(b.id).count({ artifactId: 'art_1' })).toBe(1);

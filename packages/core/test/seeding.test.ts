@@ -5,7 +5,12 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { hashSecret, sha256Hex, verifyPassword } from '../src/auth/index.ts';
 import { newId } from '../src/ids/index.ts';
-import { type HydrationOptions, type SampleStep, type SeedLogger, seedDatabase } from '../src/seeding/index.ts';
+import {
+  type HydrationOptions,
+  type SampleStep,
+  type SeedLogger,
+  seedDatabase,
+} from '../src/seeding/index.ts';
 import type { TempoDatabase } from '../src/store/index.ts';
 import { freshTestDatabase, testDatabaseType } from './test-database.ts';
 
@@ -65,7 +70,12 @@ describe(`seeding on ${testDatabaseType()}`, () => {
 
     const [admin, ...moreAdmins] = await r.administrators.find();
     expect(moreAdmins).toEqual([]);
-    expect(admin).toMatchObject({ email: 'admin@tempo.local', firstName: 'System', lastName: 'Admin', isProtected: true });
+    expect(admin).toMatchObject({
+      email: 'admin@tempo.local',
+      firstName: 'System',
+      lastName: 'Admin',
+      isProtected: true,
+    });
     expect(await verifyPassword('password', admin?.passwordHash ?? '')).toBe(true);
     expect(await verifyPassword(sha256Hex('password'), admin?.passwordHash ?? '')).toBe(true);
 
@@ -94,9 +104,17 @@ describe(`seeding on ${testDatabaseType()}`, () => {
       ['ReadOnly', 'Read-only access.', true],
     ]);
     const permissions = await r.permissions.inTenant(tenantId).find();
-    expect(permissions.map((p) => [p.name, p.resourceTypes, p.operationTypes, p.permissionType, p.isProtected])).toEqual([
+    expect(
+      permissions.map((p) => [p.name, p.resourceTypes, p.operationTypes, p.permissionType, p.isProtected]),
+    ).toEqual([
       ['permit all', ['All'], ['All'], 'Permit', true],
-      ['editor - create/read/update/execute', ['All'], ['Create', 'Read', 'Update', 'Execute'], 'Permit', true],
+      [
+        'editor - create/read/update/execute',
+        ['All'],
+        ['Create', 'Read', 'Update', 'Execute'],
+        'Permit',
+        true,
+      ],
       ['operator - read/execute', ['All'], ['Read', 'Execute'], 'Permit', true],
       ['readonly - read', ['All'], ['Read'], 'Permit', true],
     ]);
@@ -113,7 +131,11 @@ describe(`seeding on ${testDatabaseType()}`, () => {
   it('is idempotent: a second pass creates nothing and shows no key', async () => {
     await seedDatabase({ repositories: db.repositories, log }, defaults);
     const second = await seedDatabase({ repositories: db.repositories, log }, defaults);
-    expect(second).toMatchObject({ createdDefaults: false, seededAccessKey: null, rbacRepairedTenantIds: [] });
+    expect(second).toMatchObject({
+      createdDefaults: false,
+      seededAccessKey: null,
+      rbacRepairedTenantIds: [],
+    });
     const r = db.repositories;
     const [tenant] = await r.tenants.find();
     const tenantId = tenant?.id ?? '';
@@ -128,7 +150,10 @@ describe(`seeding on ${testDatabaseType()}`, () => {
   });
 
   it('seeds nothing on an empty database when seedDefaults is off', async () => {
-    const report = await seedDatabase({ repositories: db.repositories, log }, { ...defaults, seedDefaults: false });
+    const report = await seedDatabase(
+      { repositories: db.repositories, log },
+      { ...defaults, seedDefaults: false },
+    );
     expect(report.createdDefaults).toBe(false);
     expect(await db.repositories.tenants.count()).toBe(0);
     expect(await db.repositories.administrators.count()).toBe(0);
@@ -155,17 +180,25 @@ describe(`seeding on ${testDatabaseType()}`, () => {
     expect(await db.repositories.roles.inTenant(seededId).count()).toBe(4);
   });
 
-  it('ensures sample steps: creates, overwrites protected ones, leaves a tenant\'s own step alone', async () => {
+  it("ensures sample steps: creates, overwrites protected ones, leaves a tenant's own step alone", async () => {
     await seedDatabase({ repositories: db.repositories, log, sampleSteps: [sample] }, defaults);
     const [tenant] = await db.repositories.tenants.find();
     const steps = db.repositories.steps.inTenant(tenant?.id ?? '');
     const created = await steps.findOne({ executionKey: sample.executionKey });
-    expect(created).toMatchObject({ name: 'Sample built-in method', isProtected: true, runtimeBindingState: 'Resolved' });
+    expect(created).toMatchObject({
+      name: 'Sample built-in method',
+      isProtected: true,
+      runtimeBindingState: 'Resolved',
+    });
 
     await steps.update(created?.id ?? '', { name: 'edited' });
     await seedDatabase({ repositories: db.repositories, log, sampleSteps: [sample] }, defaults);
     const restored = await steps.findOne({ executionKey: sample.executionKey });
-    expect(restored).toMatchObject({ id: created?.id, createdUtc: created?.createdUtc, name: 'Sample built-in method' });
+    expect(restored).toMatchObject({
+      id: created?.id,
+      createdUtc: created?.createdUtc,
+      name: 'Sample built-in method',
+    });
 
     await steps.update(created?.id ?? '', { isProtected: false, name: 'mine now' });
     await seedDatabase({ repositories: db.repositories, log, sampleSteps: [sample] }, defaults);
@@ -187,10 +220,29 @@ describe(`seeding on ${testDatabaseType()}`, () => {
       writeFileSync(
         file,
         JSON.stringify({
-          Steps: [{ ExecutionKey: 'echo', Name: 'Echo', RuntimeKey: 'Builtin.Method', RuntimeConfig: { RuntimeKey: 'Builtin.Method', Identifier: 'echo' } }],
-          Flows: [{ Id: 'flow_hydrated', Name: 'Hydrated', StartStepId: 'echo', Transitions: { echo: { OnSuccess: null, MaxTransitions: 1 } } }],
+          Steps: [
+            {
+              ExecutionKey: 'echo',
+              Name: 'Echo',
+              RuntimeKey: 'Builtin.Method',
+              RuntimeConfig: { RuntimeKey: 'Builtin.Method', Identifier: 'echo' },
+            },
+          ],
+          Flows: [
+            {
+              Id: 'flow_hydrated',
+              Name: 'Hydrated',
+              StartStepId: 'echo',
+              Transitions: { echo: { OnSuccess: null, MaxTransitions: 1 } },
+            },
+          ],
           Triggers: [
-            { Id: 'trg_hydrated', Name: 'Hook', DataFlowId: 'flow_hydrated', Configuration: { allowedMethods: ['GET'] } },
+            {
+              Id: 'trg_hydrated',
+              Name: 'Hook',
+              DataFlowId: 'flow_hydrated',
+              Configuration: { allowedMethods: ['GET'] },
+            },
             { Name: '' },
           ],
         }),
@@ -209,7 +261,9 @@ describe(`seeding on ${testDatabaseType()}`, () => {
         transitions: { echo: { onSuccess: null, maxTransitions: 1 } },
         invocationAuthMode: 'Public',
       });
-      expect((await r.triggers.inTenant(tenantId).get('trg_hydrated'))?.configuration).toBe('{"allowedMethods":["GET"]}');
+      expect((await r.triggers.inTenant(tenantId).get('trg_hydrated'))?.configuration).toBe(
+        '{"allowedMethods":["GET"]}',
+      );
       expect(warnings.map((w) => w.message)).toEqual(['hydration entry skipped']);
 
       // Flows and triggers whose id exists are left alone; steps are upserted.
@@ -223,11 +277,17 @@ describe(`seeding on ${testDatabaseType()}`, () => {
     });
 
     it('logs a missing or malformed file and carries on', async () => {
-      await seedDatabase({ repositories: db.repositories, log }, { ...defaults, hydrationFile: join(dir, 'missing.json') });
+      await seedDatabase(
+        { repositories: db.repositories, log },
+        { ...defaults, hydrationFile: join(dir, 'missing.json') },
+      );
       const broken = join(dir, 'broken.json');
       writeFileSync(broken, '{ not json');
       await seedDatabase({ repositories: db.repositories, log }, { ...defaults, hydrationFile: broken });
-      expect(warnings.map((w) => w.message)).toEqual(['hydration file not loaded', 'hydration file not loaded']);
+      expect(warnings.map((w) => w.message)).toEqual([
+        'hydration file not loaded',
+        'hydration file not loaded',
+      ]);
       expect(await db.repositories.tenants.count()).toBe(1);
     });
   });

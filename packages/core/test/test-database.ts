@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type DatabaseOptions, openDatabase, type TempoDatabase, Tables } from '../src/store/index.ts';
+import { type DatabaseOptions, openDatabase, Tables, type TempoDatabase } from '../src/store/index.ts';
 
 /** Which database this run of the suite talks to: `TEMPO_TEST_DB` = Sqlite (default), Postgresql or Mysql. */
 export const testDatabaseType = (): DatabaseOptions['type'] => {
@@ -12,7 +12,10 @@ export const testDatabaseType = (): DatabaseOptions['type'] => {
 
 const env = (name: string): string => {
   const value = process.env[name];
-  if (!value) throw new Error(`${name} must be set to run the suite against ${testDatabaseType()} (./tempo test sets it).`);
+  if (!value)
+    throw new Error(
+      `${name} must be set to run the suite against ${testDatabaseType()} (./tempo test sets it).`,
+    );
   return value;
 };
 
@@ -21,11 +24,14 @@ export const testDatabaseOptions = (): DatabaseOptions & { cleanup(): void } => 
   const type = testDatabaseType();
   if (type === 'Sqlite') {
     const dir = mkdtempSync(join(tmpdir(), 'tempo-store-'));
-    return { type, filename: join(dir, 'tempo.db'), cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+    return {
+      type,
+      filename: join(dir, 'tempo.db'),
+      cleanup: () => rmSync(dir, { recursive: true, force: true }),
+    };
   }
   return {
     type,
-    filename: '',
     server: env('TEMPO_TEST_DB_HOST'),
     port: Number(env('TEMPO_TEST_DB_PORT')),
     databaseName: env('TEMPO_TEST_DB_NAME'),
@@ -46,7 +52,7 @@ export const dropAllTables = async (db: TempoDatabase): Promise<void> => {
 /** An empty, migrated test database; `close()` also removes a temporary SQLite file. */
 export const freshTestDatabase = async (): Promise<TempoDatabase> => {
   const options = testDatabaseOptions();
-  const db = openDatabase(options);
+  const db = await openDatabase(options);
   await dropAllTables(db);
   await db.migrate();
   return {

@@ -13,7 +13,10 @@ import { newId } from '../ids/index.ts';
 import type { Repositories } from '../store/index.ts';
 import type { SeedLogger } from './seed-database.ts';
 
-const optionalText = z.string().nullish().transform((value) => value ?? null);
+const optionalText = z
+  .string()
+  .nullish()
+  .transform((value) => value ?? null);
 
 const HydrationFlow = z.object({
   id: z.string().min(1).optional(),
@@ -65,7 +68,9 @@ const HydrationTrigger = z.object({
 const matchKeys = (value: unknown, known: readonly string[]): unknown => {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return value;
   const byLower = new Map(known.map((key) => [key.toLowerCase(), key]));
-  return Object.fromEntries(Object.entries(value).map(([key, v]) => [byLower.get(key.toLowerCase()) ?? key, v]));
+  return Object.fromEntries(
+    Object.entries(value).map(([key, v]) => [byLower.get(key.toLowerCase()) ?? key, v]),
+  );
 };
 
 const runtimeConfigKeys = [...new Set(RuntimeConfig.options.flatMap((option) => Object.keys(option.shape)))];
@@ -77,7 +82,10 @@ const normaliseFlow = (raw: unknown): unknown => {
   return {
     ...flow,
     transitions: Object.fromEntries(
-      Object.entries(transitions).map(([key, node]) => [key, matchKeys(node, Object.keys(StepTransition.shape))]),
+      Object.entries(transitions).map(([key, node]) => [
+        key,
+        matchKeys(node, Object.keys(StepTransition.shape)),
+      ]),
     ),
   };
 };
@@ -106,10 +114,12 @@ export const loadHydrationFile = async (
   let file: Record<string, unknown>;
   try {
     const parsed: unknown = JSON.parse(await readFile(filePath, 'utf8'));
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('not a JSON object');
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+      throw new Error('not a JSON object');
     file = parsed as Record<string, unknown>;
   } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : (error as Error).message;
+    const reason =
+      (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : (error as Error).message;
     log.warn({ filePath, reason }, 'hydration file not loaded');
     return;
   }
@@ -117,7 +127,13 @@ export const loadHydrationFile = async (
     const id = tenantId?.trim() ? tenantId : defaultTenantId;
     return (await repositories.tenants.get(id)) ? id : null;
   };
-  const each = async <T>(kind: string, items: unknown[], schema: z.ZodType<T>, normalise: (raw: unknown) => unknown, apply: (entry: T) => Promise<void>) => {
+  const each = async <T>(
+    kind: string,
+    items: unknown[],
+    schema: z.ZodType<T>,
+    normalise: (raw: unknown) => unknown,
+    apply: (entry: T) => Promise<void>,
+  ) => {
     for (const [index, raw] of items.entries()) {
       const parsed = schema.safeParse(normalise(raw));
       if (!parsed.success) {
@@ -130,27 +146,48 @@ export const loadHydrationFile = async (
     }
   };
 
-  await each('steps', listOf(file, 'steps'), HydrationStep, normaliseStep, async ({ id, tenantId, ...step }) => {
-    const tenant = await tenantOf(tenantId);
-    if (!tenant) throw new Error(`tenant ${tenantId} does not exist`);
-    const steps = repositories.steps.inTenant(tenant);
-    const existing = await steps.findOne({ executionKey: step.executionKey });
-    const bound = { ...step, runtimeBindingState: step.runtimeKey === 'Builtin.Unknown' ? 'Unresolved' : 'Resolved' } as const;
-    if (existing) await steps.update(existing.id, bound);
-    else await steps.create({ ...bound, id: id ?? newId('step') });
-  });
-  await each('flows', listOf(file, 'flows'), HydrationFlow, normaliseFlow, async ({ id, tenantId, ...flow }) => {
-    const tenant = await tenantOf(tenantId);
-    if (!tenant) throw new Error(`tenant ${tenantId} does not exist`);
-    const flows = repositories.dataFlows.inTenant(tenant);
-    if (id && (await flows.get(id))) return;
-    await flows.create({ ...flow, id: id ?? newId('dataFlow') });
-  });
-  await each('triggers', listOf(file, 'triggers'), HydrationTrigger, (raw) => matchKeys(raw, Object.keys(HydrationTrigger.shape)), async ({ id, tenantId, ...trigger }) => {
-    const tenant = await tenantOf(tenantId);
-    if (!tenant) throw new Error(`tenant ${tenantId} does not exist`);
-    const triggers = repositories.triggers.inTenant(tenant);
-    if (id && (await triggers.get(id))) return;
-    await triggers.create({ ...trigger, id: id ?? newId('trigger') });
-  });
+  await each(
+    'steps',
+    listOf(file, 'steps'),
+    HydrationStep,
+    normaliseStep,
+    async ({ id, tenantId, ...step }) => {
+      const tenant = await tenantOf(tenantId);
+      if (!tenant) throw new Error(`tenant ${tenantId} does not exist`);
+      const steps = repositories.steps.inTenant(tenant);
+      const existing = await steps.findOne({ executionKey: step.executionKey });
+      const bound = {
+        ...step,
+        runtimeBindingState: step.runtimeKey === 'Builtin.Unknown' ? 'Unresolved' : 'Resolved',
+      } as const;
+      if (existing) await steps.update(existing.id, bound);
+      else await steps.create({ ...bound, id: id ?? newId('step') });
+    },
+  );
+  await each(
+    'flows',
+    listOf(file, 'flows'),
+    HydrationFlow,
+    normaliseFlow,
+    async ({ id, tenantId, ...flow }) => {
+      const tenant = await tenantOf(tenantId);
+      if (!tenant) throw new Error(`tenant ${tenantId} does not exist`);
+      const flows = repositories.dataFlows.inTenant(tenant);
+      if (id && (await flows.get(id))) return;
+      await flows.create({ ...flow, id: id ?? newId('dataFlow') });
+    },
+  );
+  await each(
+    'triggers',
+    listOf(file, 'triggers'),
+    HydrationTrigger,
+    (raw) => matchKeys(raw, Object.keys(HydrationTrigger.shape)),
+    async ({ id, tenantId, ...trigger }) => {
+      const tenant = await tenantOf(tenantId);
+      if (!tenant) throw new Error(`tenant ${tenantId} does not exist`);
+      const triggers = repositories.triggers.inTenant(tenant);
+      if (id && (await triggers.get(id))) return;
+      await triggers.create({ ...trigger, id: id ?? newId('trigger') });
+    },
+  );
 };

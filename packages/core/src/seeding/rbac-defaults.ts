@@ -62,7 +62,12 @@ export const ensureRbacDefaults = async (
   for (const spec of BUILT_IN_ROLES) {
     const role =
       (await roles.findOne({ name: spec.name })) ??
-      (await roles.create({ id: newId('role'), name: spec.name, description: spec.description, isProtected: true }));
+      (await roles.create({
+        id: newId('role'),
+        name: spec.name,
+        description: spec.description,
+        isProtected: true,
+      }));
     const permission =
       (await permissions.findOne({ name: spec.permissionName })) ??
       (await permissions.create({
@@ -74,7 +79,12 @@ export const ensureRbacDefaults = async (
         isProtected: true,
       }));
     if (!(await links.findOne({ roleId: role.id, permissionId: permission.id }))) {
-      await links.create({ id: newId('rolePermissionMap'), roleId: role.id, permissionId: permission.id, isProtected: true });
+      await links.create({
+        id: newId('rolePermissionMap'),
+        roleId: role.id,
+        permissionId: permission.id,
+        isProtected: true,
+      });
     }
     roleIds.set(spec.name, role.id);
   }

@@ -108,7 +108,10 @@ const ensureSampleStep = async (deps: SeedDependencies, tenantId: string, sample
   } else if (existing.isProtected) {
     await steps.update(existing.id, { ...sample, isProtected: true });
   } else {
-    deps.log.info({ tenantId, executionKey: sample.executionKey }, 'sample step key is taken by a tenant step; left unchanged');
+    deps.log.info(
+      { tenantId, executionKey: sample.executionKey },
+      'sample step key is taken by a tenant step; left unchanged',
+    );
   }
 };
 
@@ -117,7 +120,10 @@ const ensureSampleStep = async (deps: SeedDependencies, tenantId: string, sample
  * administrator, user, credential and roles; on a database with tenants, the built-in roles
  * where any is missing; then the sample steps per tenant and the optional hydration file.
  */
-export const seedDatabase = async (deps: SeedDependencies, options: HydrationOptions): Promise<SeedReport> => {
+export const seedDatabase = async (
+  deps: SeedDependencies,
+  options: HydrationOptions,
+): Promise<SeedReport> => {
   const { repositories, log } = deps;
   const empty = (await repositories.tenants.count()) === 0;
   let created: { tenantId: string; accessKey: string } | null = null;

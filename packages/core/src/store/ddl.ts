@@ -54,7 +54,10 @@ export const createIndexSql = (dialect: SqlDialect, spec: TableSpec, index: Inde
 export const ensureTable = async (dialect: SqlDialect, spec: TableSpec): Promise<void> => {
   await dialect.executeDdl(createTableSql(dialect, spec));
   for (const index of spec.indexes) {
-    if (!dialect.supportsCreateIndexIfNotExists && (await dialect.indexExists(spec.name, indexName(spec, index)))) {
+    if (
+      !dialect.supportsCreateIndexIfNotExists &&
+      (await dialect.indexExists(spec.name, indexName(spec, index)))
+    ) {
       continue;
     }
     await dialect.executeDdl(createIndexSql(dialect, spec, index));

@@ -1,5 +1,5 @@
-import type { DatabaseOptions } from './open-database.ts';
 import type { Column, SQL } from 'drizzle-orm';
+import type { DatabaseOptions } from './open-database.ts';
 import type { ColumnSpec, TableSpec } from './table-model.ts';
 
 /** A row as the driver layer moves it: property name → JS value. */

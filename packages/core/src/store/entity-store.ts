@@ -14,7 +14,10 @@ export interface FindOptions<S extends TableSpec> {
 export const parsePageQuery = (input: PageQueryInput): PageQuery => {
   const parsed = PageQuery.safeParse(input);
   if (parsed.success) return parsed.data;
-  const issues = parsed.error.issues.map((issue) => ({ field: issue.path.join('.'), message: issue.message }));
+  const issues = parsed.error.issues.map((issue) => ({
+    field: issue.path.join('.'),
+    message: issue.message,
+  }));
   throw new TempoError(
     'BadRequest',
     400,
@@ -94,9 +97,14 @@ export class EntityStore<S extends TableSpec> {
       return await write();
     } catch (error) {
       if (!this.#dialect.isUniqueViolation(error)) throw error;
-      throw new TempoError('Conflict', 409, `A ${this.spec.name} record with the same unique key already exists.`, {
-        table: this.spec.name,
-      });
+      throw new TempoError(
+        'Conflict',
+        409,
+        `A ${this.spec.name} record with the same unique key already exists.`,
+        {
+          table: this.spec.name,
+        },
+      );
     }
   }
 }

@@ -1,4 +1,19 @@
-import { and, asc, type Column, desc, eq, gt, gte, inArray, isNull, lt, lte, ne, type SQL, sql } from 'drizzle-orm';
+import {
+  and,
+  asc,
+  type Column,
+  desc,
+  eq,
+  gt,
+  gte,
+  inArray,
+  isNull,
+  lt,
+  lte,
+  ne,
+  type SQL,
+  sql,
+} from 'drizzle-orm';
 import type { RowOf, TableSpec } from './table-model.ts';
 
 /** An operator filter on one column; plain values (and null) compare for equality. */
@@ -8,12 +23,7 @@ export class FilterOp<T> {
   readonly range: { readonly gte?: T; readonly gt?: T; readonly lte?: T; readonly lt?: T };
   readonly text: string;
 
-  constructor(
-    kind: FilterOp<T>['kind'],
-    values: readonly T[],
-    range: FilterOp<T>['range'] = {},
-    text = '',
-  ) {
+  constructor(kind: FilterOp<T>['kind'], values: readonly T[], range: FilterOp<T>['range'] = {}, text = '') {
     this.kind = kind;
     this.values = values;
     this.range = range;

@@ -6,11 +6,15 @@ import { col, table } from './table-model.ts';
 import { Tables } from './tables/index.ts';
 
 /** `schema_migrations`: which versions of the schema were applied, and when. */
-export const schemaMigrations = table('schema_migrations', {
-  version: col.int(),
-  description: col.text(),
-  appliedUtc: col.timestamp(),
-}, { primaryKey: ['version'] });
+export const schemaMigrations = table(
+  'schema_migrations',
+  {
+    version: col.int(),
+    description: col.text(),
+    appliedUtc: col.timestamp(),
+  },
+  { primaryKey: ['version'] },
+);
 
 /** One versioned, idempotent schema change. */
 export interface Migration {

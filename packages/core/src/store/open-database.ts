@@ -1,17 +1,14 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { SqlDialect } from './dialect.ts';
-import { openMysql } from './dialects/mysql.ts';
-import { openPostgres } from './dialects/postgres.ts';
-import { openSqlite } from './dialects/sqlite.ts';
 import { type MigrationReport, migrate } from './migrations.ts';
 import { createRepositories, type Repositories } from './repositories.ts';
 
 /** The `database` settings the store needs (the fields of `tempo.json`'s `database` section). */
 export interface DatabaseOptions {
   readonly type: 'Sqlite' | 'Postgresql' | 'Mysql' | 'SqlServer';
-  /** SQLite file, already absolute or relative to the working folder. */
-  readonly filename: string;
+  /** SQLite file, already absolute or relative to the working folder; required for Sqlite. */
+  readonly filename?: string;
   readonly server?: string | null;
   /** 0 = the provider's default port. */
   readonly port?: number;
@@ -40,12 +37,17 @@ const required = (value: string | null | undefined, field: string, type: string)
   throw new DatabaseConfigError(`database.${field} is required when database.type is ${type}.`);
 };
 
-const openDialect = (options: DatabaseOptions): SqlDialect => {
+// Each dialect is imported on first use: drizzle's driver modules take a second or more to load,
+// and a process only ever needs one of them.
+const openDialect = async (options: DatabaseOptions): Promise<SqlDialect> => {
   const timeout = options.commandTimeoutSeconds ?? 30;
   switch (options.type) {
-    case 'Sqlite':
-      if (options.filename !== ':memory:') mkdirSync(dirname(options.filename), { recursive: true });
-      return openSqlite({ filename: options.filename, busyTimeoutMs: timeout * 1000 });
+    case 'Sqlite': {
+      const filename = required(options.filename, 'filename', options.type);
+      if (filename !== ':memory:') mkdirSync(dirname(filename), { recursive: true });
+      const { openSqlite } = await import('./dialects/sqlite.ts');
+      return openSqlite({ filename, busyTimeoutMs: timeout * 1000 });
+    }
     case 'Postgresql':
     case 'Mysql': {
       const network = {
@@ -57,7 +59,9 @@ const openDialect = (options: DatabaseOptions): SqlDialect => {
         commandTimeoutSeconds: timeout,
         maxConnections: 10,
       };
-      return options.type === 'Postgresql' ? openPostgres(network) : openMysql(network);
+      if (options.type === 'Postgresql')
+        return (await import('./dialects/postgres.ts')).openPostgres(network);
+      return (await import('./dialects/mysql.ts')).openMysql(network);
     }
     case 'SqlServer':
       throw new DatabaseConfigError(
@@ -67,8 +71,8 @@ const openDialect = (options: DatabaseOptions): SqlDialect => {
 };
 
 /** Opens the configured database; call `migrate()` before first use. */
-export const openDatabase = (options: DatabaseOptions): TempoDatabase => {
-  const dialect = openDialect(options);
+export const openDatabase = async (options: DatabaseOptions): Promise<TempoDatabase> => {
+  const dialect = await openDialect(options);
   return {
     dialect,
     repositories: createRepositories(dialect),

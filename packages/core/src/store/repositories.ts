@@ -1,5 +1,5 @@
-import { EntityStore } from './entity-store.ts';
 import type { SqlDialect } from './dialect.ts';
+import { EntityStore } from './entity-store.ts';
 import type { OrderBy } from './filters.ts';
 import { ScopedRepository, TenantTable } from './repository.ts';
 import type { TableSpec } from './table-model.ts';

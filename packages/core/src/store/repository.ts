@@ -61,7 +61,8 @@ export class ScopedRepository<S extends TableSpec, K extends string = never> {
   /** One page of rows, inactive ones only when `includeInactive`; a bad query is a 400. */
   list(query: PageQueryInput, filter: Filter<S> = {}, orderBy?: OrderBy<S>): Promise<Page<RowOf<S>>> {
     const page = parsePageQuery(query);
-    const visible = this.#hasActive && !page.includeInactive ? ({ ...filter, active: true } as Filter<S>) : filter;
+    const visible =
+      this.#hasActive && !page.includeInactive ? ({ ...filter, active: true } as Filter<S>) : filter;
     return this.#store.page(this.#scoped(visible), page, orderBy ?? this.#defaultOrder);
   }
 

@@ -46,7 +46,12 @@ const builder = <T, N extends boolean, D extends boolean>(spec: ColumnSpec<T, N,
       defaultValue: spec.defaultValue === undefined ? null : spec.defaultValue,
     }),
   default: (value: T | (() => T)) =>
-    builder<T, N, true>({ kind: spec.kind, length: spec.length, isNullable: spec.isNullable, defaultValue: value }),
+    builder<T, N, true>({
+      kind: spec.kind,
+      length: spec.length,
+      isNullable: spec.isNullable,
+      defaultValue: value,
+    }),
 });
 
 const column = <T>(kind: ColumnKind, length = 0) =>
@@ -111,9 +116,13 @@ export type RowOf<S extends TableSpec> = {
 
 /** A row as an insert takes it: columns with defaults may be left out. */
 export type InsertOf<S extends TableSpec> = {
-  [K in keyof S['columns'] as S['columns'][K] extends ColumnSpec<unknown, boolean, true> ? never : K]: RowOf<S>[K];
+  [K in keyof S['columns'] as S['columns'][K] extends ColumnSpec<unknown, boolean, true>
+    ? never
+    : K]: RowOf<S>[K];
 } & {
-  [K in keyof S['columns'] as S['columns'][K] extends ColumnSpec<unknown, boolean, true> ? K : never]?: RowOf<S>[K];
+  [K in keyof S['columns'] as S['columns'][K] extends ColumnSpec<unknown, boolean, true>
+    ? K
+    : never]?: RowOf<S>[K];
 };
 
 /** snake_case of a camelCase property name, e.g. `tenantId` → `tenant_id`. */

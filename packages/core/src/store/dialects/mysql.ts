@@ -1,12 +1,12 @@
-import { type Column, count, sql } from 'drizzle-orm';
+import { type Column, count } from 'drizzle-orm';
 import { customType, type MySqlColumnBuilderBase, mysqlTable } from 'drizzle-orm/mysql-core';
 import { drizzle } from 'drizzle-orm/mysql2';
 import mysql from 'mysql2/promise';
 import type { SqlDialect } from '../dialect.ts';
 import { type ColumnKind, type ColumnSpec, snakeCase, type TableSpec } from '../table-model.ts';
 import { codecFor } from './codecs.ts';
-import type { NetworkDatabaseOptions } from './postgres.ts';
 import { hasCode } from './driver-errors.ts';
+import type { NetworkDatabaseOptions } from './network-options.ts';
 import { cachedTables } from './table-cache.ts';
 
 const native = (spec: ColumnSpec): string => {
@@ -27,7 +27,8 @@ const native = (spec: ColumnSpec): string => {
 /** DATETIME has no zone: Tempo writes and reads it as UTC text `YYYY-MM-DD HH:MM:SS.mmm`. */
 const toDatetime = (value: unknown): string =>
   new Date(value as string).toISOString().replace('T', ' ').replace('Z', '');
-const fromDatetime = (value: unknown): string => new Date(`${String(value).replace(' ', 'T')}Z`).toISOString();
+const fromDatetime = (value: unknown): string =>
+  new Date(`${String(value).replace(' ', 'T')}Z`).toISOString();
 
 const columnBuilder = (name: string, spec: ColumnSpec): MySqlColumnBuilderBase => {
   const codec = codecFor(spec.kind, {
@@ -59,7 +60,9 @@ export const openMysql = (options: NetworkDatabaseOptions): SqlDialect => {
   const tables = cachedTables((spec: TableSpec) =>
     mysqlTable(
       spec.name,
-      Object.fromEntries(Object.entries(spec.columns).map(([key, c]) => [key, columnBuilder(snakeCase(key), c)])),
+      Object.fromEntries(
+        Object.entries(spec.columns).map(([key, c]) => [key, columnBuilder(snakeCase(key), c)]),
+      ),
     ),
   );
 
@@ -67,11 +70,16 @@ export const openMysql = (options: NetworkDatabaseOptions): SqlDialect => {
     type: 'Mysql',
     columns: (spec) => tables(spec) as unknown as Record<string, Column>,
     select: async (spec, query) => {
-      const base = db.select().from(tables(spec)).where(query.where).orderBy(...query.orderBy);
+      const base = db
+        .select()
+        .from(tables(spec))
+        .where(query.where)
+        .orderBy(...query.orderBy);
       if (query.limit === undefined) return base;
       return base.limit(query.limit).offset(query.offset ?? 0);
     },
-    count: async (spec, where) => (await db.select({ n: count() }).from(tables(spec)).where(where))[0]?.n ?? 0,
+    count: async (spec, where) =>
+      (await db.select({ n: count() }).from(tables(spec)).where(where))[0]?.n ?? 0,
     insert: async (spec, rows) => {
       if (rows.length > 0) await db.insert(tables(spec)).values([...rows]);
     },

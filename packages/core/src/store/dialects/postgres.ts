@@ -6,21 +6,8 @@ import type { SqlDialect } from '../dialect.ts';
 import { type ColumnKind, type ColumnSpec, snakeCase, type TableSpec } from '../table-model.ts';
 import { codecFor } from './codecs.ts';
 import { hasCode } from './driver-errors.ts';
+import type { NetworkDatabaseOptions } from './network-options.ts';
 import { cachedTables } from './table-cache.ts';
-
-/** Connection options of a PostgreSQL database. */
-export interface NetworkDatabaseOptions {
-  readonly host: string;
-  /** 0 = the database's default port. */
-  readonly port: number;
-  readonly database: string;
-  readonly user: string;
-  readonly password: string;
-  /** Per-statement time limit in seconds. */
-  readonly commandTimeoutSeconds: number;
-  /** Largest number of pooled connections. */
-  readonly maxConnections: number;
-}
 
 const native = (spec: ColumnSpec): string => {
   const types: Record<ColumnKind, string> = {
@@ -62,7 +49,9 @@ export const openPostgres = (options: NetworkDatabaseOptions): SqlDialect => {
   const tables = cachedTables((spec: TableSpec) =>
     pgTable(
       spec.name,
-      Object.fromEntries(Object.entries(spec.columns).map(([key, c]) => [key, columnBuilder(snakeCase(key), c)])),
+      Object.fromEntries(
+        Object.entries(spec.columns).map(([key, c]) => [key, columnBuilder(snakeCase(key), c)]),
+      ),
     ),
   );
 
@@ -70,11 +59,16 @@ export const openPostgres = (options: NetworkDatabaseOptions): SqlDialect => {
     type: 'Postgresql',
     columns: (spec) => tables(spec) as unknown as Record<string, Column>,
     select: async (spec, query) => {
-      const base = db.select().from(tables(spec)).where(query.where).orderBy(...query.orderBy);
+      const base = db
+        .select()
+        .from(tables(spec))
+        .where(query.where)
+        .orderBy(...query.orderBy);
       if (query.limit === undefined) return base;
       return base.limit(query.limit).offset(query.offset ?? 0);
     },
-    count: async (spec, where) => (await db.select({ n: count() }).from(tables(spec)).where(where))[0]?.n ?? 0,
+    count: async (spec, where) =>
+      (await db.select({ n: count() }).from(tables(spec)).where(where))[0]?.n ?? 0,
     insert: async (spec, rows) => {
       if (rows.length > 0) await db.insert(tables(spec)).values([...rows]);
     },

@@ -49,7 +49,9 @@ export const openSqlite = (options: SqliteOptions): SqlDialect => {
   const tables = cachedTables((spec: TableSpec) =>
     sqliteTable(
       spec.name,
-      Object.fromEntries(Object.entries(spec.columns).map(([key, c]) => [key, columnBuilder(snakeCase(key), c)])),
+      Object.fromEntries(
+        Object.entries(spec.columns).map(([key, c]) => [key, columnBuilder(snakeCase(key), c)]),
+      ),
     ),
   );
 
@@ -57,13 +59,23 @@ export const openSqlite = (options: SqliteOptions): SqlDialect => {
     type: 'Sqlite',
     columns: (spec) => tables(spec) as unknown as Record<string, Column>,
     select: async (spec, query) => {
-      const base = db.select().from(tables(spec)).where(query.where).orderBy(...query.orderBy);
+      const base = db
+        .select()
+        .from(tables(spec))
+        .where(query.where)
+        .orderBy(...query.orderBy);
       if (query.limit === undefined) return base.all();
-      return base.limit(query.limit).offset(query.offset ?? 0).all();
+      return base
+        .limit(query.limit)
+        .offset(query.offset ?? 0)
+        .all();
     },
     count: async (spec, where) => db.select({ n: count() }).from(tables(spec)).where(where).get()?.n ?? 0,
     insert: async (spec, rows) => {
-      if (rows.length > 0) db.insert(tables(spec)).values([...rows]).run();
+      if (rows.length > 0)
+        db.insert(tables(spec))
+          .values([...rows])
+          .run();
     },
     update: async (spec, values, where) => db.update(tables(spec)).set(values).where(where).run().changes,
     delete: async (spec, where) => db.delete(tables(spec)).where(where).run().changes,
@@ -76,7 +88,8 @@ export const openSqlite = (options: SqliteOptions): SqlDialect => {
     quote: (identifier) => `"${identifier.replace(/"/g, '""')}"`,
     tableOptions: '',
     supportsCreateIndexIfNotExists: true,
-    isUniqueViolation: (error) => hasCode(error, ['SQLITE_CONSTRAINT_UNIQUE', 'SQLITE_CONSTRAINT_PRIMARYKEY']),
+    isUniqueViolation: (error) =>
+      hasCode(error, ['SQLITE_CONSTRAINT_UNIQUE', 'SQLITE_CONSTRAINT_PRIMARYKEY']),
     close: async () => {
       client.close();
     },

@@ -1,4 +1,4 @@
-import { OperationType, PermissionType, ResourceType } from '@tempo/contracts';
+import { type OperationType, PermissionType, type ResourceType } from '@tempo/contracts';
 import { col, table } from '../table-model.ts';
 import { audited } from './common-columns.ts';
 

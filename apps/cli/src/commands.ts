@@ -1,0 +1,117 @@
+import type { ParseArgsOptionsConfig } from 'node:util';
+import { TEST_STAGES, type TestStage } from './commands/test-stages.ts';
+import { type FlagValues, intFlag, stringFlag, UsageError } from './flags.ts';
+
+/** One `./tempo` command. */
+export interface Command {
+  readonly name: string;
+  /** Synopsis after `./tempo`. */
+  readonly usage: string;
+  readonly summary: string;
+  readonly options: ParseArgsOptionsConfig;
+  run(values: FlagValues): Promise<number>;
+}
+
+const settingsOptions = {
+  'data-dir': { type: 'string' },
+  settings: { type: 'string' },
+} as const satisfies ParseArgsOptionsConfig;
+
+/** Commands whose issue has not landed yet answer honestly instead of pretending. */
+const notInThisBuild = (name: string, what: string): Command => ({
+  name,
+  usage: name,
+  summary: `${what} (not in this build yet)`,
+  options: {},
+  run: async () => {
+    process.stderr.write(`tempo ${name}: ${what} is not part of this build yet; see CHANGELOG.md.\n`);
+    return 2;
+  },
+});
+
+const withUsageErrors =
+  (run: (values: FlagValues) => Promise<number>) =>
+  async (values: FlagValues): Promise<number> => {
+    try {
+      return await run(values);
+    } catch (error) {
+      if (!(error instanceof UsageError)) throw error;
+      process.stderr.write(`tempo: ${error.message}\n`);
+      return 2;
+    }
+  };
+
+// Command modules are imported when run, so `--help` and usage errors answer at once.
+
+/** Every command, in the order `--help` lists them. */
+export const COMMANDS: readonly Command[] = [
+  {
+    name: 'setup',
+    usage: 'setup',
+    summary: 'make this machine ready: Node, pnpm, dependencies (the bootstrap does it) and a check',
+    options: {},
+    run: async () => (await import('./commands/setup-command.ts')).runSetup(),
+  },
+  {
+    name: 'up',
+    usage: 'up [--data-dir DIR] [--port N] [--workers N] [--dashboard-port N]',
+    summary: 'start the single-machine stack: server with SQLite and its local pseudo-worker',
+    options: {
+      'data-dir': { type: 'string' },
+      port: { type: 'string' },
+      workers: { type: 'string' },
+      'dashboard-port': { type: 'string' },
+    },
+    run: withUsageErrors(async (values) =>
+      (await import('./commands/up-command.ts')).runUp({
+        dataDir: stringFlag(values, 'data-dir'),
+        port: intFlag(values, 'port', 1, 65535),
+        workers: intFlag(values, 'workers', 0, 64) ?? 0,
+        dashboardPort: intFlag(values, 'dashboard-port', 1, 65535),
+      }),
+    ),
+  },
+  {
+    name: 'server',
+    usage: 'server [--settings FILE | --data-dir DIR] [--port N]',
+    summary:
+      'start the control-plane server (settings: FILE, DIR/tempo.json, $TEMPO_SETTINGS_FILE or ./tempo.json)',
+    options: { ...settingsOptions, port: { type: 'string' } },
+    run: withUsageErrors(async (values) =>
+      (await import('./commands/server-command.ts')).runServer({
+        settingsFile: stringFlag(values, 'settings'),
+        dataDir: stringFlag(values, 'data-dir'),
+        port: intFlag(values, 'port', 1, 65535),
+      }),
+    ),
+  },
+  notInThisBuild('worker', 'the execution-plane worker'),
+  notInThisBuild('mcp', 'the MCP server'),
+  {
+    name: 'migrate',
+    usage: 'migrate [--settings FILE | --data-dir DIR]',
+    summary: 'apply pending database migrations of the configured database and print the schema version',
+    options: settingsOptions,
+    run: withUsageErrors(async (values) =>
+      (await import('./commands/migrate-command.ts')).runMigrate({
+        settingsFile: stringFlag(values, 'settings'),
+        dataDir: stringFlag(values, 'data-dir'),
+      }),
+    ),
+  },
+  {
+    name: 'test',
+    usage: `test [--only ${TEST_STAGES.join('|')}]...`,
+    summary: 'run every check and test suite, starting PostgreSQL and MariaDB as needed',
+    options: { only: { type: 'string', multiple: true } },
+    run: withUsageErrors(async (values) => {
+      const only = (values.only ?? []) as string[];
+      for (const stage of only) {
+        if (!(TEST_STAGES as readonly string[]).includes(stage)) {
+          throw new UsageError(`--only takes ${TEST_STAGES.join(', ')}; not "${stage}".`);
+        }
+      }
+      return (await import('./commands/test-command.ts')).runTests(only as TestStage[]);
+    }),
+  },
+];

@@ -1,0 +1,121 @@
+import { readdir, readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { REPO_ROOT, TEST_STATE_DIR, TOOL_SCRIPTS } from '../repo-paths.ts';
+import { runNode } from '../run-process.ts';
+import { databaseServiceEnv, ensureMariadb, ensurePostgres } from '../services/index.ts';
+import type { TestStage } from './test-stages.ts';
+
+/** Outcome of one stage of `./tempo test`. */
+interface StageResult {
+  readonly stage: string;
+  readonly passed: number;
+  readonly failed: number;
+  readonly ok: boolean;
+}
+
+/** What a vitest JSON report says about a run. */
+interface VitestReport {
+  readonly numPassedTests: number;
+  readonly numFailedTests: number;
+  readonly numTotalTests: number;
+  readonly success: boolean;
+}
+
+const reportFile = (stage: string) => join(TEST_STATE_DIR, 'reports', `${stage.replace(/\W+/g, '-')}.json`);
+
+const vitestStage = async (
+  stage: string,
+  project: string,
+  env: Record<string, string> = {},
+): Promise<StageResult> => {
+  const output = reportFile(stage);
+  await rm(output, { force: true });
+  const code = await runNode(
+    TOOL_SCRIPTS.vitest,
+    ['run', '--project', project, '--reporter=default', '--reporter=json', `--outputFile.json=${output}`],
+    { cwd: REPO_ROOT, env },
+  );
+  const report = await readFile(output, 'utf8').then(
+    (text) => JSON.parse(text) as VitestReport,
+    () => null,
+  );
+  const passed = report?.numPassedTests ?? 0;
+  const failed = report?.numFailedTests ?? 0;
+  // A run that executed no test proves nothing: count it as failed.
+  const ok = code === 0 && report !== null && report.success && report.numTotalTests > 0;
+  return { stage, passed, failed: ok ? failed : Math.max(failed, 1), ok };
+};
+
+const toolStage = async (stage: string, script: string, args: readonly string[]): Promise<StageResult> => {
+  const code = await runNode(script, args, { cwd: REPO_ROOT });
+  // Checks are not tests: they add nothing to the passed count, but a failing one counts as a failure.
+  return { stage, passed: 0, failed: code === 0 ? 0 : 1, ok: code === 0 };
+};
+
+const workspacePackages = async (): Promise<string[]> => {
+  const dirs: string[] = [];
+  for (const group of ['packages', 'apps']) {
+    for (const entry of await readdir(join(REPO_ROOT, group), { withFileTypes: true })) {
+      const dir = join(group, entry.name);
+      const hasTsconfig = await readFile(join(REPO_ROOT, dir, 'tsconfig.json')).then(
+        () => true,
+        () => false,
+      );
+      if (entry.isDirectory() && hasTsconfig) dirs.push(dir);
+    }
+  }
+  return dirs;
+};
+
+/**
+ * `./tempo test`: lint, type-check every package, run the unit tests, start PostgreSQL and
+ * MariaDB when they are not running, run the repository suite once per database, then the
+ * black-box suites. Ends with one line `total: N passed, N failed`.
+ */
+export const runTests = async (only: readonly TestStage[]): Promise<number> => {
+  const wanted = (stage: TestStage) => only.length === 0 || only.includes(stage);
+  const results: StageResult[] = [];
+  const log = (line: string) => process.stdout.write(`tempo test: ${line}\n`);
+
+  if (wanted('lint'))
+    results.push(await toolStage('lint', TOOL_SCRIPTS.biome, ['check', '--error-on-warnings', '.']));
+  if (wanted('typecheck')) {
+    for (const dir of await workspacePackages()) {
+      results.push(await toolStage(`typecheck ${dir}`, TOOL_SCRIPTS.tsc, ['--noEmit', '-p', dir]));
+    }
+  }
+  if (wanted('unit')) results.push(await vitestStage('unit', 'unit'));
+
+  let databaseEnv: Record<string, string> = {};
+  if (wanted('store') || wanted('apps')) {
+    log('starting the test databases (PostgreSQL, MariaDB) when not running');
+    const [postgres, mariadb] = [
+      await ensurePostgres({ rootDir: TEST_STATE_DIR, log }),
+      await ensureMariadb({ rootDir: TEST_STATE_DIR, log }),
+    ];
+    const prefixed = (prefix: string, env: Record<string, string>) =>
+      Object.fromEntries(
+        Object.entries(env).map(([key, value]) => [key.replace('TEMPO_TEST_DB', prefix), value]),
+      );
+    databaseEnv = {
+      ...prefixed('TEMPO_TEST_PG', databaseServiceEnv(postgres)),
+      ...prefixed('TEMPO_TEST_MYSQL', databaseServiceEnv(mariadb)),
+    };
+    if (wanted('store')) {
+      results.push(await vitestStage('services', 'services'));
+      results.push(await vitestStage('store (Sqlite)', 'store', { TEMPO_TEST_DB: 'Sqlite' }));
+      results.push(await vitestStage('store (Postgresql)', 'store', databaseServiceEnv(postgres)));
+      results.push(await vitestStage('store (Mysql)', 'store', databaseServiceEnv(mariadb)));
+    }
+  }
+  if (wanted('apps')) results.push(await vitestStage('apps', 'apps', databaseEnv));
+
+  log('summary');
+  for (const result of results) {
+    log(`  ${result.ok ? 'ok  ' : 'FAIL'} ${result.stage}: ${result.passed} passed, ${result.failed} failed`);
+  }
+  const passed = results.reduce((sum, result) => sum + result.passed, 0);
+  const failed = results.reduce((sum, result) => sum + result.failed, 0);
+  process.stdout.write(`total: ${passed} passed, ${failed} failed\n`);
+  return results.every((result) => result.ok) ? 0 : 1;
+};

@@ -1,0 +1,63 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { TempoSettings } from '@tempo/contracts';
+import { saveSettings } from '@tempo/core/settings';
+import { startServer } from '@tempo/server';
+import { UsageError } from '../flags.ts';
+import { DEFAULT_DATA_DIR } from '../repo-paths.ts';
+import { loadCommandSettings } from '../settings-file.ts';
+import { announceSeededAccessKey } from './server-command.ts';
+import { waitForShutdownSignal } from './wait-for-signal.ts';
+
+/** Admin API key of the local stack, as the spec's local and Docker configurations ship it. */
+export const LOCAL_ADMIN_API_KEY = 'tempo-local-admin-api-key';
+
+/** Options of `./tempo up`. */
+export interface UpOptions {
+  readonly dataDir?: string | undefined;
+  readonly port?: number | undefined;
+  readonly workers: number;
+  readonly dashboardPort?: number | undefined;
+}
+
+/**
+ * The settings `up` writes into a new data folder: everything under that folder, the local
+ * admin API key, and a signing key of its own rather than the published development key.
+ */
+const firstStartSettings = (): TempoSettings =>
+  TempoSettings.parse({
+    auth: { adminApiKey: LOCAL_ADMIN_API_KEY, signingKey: randomBytes(32).toString('base64url') },
+  });
+
+/** `./tempo up`: the single-machine stack, until SIGINT or SIGTERM. */
+export const runUp = async (options: UpOptions): Promise<number> => {
+  if (options.workers > 0) {
+    throw new UsageError(
+      '--workers: remote workers are not part of this build yet; the server runs flows itself.',
+    );
+  }
+  if (options.dashboardPort !== undefined) {
+    throw new UsageError('--dashboard-port: the dashboard is not part of this build yet.');
+  }
+  const dataDir = resolve(options.dataDir ?? DEFAULT_DATA_DIR);
+  mkdirSync(dataDir, { recursive: true });
+  const settingsFile = join(dataDir, 'tempo.json');
+  if (!existsSync(settingsFile)) saveSettings(settingsFile, firstStartSettings());
+  const settings = loadCommandSettings(settingsFile, false);
+  const server = await startServer({
+    settings:
+      options.port === undefined ? settings : { ...settings, rest: { ...settings.rest, port: options.port } },
+    onSeededAccessKey: announceSeededAccessKey,
+  });
+  process.stderr.write(
+    [
+      `tempo: up: server ${server.url} (data in ${dataDir})`,
+      `tempo: sign in as admin@tempo.local / password, or send x-api-key: ${LOCAL_ADMIN_API_KEY}`,
+      '',
+    ].join('\n'),
+  );
+  await waitForShutdownSignal();
+  await server.close();
+  return 0;
+};

@@ -1,0 +1,54 @@
+import { parseArgs } from 'node:util';
+import { COMMANDS, type Command } from './commands.ts';
+
+const usage = (): string => {
+  const width = Math.max(...COMMANDS.map((command) => command.usage.length));
+  return [
+    'Usage: ./tempo <command> [options]',
+    '',
+    'Commands:',
+    ...COMMANDS.map((command) => `  ${command.usage.padEnd(width)}  ${command.summary}`),
+    '',
+    'Every tempo.json setting can also be set by a TEMPO_* environment variable (see docs/settings.md).',
+  ].join('\n');
+};
+
+const main = async (argv: readonly string[]): Promise<number> => {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(`${usage()}\n`);
+    return name === undefined ? 2 : 0;
+  }
+  const command: Command | undefined = COMMANDS.find((candidate) => candidate.name === name);
+  if (!command) {
+    process.stderr.write(`tempo: unknown command "${name}".\n\n${usage()}\n`);
+    return 2;
+  }
+  let parsed: ReturnType<typeof parseArgs>;
+  try {
+    parsed = parseArgs({
+      args: [...rest],
+      options: { ...command.options, help: { type: 'boolean', short: 'h' } },
+      allowPositionals: false,
+      strict: true,
+    });
+  } catch (error) {
+    process.stderr.write(`tempo ${name}: ${(error as Error).message}\nUsage: ./tempo ${command.usage}\n`);
+    return 2;
+  }
+  if (parsed.values.help) {
+    process.stdout.write(`Usage: ./tempo ${command.usage}\n  ${command.summary}\n`);
+    return 0;
+  }
+  return command.run(parsed.values);
+};
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`tempo: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
+  },
+);

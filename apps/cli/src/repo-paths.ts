@@ -1,0 +1,17 @@
+import { join, resolve } from 'node:path';
+
+/** The repository root (this file lives in apps/cli/src). */
+export const REPO_ROOT = resolve(import.meta.dirname, '..', '..', '..');
+
+/** Entry scripts of the dev tools, run with this process's Node so every tool gets the same one. */
+export const TOOL_SCRIPTS = {
+  vitest: join(REPO_ROOT, 'node_modules', 'vitest', 'vitest.mjs'),
+  tsc: join(REPO_ROOT, 'node_modules', 'typescript', 'bin', 'tsc'),
+  biome: join(REPO_ROOT, 'node_modules', '@biomejs', 'biome', 'bin', 'biome'),
+} as const;
+
+/** Where `./tempo test` keeps its database servers and reports. */
+export const TEST_STATE_DIR = join(REPO_ROOT, '.tempo-test');
+
+/** Default data folder of `./tempo up`. */
+export const DEFAULT_DATA_DIR = join(REPO_ROOT, '.tempo-data');

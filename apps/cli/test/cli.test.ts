@@ -1,0 +1,135 @@
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { TempoClient } from '@tempo/client';
+import { openDatabase, Tables } from '@tempo/core/store';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runTempo, startTempo } from './run-tempo.ts';
+
+let dir: string;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'tempo-cli-'));
+});
+
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+const freePort = (): Promise<number> =>
+  new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
+    });
+  });
+
+/** The `database` section for one of the test databases started by `./tempo test`. */
+const databaseSection = (type: 'Sqlite' | 'Postgresql' | 'Mysql', folder: string) => {
+  if (type === 'Sqlite') return { type, filename: join(folder, 'migrate.db') };
+  const prefix = type === 'Postgresql' ? 'TEMPO_TEST_PG' : 'TEMPO_TEST_MYSQL';
+  const env = (name: string) => {
+    const value = process.env[`${prefix}_${name}`];
+    if (!value) throw new Error(`${prefix}_${name} is not set: run this suite through ./tempo test.`);
+    return value;
+  };
+  return {
+    type,
+    server: env('HOST'),
+    port: Number(env('PORT')),
+    databaseName: env('NAME'),
+    username: env('USER'),
+    password: env('PASSWORD'),
+  };
+};
+
+describe('./tempo', () => {
+  it('--help lists every command', async () => {
+    const result = await runTempo(['--help']);
+    expect(result.code).toBe(0);
+    for (const command of ['setup', 'up', 'server', 'worker', 'mcp', 'migrate', 'test']) {
+      expect(result.stdout).toMatch(new RegExp(`^  ${command}\\b`, 'm'));
+    }
+  });
+
+  it('refuses an unknown command and a bad flag with exit code 2', async () => {
+    expect((await runTempo(['frobnicate'])).code).toBe(2);
+    const badPort = await runTempo(['up', '--port', 'seventy']);
+    expect(badPort.code).toBe(2);
+    expect(badPort.stderr).toContain('--port must be a whole number');
+  });
+
+  it.each(['Sqlite', 'Postgresql', 'Mysql'] as const)(
+    'migrate works twice in a row against %s',
+    async (type) => {
+      const folder = join(dir, `migrate-${type}`);
+      const settingsFile = join(dir, `migrate-${type}.json`);
+      const database = databaseSection(type, folder);
+      writeFileSync(settingsFile, JSON.stringify({ database, logging: { fileLogging: false } }));
+      if (type !== 'Sqlite') {
+        // Start from an empty database so the first run really migrates.
+        const db = await openDatabase(database);
+        for (const name of [...Object.values(Tables).map((t) => t.name), 'schema_migrations']) {
+          await db.dialect.executeDdl(`DROP TABLE IF EXISTS ${db.dialect.quote(name)}`);
+        }
+        await db.close();
+      }
+      const first = await runTempo(['migrate', '--settings', settingsFile]);
+      expect(first.stderr).toBe('');
+      expect(first.code).toBe(0);
+      expect(first.stdout).toContain(`${type} schema version 1 (applied 1)`);
+      const second = await runTempo(['migrate', '--settings', settingsFile]);
+      expect(second.code).toBe(0);
+      expect(second.stdout).toContain(`${type} schema version 1 (nothing to apply)`);
+    },
+  );
+
+  it('stops with one line naming the field when the settings file is bad', async () => {
+    const settingsFile = join(dir, 'bad.json');
+    writeFileSync(settingsFile, JSON.stringify({ rest: { port: 'eighty' } }));
+    const result = await runTempo(['server', '--settings', settingsFile]);
+    expect(result.code).not.toBe(0);
+    const lines = result.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain('rest.port');
+  });
+
+  it('up --data-dir D --port P serves /v1.0/api/health, writes its settings and logs, and stops cleanly', async () => {
+    const dataDir = join(dir, 'up');
+    const port = await freePort();
+    const up = await startTempo(
+      ['up', '--data-dir', dataDir, '--port', String(port)],
+      /server http:\/\/\S+:\d+/,
+    );
+    try {
+      const client = new TempoClient({ baseUrl: `http://127.0.0.1:${port}` });
+      const health = await client.health();
+      expect(health.status).toBe('ok');
+      expect(Date.parse(health.time)).not.toBeNaN();
+      expect(await client.serverInfo()).toMatchObject({ name: 'Tempo Server' });
+      const missing = await fetch(`http://127.0.0.1:${port}/v1.0/nothing-here`);
+      expect(missing.status).toBe(404);
+      expect(await missing.json()).toMatchObject({ error: 'NotFound' });
+      expect(up.output()).toMatch(/access key pub_\w{28}/);
+    } finally {
+      expect(await up.stop()).toBe(0);
+    }
+    const settings = JSON.parse(readFileSync(join(dataDir, 'tempo.json'), 'utf8'));
+    expect(settings.auth.adminApiKey).toBe('tempo-local-admin-api-key');
+    expect(existsSync(join(dataDir, 'tempo.db'))).toBe(true);
+    expect(readdirSync(join(dataDir, 'logs')).some((name) => name.startsWith('tempo'))).toBe(true);
+
+    // A second start reuses the data: no new seeding, so no access key is shown again.
+    const again = await startTempo(
+      ['up', '--data-dir', dataDir, '--port', String(port)],
+      /server http:\/\/\S+:\d+/,
+    );
+    expect(again.output()).not.toMatch(/access key/);
+    expect(await again.stop()).toBe(0);
+  });
+});

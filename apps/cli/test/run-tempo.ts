@@ -1,0 +1,83 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { join, resolve } from 'node:path';
+
+/** The repository's `./tempo` script. */
+export const TEMPO = join(resolve(import.meta.dirname, '..', '..', '..'), 'tempo');
+
+/** Output and exit code of a finished `./tempo` call. */
+export interface TempoResult {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs `./tempo ARGS` to completion (bounded by `timeoutMs`). */
+export const runTempo = (
+  args: readonly string[],
+  env: Record<string, string> = {},
+  timeoutMs = 60_000,
+): Promise<TempoResult> =>
+  new Promise((resolvePromise, reject) => {
+    const child = spawn(TEMPO, [...args], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`./tempo ${args.join(' ')} did not finish within ${timeoutMs} ms.\n${stderr}`));
+    }, timeoutMs);
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      resolvePromise({ code, stdout, stderr });
+    });
+  });
+
+/** A `./tempo` process left running (a server), with its output so far. */
+export interface RunningTempo {
+  readonly child: ChildProcess;
+  output(): string;
+  /** Sends SIGTERM and resolves to the exit code. */
+  stop(): Promise<number | null>;
+}
+
+/** Starts `./tempo ARGS` and resolves once `ready` appears in its stderr. */
+export const startTempo = (
+  args: readonly string[],
+  ready: RegExp,
+  timeoutMs = 60_000,
+): Promise<RunningTempo> =>
+  new Promise((resolvePromise, reject) => {
+    const child = spawn(TEMPO, [...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    const exited = new Promise<number | null>((resolveExit) => child.on('exit', (code) => resolveExit(code)));
+    const running: RunningTempo = {
+      child,
+      output: () => output,
+      stop: async () => {
+        child.kill('SIGTERM');
+        return exited;
+      },
+    };
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`./tempo ${args.join(' ')} was not ready within ${timeoutMs} ms.\n${output}`));
+    }, timeoutMs);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      if (ready.test(output)) {
+        clearTimeout(timer);
+        resolvePromise(running);
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`./tempo ${args.join(' ')} exited with ${code} before it was ready.\n${output}`));
+    });
+  });

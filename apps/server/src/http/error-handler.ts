@@ -1,0 +1,70 @@
+import { randomUUID } from 'node:crypto';
+import { type ErrorBody, TempoError } from '@tempo/contracts';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+
+/** Fastify's own client-error codes and the Tempo error each becomes. */
+const FASTIFY_CODES: Readonly<Record<string, (error: FastifyError) => TempoError>> = {
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: () =>
+    new TempoError('UnsupportedMediaType', 415, 'Unsupported Content-Type: send application/json.'),
+  FST_ERR_CTP_BODY_TOO_LARGE: () => new TempoError('PayloadTooLarge', 413, 'The request body is too large.'),
+  FST_ERR_CTP_EMPTY_JSON_BODY: () =>
+    new TempoError(
+      'BadRequest',
+      400,
+      'body required: Content-Type is application/json but the body is empty.',
+    ),
+  FST_ERR_CTP_INVALID_JSON_BODY: (error) =>
+    new TempoError('BadRequest', 400, `Invalid JSON body: ${error.message}`),
+};
+
+/** Turns any thrown value into the one error body; unexpected ones are logged with a correlation id. */
+export const toErrorResponse = (
+  error: unknown,
+  request: FastifyRequest,
+): { readonly statusCode: number; readonly body: ErrorBody } => {
+  if (error instanceof TempoError) return { statusCode: error.statusCode, body: error.toBody() };
+  const fastifyError = error as Partial<FastifyError>;
+  const mapped = fastifyError.code ? FASTIFY_CODES[fastifyError.code] : undefined;
+  if (mapped) {
+    const tempoError = mapped(fastifyError as FastifyError);
+    return { statusCode: tempoError.statusCode, body: tempoError.toBody() };
+  }
+  if (
+    typeof fastifyError.statusCode === 'number' &&
+    fastifyError.statusCode >= 400 &&
+    fastifyError.statusCode < 500
+  ) {
+    return {
+      statusCode: fastifyError.statusCode,
+      body: { error: 'BadRequest', message: fastifyError.message ?? 'Bad request.', details: null },
+    };
+  }
+  const correlationId = randomUUID();
+  request.log.error({ err: error, correlationId }, 'unexpected error');
+  return {
+    statusCode: 500,
+    body: {
+      error: 'InternalError',
+      message: `An unexpected error occurred; quote correlation id ${correlationId} when reporting it.`,
+      details: { correlationId },
+    },
+  };
+};
+
+/** Installs the one error handler and the JSON 404 for unknown routes. */
+export const installErrorHandling = (app: FastifyInstance): void => {
+  app.setErrorHandler((error, request, reply: FastifyReply) => {
+    const { statusCode, body } = toErrorResponse(error, request);
+    return reply.code(statusCode).type('application/json').send(body);
+  });
+  app.setNotFoundHandler((request, reply) =>
+    reply
+      .code(404)
+      .type('application/json')
+      .send({
+        error: 'NotFound',
+        message: `No route ${request.method} ${request.url.split('?')[0]}.`,
+        details: null,
+      } satisfies ErrorBody),
+  );
+};

@@ -1,0 +1,66 @@
+import type { TempoSettings } from '@tempo/contracts';
+import { createLogger, type Logger } from '@tempo/core/logging';
+import { seedDatabase } from '@tempo/core/seeding';
+import { openDatabase } from '@tempo/core/store';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from './app.ts';
+import { SERVER_VERSION } from './server-version.ts';
+
+/** Options of {@link startServer}. */
+export interface StartServerOptions {
+  /** Validated settings with every path already absolute. */
+  readonly settings: TempoSettings;
+  /** Called once with the seeded credential's access key on the start that created it. */
+  readonly onSeededAccessKey?: (accessKey: string) => void;
+}
+
+/** A listening server. */
+export interface RunningServer {
+  /** Base URL, e.g. `http://127.0.0.1:8901`. */
+  readonly url: string;
+  readonly app: FastifyInstance;
+  readonly log: Logger;
+  /** Stops listening, closes the database and flushes the logs. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the control plane: logger, database (migrated), seeding, then the HTTP listener on
+ * `rest.hostname:rest.port`.
+ */
+export const startServer = async (options: StartServerOptions): Promise<RunningServer> => {
+  const { settings } = options;
+  const log = createLogger({
+    name: 'tempo-server',
+    console: settings.logging.consoleLogging,
+    file: settings.logging.fileLogging
+      ? { directory: settings.logging.logDirectory, filename: settings.logging.logFilename }
+      : null,
+  });
+  const database = await openDatabase(settings.database);
+  try {
+    const migration = await database.migrate();
+    log.info({ applied: migration.applied, version: migration.version }, 'database ready');
+    const seed = await seedDatabase({ repositories: database.repositories, log }, settings.hydration);
+    if (seed.seededAccessKey) options.onSeededAccessKey?.(seed.seededAccessKey);
+    const app = await buildApp({ settings, database, log, version: SERVER_VERSION });
+    await app.listen({ host: settings.rest.hostname, port: settings.rest.port });
+    const address = app.server.address();
+    const port = typeof address === 'object' && address ? address.port : settings.rest.port;
+    const url = `http${settings.rest.ssl ? 's' : ''}://${settings.rest.hostname}:${port}`;
+    log.info({ url }, 'tempo server listening');
+    return {
+      url,
+      app,
+      log,
+      close: async () => {
+        await app.close();
+        await database.close();
+        log.flush();
+      },
+    };
+  } catch (error) {
+    await database.close().catch(() => undefined);
+    throw error;
+  }
+};

@@ -1,0 +1,311 @@
+import { z } from 'zod';
+
+/** A whole number clamped into [min, max] (the spec clamps out-of-range settings, never rejects them). */
+const clampedInt = (min: number, max: number, fallback: number) =>
+  z
+    .number()
+    .int()
+    .transform((value) => Math.min(max, Math.max(min, value)))
+    .default(fallback);
+
+/** A number clamped into [min, max]. */
+const clampedNumber = (min: number, max: number, fallback: number) =>
+  z
+    .number()
+    .transform((value) => Math.min(max, Math.max(min, value)))
+    .default(fallback);
+
+/** A required, non-blank string (paths, names). */
+const requiredText = (fallback: string) => z.string().trim().min(1, 'must not be blank').default(fallback);
+
+/** An optional string; blank means absent. */
+const optionalText = () =>
+  z
+    .string()
+    .nullable()
+    .transform((value) => (value === null || value.trim() === '' ? null : value))
+    .default(null);
+
+const MIB = 1024 * 1024;
+const GIB = 1024 * MIB;
+
+/** Database provider. */
+export const DatabaseType = z.enum(['Sqlite', 'Mysql', 'Postgresql', 'SqlServer']);
+export type DatabaseType = z.infer<typeof DatabaseType>;
+
+/** How runs are placed on workers. */
+export const LoadBalancingStrategy = z.enum(['LeastLoaded', 'LabelPinned']);
+export type LoadBalancingStrategy = z.infer<typeof LoadBalancingStrategy>;
+
+/** `rest`: the web server. */
+export const RestSettings = z.strictObject({
+  /** Listen address; default `127.0.0.1` (containers use `0.0.0.0`). */
+  hostname: requiredText('127.0.0.1'),
+  /** Listen port, 1–65535; default 8901. */
+  port: clampedInt(1, 65535, 8901),
+  /** Whether URLs are reported as https; default false. */
+  ssl: z.boolean().default(false),
+});
+
+/** `database`: where state is kept. */
+export const DatabaseSettings = z.strictObject({
+  /** Provider; default `Sqlite`. */
+  type: DatabaseType.default('Sqlite'),
+  /** SQLite file, relative to the settings file's folder; default `./tempo.db`. */
+  filename: requiredText('./tempo.db'),
+  /** Host of a networked database. */
+  server: optionalText(),
+  /** Port of a networked database, 0–65535; 0 = provider default. */
+  port: clampedInt(0, 65535, 0),
+  /** Database name of a networked database. */
+  databaseName: optionalText(),
+  username: optionalText(),
+  password: optionalText(),
+  /** Statement time limit in seconds, 1–3600; default 30. */
+  commandTimeoutSeconds: clampedInt(1, 3600, 30),
+});
+
+/** `logging`: service logs. */
+export const LoggingSettings = z.strictObject({
+  /** Log to standard output; default true. */
+  consoleLogging: z.boolean().default(true),
+  /** Log to a rotating file; default true. */
+  fileLogging: z.boolean().default(true),
+  /** Folder of the log files; default `./logs`. */
+  logDirectory: requiredText('./logs'),
+  /** Current log file name; default `tempo.log`. */
+  logFilename: requiredText('tempo.log'),
+});
+
+/** `auth`: tokens and the admin API key. */
+export const AuthSettings = z.strictObject({
+  /** Token issuer; default `tempo`. */
+  issuer: requiredText('tempo'),
+  /** Key the bearer tokens are encrypted with; change it in production. */
+  signingKey: requiredText('tempo-development-key-override-for-production-use'),
+  /** Token lifetime in minutes, 5–525600; default 1440. */
+  tokenExpirationMinutes: clampedInt(5, 525_600, 1440),
+  /** `x-api-key` value that authenticates as a global administrator; empty = disabled. */
+  adminApiKey: z.string().default(''),
+});
+
+/** `requestHistory`: recording of inbound requests. */
+export const RequestHistorySettings = z.strictObject({
+  enabled: z.boolean().default(true),
+  /** Request body bytes kept per entry, 0–1 MiB; default 64 KiB. */
+  maxRequestBodyBytes: clampedInt(0, MIB, 65_536),
+  /** Response body bytes kept per entry, 0–1 MiB; default 64 KiB. */
+  maxResponseBodyBytes: clampedInt(0, MIB, 65_536),
+  /** Days entries are kept, 1–3650; default 30. */
+  retentionDays: clampedInt(1, 3650, 30),
+  /** Minutes between prunes, 1–1440; default 60. */
+  pruneIntervalMinutes: clampedInt(1, 1440, 60),
+});
+
+/** `engine`: dispatch and workers. */
+export const EngineSettings = z.strictObject({
+  /** Run the queue and scheduler loop; default true. */
+  queueEnabled: z.boolean().default(true),
+  /** The server runs flows itself as the pseudo-worker `wrk_local_server`; default true. */
+  serverCanExecuteWorkload: z.boolean().default(true),
+  /** `LeastLoaded` (default) or `LabelPinned`; any other value means `LeastLoaded`. */
+  loadBalancingStrategy: z
+    .string()
+    .transform((value): LoadBalancingStrategy => (value === 'LabelPinned' ? 'LabelPinned' : 'LeastLoaded'))
+    .default('LeastLoaded'),
+  /** Runs executed at once by the server, 1–1024; default 4. */
+  maxConcurrentRuns: clampedInt(1, 1024, 4),
+  /** Queue poll period in ms, 100–60000; default 1000. */
+  pollIntervalMs: clampedInt(100, 60_000, 1000),
+  /** Assignment lease in ms, 1000–86400000; default 300000. */
+  leaseDurationMs: clampedInt(1000, 86_400_000, 300_000),
+  /** Silence after which a worker is offline, in ms; default 30000. */
+  workerHeartbeatTimeoutMs: clampedInt(1000, 86_400_000, 30_000),
+  /** Dispatch attempts before a run fails, 1–1024; default 3. */
+  maxAssignmentAttempts: clampedInt(1, 1024, 3),
+  /** Allow more than one scheduler at a time; default false. */
+  allowDuplicateScheduler: z.boolean().default(false),
+  /** Comma-separated module paths scanned for built-in steps. */
+  stepAssemblyPaths: optionalText(),
+  /** Period of the queue-depth gauge in ms, 1000–600000; default 15000. */
+  queueDepthSampleIntervalMs: clampedInt(1000, 600_000, 15_000),
+});
+
+/** `hydration`: first-boot seeding. */
+export const HydrationSettings = z.strictObject({
+  /** Seed the defaults into an empty database; default true. */
+  seedDefaults: z.boolean().default(true),
+  defaultTenantName: requiredText('Default Tenant'),
+  defaultAdminEmail: requiredText('admin@tempo.local'),
+  defaultAdminPassword: requiredText('password'),
+  defaultUserEmail: requiredText('user@tempo.local'),
+  defaultUserPassword: requiredText('password'),
+  /** Optional JSON file of flows, steps and triggers, relative to the settings file's folder. */
+  hydrationFile: optionalText(),
+});
+
+/** `artifacts`: stored handler packages. */
+export const ArtifactSettings = z.strictObject({
+  /** Blob folder; default `./artifacts`. */
+  rootPath: requiredText('./artifacts'),
+  /** Largest upload in bytes, up to 2 GiB; default 100 MiB. */
+  maxUploadBytes: clampedInt(1, 2 * GIB, 100 * MIB),
+  /** Storage per tenant in bytes, up to 1 TiB; default 1 GiB. */
+  maxBytesPerTenant: clampedInt(1, 1024 * GIB, GIB),
+  /** Days a deleted version is kept before collection, 0–3650; default 7. */
+  versionGracePeriodDays: clampedInt(0, 3650, 7),
+  /** Days run snapshots keep their versions, 1–3650; default 30. */
+  flowRunReplayRetentionDays: clampedInt(1, 3650, 30),
+  /** Versions kept per artifact, 0–100000; 0 = unlimited. */
+  maxVersionsPerArtifact: clampedInt(0, 100_000, 0),
+  /** Versions collected per pass, 1–10000; default 100. */
+  gcBatchSize: clampedInt(1, 10_000, 100),
+  /** Minutes between collections, 1–1440; default 60. */
+  gcIntervalMinutes: clampedInt(1, 1440, 60),
+});
+
+/** `runtimes.externalExecution`: limits of handler processes. */
+export const ExternalExecutionSettings = z.strictObject({
+  /** Handler processes at once on this host, 1–1024; default 4. */
+  maxConcurrentProcessesServerWide: clampedInt(1, 1024, 4),
+  /** Handler processes at once per tenant, 1–256; default 2. */
+  maxConcurrentProcessesPerTenant: clampedInt(1, 256, 2),
+  /** Time limit of a handler without its own, in ms, 100–86400000; default 30000. */
+  defaultMaxRuntimeMs: clampedInt(100, 86_400_000, 30_000),
+  /** Captured stdout per invocation in bytes, up to 1 GiB; default 1 MiB. */
+  maxStdoutBytes: clampedInt(0, GIB, MIB),
+  /** Captured stderr per invocation in bytes, up to 1 GiB; default 1 MiB. */
+  maxStderrBytes: clampedInt(0, GIB, MIB),
+  /** Request size per invocation in bytes, up to 1 GiB; default 1 MiB. */
+  maxInputBytes: clampedInt(0, GIB, MIB),
+  /** Result size per invocation in bytes, up to 1 GiB; default 1 MiB. */
+  maxOutputBytes: clampedInt(0, GIB, MIB),
+  /** Per-run working folders; default `./scratch`. */
+  scratchRoot: requiredText('./scratch'),
+  /** Unpacked artifact cache; default `./runtime-cache`. */
+  cacheRoot: requiredText('./runtime-cache'),
+  /** Environment variable names passed to every handler process; default none. */
+  environmentAllowList: z.array(z.string()).default([]),
+  /** Network policy of handler processes; only `disabled` (no policy) exists. */
+  networkPolicyMode: z.string().default('disabled'),
+  /** Kill the whole process tree on cancel or timeout; default true. */
+  killProcessTreeOnCancel: z.boolean().default(true),
+  /** Python interpreter; default `python3` (the spec's `python` is missing on many Linux hosts). */
+  pythonExecutable: requiredText('python3'),
+  /** Node.js executable; default `node`. */
+  nodeExecutable: requiredText('node'),
+  /** .NET host; default `dotnet`. */
+  dotnetExecutable: requiredText('dotnet'),
+  /** Allow `pip install` of a Python artifact's requirements into the cache; default false. */
+  allowPythonDependencyInstall: z.boolean().default(false),
+});
+
+/** Which extra arguments a host executable accepts. */
+export const HostExecutableArgumentPolicy = z.strictObject({
+  /** Accept arguments from the step beyond the fixed ones; default false. */
+  allowAdditionalArguments: z.boolean().default(false),
+  /** Most extra arguments, 0–256; default 32. */
+  maxArguments: clampedInt(0, 256, 32),
+  /** Extra arguments allowed verbatim. */
+  allowedValues: z.array(z.string()).default([]),
+  /** Extra arguments allowed by prefix. */
+  allowedPrefixes: z.array(z.string()).default([]),
+});
+
+/** One operator-approved executable of `runtimes.hostExecutables.allowList`. */
+export const HostExecutableEntry = z.strictObject({
+  /** Selector steps name; matched exactly. */
+  key: z.string().trim().min(1, 'must not be blank'),
+  displayName: optionalText(),
+  /** Absolute path; set by the operator only, never by a tenant. */
+  executablePath: z.string().trim().min(1, 'must not be blank'),
+  /** Working folder; default the executable's folder. */
+  workingDirectory: optionalText(),
+  /** Fixed arguments, placed before any extra ones. */
+  arguments: z.array(z.string()).default([]),
+  /** Environment variable names passed to the process. */
+  environmentAllowList: z.array(z.string()).default([]),
+  /** Time limit in ms, 0–86400000; 0 = the step's or the default. */
+  maxRuntimeMs: clampedInt(0, 86_400_000, 0),
+  enabled: z.boolean().default(true),
+  argumentPolicy: HostExecutableArgumentPolicy.prefault({}),
+});
+
+/** `runtimes`: handler processes and host executables. */
+export const RuntimesSettings = z.strictObject({
+  externalExecution: ExternalExecutionSettings.prefault({}),
+  hostExecutables: z
+    .strictObject({
+      /** Enable the `Host.Executable` runtime; default false. */
+      enabled: z.boolean().default(false),
+      allowList: z.array(HostExecutableEntry).default([]),
+    })
+    .prefault({}),
+});
+
+/** `logViewer`: the admin service-log viewer. */
+export const LogViewerSettings = z.strictObject({
+  /** Folder holding one log folder per worker; default `./worker-logs`. */
+  workerRootPath: requiredText('./worker-logs'),
+  workerLogFilename: requiredText('tempo-worker.log'),
+  defaultTailLines: clampedInt(1, 100_000, 200),
+  maxTailLines: clampedInt(1, 100_000, 5000),
+  defaultMaxBytes: clampedInt(1, 64 * MIB, 131_072),
+  maxReadBytes: clampedInt(1, 64 * MIB, MIB),
+});
+
+/** `runLogs`: per-run log files. */
+export const RunLogSettings = z.strictObject({
+  enabled: z.boolean().default(true),
+  /** Folder of the run logs; default `./run-logs`. */
+  rootPath: requiredText('./run-logs'),
+  retentionDays: clampedInt(1, 3650, 7),
+  pruneIntervalMinutes: clampedInt(1, 1440, 60),
+  defaultTailLines: clampedInt(1, 100_000, 400),
+  defaultMaxBytes: clampedInt(1, 64 * MIB, 262_144),
+  maxTailLines: clampedInt(1, 100_000, 5000),
+  maxReadBytes: clampedInt(1, 64 * MIB, MIB),
+});
+
+/** `telemetry`: OpenTelemetry export. */
+export const TelemetrySettings = z.strictObject({
+  enabled: z.boolean().default(true),
+  /** OTel `service.name`; default by service (`tempo-server`, ...). */
+  serviceName: optionalText(),
+  otlpEnabled: z.boolean().default(true),
+  otlpEndpoint: z.url().default('http://127.0.0.1:4317'),
+  otlpProtocol: z.enum(['grpc', 'httpprotobuf']).default('grpc'),
+  prometheusEnabled: z.boolean().default(false),
+  prometheusHostname: requiredText('127.0.0.1'),
+  prometheusPort: clampedInt(1, 65535, 9464),
+  logsEnabled: z.boolean().default(true),
+  /** 0 verbose, 1 debug, 2 info, 3 warn, 4 error, 5 critical, 7 none; default 2. */
+  logsMinimumSeverity: clampedInt(0, 7, 2),
+  lokiEnabled: z.boolean().default(false),
+  lokiEndpoint: z.url().default('http://127.0.0.1:3100/otlp'),
+  /** Trace sampling ratio, 0–1; default 1. */
+  samplingRatio: clampedNumber(0, 1, 1),
+  metricsExportIntervalMs: clampedInt(1000, 300_000, 15_000),
+  includeRuntimeMetrics: z.boolean().default(true),
+});
+
+/** The whole `tempo.json`; parsing `{}` yields every default. */
+export const TempoSettings = z.strictObject({
+  /** When the file was first written. */
+  createdUtc: z.iso.datetime({ offset: true }).nullable().default(null),
+  rest: RestSettings.prefault({}),
+  database: DatabaseSettings.prefault({}),
+  logging: LoggingSettings.prefault({}),
+  auth: AuthSettings.prefault({}),
+  requestHistory: RequestHistorySettings.prefault({}),
+  engine: EngineSettings.prefault({}),
+  hydration: HydrationSettings.prefault({}),
+  artifacts: ArtifactSettings.prefault({}),
+  runtimes: RuntimesSettings.prefault({}),
+  logViewer: LogViewerSettings.prefault({}),
+  runLogs: RunLogSettings.prefault({}),
+  telemetry: TelemetrySettings.prefault({}),
+});
+export type TempoSettings = z.infer<typeof TempoSettings>;
+/** Settings as written in a file: every field optional. */
+export type TempoSettingsInput = z.input<typeof TempoSettings>;

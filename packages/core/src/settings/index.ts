@@ -1,0 +1,11 @@
+/** `tempo.json`: loading with defaults, case-insensitive keys, `TEMPO_*` overrides and clear errors. */
+export { envNameOf, settingsEnvNames } from './env-overrides.ts';
+export {
+  type LoadedSettings,
+  type LoadSettingsOptions,
+  loadSettings,
+  resolveSettingsPath,
+  resolveSettingsPaths,
+  saveSettings,
+} from './load-settings.ts';
+export { SettingsError } from './settings-error.ts';

@@ -1,0 +1,128 @@
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { TempoSettings, type TempoSettingsInput } from '@tempo/contracts';
+import type { z } from 'zod';
+import { applyEnvOverrides } from './env-overrides.ts';
+import { matchKeyCase } from './schema-walk.ts';
+import { SettingsError } from './settings-error.ts';
+
+/** Options of {@link loadSettings}. */
+export interface LoadSettingsOptions {
+  readonly filePath: string;
+  /** Environment for `TEMPO_*` overrides; default none. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** Write the defaults to `filePath` when it does not exist (first start). */
+  readonly writeDefaults?: boolean;
+}
+
+/** Loaded settings and the notes an operator should see (clamped values). */
+export interface LoadedSettings {
+  readonly settings: TempoSettings;
+  readonly warnings: readonly string[];
+}
+
+const describeIssue = (issue: z.core.$ZodIssue): { field: string; problem: string } => {
+  const path = issue.path.map(String);
+  if (issue.code === 'unrecognized_keys') {
+    return { field: [...path, issue.keys[0] ?? ''].join('.'), problem: 'is not a known setting' };
+  }
+  return { field: path.join('.'), problem: issue.message };
+};
+
+const readRaw = (filePath: string): Record<string, unknown> => {
+  let text: string;
+  try {
+    text = readFileSync(filePath, 'utf8');
+  } catch (error) {
+    throw new SettingsError(`${filePath}: cannot be read (${(error as Error).message}).`, '', filePath);
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (error) {
+    throw new SettingsError(`${filePath}: is not valid JSON (${(error as Error).message}).`, '', filePath);
+  }
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    throw new SettingsError(`${filePath}: must hold a JSON object.`, '', filePath);
+  }
+  return raw as Record<string, unknown>;
+};
+
+/** Dotted paths of numeric leaves whose value parsing changed (clamped into range). */
+const clampedFields = (raw: unknown, parsed: unknown, path: string[] = []): string[] => {
+  if (typeof raw === 'number' && typeof parsed === 'number') {
+    return raw === parsed ? [] : [`${path.join('.')} ${raw} is out of range; using ${parsed}`];
+  }
+  if (typeof raw !== 'object' || raw === null || typeof parsed !== 'object' || parsed === null) return [];
+  return Object.entries(raw).flatMap(([key, value]) =>
+    clampedFields(value, (parsed as Record<string, unknown>)[key], [...path, key]),
+  );
+};
+
+/** Writes settings atomically (temporary file, then rename), camelCase and indented. */
+export const saveSettings = (filePath: string, settings: TempoSettingsInput): void => {
+  mkdirSync(dirname(filePath), { recursive: true });
+  const temporary = `${filePath}.${process.pid}.tmp`;
+  writeFileSync(temporary, `${JSON.stringify(settings, null, 2)}\n`, { mode: 0o600 });
+  renameSync(temporary, filePath);
+};
+
+/**
+ * Loads `tempo.json`: a missing file means every default (written out when `writeDefaults`),
+ * keys match in any case, `TEMPO_*` variables override the file, out-of-range numbers are
+ * clamped (reported as warnings), and anything else wrong throws a {@link SettingsError} whose
+ * one-line message names the file or variable and the field.
+ */
+export const loadSettings = (options: LoadSettingsOptions): LoadedSettings => {
+  const { filePath } = options;
+  let raw: Record<string, unknown> = {};
+  if (existsSync(filePath)) {
+    raw = matchKeyCase(readRaw(filePath), TempoSettings) as Record<string, unknown>;
+  } else if (options.writeDefaults) {
+    saveSettings(filePath, TempoSettings.parse({ createdUtc: new Date().toISOString() }));
+  }
+  const { settings: merged, sources } = applyEnvOverrides(raw, options.env ?? {});
+  const parsed = TempoSettings.safeParse(merged);
+  if (!parsed.success) {
+    const [issue] = parsed.error.issues;
+    const { field, problem } = issue ? describeIssue(issue) : { field: '', problem: 'is invalid' };
+    const source = sources.get(field) ?? filePath;
+    throw new SettingsError(`${source}: ${field} ${problem}.`, field, source);
+  }
+  return { settings: parsed.data, warnings: clampedFields(merged, parsed.data) };
+};
+
+/** The settings file to use: `TEMPO_SETTINGS_FILE` when set, else `fallback`. */
+export const resolveSettingsPath = (
+  env: Readonly<Record<string, string | undefined>>,
+  fallback: string,
+): string => (env.TEMPO_SETTINGS_FILE?.trim() ? (env.TEMPO_SETTINGS_FILE as string) : fallback);
+
+/** A copy of the settings with every relative path taken from `baseDir` (the settings file's folder). */
+export const resolveSettingsPaths = (settings: TempoSettings, baseDir: string): TempoSettings => {
+  const at = (path: string) => (isAbsolute(path) ? path : resolve(baseDir, path));
+  const { database, logging, artifacts, runLogs, logViewer, hydration, runtimes } = settings;
+  return {
+    ...settings,
+    database: {
+      ...database,
+      filename: database.filename === ':memory:' ? database.filename : at(database.filename),
+    },
+    logging: { ...logging, logDirectory: at(logging.logDirectory) },
+    artifacts: { ...artifacts, rootPath: at(artifacts.rootPath) },
+    runLogs: { ...runLogs, rootPath: at(runLogs.rootPath) },
+    logViewer: { ...logViewer, workerRootPath: at(logViewer.workerRootPath) },
+    hydration: {
+      ...hydration,
+      hydrationFile: hydration.hydrationFile === null ? null : at(hydration.hydrationFile),
+    },
+    runtimes: {
+      ...runtimes,
+      externalExecution: {
+        ...runtimes.externalExecution,
+        scratchRoot: at(runtimes.externalExecution.scratchRoot),
+        cacheRoot: at(runtimes.externalExecution.cacheRoot),
+      },
+    },
+  };
+};
