@@ -41,8 +41,8 @@ export const runTempo = (
 export interface RunningTempo {
   readonly child: ChildProcess;
   output(): string;
-  /** Sends SIGTERM and resolves to the exit code. */
-  stop(): Promise<number | null>;
+  /** Sends SIGTERM and resolves to the exit code, or the signal's name when one ended the process. */
+  stop(): Promise<number | string | null>;
 }
 
 /** Starts `./tempo ARGS` and resolves once `ready` appears in its stderr. */
@@ -54,7 +54,9 @@ export const startTempo = (
   new Promise((resolvePromise, reject) => {
     const child = spawn(TEMPO, [...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
-    const exited = new Promise<number | null>((resolveExit) => child.on('exit', (code) => resolveExit(code)));
+    const exited = new Promise<number | string | null>((resolveExit) =>
+      child.on('exit', (code, signal) => resolveExit(code ?? signal)),
+    );
     const running: RunningTempo = {
       child,
       output: () => output,
