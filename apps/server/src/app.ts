@@ -1,32 +1,46 @@
-import type { TempoSettings } from '@tempo/contracts';
-import type { Logger } from '@tempo/core/logging';
-import type { TempoDatabase } from '@tempo/core/store';
+import cors from '@fastify/cors';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { authPlugin } from './auth/auth-plugin.ts';
 import { installErrorHandling } from './http/error-handler.ts';
-import { healthRoutes } from './routes/health.ts';
-
-/** What the HTTP application is built from. */
-export interface AppDependencies {
-  readonly settings: TempoSettings;
-  readonly database: TempoDatabase;
-  readonly log: Logger;
-  /** Version reported by `GET /`. */
-  readonly version: string;
-}
+import { registerOpenApi } from './http/openapi.ts';
+import { routePlugins } from './routes/index.ts';
+import type { ServerContext } from './server-context.ts';
 
 /** Largest request body the API accepts, in bytes. */
 const BODY_LIMIT_BYTES = 16 * 1024 * 1024;
 
-/** Builds the Fastify application: error model, then every route plugin. */
-export const buildApp = async (deps: AppDependencies): Promise<FastifyInstance> => {
+/** Builds the Fastify application: error model, security, OpenAPI, auth, then every route plugin. */
+export const buildApp = async (context: ServerContext): Promise<FastifyInstance> => {
   // Typed as Fastify's base logger so plugins written against the default instance type fit.
-  const loggerInstance: FastifyBaseLogger = deps.log;
+  const loggerInstance: FastifyBaseLogger = context.log;
   const app = Fastify({
     loggerInstance,
     bodyLimit: BODY_LIMIT_BYTES,
     trustProxy: true,
+    return503OnClosing: true,
   });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
   installErrorHandling(app);
-  await app.register(healthRoutes, { version: deps.version });
+
+  const { rest } = context.settings;
+  await app.register(cors, {
+    origin: rest.corsOrigins.includes('*') ? true : rest.corsOrigins,
+    exposedHeaders: ['x-request'],
+  });
+  if (rest.securityHeaders) {
+    // The API serves JSON; the explorer page needs its own scripts, so no content policy is imposed.
+    await app.register(helmet, {
+      contentSecurityPolicy: false,
+      crossOriginResourcePolicy: { policy: 'cross-origin' },
+    });
+  }
+  await app.register(rateLimit, { global: false });
+  await registerOpenApi(app, context.version);
+  await app.register(authPlugin, { authenticator: context.authenticator, authorizer: context.authorizer });
+  for (const plugin of routePlugins) await app.register(plugin, { context });
   return app;
 };

@@ -4,6 +4,7 @@ import { seedDatabase } from '@tempo/core/seeding';
 import { openDatabase } from '@tempo/core/store';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.ts';
+import { createServerContext } from './server-context.ts';
 import { SERVER_VERSION } from './server-version.ts';
 
 /** Options of {@link startServer}. */
@@ -43,7 +44,7 @@ export const startServer = async (options: StartServerOptions): Promise<RunningS
     log.info({ applied: migration.applied, version: migration.version }, 'database ready');
     const seed = await seedDatabase({ repositories: database.repositories, log }, settings.hydration);
     if (seed.seededAccessKey) options.onSeededAccessKey?.(seed.seededAccessKey);
-    const app = await buildApp({ settings, database, log, version: SERVER_VERSION });
+    const app = await buildApp(createServerContext(settings, database.repositories, log, SERVER_VERSION));
     await app.listen({ host: settings.rest.hostname, port: settings.rest.port });
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : settings.rest.port;

@@ -3,6 +3,7 @@
  * the id prefixes and the error model. Browser-safe: nothing here imports `node:` modules.
  */
 export * from './artifacts.ts';
+export * from './auth-api.ts';
 export * from './common.ts';
 export * from './definitions.ts';
 export * from './enums.ts';

@@ -45,6 +45,10 @@ export const RestSettings = z.strictObject({
   port: clampedInt(1, 65535, 8901),
   /** Whether URLs are reported as https; default false. */
   ssl: z.boolean().default(false),
+  /** Origins allowed to call the API from a browser (CORS); `*` = any. Default `["*"]`. */
+  corsOrigins: z.array(z.string()).default(['*']),
+  /** Send the standard security headers (helmet); default true. */
+  securityHeaders: z.boolean().default(true),
 });
 
 /** `database`: where state is kept. */

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type ErrorBody, TempoError } from '@tempo/contracts';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 
 /** Fastify's own client-error codes and the Tempo error each becomes. */
 const FASTIFY_CODES: Readonly<Record<string, (error: FastifyError) => TempoError>> = {
@@ -23,6 +24,23 @@ export const toErrorResponse = (
   request: FastifyRequest,
 ): { readonly statusCode: number; readonly body: ErrorBody } => {
   if (error instanceof TempoError) return { statusCode: error.statusCode, body: error.toBody() };
+  if (hasZodFastifySchemaValidationErrors(error)) {
+    const part = (error as { validationContext?: string }).validationContext ?? 'request';
+    const issues = error.validation.map((issue) => ({
+      field: issue.instancePath.replace(/^\//, '').replace(/\//g, '.'),
+      message: issue.message ?? 'is invalid',
+    }));
+    const first = issues[0];
+    const where = first?.field ? `${part}.${first.field}` : part;
+    return {
+      statusCode: 400,
+      body: {
+        error: 'BadRequest',
+        message: `Invalid ${where}: ${first?.message ?? 'is invalid'}.`,
+        details: { issues },
+      },
+    };
+  }
   const fastifyError = error as Partial<FastifyError>;
   const mapped = fastifyError.code ? FASTIFY_CODES[fastifyError.code] : undefined;
   if (mapped) {

@@ -120,6 +120,14 @@ export class TenantTable<S extends TableSpec> {
     this.#defaultOrder = defaultOrder;
   }
 
+  /**
+   * Rows of every tenant matching a filter. Only for resolving who is calling (a credential's
+   * access key, a user's email at sign-in), before any tenant is known; never for serving data.
+   */
+  findAcrossTenants(filter: Filter<S>, limit = 10): Promise<RowOf<S>[]> {
+    return this.#store.find(filter, { orderBy: this.#defaultOrder, limit });
+  }
+
   /** The rows of one tenant. */
   inTenant(tenantId: string): ScopedRepository<S, 'tenantId'> {
     if (typeof tenantId !== 'string' || tenantId.trim() === '') {

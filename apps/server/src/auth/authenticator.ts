@@ -1,0 +1,157 @@
+import { timingSafeEqual } from 'node:crypto';
+import { TempoError } from '@tempo/contracts';
+import { hashSecret, verifyPassword } from '@tempo/core/auth';
+import type { Repositories } from '@tempo/core/store';
+import { type AuthenticationResult, type AuthMethod, anonymous, type Principal } from './principal.ts';
+import type { TokenCodec } from './token-codec.ts';
+
+/** The request headers authentication reads (lower-case names). */
+export type AuthHeaders = Readonly<Record<string, string | string[] | undefined>>;
+
+/** Dependencies of the authenticator. */
+export interface AuthenticatorDependencies {
+  readonly repositories: Repositories;
+  readonly tokens: TokenCodec;
+  /** `auth.adminApiKey`; empty disables `x-api-key`. */
+  readonly adminApiKey: string;
+}
+
+const header = (headers: AuthHeaders, name: string): string | undefined => {
+  const value = headers[name];
+  const text = Array.isArray(value) ? value[0] : value;
+  return text?.trim() ? text.trim() : undefined;
+};
+
+const sameSecret = (a: string, b: string): boolean => {
+  const left = Buffer.from(hashSecret(a), 'hex');
+  const right = Buffer.from(hashSecret(b), 'hex');
+  return timingSafeEqual(left, right);
+};
+
+/** A failed attempt: the caller stays anonymous, with the reason. */
+const failed = (result: AuthenticationResult): Principal => anonymous(result);
+
+/**
+ * Resolves the caller of a request from its headers, in the spec's order: bearer token (or a
+ * credential access key sent as bearer), `x-token`, `x-api-key`, `x-access-key`, then
+ * `x-email`/`x-password`. `x-secret-key` is refused outright (400 `UnsupportedAuthHeader`).
+ */
+export class Authenticator {
+  readonly #deps: AuthenticatorDependencies;
+
+  constructor(deps: AuthenticatorDependencies) {
+    this.#deps = deps;
+  }
+
+  /** The principal of a request; anonymous (with a reason) when credentials are missing or wrong. */
+  async authenticate(headers: AuthHeaders): Promise<Principal> {
+    if (headers['x-secret-key'] !== undefined) {
+      throw new TempoError(
+        'UnsupportedAuthHeader',
+        400,
+        'x-secret-key is not supported: authenticate with x-access-key, a bearer token, x-api-key or x-email/x-password.',
+      );
+    }
+    const bearer = /^Bearer\s+(.+)$/i.exec(header(headers, 'authorization') ?? '')?.[1]?.trim();
+    if (bearer) {
+      const byToken = await this.fromToken(bearer);
+      return byToken.kind === 'anonymous' && byToken.result === 'Invalid'
+        ? this.#fromAccessKey(bearer)
+        : byToken;
+    }
+    const token = header(headers, 'x-token');
+    if (token) return this.fromToken(token);
+    const apiKey = header(headers, 'x-api-key');
+    if (apiKey) {
+      const configured = this.#deps.adminApiKey;
+      return configured !== '' && sameSecret(apiKey, configured)
+        ? { kind: 'administrator', administratorId: null, email: null, method: 'apiKey' }
+        : failed('Invalid');
+    }
+    const accessKey = header(headers, 'x-access-key');
+    if (accessKey) return this.#fromAccessKey(accessKey);
+    const email = header(headers, 'x-email');
+    const password = header(headers, 'x-password');
+    if (email && password)
+      return this.withPassword(email, password, header(headers, 'x-tenant-id'), 'password');
+    return anonymous();
+  }
+
+  /** The principal of a bearer token this server issued. */
+  async fromToken(token: string): Promise<Principal> {
+    const payload = this.#deps.tokens.read(token);
+    if (!payload) return failed('Invalid');
+    const { repositories } = this.#deps;
+    if (payload.kind === 'administrator') {
+      const admin = await repositories.administrators.get(payload.sub);
+      if (!admin) return failed('NotFound');
+      if (!admin.active) return failed('Inactive');
+      return { kind: 'administrator', administratorId: admin.id, email: admin.email, method: 'token' };
+    }
+    return this.#userPrincipal(payload.tenantId ?? '', payload.sub, 'token', null);
+  }
+
+  /**
+   * Checks an email and password (plain or SHA-256) against administrators first, then users;
+   * `tenantId` picks among users of several tenants with the same email.
+   */
+  async withPassword(
+    email: string,
+    password: string,
+    tenantId: string | undefined,
+    method: AuthMethod,
+  ): Promise<Principal> {
+    const { repositories } = this.#deps;
+    const normalised = email.trim().toLowerCase();
+    const admin = await repositories.administrators.findOne({ email: normalised });
+    if (admin && (!tenantId || tenantId === '')) {
+      if (!(await verifyPassword(password, admin.passwordHash))) return failed('Invalid');
+      if (!admin.active) return failed('Inactive');
+      return { kind: 'administrator', administratorId: admin.id, email: admin.email, method };
+    }
+    const candidates = await repositories.users.findAcrossTenants(
+      tenantId ? { email: normalised, tenantId } : { email: normalised },
+    );
+    for (const user of candidates) {
+      if (!(await verifyPassword(password, user.passwordHash))) continue;
+      return this.#userPrincipal(user.tenantId, user.id, method, null);
+    }
+    return failed(candidates.length === 0 && !admin ? 'NotFound' : 'Invalid');
+  }
+
+  async #fromAccessKey(accessKey: string): Promise<Principal> {
+    const [credential] = await this.#deps.repositories.credentials.findAcrossTenants(
+      { accessKeySha256: hashSecret(accessKey) },
+      1,
+    );
+    if (!credential) return failed('NotFound');
+    if (!credential.active) return failed('Inactive');
+    return this.#userPrincipal(credential.tenantId, credential.userId, 'accessKey', credential.id);
+  }
+
+  async #userPrincipal(
+    tenantId: string,
+    userId: string,
+    method: AuthMethod,
+    credentialId: string | null,
+  ): Promise<Principal> {
+    const { repositories } = this.#deps;
+    if (!tenantId) return failed('Invalid');
+    const [tenant, user] = await Promise.all([
+      repositories.tenants.get(tenantId),
+      repositories.users.inTenant(tenantId).get(userId),
+    ]);
+    if (!tenant || !user) return failed('NotFound');
+    if (!tenant.active || !user.active) return failed('Inactive');
+    return {
+      kind: 'user',
+      userId: user.id,
+      tenantId,
+      email: user.email,
+      isAdmin: user.isAdmin,
+      isTenantAdmin: user.isTenantAdmin,
+      method,
+      credentialId,
+    };
+  }
+}

@@ -1,0 +1,136 @@
+import {
+  ErrorBody,
+  MeResponse,
+  TokenDetailsResponse,
+  TokenRequest,
+  TokenResponse,
+  TokenValidityResponse,
+} from '@tempo/contracts';
+import type { FastifyPluginAsync } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { LoginThrottle } from '../auth/login-throttle.ts';
+import { principalName } from '../auth/principal.ts';
+import { AUTHENTICATED } from '../http/openapi.ts';
+import type { ServerContext } from '../server-context.ts';
+import { issueToken } from '../services/token-service.ts';
+
+const authenticated = { access: { kind: 'authenticated' } } as const;
+
+/** Sign-in and identity: `POST/GET /v1.0/token`, `/v1.0/token/details`, `/v1.0/me`. */
+export const tokenRoutes: FastifyPluginAsync<{ context: ServerContext }> = async (app, { context }) => {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const throttle = new LoginThrottle();
+
+  r.post(
+    '/v1.0/token',
+    {
+      schema: {
+        tags: ['Identity'],
+        summary: 'Sign in and get a bearer token',
+        description:
+          'The password may be sent plain or as its SHA-256 hex. Repeated failures are slowed, then refused with 429.',
+        body: TokenRequest,
+        response: { 200: TokenResponse, 401: ErrorBody, 429: ErrorBody },
+      },
+      config: { rateLimit: { max: 30, timeWindow: '1 minute' } },
+    },
+    async (request) => issueToken(context, throttle, request.body),
+  );
+
+  r.get(
+    '/v1.0/token',
+    {
+      schema: {
+        tags: ['Identity'],
+        summary: 'Check the credentials of this request',
+        security: AUTHENTICATED,
+        response: { 200: TokenValidityResponse },
+      },
+    },
+    async (request) => {
+      const { principal } = request;
+      return principal.kind === 'anonymous'
+        ? { valid: false, authenticationResult: principal.result ?? 'NotFound' }
+        : { valid: true, authenticationResult: 'Success' as const };
+    },
+  );
+
+  r.get(
+    '/v1.0/token/details',
+    {
+      schema: {
+        tags: ['Identity'],
+        summary: 'Who the credentials belong to',
+        security: AUTHENTICATED,
+        response: { 200: TokenDetailsResponse, 401: ErrorBody },
+      },
+      config: authenticated,
+    },
+    async (request) => {
+      const { principal } = request;
+      const name = principalName(principal);
+      switch (principal.kind) {
+        case 'user':
+          return {
+            tenantId: principal.tenantId,
+            userId: principal.userId,
+            administratorId: null,
+            isAdmin: principal.isAdmin,
+            isTenantAdmin: principal.isTenantAdmin,
+            email: principal.email,
+            principalName: name,
+          };
+        case 'administrator':
+          return {
+            tenantId: null,
+            userId: null,
+            administratorId: principal.administratorId,
+            isAdmin: true,
+            isTenantAdmin: false,
+            email: principal.email,
+            principalName: name,
+          };
+        case 'anonymous':
+          return {
+            tenantId: null,
+            userId: null,
+            administratorId: null,
+            isAdmin: false,
+            isTenantAdmin: false,
+            email: null,
+            principalName: null,
+          };
+      }
+    },
+  );
+
+  r.get(
+    '/v1.0/me',
+    {
+      schema: {
+        tags: ['Identity'],
+        summary: 'The caller',
+        security: AUTHENTICATED,
+        response: { 200: MeResponse },
+      },
+    },
+    async (request) => {
+      const { principal } = request;
+      switch (principal.kind) {
+        case 'user':
+          return {
+            type: 'user' as const,
+            id: principal.userId,
+            email: principal.email,
+            tenantId: principal.tenantId,
+            isAdmin: principal.isAdmin,
+            isTenantAdmin: principal.isTenantAdmin,
+          };
+        case 'administrator':
+          return { type: 'administrator' as const, id: principal.administratorId, email: principal.email };
+        case 'anonymous':
+          return { type: 'anonymous' as const };
+      }
+    },
+  );
+};
