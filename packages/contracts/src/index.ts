@@ -10,6 +10,7 @@ export * from './enums.ts';
 export * from './errors.ts';
 export * from './id-prefixes.ts';
 export * from './identity.ts';
+export * from './identity-api.ts';
 export * from './paging.ts';
 export * from './request-history.ts';
 export * from './runs.ts';

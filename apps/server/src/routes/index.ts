@@ -1,10 +1,12 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { ServerContext } from '../server-context.ts';
 import { healthRoutes } from './health-routes.ts';
+import { identityRoutes } from './identity-routes.ts';
 import { tokenRoutes } from './token-routes.ts';
 
 /** Every route plugin, registered in this order. */
 export const routePlugins: readonly FastifyPluginAsync<{ context: ServerContext }>[] = [
   healthRoutes,
   tokenRoutes,
+  identityRoutes,
 ];
