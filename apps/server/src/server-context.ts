@@ -1,5 +1,6 @@
-import type { TempoSettings } from '@tempo/contracts';
+import type { RuntimeDescriptor, TempoSettings } from '@tempo/contracts';
 import type { Logger } from '@tempo/core/logging';
+import type { BuiltinStepRegistry } from '@tempo/core/runtimes';
 import type { Repositories } from '@tempo/core/store';
 import { Authenticator } from './auth/authenticator.ts';
 import { Authorizer } from './auth/authorizer.ts';
@@ -13,25 +14,32 @@ export interface ServerContext {
   readonly authenticator: Authenticator;
   readonly authorizer: Authorizer;
   readonly log: Logger;
+  /** Built-in steps registered in this process. */
+  readonly builtins: BuiltinStepRegistry;
+  /** Runtimes with their availability, probed at start-up. */
+  readonly runtimeCatalog: readonly RuntimeDescriptor[];
   /** Version reported by `GET /` and the OpenAPI document. */
   readonly version: string;
 }
 
-/** Builds the context from settings, repositories and a logger. */
-export const createServerContext = (
-  settings: TempoSettings,
-  repositories: Repositories,
-  log: Logger,
-  version: string,
-): ServerContext => {
+/** What {@link createServerContext} is given. */
+export interface ServerContextOptions {
+  readonly settings: TempoSettings;
+  readonly repositories: Repositories;
+  readonly log: Logger;
+  readonly builtins: BuiltinStepRegistry;
+  readonly runtimeCatalog: readonly RuntimeDescriptor[];
+  readonly version: string;
+}
+
+/** Builds the context: token codec, authenticator and authorizer over the given parts. */
+export const createServerContext = (options: ServerContextOptions): ServerContext => {
+  const { settings, repositories } = options;
   const tokens = new TokenCodec(settings.auth.signingKey, settings.auth.issuer);
   return {
-    settings,
-    repositories,
+    ...options,
     tokens,
     authenticator: new Authenticator({ repositories, tokens, adminApiKey: settings.auth.adminApiKey }),
     authorizer: new Authorizer(repositories),
-    log,
-    version,
   };
 };

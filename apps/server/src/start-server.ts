@@ -1,9 +1,11 @@
 import type { TempoSettings } from '@tempo/contracts';
 import { createLogger, type Logger } from '@tempo/core/logging';
+import { BuiltinStepRegistry, probeRuntimeCatalog } from '@tempo/core/runtimes';
 import { seedDatabase } from '@tempo/core/seeding';
 import { openDatabase } from '@tempo/core/store';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.ts';
+import { registerSampleBuiltins } from './sample-builtins.ts';
 import { createServerContext } from './server-context.ts';
 import { SERVER_VERSION } from './server-version.ts';
 
@@ -44,7 +46,18 @@ export const startServer = async (options: StartServerOptions): Promise<RunningS
     log.info({ applied: migration.applied, version: migration.version }, 'database ready');
     const seed = await seedDatabase({ repositories: database.repositories, log }, settings.hydration);
     if (seed.seededAccessKey) options.onSeededAccessKey?.(seed.seededAccessKey);
-    const app = await buildApp(createServerContext(settings, database.repositories, log, SERVER_VERSION));
+    const builtins = new BuiltinStepRegistry();
+    registerSampleBuiltins(builtins);
+    const runtimeCatalog = await probeRuntimeCatalog(settings);
+    const context = createServerContext({
+      settings,
+      repositories: database.repositories,
+      log,
+      builtins,
+      runtimeCatalog,
+      version: SERVER_VERSION,
+    });
+    const app = await buildApp(context);
     await app.listen({ host: settings.rest.hostname, port: settings.rest.port });
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : settings.rest.port;

@@ -36,7 +36,7 @@ export const toErrorResponse = (
       statusCode: 400,
       body: {
         error: 'BadRequest',
-        message: `Invalid ${where}: ${first?.message ?? 'is invalid'}.`,
+        message: `Invalid ${where}: ${(first?.message ?? 'is invalid').replace(/\.$/, '')}.`,
         details: { issues },
       },
     };

@@ -1,7 +1,9 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { ServerContext } from '../server-context.ts';
+import { definitionRoutes } from './definition-routes.ts';
 import { healthRoutes } from './health-routes.ts';
 import { identityRoutes } from './identity-routes.ts';
+import { runtimeRoutes } from './runtime-routes.ts';
 import { tokenRoutes } from './token-routes.ts';
 
 /** Every route plugin, registered in this order. */
@@ -9,4 +11,6 @@ export const routePlugins: readonly FastifyPluginAsync<{ context: ServerContext 
   healthRoutes,
   tokenRoutes,
   identityRoutes,
+  definitionRoutes,
+  runtimeRoutes,
 ];

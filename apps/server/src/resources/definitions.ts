@@ -1,0 +1,196 @@
+import {
+  CommonErrors,
+  CreateDataFlowRequest,
+  CreateStepRequest,
+  CreateTriggerRequest,
+  DataFlowRecord,
+  type RuntimeConfig,
+  StepRecord,
+  type StepRuntimeBindingState,
+  TriggerRecord,
+  UpdateDataFlowRequest,
+  UpdateStepRequest,
+  UpdateTriggerRequest,
+} from '@tempo/contracts';
+import { newId } from '@tempo/core/ids';
+import type { RowOf, Tables } from '@tempo/core/store';
+import type { ServerContext } from '../server-context.ts';
+import { tenantAccess } from './access.ts';
+import type { CrudResource } from './crud-routes.ts';
+
+type T = typeof Tables;
+const TENANT_PATH = '/v1.0/tenants/:tenantId';
+
+/** The artifact fields a step takes from an artifact runtime's configuration. */
+const artifactOf = (config: RuntimeConfig | null | undefined) =>
+  config && 'artifactId' in config
+    ? { artifactId: config.artifactId, artifactVersion: config.artifactVersion }
+    : { artifactId: null, artifactVersion: null };
+
+/** Whether a step's runtime can run it as configured, with the reason when not. */
+const bindingOf = (
+  context: ServerContext,
+  tenantId: string,
+  config: RuntimeConfig | null,
+): { runtimeBindingState: StepRuntimeBindingState; runtimeBindingMessage: string | null } => {
+  if (!config || config.runtimeKey === 'Builtin.Unknown') {
+    return { runtimeBindingState: 'Unresolved', runtimeBindingMessage: 'No runtime is bound yet.' };
+  }
+  if (
+    (config.runtimeKey === 'Builtin.Class' || config.runtimeKey === 'Builtin.Method') &&
+    !context.builtins.resolve(tenantId, config.identifier)
+  ) {
+    return {
+      runtimeBindingState: 'Orphaned',
+      runtimeBindingMessage: `No built-in step "${config.identifier}" is registered in this process.`,
+    };
+  }
+  return { runtimeBindingState: 'Resolved', runtimeBindingMessage: null };
+};
+
+/** Flows of a tenant whose graph names an execution key. */
+const flowsUsing = async (context: ServerContext, tenantId: string, executionKey: string) =>
+  (await context.repositories.dataFlows.inTenant(tenantId).find()).filter(
+    (flow) =>
+      flow.startStepId === executionKey ||
+      executionKey in flow.transitions ||
+      Object.values(flow.transitions).some(
+        (t) => t.onSuccess === executionKey || t.onFailure === executionKey || t.onException === executionKey,
+      ),
+  );
+
+/** Steps: CRUD plus bulk delete; a step a flow still names cannot be deleted. */
+export const stepResource: CrudResource<
+  T['steps'],
+  'tenantId',
+  StepRecord,
+  CreateStepRequest,
+  UpdateStepRequest
+> = {
+  name: 'Step',
+  tag: 'Steps',
+  path: `${TENANT_PATH}/steps`,
+  access: tenantAccess('Step'),
+  repository: (context, tenantId) => context.repositories.steps.inTenant(tenantId ?? ''),
+  record: StepRecord,
+  toRecord: (row) => row,
+  createBody: CreateStepRequest,
+  create: async ({ repository, context, tenantId }, body) =>
+    repository.create({
+      ...body,
+      id: newId('step'),
+      description: body.description ?? null,
+      inputSchema: body.inputSchema ?? null,
+      outputSchema: body.outputSchema ?? null,
+      stepType: body.runtimeKey === 'External.Rest' ? 'Rest' : 'Code',
+      ...artifactOf(body.runtimeConfig),
+      ...bindingOf(context, tenantId ?? '', body.runtimeConfig),
+    }),
+  updateBody: UpdateStepRequest,
+  update: async ({ repository, context, tenantId }, existing, body) => {
+    const runtimeConfig = body.runtimeConfig ?? existing.runtimeConfig;
+    const runtimeKey = body.runtimeKey ?? existing.runtimeKey;
+    if (runtimeConfig && runtimeConfig.runtimeKey !== runtimeKey) {
+      throw CommonErrors.badRequest('runtimeConfig.runtimeKey must equal runtimeKey.');
+    }
+    return (
+      (await repository.update(existing.id, {
+        ...body,
+        ...(body.runtimeConfig
+          ? { ...artifactOf(runtimeConfig), ...bindingOf(context, tenantId ?? '', runtimeConfig) }
+          : {}),
+      })) ?? existing
+    );
+  },
+  guardDelete: async ({ context, tenantId }, row) => {
+    const flows = await flowsUsing(context, tenantId ?? '', row.executionKey);
+    return flows.length === 0 ? null : `flow(s) ${flows.map((flow) => flow.id).join(', ')}`;
+  },
+  bulkDelete: true,
+};
+
+/** Flows: CRUD plus bulk delete; a flow a trigger still fires cannot be deleted. */
+export const flowResource: CrudResource<
+  T['dataFlows'],
+  'tenantId',
+  DataFlowRecord,
+  CreateDataFlowRequest,
+  UpdateDataFlowRequest
+> = {
+  name: 'DataFlow',
+  tag: 'Flows',
+  path: `${TENANT_PATH}/flows`,
+  access: tenantAccess('DataFlow'),
+  repository: (context, tenantId) => context.repositories.dataFlows.inTenant(tenantId ?? ''),
+  record: DataFlowRecord,
+  toRecord: (row) => row,
+  createBody: CreateDataFlowRequest,
+  create: async ({ repository }, body) =>
+    repository.create({
+      ...body,
+      id: newId('dataFlow'),
+      description: body.description ?? null,
+      triggerId: body.triggerId ?? null,
+      routingHintLabel: body.routingHintLabel ?? null,
+    }),
+  updateBody: UpdateDataFlowRequest,
+  update: async ({ repository }, existing, body) => {
+    const merged = CreateDataFlowRequest.safeParse({ ...existing, ...body });
+    if (!merged.success)
+      throw CommonErrors.badRequest(merged.error.issues[0]?.message ?? 'Invalid flow.', {
+        issues: merged.error.issues,
+      });
+    return (await repository.update(existing.id, body)) ?? existing;
+  },
+  guardDelete: async ({ context, tenantId }, row) => {
+    const triggers = await context.repositories.triggers
+      .inTenant(tenantId ?? '')
+      .find({ dataFlowId: row.id });
+    return triggers.length === 0 ? null : `trigger(s) ${triggers.map((trigger) => trigger.id).join(', ')}`;
+  },
+  bulkDelete: true,
+};
+
+const requireFlow = async (
+  context: ServerContext,
+  tenantId: string,
+  dataFlowId: string | null | undefined,
+) => {
+  if (dataFlowId && !(await context.repositories.dataFlows.inTenant(tenantId).get(dataFlowId))) {
+    throw CommonErrors.notFound('DataFlow', dataFlowId);
+  }
+};
+
+/** Triggers: CRUD plus bulk delete; `configuration` is JSON text. */
+export const triggerResource: CrudResource<
+  T['triggers'],
+  'tenantId',
+  TriggerRecord,
+  CreateTriggerRequest,
+  UpdateTriggerRequest
+> = {
+  name: 'Trigger',
+  tag: 'Triggers',
+  path: `${TENANT_PATH}/triggers`,
+  access: tenantAccess('Trigger'),
+  repository: (context, tenantId) => context.repositories.triggers.inTenant(tenantId ?? ''),
+  record: TriggerRecord,
+  toRecord: (row: RowOf<T['triggers']>) => row,
+  createBody: CreateTriggerRequest,
+  create: async ({ repository, context, tenantId }, body) => {
+    await requireFlow(context, tenantId ?? '', body.dataFlowId);
+    return repository.create({
+      ...body,
+      id: newId('trigger'),
+      description: body.description ?? null,
+      dataFlowId: body.dataFlowId ?? null,
+      configuration: body.configuration ?? null,
+    });
+  },
+  updateBody: UpdateTriggerRequest,
+  update: async ({ repository, context, tenantId }, existing, body) => {
+    await requireFlow(context, tenantId ?? '', body.dataFlowId);
+    return (await repository.update(existing.id, body)) ?? existing;
+  },
+  bulkDelete: true,
+};

@@ -1,0 +1,69 @@
+import { EnsureStepsResponse, EntityId, ErrorBody, RegisteredStep } from '@tempo/contracts';
+import { newId } from '@tempo/core/ids';
+import type { FastifyPluginAsync } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { AUTHENTICATED } from '../http/openapi.ts';
+import { registerCrudRoutes } from '../resources/crud-routes.ts';
+import { flowResource, stepResource, triggerResource } from '../resources/definitions.ts';
+import type { ServerContext } from '../server-context.ts';
+
+/** Steps, flows and triggers, `ensure-steps` and the built-in step registrations. */
+export const definitionRoutes: FastifyPluginAsync<{ context: ServerContext }> = async (app, { context }) => {
+  registerCrudRoutes(app, context, stepResource);
+  registerCrudRoutes(app, context, flowResource);
+  registerCrudRoutes(app, context, triggerResource);
+  const r = app.withTypeProvider<ZodTypeProvider>();
+
+  r.get(
+    '/v1.0/steps/registered',
+    {
+      config: { access: { kind: 'authenticated' } },
+      schema: {
+        tags: ['Steps'],
+        summary: 'Built-in steps registered in this process',
+        security: AUTHENTICATED,
+        response: { 200: z.array(RegisteredStep), 401: ErrorBody },
+      },
+    },
+    async () => context.builtins.list(),
+  );
+
+  r.post(
+    '/v1.0/tenants/:tenantId/flows/:id/ensure-steps',
+    {
+      config: { access: { kind: 'tenant', resource: 'Step', operation: 'Create' } },
+      schema: {
+        tags: ['Flows'],
+        summary: 'Create placeholder steps for transition keys without a step',
+        description: 'Placeholders use the Builtin.Unknown runtime and stay Unresolved until edited.',
+        security: AUTHENTICATED,
+        params: z.object({ tenantId: EntityId, id: EntityId }),
+        response: { 200: EnsureStepsResponse, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody },
+      },
+    },
+    async (request) => {
+      const { tenantId, id } = request.params;
+      const flow = await context.repositories.dataFlows.inTenant(tenantId).require(id, 'DataFlow');
+      const steps = context.repositories.steps.inTenant(tenantId);
+      const result = { created: [] as string[], existing: [] as string[] };
+      for (const executionKey of Object.keys(flow.transitions)) {
+        if (await steps.findOne({ executionKey })) {
+          result.existing.push(executionKey);
+          continue;
+        }
+        await steps.create({
+          id: newId('step'),
+          executionKey,
+          name: flow.transitions[executionKey]?.name ?? executionKey,
+          runtimeKey: 'Builtin.Unknown',
+          runtimeConfig: { runtimeKey: 'Builtin.Unknown', identifier: executionKey },
+          runtimeBindingState: 'Unresolved',
+          runtimeBindingMessage: 'Placeholder created by ensure-steps; choose a runtime.',
+        });
+        result.created.push(executionKey);
+      }
+      return result;
+    },
+  );
+};

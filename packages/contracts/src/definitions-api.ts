@@ -1,0 +1,176 @@
+import { z } from 'zod';
+import { EntityId, JsonText } from './common.ts';
+import { ExecutionKey, StepTransition } from './definitions.ts';
+import {
+  DataFlowInvocationAuthMode,
+  RuntimeKey,
+  StepContractType,
+  TriggerHttpMethod,
+  TriggerType,
+} from './enums.ts';
+import { RuntimeConfig } from './runtime-configs.ts';
+
+const name = z.string().trim().min(1, 'must not be blank').max(500);
+const description = z.string().max(1000).nullish();
+const flags = { active: z.boolean().optional(), isProtected: z.boolean().optional() };
+/** A JSON Schema document as text. */
+const SchemaText = JsonText.nullish();
+
+const stepFields = {
+  executionKey: ExecutionKey,
+  name,
+  description,
+  runtimeKey: RuntimeKey,
+  runtimeConfig: RuntimeConfig,
+  contractType: StepContractType.optional(),
+  inputSchema: SchemaText,
+  outputSchema: SchemaText,
+  validateInput: z.boolean().optional(),
+  validateOutput: z.boolean().optional(),
+  /** Per-step timeout in milliseconds; 0 = none. */
+  maxRuntimeMs: z.number().int().min(0).max(86_400_000).optional(),
+  ...flags,
+};
+
+const sameRuntimeKey = (step: {
+  runtimeKey?: string | undefined;
+  runtimeConfig?: { runtimeKey: string } | undefined;
+}) =>
+  step.runtimeKey === undefined ||
+  step.runtimeConfig === undefined ||
+  step.runtimeConfig.runtimeKey === step.runtimeKey;
+const runtimeKeyMismatch = {
+  message: 'runtimeConfig.runtimeKey must equal runtimeKey.',
+  path: ['runtimeConfig', 'runtimeKey'],
+};
+
+/** `POST .../steps`. */
+export const CreateStepRequest = z.object(stepFields).refine(sameRuntimeKey, runtimeKeyMismatch);
+export type CreateStepRequest = z.infer<typeof CreateStepRequest>;
+
+/** `PUT .../steps/{id}`: only the fields sent change. */
+export const UpdateStepRequest = z.object(stepFields).partial().refine(sameRuntimeKey, runtimeKeyMismatch);
+export type UpdateStepRequest = z.infer<typeof UpdateStepRequest>;
+
+/** A built-in step registered in the running process (`GET /v1.0/steps/registered`). */
+export const RegisteredStep = z.object({
+  identifier: z.string(),
+  runtimeKey: z.enum(['Builtin.Class', 'Builtin.Method']),
+  /** Tenant it is registered for; `global` = every tenant. */
+  tenantId: z.string(),
+  name: z.string(),
+  description: z.string().nullable(),
+  typeName: z.string().nullable(),
+  methodName: z.string().nullable(),
+  signatureHash: z.string(),
+});
+export type RegisteredStep = z.infer<typeof RegisteredStep>;
+
+type FlowShape = {
+  startStepId?: string | undefined;
+  transitions?: Record<string, StepTransition> | undefined;
+};
+
+/** The spec's rule: the start key is a key of `transitions`, and every next key resolves to one. */
+const checkGraph = (flow: FlowShape, ctx: z.RefinementCtx) => {
+  const { transitions, startStepId } = flow;
+  if (!transitions) return;
+  if (startStepId !== undefined && !(startStepId in transitions)) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['startStepId'],
+      message: `startStepId "${startStepId}" is not a key of transitions.`,
+    });
+  }
+  for (const [key, node] of Object.entries(transitions)) {
+    for (const edge of ['onSuccess', 'onFailure', 'onException'] as const) {
+      const next = node[edge];
+      if (next != null && !(next in transitions)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['transitions', key, edge],
+          message: `"${next}" is not a key of transitions.`,
+        });
+      }
+    }
+  }
+};
+
+const flowFields = {
+  name,
+  description,
+  triggerId: EntityId.nullish(),
+  /** Execution key of the first step; a key of `transitions`. */
+  startStepId: ExecutionKey,
+  /** Whole-flow timeout in milliseconds; 0 = none. */
+  maxRuntimeMs: z.number().int().min(0).max(86_400_000).optional(),
+  transitions: z
+    .record(z.string().min(1).max(255), StepTransition)
+    .refine((map) => Object.keys(map).length > 0, 'at least one step is required.'),
+  routingHintLabel: z.string().trim().max(255).nullish(),
+  invocationAuthMode: DataFlowInvocationAuthMode.optional(),
+  ...flags,
+};
+
+/** `POST .../flows`. */
+export const CreateDataFlowRequest = z.object(flowFields).superRefine(checkGraph);
+export type CreateDataFlowRequest = z.infer<typeof CreateDataFlowRequest>;
+
+/** `PUT .../flows/{id}`: omitted fields keep their value; the result must still be a valid graph. */
+export const UpdateDataFlowRequest = z.object(flowFields).partial().superRefine(checkGraph);
+export type UpdateDataFlowRequest = z.infer<typeof UpdateDataFlowRequest>;
+
+/** `POST .../flows/{id}/ensure-steps` answer. */
+export const EnsureStepsResponse = z.object({
+  /** Execution keys that got a placeholder step. */
+  created: z.array(z.string()),
+  /** Execution keys that already had a step. */
+  existing: z.array(z.string()),
+});
+export type EnsureStepsResponse = z.infer<typeof EnsureStepsResponse>;
+
+const triggerFields = {
+  name,
+  description,
+  triggerType: TriggerType.optional(),
+  dataFlowId: EntityId.nullish(),
+  /** JSON text, e.g. `{"allowedMethods":["GET","POST"]}`. */
+  configuration: JsonText.nullish(),
+  ...flags,
+};
+
+/** `POST .../triggers`. */
+export const CreateTriggerRequest = z.object(triggerFields);
+export type CreateTriggerRequest = z.infer<typeof CreateTriggerRequest>;
+
+/** `PUT .../triggers/{id}`: omitted fields keep their value. */
+export const UpdateTriggerRequest = z.object(triggerFields).partial();
+export type UpdateTriggerRequest = z.infer<typeof UpdateTriggerRequest>;
+
+/**
+ * The methods an HTTP trigger accepts, from its configuration text: `allowedMethods` (any case
+ * of the property name), trimmed, upper-cased and de-duplicated; `["POST"]` when the text is
+ * missing, not JSON, not a list, or names no GET/POST.
+ */
+export const allowedTriggerMethods = (configuration: string | null | undefined): TriggerHttpMethod[] => {
+  let parsed: unknown;
+  try {
+    parsed = configuration ? JSON.parse(configuration) : null;
+  } catch {
+    parsed = null;
+  }
+  const entry =
+    typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)
+      ? Object.entries(parsed).find(([key]) => key.toLowerCase() === 'allowedmethods')?.[1]
+      : undefined;
+  if (!Array.isArray(entry)) return ['POST'];
+  const methods = [
+    ...new Set(
+      entry
+        .filter((value): value is string => typeof value === 'string')
+        .map((value) => value.trim().toUpperCase())
+        .filter((value): value is TriggerHttpMethod => TriggerHttpMethod.safeParse(value).success),
+    ),
+  ];
+  return methods.length > 0 ? methods : ['POST'];
+};

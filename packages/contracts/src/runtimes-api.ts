@@ -1,0 +1,53 @@
+import { z } from 'zod';
+import { RuntimeKey, StepContractType, StepPackagingType, StepRuntimeAvailabilityState } from './enums.ts';
+import { RuntimeConfig } from './runtime-configs.ts';
+
+/** One field of a runtime's configuration. */
+export const RuntimeConfigProperty = z.object({
+  name: z.string(),
+  /** `string`, `number`, `boolean`, `string[]`, `object` or an enum list such as `GET|POST`. */
+  type: z.string(),
+  required: z.boolean(),
+  description: z.string().nullable(),
+});
+export type RuntimeConfigProperty = z.infer<typeof RuntimeConfigProperty>;
+
+/** A runtime provider as the catalog routes describe it. */
+export const RuntimeDescriptor = z.object({
+  runtimeKey: RuntimeKey,
+  displayName: z.string(),
+  description: z.string(),
+  packagingType: StepPackagingType,
+  supportedContractTypes: z.array(StepContractType),
+  /** Name of the configuration shape, e.g. `ArtifactPythonConfig`. */
+  configTypeName: z.string(),
+  configProperties: z.array(RuntimeConfigProperty),
+  supportsArtifacts: z.boolean(),
+  supportsVersioning: z.boolean(),
+  availability: StepRuntimeAvailabilityState,
+  /** Why the runtime is unavailable, and what it may do on the host. */
+  securityNotes: z.string().nullable(),
+});
+export type RuntimeDescriptor = z.infer<typeof RuntimeDescriptor>;
+
+/** `GET /v1.0/runtimes/{runtimeKey}` path. */
+export const RuntimeKeyParams = z.object({ runtimeKey: RuntimeKey });
+
+/** `POST .../runtimes/validate` body. */
+export const ValidateRuntimeConfigRequest = z.object({
+  runtimeKey: RuntimeKey,
+  /** The configuration to check; its own `runtimeKey` must match. */
+  config: z.record(z.string(), z.unknown()),
+});
+export type ValidateRuntimeConfigRequest = z.infer<typeof ValidateRuntimeConfigRequest>;
+
+/** `POST .../runtimes/validate` answer. */
+export const ValidateRuntimeConfigResponse = z.object({
+  valid: z.boolean(),
+  runtimeKey: RuntimeKey,
+  availability: StepRuntimeAvailabilityState,
+  errors: z.array(z.string()),
+  /** The configuration with defaults filled in, when valid. */
+  normalizedConfig: RuntimeConfig.nullable(),
+});
+export type ValidateRuntimeConfigResponse = z.infer<typeof ValidateRuntimeConfigResponse>;
