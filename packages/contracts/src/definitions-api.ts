@@ -44,6 +44,18 @@ const runtimeKeyMismatch = {
   path: ['runtimeConfig', 'runtimeKey'],
 };
 
+/** Body of every bulk delete (`POST .../{collection}/bulk-delete`): 1–1000 ids. */
+export const BulkDeleteRequest = z.object({ ids: z.array(EntityId).min(1, 'ids required.').max(1000) });
+export type BulkDeleteRequest = z.infer<typeof BulkDeleteRequest>;
+
+/** Answer of every bulk delete: protected and still-referenced records are skipped; unknown ids ignored. */
+export const BulkDeleteResponse = z.object({
+  deletedCount: z.number().int(),
+  skippedProtected: z.array(z.string()),
+  skippedInUse: z.array(z.string()),
+});
+export type BulkDeleteResponse = z.infer<typeof BulkDeleteResponse>;
+
 /** `POST .../steps`. */
 export const CreateStepRequest = z.object(stepFields).refine(sameRuntimeKey, runtimeKeyMismatch);
 export type CreateStepRequest = z.infer<typeof CreateStepRequest>;

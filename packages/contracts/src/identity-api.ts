@@ -113,5 +113,9 @@ export const CreateRolePermissionMapRequest = z.object({
 });
 export type CreateRolePermissionMapRequest = z.infer<typeof CreateRolePermissionMapRequest>;
 
+/** `PUT .../user-role-maps/{id}` and `PUT .../role-permission-maps/{id}`. */
+export const UpdateRoleMapRequest = z.object(flags);
+export type UpdateRoleMapRequest = z.infer<typeof UpdateRoleMapRequest>;
+
 /** The value served in place of every stored secret. */
 export const REDACTED = '****';

@@ -1,4 +1,13 @@
-import { CommonErrors, EntityId, ErrorBody, type OperationType, PageQuery, pageOf } from '@tempo/contracts';
+import {
+  BulkDeleteRequest,
+  BulkDeleteResponse,
+  CommonErrors,
+  EntityId,
+  ErrorBody,
+  type OperationType,
+  PageQuery,
+  pageOf,
+} from '@tempo/contracts';
 import type { RowOf, ScopedRepository, TableSpec } from '@tempo/core/store';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
@@ -6,15 +15,6 @@ import type { AccessRule } from '../auth/authorizer.ts';
 import type { Principal } from '../auth/principal.ts';
 import { AUTHENTICATED } from '../http/openapi.ts';
 import type { ServerContext } from '../server-context.ts';
-
-/** Body of every bulk delete: 1–1000 ids. */
-export const BulkDeleteRequest = z.object({ ids: z.array(EntityId).min(1, 'ids required.').max(1000) });
-/** Answer of every bulk delete; missing ids are ignored. */
-export const BulkDeleteResponse = z.object({
-  deletedCount: z.number().int(),
-  skippedProtected: z.array(z.string()),
-  skippedInUse: z.array(z.string()),
-});
 
 /** What a handler of a resource sees: the repository of the scope, the caller and the context. */
 export interface CrudScope<S extends TableSpec, K extends string> {
@@ -195,7 +195,7 @@ export const registerCrudRoutes = <S extends TableSpec, K extends string, R, C, 
       async (request) => {
         const scope = scopeOf(request);
         const result = { deletedCount: 0, skippedProtected: [] as string[], skippedInUse: [] as string[] };
-        for (const id of new Set((request.body as z.infer<typeof BulkDeleteRequest>).ids)) {
+        for (const id of new Set((request.body as BulkDeleteRequest).ids)) {
           const row = await scope.repository.get(id);
           if (!row) continue;
           const outcome = await remove(scope, row);

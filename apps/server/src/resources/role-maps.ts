@@ -5,6 +5,7 @@ import {
   EntityId,
   ErrorBody,
   RolePermissionMapRecord,
+  UpdateRoleMapRequest,
   UserRoleMapRecord,
 } from '@tempo/contracts';
 import { newId } from '@tempo/core/ids';
@@ -19,8 +20,6 @@ import type { CrudResource } from './crud-routes.ts';
 
 type T = typeof Tables;
 const TENANT_PATH = '/v1.0/tenants/:tenantId';
-const UpdateMapRequest = z.object({ active: z.boolean().optional(), isProtected: z.boolean().optional() });
-type UpdateMapRequest = z.infer<typeof UpdateMapRequest>;
 
 /** Role assignments of users. */
 export const userRoleMapResource: CrudResource<
@@ -28,7 +27,7 @@ export const userRoleMapResource: CrudResource<
   'tenantId',
   UserRoleMapRecord,
   CreateUserRoleMapRequest,
-  UpdateMapRequest
+  UpdateRoleMapRequest
 > = {
   name: 'UserRoleMap',
   tag: 'Roles',
@@ -48,7 +47,7 @@ export const userRoleMapResource: CrudResource<
     if (existing) throw CommonErrors.conflict('The user already has this role.', { id: existing.id });
     return repository.create({ ...body, id: newId('userRoleMap') });
   },
-  updateBody: UpdateMapRequest,
+  updateBody: UpdateRoleMapRequest,
   update: async ({ repository }, existing, body) => (await repository.update(existing.id, body)) ?? existing,
 };
 
@@ -58,7 +57,7 @@ export const rolePermissionMapResource: CrudResource<
   'tenantId',
   RolePermissionMapRecord,
   CreateRolePermissionMapRequest,
-  UpdateMapRequest
+  UpdateRoleMapRequest
 > = {
   name: 'RolePermissionMap',
   tag: 'Roles',
@@ -79,7 +78,7 @@ export const rolePermissionMapResource: CrudResource<
     if (existing) throw CommonErrors.conflict('The role already has this permission.', { id: existing.id });
     return repository.create({ ...body, id: newId('rolePermissionMap') });
   },
-  updateBody: UpdateMapRequest,
+  updateBody: UpdateRoleMapRequest,
   update: async ({ repository }, existing, body) => (await repository.update(existing.id, body)) ?? existing,
 };
 
