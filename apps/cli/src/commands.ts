@@ -100,6 +100,13 @@ export const COMMANDS: readonly Command[] = [
     ),
   },
   {
+    name: 'postman',
+    usage: 'postman',
+    summary: 'regenerate postman/tempo.postman_collection.json from the OpenAPI document',
+    options: {},
+    run: async () => (await import('./commands/postman-command.ts')).runPostman(),
+  },
+  {
     name: 'test',
     usage: `test [--only ${TEST_STAGES.join('|')}]...`,
     summary: 'run every check and test suite, starting PostgreSQL and MariaDB as needed',

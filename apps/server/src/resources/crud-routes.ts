@@ -85,16 +85,15 @@ export const registerCrudRoutes = <S extends TableSpec, K extends string, R, C, 
     if (!row) throw CommonErrors.notFound(resource.name, id);
     return row;
   };
-  const remove = async (
-    scope: CrudScope<S, K>,
-    row: RowOf<S>,
-  ): Promise<'deleted' | 'protected' | 'inUse'> => {
+  type Removal = { readonly outcome: 'deleted' | 'protected' } | { readonly outcome: 'inUse'; readonly reason: string };
+  const remove = async (scope: CrudScope<S, K>, row: RowOf<S>): Promise<Removal> => {
     const flags = row as unknown as RowWithFlags;
-    if (flags.isProtected) return 'protected';
-    if (resource.guardDelete && (await resource.guardDelete(scope, row)) !== null) return 'inUse';
+    if (flags.isProtected) return { outcome: 'protected' };
+    const reason = (await resource.guardDelete?.(scope, row)) ?? null;
+    if (reason !== null) return { outcome: 'inUse', reason };
     await scope.repository.delete(flags.id);
     await resource.cascade?.(scope, row);
-    return 'deleted';
+    return { outcome: 'deleted' };
   };
   const meta = <T extends object>(
     operation: OperationType,
@@ -172,12 +171,9 @@ export const registerCrudRoutes = <S extends TableSpec, K extends string, R, C, 
       const scope = scopeOf(request);
       const { id } = paramsOf(request);
       const row = await load(scope, id);
-      const outcome = await remove(scope, row);
-      if (outcome === 'protected') throw CommonErrors.protectedRecord(resource.name, id);
-      if (outcome === 'inUse') {
-        const reason = (await resource.guardDelete?.(scope, row)) ?? 'other records';
-        throw CommonErrors.inUse(resource.name, id, reason);
-      }
+      const removal = await remove(scope, row);
+      if (removal.outcome === 'protected') throw CommonErrors.protectedRecord(resource.name, id);
+      if (removal.outcome === 'inUse') throw CommonErrors.inUse(resource.name, id, removal.reason);
       return reply.code(204).send(null);
     },
   );
@@ -198,7 +194,7 @@ export const registerCrudRoutes = <S extends TableSpec, K extends string, R, C, 
         for (const id of new Set((request.body as BulkDeleteRequest).ids)) {
           const row = await scope.repository.get(id);
           if (!row) continue;
-          const outcome = await remove(scope, row);
+          const { outcome } = await remove(scope, row);
           if (outcome === 'deleted') result.deletedCount += 1;
           else if (outcome === 'protected') result.skippedProtected.push(id);
           else result.skippedInUse.push(id);

@@ -32,7 +32,8 @@ export const tokenRoutes: FastifyPluginAsync<{ context: ServerContext }> = async
         body: TokenRequest,
         response: { 200: TokenResponse, 401: ErrorBody, 429: ErrorBody },
       },
-      config: { rateLimit: { max: 30, timeWindow: '1 minute' } },
+      // Per address; the per-account limit is the LoginThrottle's.
+      config: { rateLimit: { max: 60, timeWindow: '1 minute' } },
     },
     async (request) => issueToken(context, throttle, request.body),
   );

@@ -1,0 +1,37 @@
+import { TempoSettings } from '@tempo/contracts';
+import { createLogger } from '@tempo/core/logging';
+import { BuiltinStepRegistry, RUNTIME_DESCRIPTIONS } from '@tempo/core/runtimes';
+import { openDatabase } from '@tempo/core/store';
+import { buildApp } from '../app.ts';
+import { registerSampleBuiltins } from '../sample-builtins.ts';
+import { createServerContext } from '../server-context.ts';
+import { SERVER_VERSION } from '../server-version.ts';
+import type { OpenApiDocumentLike } from './postman-collection.ts';
+
+/**
+ * The server's OpenAPI document, built in-process over an empty in-memory database without
+ * listening, for exports (Postman) and route checks.
+ */
+export const buildOpenApiDocument = async (): Promise<OpenApiDocumentLike & Record<string, unknown>> => {
+  const database = await openDatabase({ type: 'Sqlite', filename: ':memory:' });
+  try {
+    await database.migrate();
+    const builtins = new BuiltinStepRegistry();
+    registerSampleBuiltins(builtins);
+    const context = createServerContext({
+      settings: TempoSettings.parse({}),
+      repositories: database.repositories,
+      log: createLogger({ name: 'tempo-openapi', console: false, file: null }),
+      builtins,
+      runtimeCatalog: RUNTIME_DESCRIPTIONS.map((runtime) => ({ ...runtime, availability: 'Available' as const })),
+      version: SERVER_VERSION,
+    });
+    const app = await buildApp(context);
+    await app.ready();
+    const document = app.swagger() as unknown as OpenApiDocumentLike & Record<string, unknown>;
+    await app.close();
+    return document;
+  } finally {
+    await database.close();
+  }
+};
