@@ -25,6 +25,8 @@ export const buildApp = async (context: ServerContext): Promise<FastifyInstance>
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandling(app);
+  // The API speaks JSON: any other body is a 415, not a string that fails validation later.
+  app.removeContentTypeParser('text/plain');
 
   const { rest } = context.settings;
   await app.register(cors, {

@@ -1,8 +1,12 @@
-/** @tempo/client: typed REST client of the Tempo API. */
+/** @tempo/client: typed REST client of the Tempo API, for browsers and Node. */
+export { BulkCrudClient, CrudClient, type ListQuery } from './crud-client.ts';
 export {
   type ClientCredentials,
+  type QueryValues,
+  type RawResponse,
   type RequestOptions,
   TempoApiError,
-  TempoClient,
   type TempoClientOptions,
-} from './tempo-client.ts';
+} from './http-transport.ts';
+export { TempoClient } from './tempo-client.ts';
+export { TenantClient } from './tenant-client.ts';

@@ -1,106 +1,118 @@
-import { ErrorBody, TempoError } from '@tempo/contracts';
+import {
+  AccountRecord,
+  AdministratorRecord,
+  type CreateAccountRequest,
+  type CreateAdministratorRequest,
+  type CreateTenantRequest,
+  HealthResponse,
+  MeResponse,
+  RegisteredStep,
+  RuntimeDescriptor,
+  ServerInfoResponse,
+  TenantRecord,
+  TokenDetailsResponse,
+  type TokenRequest,
+  TokenResponse,
+  TokenValidityResponse,
+  type UpdateAccountRequest,
+  type UpdateAdministratorRequest,
+  type UpdateTenantRequest,
+} from '@tempo/contracts';
 import { z } from 'zod';
+import { CrudClient } from './crud-client.ts';
+import {
+  type ClientCredentials,
+  HttpTransport,
+  type RawResponse,
+  type RequestOptions,
+  segment,
+  type TempoClientOptions,
+} from './http-transport.ts';
+import { TenantClient } from './tenant-client.ts';
 
-/** How a client authenticates; at most one is used, in this order. */
-export interface ClientCredentials {
-  /** Bearer token from `POST /v1.0/token`. */
-  readonly token?: string;
-  /** Admin API key, sent as `x-api-key`. */
-  readonly apiKey?: string;
-  /** Credential access key, sent as `x-access-key`. */
-  readonly accessKey?: string;
-}
+type In<T extends z.ZodType> = z.input<T>;
 
-/** Options of {@link TempoClient}. */
-export interface TempoClientOptions {
-  /** Server base URL, e.g. `http://127.0.0.1:8901`. */
-  readonly baseUrl: string;
-  readonly credentials?: ClientCredentials;
-  /** Per-request time limit in milliseconds; default 30000. */
-  readonly timeoutMs?: number;
-}
-
-/** What one request sends. */
-export interface RequestOptions {
-  readonly query?: Readonly<Record<string, string | number | boolean | undefined>>;
-  readonly body?: unknown;
-  readonly headers?: Readonly<Record<string, string>>;
-}
-
-/** A failed API call: the server's error body with the HTTP status. */
-export class TempoApiError extends TempoError {
-  constructor(statusCode: number, body: ErrorBody) {
-    super(body.error, statusCode, body.message, body.details as TempoError['details']);
-    this.name = 'TempoApiError';
-  }
-}
-
-const ServerInfo = z.object({ name: z.string(), version: z.string() });
-const Health = z.object({ status: z.string(), time: z.string() });
-
-/** Typed REST client of the Tempo API, over `fetch`. */
+/**
+ * Typed client of the Tempo REST API: every route, answers validated with the contracts'
+ * schemas, failures thrown as `TempoApiError` with the server's error code.
+ */
 export class TempoClient {
-  readonly #options: TempoClientOptions;
+  readonly #transport: HttpTransport;
+  /** Sign-in and the credentials of this client. */
+  readonly token: {
+    issue(body: TokenRequest): Promise<TokenResponse>;
+    check(): Promise<TokenValidityResponse>;
+    details(): Promise<TokenDetailsResponse>;
+  };
+  readonly accounts: CrudClient<
+    typeof AccountRecord,
+    In<typeof CreateAccountRequest>,
+    In<typeof UpdateAccountRequest>
+  >;
+  readonly admins: CrudClient<
+    typeof AdministratorRecord,
+    In<typeof CreateAdministratorRequest>,
+    In<typeof UpdateAdministratorRequest>
+  >;
+  readonly tenants: CrudClient<
+    typeof TenantRecord,
+    In<typeof CreateTenantRequest>,
+    In<typeof UpdateTenantRequest>
+  >;
+  readonly runtimes: {
+    list(): Promise<RuntimeDescriptor[]>;
+    get(runtimeKey: string): Promise<RuntimeDescriptor>;
+  };
+  readonly steps: { registered(): Promise<RegisteredStep[]> };
 
   constructor(options: TempoClientOptions) {
-    this.#options = options;
+    const transport = new HttpTransport(options);
+    this.#transport = transport;
+    this.token = {
+      issue: (body) => transport.request('POST', '/v1.0/token', TokenResponse, { body }),
+      check: () => transport.request('GET', '/v1.0/token', TokenValidityResponse),
+      details: () => transport.request('GET', '/v1.0/token/details', TokenDetailsResponse),
+    };
+    this.accounts = new CrudClient(transport, '/v1.0/accounts', AccountRecord);
+    this.admins = new CrudClient(transport, '/v1.0/admins', AdministratorRecord);
+    this.tenants = new CrudClient(transport, '/v1.0/tenants', TenantRecord);
+    this.runtimes = {
+      list: () => transport.request('GET', '/v1.0/runtimes', z.array(RuntimeDescriptor)),
+      get: (runtimeKey) =>
+        transport.request('GET', `/v1.0/runtimes/${segment(runtimeKey)}`, RuntimeDescriptor),
+    };
+    this.steps = {
+      registered: () => transport.request('GET', '/v1.0/steps/registered', z.array(RegisteredStep)),
+    };
   }
 
-  #authHeaders(): Record<string, string> {
-    const credentials = this.#options.credentials ?? {};
-    if (credentials.token) return { authorization: `Bearer ${credentials.token}` };
-    if (credentials.apiKey) return { 'x-api-key': credentials.apiKey };
-    if (credentials.accessKey) return { 'x-access-key': credentials.accessKey };
-    return {};
+  /** A client of the same server with other credentials. */
+  withCredentials(credentials: ClientCredentials): TempoClient {
+    return new TempoClient({ ...this.#transport.options, credentials });
   }
 
-  /** Sends a request and validates the JSON answer with `schema`; a non-2xx answer throws {@link TempoApiError}. */
-  async request<T extends z.ZodType>(
-    method: string,
-    path: string,
-    schema: T,
-    options: RequestOptions = {},
-  ): Promise<z.infer<T>> {
-    const url = new URL(path, this.#options.baseUrl);
-    for (const [key, value] of Object.entries(options.query ?? {})) {
-      if (value !== undefined) url.searchParams.set(key, String(value));
-    }
-    const hasBody = options.body !== undefined;
-    const response = await fetch(url, {
-      method,
-      headers: {
-        ...this.#authHeaders(),
-        ...(hasBody ? { 'content-type': 'application/json' } : {}),
-        ...options.headers,
-      },
-      ...(hasBody ? { body: JSON.stringify(options.body) } : {}),
-      signal: AbortSignal.timeout(this.#options.timeoutMs ?? 30_000),
-    });
-    const text = await response.text();
-    const json: unknown = text === '' ? null : JSON.parse(text);
-    if (!response.ok) {
-      const body = ErrorBody.safeParse(json);
-      throw new TempoApiError(
-        response.status,
-        body.success
-          ? body.data
-          : {
-              error: 'InternalError',
-              message: `HTTP ${response.status}: ${text.slice(0, 200)}`,
-              details: null,
-            },
-      );
-    }
-    return schema.parse(json);
+  /** Everything under `/v1.0/tenants/{tenantId}`. */
+  tenant(tenantId: string): TenantClient {
+    return new TenantClient(this.#transport, tenantId);
   }
 
   /** `GET /`: server name and version. */
   serverInfo() {
-    return this.request('GET', '/', ServerInfo);
+    return this.#transport.request('GET', '/', ServerInfoResponse);
   }
 
   /** `GET /v1.0/api/health`. */
   health() {
-    return this.request('GET', '/v1.0/api/health', Health);
+    return this.#transport.request('GET', '/v1.0/api/health', HealthResponse);
+  }
+
+  /** `GET /v1.0/me`: who these credentials belong to. */
+  me() {
+    return this.#transport.request('GET', '/v1.0/me', MeResponse);
+  }
+
+  /** Any request, answered whatever its status (never throws on an HTTP error). */
+  raw(method: string, path: string, options: RequestOptions = {}): Promise<RawResponse> {
+    return this.#transport.raw(method, path, options);
   }
 }

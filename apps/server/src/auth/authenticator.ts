@@ -55,9 +55,10 @@ export class Authenticator {
     const bearer = /^Bearer\s+(.+)$/i.exec(header(headers, 'authorization') ?? '')?.[1]?.trim();
     if (bearer) {
       const byToken = await this.fromToken(bearer);
-      return byToken.kind === 'anonymous' && byToken.result === 'Invalid'
-        ? this.#fromAccessKey(bearer)
-        : byToken;
+      if (byToken.kind !== 'anonymous' || byToken.result !== 'Invalid') return byToken;
+      const byKey = await this.#fromAccessKey(bearer);
+      // Neither a token nor a known key: the bearer value itself is invalid.
+      return byKey.kind === 'anonymous' && byKey.result === 'NotFound' ? failed('Invalid') : byKey;
     }
     const token = header(headers, 'x-token');
     if (token) return this.fromToken(token);

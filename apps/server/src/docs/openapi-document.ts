@@ -23,7 +23,10 @@ export const buildOpenApiDocument = async (): Promise<OpenApiDocumentLike & Reco
       repositories: database.repositories,
       log: createLogger({ name: 'tempo-openapi', console: false, file: null }),
       builtins,
-      runtimeCatalog: RUNTIME_DESCRIPTIONS.map((runtime) => ({ ...runtime, availability: 'Available' as const })),
+      runtimeCatalog: RUNTIME_DESCRIPTIONS.map((runtime) => ({
+        ...runtime,
+        availability: 'Available' as const,
+      })),
       version: SERVER_VERSION,
     });
     const app = await buildApp(context);

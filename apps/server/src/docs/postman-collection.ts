@@ -70,9 +70,15 @@ export const postmanCollectionOf = (document: OpenApiDocumentLike): PostmanColle
             ...(secured ? [{ key: 'x-api-key', value: '{{adminApiKey}}' }] : []),
             ...(operation.requestBody ? [{ key: 'content-type', value: 'application/json' }] : []),
           ],
-          url: { raw: `{{baseUrl}}/${toPostmanPath(path).join('/')}`, host: ['{{baseUrl}}'], path: toPostmanPath(path) },
+          url: {
+            raw: `{{baseUrl}}/${toPostmanPath(path).join('/')}`,
+            host: ['{{baseUrl}}'],
+            path: toPostmanPath(path),
+          },
           ...(operation.description ? { description: operation.description } : {}),
-          ...(operation.requestBody ? { body: { mode: 'raw', raw: '{}', options: { raw: { language: 'json' } } } } : {}),
+          ...(operation.requestBody
+            ? { body: { mode: 'raw', raw: '{}', options: { raw: { language: 'json' } } } }
+            : {}),
         },
       };
       folders.set(tag, [...(folders.get(tag) ?? []), item]);

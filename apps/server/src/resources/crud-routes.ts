@@ -85,7 +85,9 @@ export const registerCrudRoutes = <S extends TableSpec, K extends string, R, C, 
     if (!row) throw CommonErrors.notFound(resource.name, id);
     return row;
   };
-  type Removal = { readonly outcome: 'deleted' | 'protected' } | { readonly outcome: 'inUse'; readonly reason: string };
+  type Removal =
+    | { readonly outcome: 'deleted' | 'protected' }
+    | { readonly outcome: 'inUse'; readonly reason: string };
   const remove = async (scope: CrudScope<S, K>, row: RowOf<S>): Promise<Removal> => {
     const flags = row as unknown as RowWithFlags;
     if (flags.isProtected) return { outcome: 'protected' };

@@ -44,7 +44,8 @@ export const tokenRoutes: FastifyPluginAsync<{ context: ServerContext }> = async
       schema: {
         tags: ['Identity'],
         summary: 'Check the credentials of this request',
-        security: AUTHENTICATED,
+        description:
+          'Answers valid=false with the reason instead of 401 when the credentials are missing or wrong.',
         response: { 200: TokenValidityResponse },
       },
     },
@@ -110,8 +111,7 @@ export const tokenRoutes: FastifyPluginAsync<{ context: ServerContext }> = async
     {
       schema: {
         tags: ['Identity'],
-        summary: 'The caller',
-        security: AUTHENTICATED,
+        summary: 'The caller (anonymous when no credentials are sent)',
         response: { 200: MeResponse },
       },
     },

@@ -1,0 +1,92 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+/** The repository root (this file lives in apps/server/test). */
+const REPO_ROOT = resolve(import.meta.dirname, '..', '..', '..');
+
+/** Admin API key the test servers are configured with. */
+export const TEST_ADMIN_API_KEY = 'test-admin-key-0123456789';
+
+/** A server started as a real process on a loopback port, with a data folder of its own. */
+export interface ServerProcess {
+  readonly baseUrl: string;
+  readonly dataDir: string;
+  /** The log file the server writes (for tests that read it). */
+  readonly logDirectory: string;
+  /** Everything the process printed so far. */
+  output(): string;
+  /** The access key of the seeded credential, printed once on first start. */
+  readonly seededAccessKey: string;
+  stop(): Promise<void>;
+}
+
+const freePort = (): Promise<number> =>
+  new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() =>
+        typeof address === 'object' && address
+          ? resolvePort(address.port)
+          : reject(new Error('no free port')),
+      );
+    });
+  });
+
+/** Extra `tempo.json` content merged over the test defaults. */
+export type SettingsOverrides = Readonly<Record<string, unknown>>;
+
+/**
+ * Starts `./tempo server` with a fresh SQLite database in a temporary folder, waits until it
+ * listens, and returns how to reach and stop it.
+ */
+export const startServerProcess = async (overrides: SettingsOverrides = {}): Promise<ServerProcess> => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'tempo-server-test-'));
+  const port = await freePort();
+  const settings = {
+    rest: { hostname: '127.0.0.1', port },
+    auth: { adminApiKey: TEST_ADMIN_API_KEY, signingKey: 'test-signing-key-for-black-box-suites' },
+    logging: { consoleLogging: true, fileLogging: true },
+    ...overrides,
+  };
+  const settingsFile = join(dataDir, 'tempo.json');
+  writeFileSync(settingsFile, JSON.stringify(settings));
+  const child: ChildProcess = spawn(join(REPO_ROOT, 'tempo'), ['server', '--settings', settingsFile], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, TEMPO_SETTINGS_FILE: '' },
+  });
+  let output = '';
+  const exited = new Promise<void>((resolveExit) => child.on('exit', () => resolveExit()));
+  await new Promise<void>((resolveReady, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start within 60 s:\n${output}`)), 60_000);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      if (/server listening on http/.test(output)) {
+        clearTimeout(timer);
+        resolveReady();
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited with ${code} before listening:\n${output}`));
+    });
+  });
+  const seededAccessKey = /access key (pub_\S+)/.exec(output)?.[1] ?? '';
+  return {
+    baseUrl: `http://127.0.0.1:${port}`,
+    dataDir,
+    logDirectory: join(dataDir, 'logs'),
+    output: () => output,
+    seededAccessKey,
+    stop: async () => {
+      child.kill('SIGTERM');
+      await exited;
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+};
