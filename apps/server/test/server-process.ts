@@ -46,12 +46,18 @@ export type SettingsOverrides = Readonly<Record<string, unknown>>;
 export const startServerProcess = async (overrides: SettingsOverrides = {}): Promise<ServerProcess> => {
   const dataDir = mkdtempSync(join(tmpdir(), 'tempo-server-test-'));
   const port = await freePort();
-  const settings = {
+  const defaults: Record<string, Record<string, unknown>> = {
     rest: { hostname: '127.0.0.1', port },
     auth: { adminApiKey: TEST_ADMIN_API_KEY, signingKey: 'test-signing-key-for-black-box-suites' },
     logging: { consoleLogging: true, fileLogging: true },
-    ...overrides,
   };
+  // Sections merge one level deep, so an override keeps the port and keys above.
+  const settings = Object.fromEntries(
+    [...new Set([...Object.keys(defaults), ...Object.keys(overrides)])].map((section) => [
+      section,
+      { ...defaults[section], ...(overrides[section] as Record<string, unknown> | undefined) },
+    ]),
+  );
   const settingsFile = join(dataDir, 'tempo.json');
   writeFileSync(settingsFile, JSON.stringify(settings));
   const child: ChildProcess = spawn(join(REPO_ROOT, 'tempo'), ['server', '--settings', settingsFile], {

@@ -118,5 +118,7 @@ export const RuntimeConfig = z.discriminatedUnion('runtimeKey', [
   ArtifactPythonConfig,
   ArtifactJavaScriptConfig,
   HostExecutableConfig,
-]);
+])
+  // OpenAPI readers pick the member by runtimeKey.
+  .meta({ discriminator: { propertyName: 'runtimeKey' } });
 export type RuntimeConfig = z.infer<typeof RuntimeConfig>;
