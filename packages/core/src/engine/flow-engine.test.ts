@@ -1,0 +1,265 @@
+import type { StepTransition } from '@tempo/contracts';
+import { describe, expect, it } from 'vitest';
+import { newId } from '../ids/index.ts';
+import { BuiltinStepRegistry } from '../runtimes/builtin-registry.ts';
+import type { StepRequest, StepResult } from '../runtimes/step-protocol.ts';
+import { builtinProvider } from './builtin-provider.ts';
+import { type FlowDefinition, runFlow, type StepRunReport } from './flow-engine.ts';
+import type { ResolvedStep } from './runtime-provider.ts';
+
+const registry = new BuiltinStepRegistry();
+const register = (identifier: string, run: (request: StepRequest) => Promise<StepResult>) =>
+  registry.register({ identifier, runtimeKey: 'Builtin.Method', name: identifier, run });
+
+register('double', async ({ data }) => ({
+  result: 'Success',
+  data: { value: ((data as { value: number }).value ?? 0) * 2 },
+}));
+register('fail', async () => ({
+  result: 'Error',
+  data: { reason: 'business rule' },
+  errorMessage: 'rejected',
+}));
+register('throw', async () => {
+  throw new Error('boom');
+});
+register('echo', async (request) => ({
+  result: 'Success',
+  data: { data: request.data, previous: request.previousResult, metadata: request.metadata },
+}));
+register(
+  'sleep',
+  (request) =>
+    new Promise((resolve) => setTimeout(() => resolve({ result: 'Success', data: request.data }), 1000)),
+);
+
+const providers = new Map([['Builtin.Method' as const, builtinProvider('Builtin.Method', registry)]]);
+
+const step = (
+  executionKey: string,
+  identifier = executionKey,
+  extra: Partial<ResolvedStep> = {},
+): ResolvedStep => ({
+  id: `step_${executionKey}`,
+  tenantId: 'ten_test',
+  executionKey,
+  name: executionKey,
+  runtimeKey: 'Builtin.Method',
+  runtimeConfig: {
+    runtimeKey: 'Builtin.Method',
+    identifier,
+    declaringType: null,
+    methodName: null,
+    assemblyName: null,
+    assemblyVersion: null,
+    signatureHash: null,
+  },
+  contractType: 'Loose',
+  inputSchema: null,
+  outputSchema: null,
+  validateInput: false,
+  validateOutput: false,
+  maxRuntimeMs: 0,
+  ...extra,
+});
+
+const node = (next: Partial<StepTransition> = {}): StepTransition => ({
+  name: null,
+  onSuccess: null,
+  onFailure: null,
+  onException: null,
+  maxTransitions: 0,
+  stepType: null,
+  rest: null,
+  ...next,
+});
+
+const run = async (
+  transitions: Record<string, StepTransition>,
+  steps: Record<string, ResolvedStep>,
+  input: string | null,
+  extra: { maxRuntimeMs?: number; signal?: AbortSignal; start?: string } = {},
+) => {
+  const reports: StepRunReport[] = [];
+  const flow: FlowDefinition = {
+    id: 'flow_test',
+    tenantId: 'ten_test',
+    startStepId: extra.start ?? Object.keys(transitions)[0] ?? '',
+    maxRuntimeMs: extra.maxRuntimeMs ?? 0,
+    transitions,
+  };
+  const outcome = await runFlow({
+    flow,
+    flowRunId: 'run_test',
+    inputData: input,
+    resolveStep: (key) => steps[key] ?? null,
+    providers,
+    newStepRunId: () => newId('stepRun'),
+    onStep: async (report) => {
+      reports.push(report);
+    },
+    ...(extra.signal ? { signal: extra.signal } : {}),
+  });
+  return { outcome, reports };
+};
+
+describe('runFlow', () => {
+  it("passes each step's output to the next and ends with the last output", async () => {
+    const { outcome, reports } = await run(
+      { a: node({ onSuccess: 'b' }), b: node({ onSuccess: 'c' }), c: node() },
+      { a: step('a', 'double'), b: step('b', 'double'), c: step('c', 'echo') },
+      '{"value":3}',
+    );
+    expect(outcome).toMatchObject({ state: 'Succeeded', steps: 3, errorMessage: null });
+    expect(JSON.parse(outcome.outputData ?? '')).toEqual({
+      data: { value: 12 },
+      previous: 'Success',
+      metadata: null,
+    });
+    expect(reports.map((r) => [r.stepId, r.sequence, r.result, r.nextStepId])).toEqual([
+      ['a', 1, 'Success', 'b'],
+      ['b', 2, 'Success', 'c'],
+      ['c', 3, 'Success', null],
+    ]);
+    expect(reports[0]?.inputData).toBe('{"value":3}');
+    expect(reports[0]?.stepRunId).toMatch(/^sru_/);
+  });
+
+  it('passes a non-JSON input as text', async () => {
+    const { outcome } = await run({ e: node() }, { e: step('e', 'echo') }, 'plain text');
+    expect(JSON.parse(outcome.outputData ?? '').data).toBe('plain text');
+  });
+
+  it('follows onFailure after an Error and onException after a thrown error, with the exception as metadata', async () => {
+    const failure = await run(
+      { f: node({ onFailure: 'e' }), e: node() },
+      { f: step('f', 'fail'), e: step('e', 'echo') },
+      null,
+    );
+    expect(failure.outcome.state).toBe('Succeeded');
+    expect(JSON.parse(failure.outcome.outputData ?? '')).toMatchObject({
+      data: { reason: 'business rule' },
+      previous: 'Error',
+    });
+    const exception = await run(
+      { t: node({ onException: 'e' }), e: node() },
+      { t: step('t', 'throw'), e: step('e', 'echo') },
+      null,
+    );
+    expect(JSON.parse(exception.outcome.outputData ?? '')).toEqual({
+      data: null,
+      previous: 'Exception',
+      metadata: { exception: 'boom' },
+    });
+    expect(exception.reports[0]).toMatchObject({
+      result: 'Exception',
+      errorMessage: 'boom',
+      nextStepId: 'e',
+    });
+  });
+
+  it('maps the final result to the run state', async () => {
+    expect((await run({ f: node() }, { f: step('f', 'fail') }, null)).outcome).toMatchObject({
+      state: 'Failed',
+      errorMessage: 'rejected',
+    });
+    expect((await run({ t: node() }, { t: step('t', 'throw') }, null)).outcome).toMatchObject({
+      state: 'Exception',
+      errorMessage: 'boom',
+    });
+  });
+
+  it('ends a step at its maxRuntimeMs with Timeout and follows onException', async () => {
+    const { outcome, reports } = await run(
+      { s: node({ onException: 'e' }), e: node() },
+      { s: step('s', 'sleep', { maxRuntimeMs: 50 }), e: step('e', 'echo') },
+      '{}',
+    );
+    expect(reports[0]).toMatchObject({ result: 'Timeout', nextStepId: 'e' });
+    expect(reports[0]?.errorMessage).toContain('50 ms');
+    expect(outcome.state).toBe('Succeeded');
+  });
+
+  it("ends the run at the flow's maxRuntimeMs", async () => {
+    const { outcome } = await run(
+      { s: node({ onSuccess: 's2' }), s2: node() },
+      { s: step('s', 'sleep'), s2: step('s2', 'echo') },
+      '{}',
+      {
+        maxRuntimeMs: 100,
+      },
+    );
+    expect(outcome.state).toBe('Exception');
+    expect(outcome.errorMessage).toContain('100 ms');
+  });
+
+  it('stops a loop at maxTransitions with MaxIterationsExceeded', async () => {
+    const { outcome, reports } = await run(
+      { loop: node({ onSuccess: 'loop', maxTransitions: 3 }) },
+      { loop: step('loop', 'double') },
+      '{"value":1}',
+    );
+    expect(reports).toHaveLength(3);
+    expect(outcome.state).toBe('Failed');
+    expect(outcome.errorMessage).toContain('maxTransitions of 3');
+    expect(JSON.parse(outcome.outputData ?? '')).toEqual({ value: 8 });
+  });
+
+  it('fails with a clear message when a key has no step or the runtime is missing', async () => {
+    const missing = await run({ a: node() }, {}, null);
+    expect(missing.outcome).toMatchObject({ state: 'Exception' });
+    expect(missing.outcome.errorMessage).toContain('No active step with execution key "a"');
+    const noRuntime = await run(
+      { a: node() },
+      { a: step('a', 'echo', { runtimeKey: 'Artifact.Python' }) },
+      null,
+    );
+    expect(noRuntime.outcome.errorMessage).toContain('Artifact.Python is not available');
+    const unregistered = await run({ a: node() }, { a: step('a', 'nope') }, null);
+    expect(unregistered.outcome.errorMessage).toContain('No Builtin.Method step "nope"');
+  });
+
+  it('validates input and output against the step schemas when asked', async () => {
+    const schema = '{"type":"object","required":["value"],"properties":{"value":{"type":"number"}}}';
+    const badInput = await run(
+      { d: node() },
+      { d: step('d', 'double', { validateInput: true, inputSchema: schema }) },
+      '{"value":"x"}',
+    );
+    expect(badInput.outcome.state).toBe('Exception');
+    expect(badInput.outcome.errorMessage).toContain('input schema: /value must be number');
+    const goodInput = await run(
+      { d: node() },
+      { d: step('d', 'double', { validateInput: true, inputSchema: schema }) },
+      '{"value":2}',
+    );
+    expect(goodInput.outcome.state).toBe('Succeeded');
+    const badOutput = await run(
+      { e: node() },
+      {
+        e: step('e', 'echo', {
+          validateOutput: true,
+          outputSchema: '{"type":"object","required":["missing"]}',
+        }),
+      },
+      '{}',
+    );
+    expect(badOutput.outcome.errorMessage).toContain(
+      "output schema: (root) must have required property 'missing'",
+    );
+  });
+
+  it('stops at cancellation', async () => {
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 50);
+    const { outcome } = await run(
+      { s: node({ onSuccess: 'e' }), e: node() },
+      { s: step('s', 'sleep'), e: step('e', 'echo') },
+      '{}',
+      {
+        signal: controller.signal,
+      },
+    );
+    expect(outcome.state).toBe('Cancelled');
+  });
+});

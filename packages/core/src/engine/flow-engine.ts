@@ -1,0 +1,274 @@
+import type { FlowRunState, StepResultType, StepTransition } from '@tempo/contracts';
+import type { StepRequest, StepResult } from '../runtimes/step-protocol.ts';
+import type { ResolvedStep, RuntimeProviders, StepExecutionInfo } from './runtime-provider.ts';
+import { checkAgainstSchema } from './schema-check.ts';
+import { executeStep } from './step-executor.ts';
+
+/** The flow a run executes, as captured at run start. */
+export interface FlowDefinition {
+  readonly id: string;
+  readonly tenantId: string;
+  readonly startStepId: string;
+  /** Whole-flow time limit in milliseconds; 0 = none. */
+  readonly maxRuntimeMs: number;
+  readonly transitions: Readonly<Record<string, StepTransition>>;
+}
+
+/** One executed node, as the engine reports it for the step-run record. */
+export interface StepRunReport {
+  readonly stepRunId: string;
+  /** The execution key that ran. */
+  readonly stepId: string;
+  /** 1-based order within the run. */
+  readonly sequence: number;
+  readonly result: StepResultType;
+  readonly nextStepId: string | null;
+  readonly inputData: string | null;
+  readonly outputData: string | null;
+  readonly errorMessage: string | null;
+  readonly startedUtc: string;
+  readonly completedUtc: string;
+  readonly info: StepExecutionInfo;
+}
+
+/** What a run ended with. */
+export interface FlowOutcome {
+  readonly state: Exclude<FlowRunState, 'Queued' | 'Running'>;
+  /** The final step's data as JSON text, or null. */
+  readonly outputData: string | null;
+  readonly errorMessage: string | null;
+  readonly steps: number;
+}
+
+/** Options of {@link runFlow}. */
+export interface RunFlowOptions {
+  readonly flow: FlowDefinition;
+  readonly flowRunId: string;
+  /** The run's input as stored: JSON text, or any text, or null. */
+  readonly inputData: string | null;
+  readonly metadata?: unknown;
+  /** The step a key runs; null when the tenant has no active step with that key. */
+  readonly resolveStep: (executionKey: string) => ResolvedStep | null;
+  readonly providers: RuntimeProviders;
+  readonly newStepRunId: () => string;
+  /** Called after each step, before the next starts (the persistence bridge). */
+  readonly onStep: (report: StepRunReport) => Promise<void>;
+  /** Aborted to cancel the run. */
+  readonly signal?: AbortSignal;
+}
+
+/** Largest input/output text kept on a step run, in characters. */
+const STEP_DATA_LIMIT = 65_536;
+
+const toJsonText = (value: unknown): string | null => {
+  if (value === undefined || value === null) return null;
+  const text = JSON.stringify(value);
+  return text.length > STEP_DATA_LIMIT ? `${text.slice(0, STEP_DATA_LIMIT)}…` : text;
+};
+
+/** The first request's data: the input parsed as JSON when it parses, else the raw text. */
+const parseInput = (input: string | null): unknown => {
+  if (input === null || input === '') return null;
+  try {
+    return JSON.parse(input);
+  } catch {
+    return input;
+  }
+};
+
+const FINAL_STATE: Readonly<Record<StepResultType, FlowOutcome['state']>> = {
+  Success: 'Succeeded',
+  Error: 'Failed',
+  Exception: 'Exception',
+  Timeout: 'Exception',
+  MaxIterationsExceeded: 'Failed',
+};
+
+const nextKeyOf = (transition: StepTransition, result: StepResultType): string | null => {
+  switch (result) {
+    case 'Success':
+      return transition.onSuccess;
+    case 'Error':
+      return transition.onFailure;
+    case 'Exception':
+    case 'Timeout':
+      return transition.onException;
+    case 'MaxIterationsExceeded':
+      return null;
+  }
+};
+
+/** A legacy inline REST node runs as a `Legacy.InlineRest` step. */
+const inlineRestStep = (
+  flow: FlowDefinition,
+  key: string,
+  transition: StepTransition,
+): ResolvedStep | null =>
+  transition.stepType === 'Rest' && transition.rest
+    ? {
+        id: null,
+        tenantId: flow.tenantId,
+        executionKey: key,
+        name: transition.name ?? key,
+        runtimeKey: 'Legacy.InlineRest',
+        runtimeConfig: { runtimeKey: 'Legacy.InlineRest', ...transition.rest },
+        contractType: 'Loose',
+        inputSchema: null,
+        outputSchema: null,
+        validateInput: false,
+        validateOutput: false,
+        maxRuntimeMs: 0,
+      }
+    : null;
+
+/**
+ * Runs a flow as the spec's engine loop: start at `startStepId`, follow `onSuccess` /
+ * `onFailure` / `onException` by execution key, count entries per node against
+ * `maxTransitions`, bound the whole run by `maxRuntimeMs`, pass each step's output to the next,
+ * and end with the last step's result. Every failure is a result, never a throw.
+ */
+export const runFlow = async (options: RunFlowOptions): Promise<FlowOutcome> => {
+  const { flow, signal } = options;
+  const startedMs = Date.now();
+  const entries = new Map<string, number>();
+  let current: string | null = flow.startStepId;
+  let sequence = 0;
+  let last: StepResult | null = null;
+  let request: Omit<StepRequest, 'stepRunId'> = {
+    tenantId: flow.tenantId,
+    flowRunId: options.flowRunId,
+    requestId: options.flowRunId,
+    data: parseInput(options.inputData),
+    metadata: options.metadata ?? null,
+    previousResult: null,
+  };
+  const end = (result: StepResult): FlowOutcome => ({
+    state: FINAL_STATE[result.result],
+    outputData: toJsonText(result.data),
+    errorMessage: result.errorMessage ?? null,
+    steps: sequence,
+  });
+
+  while (current !== null) {
+    if (signal?.aborted)
+      return {
+        state: 'Cancelled',
+        outputData: null,
+        errorMessage: 'The run was cancelled.',
+        steps: sequence,
+      };
+    const elapsed = Date.now() - startedMs;
+    if (flow.maxRuntimeMs > 0 && elapsed > flow.maxRuntimeMs) {
+      return end({
+        result: 'Timeout',
+        data: request.data,
+        errorMessage: `The flow exceeded its maximum runtime of ${flow.maxRuntimeMs} ms.`,
+      });
+    }
+    const key: string = current;
+    const transition: StepTransition | undefined = flow.transitions[key];
+    if (!transition)
+      return end({ result: 'Exception', errorMessage: `The flow has no transition for step "${key}".` });
+    const count = (entries.get(key) ?? 0) + 1;
+    entries.set(key, count);
+    if (transition.maxTransitions > 0 && count > transition.maxTransitions) {
+      return end({
+        result: 'MaxIterationsExceeded',
+        data: last?.data ?? null,
+        errorMessage: `Step "${key}" was entered more than its maxTransitions of ${transition.maxTransitions}.`,
+      });
+    }
+
+    sequence += 1;
+    const stepRunId = options.newStepRunId();
+    const startedUtc = new Date().toISOString();
+    const step: ResolvedStep | null = inlineRestStep(flow, key, transition) ?? options.resolveStep(key);
+    const remainingMs = flow.maxRuntimeMs > 0 ? Math.max(1, flow.maxRuntimeMs - (Date.now() - startedMs)) : 0;
+    const { result, info }: { result: StepResult; info: StepExecutionInfo } = step
+      ? await runOneStep(options, step, { ...request, stepRunId }, remainingMs)
+      : {
+          result: {
+            result: 'Exception' as const,
+            errorMessage: `No active step with execution key "${key}" in this tenant.`,
+          },
+          info: {},
+        };
+    const next: string | null = signal?.aborted ? null : nextKeyOf(transition, result.result);
+    await options.onStep({
+      stepRunId,
+      stepId: key,
+      sequence,
+      result: result.result,
+      nextStepId: next,
+      inputData: toJsonText(request.data),
+      outputData: toJsonText(result.data),
+      errorMessage: result.errorMessage ?? null,
+      startedUtc,
+      completedUtc: new Date().toISOString(),
+      info,
+    });
+    last = result;
+    // Spec: after an exception (or a timeout, which carries one) the next step gets no data,
+    // and the exception as metadata.
+    const failed = result.result === 'Exception' || result.result === 'Timeout';
+    request = failed
+      ? {
+          ...request,
+          data: null,
+          metadata: { exception: result.errorMessage ?? 'Exception' },
+          previousResult: 'Exception',
+        }
+      : {
+          ...request,
+          data: result.data ?? null,
+          metadata: result.metadata ?? null,
+          previousResult: result.result,
+        };
+    current = next;
+  }
+  if (signal?.aborted)
+    return { state: 'Cancelled', outputData: null, errorMessage: 'The run was cancelled.', steps: sequence };
+  return last ? end(last) : end({ result: 'Exception', errorMessage: 'The flow ran no step.' });
+};
+
+/** Validates input, runs the step within its time limits, validates output. */
+const runOneStep = async (
+  options: RunFlowOptions,
+  step: ResolvedStep,
+  request: StepRequest,
+  flowRemainingMs: number,
+): Promise<{ result: StepResult; info: StepExecutionInfo }> => {
+  if (step.validateInput && step.inputSchema) {
+    const problem = checkAgainstSchema(step.inputSchema, request.data);
+    if (problem)
+      return {
+        result: {
+          result: 'Exception',
+          errorMessage: `Input does not match the step's input schema: ${problem}.`,
+        },
+        info: {},
+      };
+  }
+  const outcome = await executeStep({
+    step,
+    request,
+    dataFlowId: options.flow.id,
+    providers: options.providers,
+    flowRemainingMs,
+    flowMaxRuntimeMs: options.flow.maxRuntimeMs,
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
+  if (outcome.result.result === 'Success' && step.validateOutput && step.outputSchema) {
+    const problem = checkAgainstSchema(step.outputSchema, outcome.result.data ?? null);
+    if (problem) {
+      return {
+        result: {
+          result: 'Exception',
+          errorMessage: `Output does not match the step's output schema: ${problem}.`,
+        },
+        info: outcome.info ?? {},
+      };
+    }
+  }
+  return { result: outcome.result, info: outcome.info ?? {} };
+};

@@ -1,0 +1,19 @@
+/** The flow engine: the run loop, step execution under time limits, and the in-process providers. */
+export { builtinProvider } from './builtin-provider.ts';
+export {
+  type FlowDefinition,
+  type FlowOutcome,
+  type RunFlowOptions,
+  runFlow,
+  type StepRunReport,
+} from './flow-engine.ts';
+export { restProvider, restRequestOf } from './rest-provider.ts';
+export type {
+  ProviderOutcome,
+  ResolvedStep,
+  RuntimeProvider,
+  RuntimeProviders,
+  StepExecutionInfo,
+  StepInvocation,
+} from './runtime-provider.ts';
+export { checkAgainstSchema } from './schema-check.ts';
