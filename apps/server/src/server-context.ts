@@ -5,6 +5,7 @@ import type { Repositories } from '@tempo/core/store';
 import { Authenticator } from './auth/authenticator.ts';
 import { Authorizer } from './auth/authorizer.ts';
 import { TokenCodec } from './auth/token-codec.ts';
+import type { RunService } from './runs/run-service.ts';
 
 /** What every route plugin and service of the server is built from. */
 export interface ServerContext {
@@ -18,6 +19,8 @@ export interface ServerContext {
   readonly builtins: BuiltinStepRegistry;
   /** Runtimes with their availability, probed at start-up. */
   readonly runtimeCatalog: readonly RuntimeDescriptor[];
+  /** Run state: enqueue, execute, cancel, wait. */
+  readonly runs: RunService;
   /** Version reported by `GET /` and the OpenAPI document. */
   readonly version: string;
 }
@@ -29,6 +32,7 @@ export interface ServerContextOptions {
   readonly log: Logger;
   readonly builtins: BuiltinStepRegistry;
   readonly runtimeCatalog: readonly RuntimeDescriptor[];
+  readonly runs: RunService;
   readonly version: string;
 }
 

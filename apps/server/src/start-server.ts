@@ -5,6 +5,8 @@ import { seedDatabase } from '@tempo/core/seeding';
 import { openDatabase } from '@tempo/core/store';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.ts';
+import { RunService } from './runs/run-service.ts';
+import { createRuntimeProviders } from './runs/runtime-providers.ts';
 import { registerSampleBuiltins } from './sample-builtins.ts';
 import { createServerContext } from './server-context.ts';
 import { SERVER_VERSION } from './server-version.ts';
@@ -49,12 +51,21 @@ export const startServer = async (options: StartServerOptions): Promise<RunningS
     const builtins = new BuiltinStepRegistry();
     registerSampleBuiltins(builtins);
     const runtimeCatalog = await probeRuntimeCatalog(settings);
+    const runs = new RunService({
+      repositories: database.repositories,
+      providers: createRuntimeProviders(builtins),
+      log,
+      maxConcurrentRuns: settings.engine.maxConcurrentRuns,
+      leaseDurationMs: settings.engine.leaseDurationMs,
+    });
+    await runs.recover();
     const context = createServerContext({
       settings,
       repositories: database.repositories,
       log,
       builtins,
       runtimeCatalog,
+      runs,
       version: SERVER_VERSION,
     });
     const app = await buildApp(context);
@@ -69,6 +80,7 @@ export const startServer = async (options: StartServerOptions): Promise<RunningS
       log,
       close: async () => {
         await app.close();
+        await runs.drain();
         await database.close();
         log.flush();
       },

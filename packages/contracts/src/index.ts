@@ -15,6 +15,7 @@ export * from './identity-api.ts';
 export * from './paging.ts';
 export * from './request-history.ts';
 export * from './runs.ts';
+export * from './runs-api.ts';
 export * from './runtime-configs.ts';
 export * from './runtimes-api.ts';
 export * from './settings.ts';

@@ -107,18 +107,19 @@ export const HostExecutableConfig = z.object({
 });
 
 /** Provider-specific step configuration, discriminated by `runtimeKey`. */
-export const RuntimeConfig = z.discriminatedUnion('runtimeKey', [
-  BuiltinClassConfig,
-  BuiltinMethodConfig,
-  BuiltinUnknownConfig,
-  ExternalRestConfig,
-  LegacyInlineRestConfig,
-  ArtifactProcessConfig,
-  ArtifactDotnetProcessConfig,
-  ArtifactPythonConfig,
-  ArtifactJavaScriptConfig,
-  HostExecutableConfig,
-])
+export const RuntimeConfig = z
+  .discriminatedUnion('runtimeKey', [
+    BuiltinClassConfig,
+    BuiltinMethodConfig,
+    BuiltinUnknownConfig,
+    ExternalRestConfig,
+    LegacyInlineRestConfig,
+    ArtifactProcessConfig,
+    ArtifactDotnetProcessConfig,
+    ArtifactPythonConfig,
+    ArtifactJavaScriptConfig,
+    HostExecutableConfig,
+  ])
   // OpenAPI readers pick the member by runtimeKey.
   .meta({ discriminator: { propertyName: 'runtimeKey' } });
 export type RuntimeConfig = z.infer<typeof RuntimeConfig>;

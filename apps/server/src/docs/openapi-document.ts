@@ -3,6 +3,8 @@ import { createLogger } from '@tempo/core/logging';
 import { BuiltinStepRegistry, RUNTIME_DESCRIPTIONS } from '@tempo/core/runtimes';
 import { openDatabase } from '@tempo/core/store';
 import { buildApp } from '../app.ts';
+import { RunService } from '../runs/run-service.ts';
+import { createRuntimeProviders } from '../runs/runtime-providers.ts';
 import { registerSampleBuiltins } from '../sample-builtins.ts';
 import { createServerContext } from '../server-context.ts';
 import { SERVER_VERSION } from '../server-version.ts';
@@ -18,10 +20,19 @@ export const buildOpenApiDocument = async (): Promise<OpenApiDocumentLike & Reco
     await database.migrate();
     const builtins = new BuiltinStepRegistry();
     registerSampleBuiltins(builtins);
+    const settings = TempoSettings.parse({});
+    const log = createLogger({ name: 'tempo-openapi', console: false, file: null });
     const context = createServerContext({
-      settings: TempoSettings.parse({}),
+      settings,
       repositories: database.repositories,
-      log: createLogger({ name: 'tempo-openapi', console: false, file: null }),
+      log,
+      runs: new RunService({
+        repositories: database.repositories,
+        providers: createRuntimeProviders(builtins),
+        log,
+        maxConcurrentRuns: settings.engine.maxConcurrentRuns,
+        leaseDurationMs: settings.engine.leaseDurationMs,
+      }),
       builtins,
       runtimeCatalog: RUNTIME_DESCRIPTIONS.map((runtime) => ({
         ...runtime,

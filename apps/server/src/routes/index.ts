@@ -3,8 +3,10 @@ import type { ServerContext } from '../server-context.ts';
 import { definitionRoutes } from './definition-routes.ts';
 import { healthRoutes } from './health-routes.ts';
 import { identityRoutes } from './identity-routes.ts';
+import { runRoutes } from './run-routes.ts';
 import { runtimeRoutes } from './runtime-routes.ts';
 import { tokenRoutes } from './token-routes.ts';
+import { triggerRoutes } from './trigger-routes.ts';
 
 /** Every route plugin, registered in this order. */
 export const routePlugins: readonly FastifyPluginAsync<{ context: ServerContext }>[] = [
@@ -13,4 +15,6 @@ export const routePlugins: readonly FastifyPluginAsync<{ context: ServerContext 
   identityRoutes,
   definitionRoutes,
   runtimeRoutes,
+  runRoutes,
+  triggerRoutes,
 ];

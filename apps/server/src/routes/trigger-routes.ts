@@ -1,0 +1,131 @@
+import {
+  allowedTriggerMethods,
+  CommonErrors,
+  type DataFlowRecord,
+  EntityId,
+  type FlowRunRecord,
+  TempoError,
+  TRIGGER_RESPONSE_HEADERS,
+} from '@tempo/contracts';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { canActOnTenant } from '../auth/principal.ts';
+import { recordRequestHistory } from '../runs/request-history-recorder.ts';
+import { isTerminal } from '../runs/run-completions.ts';
+import type { ServerContext } from '../server-context.ts';
+
+const TriggerParams = z.object({ triggerId: EntityId });
+
+/** Default wait for a run, and the bounds of a flow-specific one (spec: ms). */
+const DEFAULT_WAIT_MS = 30_000;
+const MIN_WAIT_MS = 1_000;
+const MAX_WAIT_MS = 600_000;
+
+/** How long a trigger call waits for its run: the flow's limit plus 5 s, clamped, or 30 s. */
+export const waitBudgetMs = (flow: Pick<DataFlowRecord, 'maxRuntimeMs'>): number =>
+  flow.maxRuntimeMs > 0
+    ? Math.min(MAX_WAIT_MS, Math.max(MIN_WAIT_MS, flow.maxRuntimeMs + 5_000))
+    : DEFAULT_WAIT_MS;
+
+/** The HTTP status of a trigger answer for the run's state. */
+const statusOf = (run: FlowRunRecord): number => {
+  if (!isTerminal(run.state)) return 202;
+  switch (run.state) {
+    case 'Succeeded':
+      return 200;
+    case 'Cancelled':
+      return 409;
+    default:
+      return 500;
+  }
+};
+
+const runtimeMs = (run: FlowRunRecord): string => {
+  const start = Date.parse(run.startedUtc ?? run.createdUtc);
+  const end = run.completedUtc ? Date.parse(run.completedUtc) : Date.now();
+  return (Math.round((end - start) * 100) / 100).toFixed(2);
+};
+
+/** The run metadata headers of the spec, empty ones left out. */
+const runHeaders = (run: FlowRunRecord, triggerId: string): Record<string, string> => {
+  const values: Record<(typeof TRIGGER_RESPONSE_HEADERS)[number], string | null> = {
+    'x-tenant-id': run.tenantId,
+    'x-worker-id': run.assignedWorkerId,
+    'x-run-id': run.id,
+    'x-dataflow-id': run.dataFlowId,
+    'x-trigger-id': triggerId,
+    'x-run-state': run.state,
+    'x-run-created-utc': run.createdUtc,
+    'x-run-started-utc': run.startedUtc,
+    'x-run-completed-utc': run.completedUtc,
+    'x-run-last-update-utc': run.lastUpdateUtc,
+    'x-runtime-ms': runtimeMs(run),
+    // Header values must be one line of visible characters.
+    'x-run-error': run.errorMessage ? run.errorMessage.replace(/[^\x20-\x7e]+/g, ' ').slice(0, 1024) : null,
+  };
+  const headers = Object.fromEntries(
+    Object.entries(values).filter((entry): entry is [string, string] => entry[1] !== null),
+  );
+  return { ...headers, 'access-control-expose-headers': TRIGGER_RESPONSE_HEADERS.join(', ') };
+};
+
+/**
+ * `GET`/`POST /v1.0/triggers/http/{triggerId}`: fires the trigger's flow and waits for the run;
+ * the body is the final output only, the run's metadata is in `x-` headers. Every call is
+ * recorded in request history.
+ */
+export const triggerRoutes: FastifyPluginAsync<{ context: ServerContext }> = async (app, { context }) => {
+  const { repositories, runs } = context;
+  // A trigger's body is the flow's input as sent, whatever its type: keep it as text.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => done(null, body));
+  recordRequestHistory(app, context);
+
+  const fire = async (request: FastifyRequest, reply: FastifyReply) => {
+    const { triggerId } = TriggerParams.parse(request.params);
+    const [trigger] = await repositories.triggers.findAcrossTenants({ id: triggerId }, 1);
+    if (!trigger) throw CommonErrors.notFound('Trigger', triggerId);
+    const allowed = allowedTriggerMethods(trigger.configuration);
+    if (!(allowed as string[]).includes(request.method)) {
+      reply.header('allow', allowed.join(', '));
+      throw new TempoError('MethodNotAllowed', 405, `Trigger ${triggerId} accepts ${allowed.join(', ')}.`, {
+        allowed,
+      });
+    }
+    if (!trigger.active) throw new TempoError('Inactive', 409, `Trigger ${triggerId} is inactive.`);
+    if (!trigger.dataFlowId) throw new TempoError('NoFlow', 409, `Trigger ${triggerId} has no flow to run.`);
+    const flow = await repositories.dataFlows.inTenant(trigger.tenantId).get(trigger.dataFlowId);
+    if (!flow) throw CommonErrors.notFound('DataFlow', trigger.dataFlowId);
+    const { principal } = request;
+    if (flow.invocationAuthMode === 'ApiAuthenticated') {
+      if (principal.kind === 'anonymous') throw CommonErrors.unauthorized();
+      const permitted =
+        canActOnTenant(principal, trigger.tenantId) &&
+        (await context.authorizer.permits(principal, trigger.tenantId, 'Trigger', 'Execute'));
+      if (!permitted) throw CommonErrors.forbidden();
+    }
+    if (!flow.active) throw new TempoError('Inactive', 409, `Flow ${flow.id} is inactive.`);
+    const body =
+      request.method === 'POST' && typeof request.body === 'string' && request.body !== ''
+        ? request.body
+        : null;
+    const queued = await runs.enqueue(flow, body, {
+      triggerId,
+      triggeredByUserId: principal.kind === 'user' ? principal.userId : null,
+      sourceIp: request.ip,
+    });
+    const run = (await runs.completions.wait(trigger.tenantId, queued.id, waitBudgetMs(flow))) ?? queued;
+    reply.code(statusOf(run)).headers(runHeaders(run, triggerId)).type('application/json');
+    return reply.send(run.outputData ?? '');
+  };
+
+  const schema = {
+    tags: ['Triggers'],
+    summary: 'Fire an HTTP trigger and wait for its run',
+    description:
+      'The body is the final output only; run metadata is in the x- headers. 200 succeeded, 202 still running after the wait, 409 cancelled, 500 failed.',
+    params: TriggerParams,
+  };
+  app.get('/v1.0/triggers/http/:triggerId', { schema }, fire);
+  app.post('/v1.0/triggers/http/:triggerId', { schema }, fire);
+};

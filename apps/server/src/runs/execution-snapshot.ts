@@ -1,0 +1,46 @@
+import type { DataFlowRecord } from '@tempo/contracts';
+import type { FlowDefinition, ResolvedStep } from '@tempo/core/engine';
+import type { Repositories } from '@tempo/core/store';
+
+/** What a run executes, frozen when it is enqueued: the flow and the steps its keys named then. */
+export interface ExecutionSnapshot {
+  readonly flow: FlowDefinition;
+  readonly steps: Readonly<Record<string, ResolvedStep>>;
+}
+
+/** Captures a flow and the active steps of its transition keys, so later edits do not change a queued run. */
+export const captureSnapshot = async (
+  repositories: Repositories,
+  flow: DataFlowRecord,
+): Promise<ExecutionSnapshot> => {
+  const steps: Record<string, ResolvedStep> = {};
+  const tenantSteps = repositories.steps.inTenant(flow.tenantId);
+  for (const key of Object.keys(flow.transitions)) {
+    const row = await tenantSteps.findOne({ executionKey: key, active: true });
+    if (!row) continue;
+    steps[key] = {
+      id: row.id,
+      tenantId: row.tenantId,
+      executionKey: row.executionKey,
+      name: row.name,
+      runtimeKey: row.runtimeKey,
+      runtimeConfig: row.runtimeConfig,
+      contractType: row.contractType,
+      inputSchema: row.inputSchema,
+      outputSchema: row.outputSchema,
+      validateInput: row.validateInput,
+      validateOutput: row.validateOutput,
+      maxRuntimeMs: row.maxRuntimeMs,
+    };
+  }
+  return {
+    flow: {
+      id: flow.id,
+      tenantId: flow.tenantId,
+      startStepId: flow.startStepId,
+      maxRuntimeMs: flow.maxRuntimeMs,
+      transitions: flow.transitions,
+    },
+    steps,
+  };
+};

@@ -1,0 +1,91 @@
+import { newId } from '@tempo/core/ids';
+import type { FastifyInstance } from 'fastify';
+import { principalName } from '../auth/principal.ts';
+import type { ServerContext } from '../server-context.ts';
+
+/** Headers whose values are credentials: stored as `****`. */
+const SECRET_HEADERS = new Set([
+  'authorization',
+  'x-token',
+  'x-api-key',
+  'x-access-key',
+  'x-secret-key',
+  'x-password',
+  'x-worker-token',
+  'cookie',
+  'set-cookie',
+]);
+
+const headerMap = (headers: Readonly<Record<string, unknown>>): Record<string, string> =>
+  Object.fromEntries(
+    Object.entries(headers)
+      .filter(([, value]) => value !== undefined)
+      .map(([name, value]) => [
+        name,
+        SECRET_HEADERS.has(name.toLowerCase())
+          ? '****'
+          : Array.isArray(value)
+            ? value.join(', ')
+            : String(value),
+      ]),
+  );
+
+const captured = (body: unknown, limit: number) => {
+  const text =
+    body === undefined || body === null
+      ? ''
+      : typeof body === 'string'
+        ? body
+        : Buffer.isBuffer(body)
+          ? body.toString('utf8')
+          : JSON.stringify(body);
+  const bytes = Buffer.byteLength(text);
+  return { text: text === '' ? null : text.slice(0, limit), bytes, truncated: bytes > limit };
+};
+
+const responseBodies = new WeakMap<object, unknown>();
+
+/**
+ * Records every request of the routes of `app` (an encapsulated plugin) in request history:
+ * method, path, status, duration, caller, client address, headers with credentials redacted,
+ * and both bodies cut to the `requestHistory` limits. A failed write is logged, never answered.
+ */
+export const recordRequestHistory = (app: FastifyInstance, context: ServerContext): void => {
+  const settings = context.settings.requestHistory;
+  if (!settings.enabled) return;
+  app.addHook('onSend', async (request, _reply, payload) => {
+    responseBodies.set(request, payload);
+    return payload;
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    const requestBody = captured(request.body, settings.maxRequestBodyBytes);
+    const responseBody = captured(responseBodies.get(request), settings.maxResponseBodyBytes);
+    const responseHeaders = headerMap(reply.getHeaders());
+    const { principal } = request;
+    const startedMs = Date.now() - reply.elapsedTime;
+    await context.repositories.requestHistory
+      .create({
+        id: newId('requestHistory'),
+        tenantId: principal.kind === 'user' ? principal.tenantId : (responseHeaders['x-tenant-id'] ?? null),
+        userId: principal.kind === 'user' ? principal.userId : null,
+        principalName: principalName(principal),
+        method: request.method,
+        path: request.routeOptions.url ?? request.url.split('?')[0] ?? '',
+        url: request.url,
+        statusCode: reply.statusCode,
+        durationMs: Math.round(reply.elapsedTime * 100) / 100,
+        sourceIp: request.ip,
+        requestHeaders: headerMap(request.headers),
+        responseHeaders,
+        requestBody: requestBody.text,
+        responseBody: responseBody.text,
+        requestBodyBytes: requestBody.bytes,
+        responseBodyBytes: responseBody.bytes,
+        requestBodyTruncated: requestBody.truncated,
+        responseBodyTruncated: responseBody.truncated,
+        createdUtc: new Date(startedMs).toISOString(),
+        completedUtc: new Date().toISOString(),
+      })
+      .catch((error: unknown) => request.log.error({ err: error }, 'request history entry not written'));
+  });
+};

@@ -1,0 +1,225 @@
+import {
+  CommonErrors,
+  type DataFlowRecord,
+  type FlowRunRecord,
+  LOCAL_SERVER_WORKER_ID,
+  TempoError,
+} from '@tempo/contracts';
+import { type RuntimeProviders, runFlow, type StepRunReport } from '@tempo/core/engine';
+import { newId } from '@tempo/core/ids';
+import type { Logger } from '@tempo/core/logging';
+import type { Repositories } from '@tempo/core/store';
+import { captureSnapshot, type ExecutionSnapshot } from './execution-snapshot.ts';
+import { LocalExecutor } from './local-executor.ts';
+import { isTerminal, RunCompletions } from './run-completions.ts';
+
+/** Who and what started a run. */
+export interface RunOrigin {
+  readonly triggerId?: string | null;
+  readonly triggeredByUserId?: string | null;
+  readonly sourceIp?: string | null;
+  readonly metadata?: unknown;
+}
+
+/** Dependencies of the run service. */
+export interface RunServiceDependencies {
+  readonly repositories: Repositories;
+  readonly providers: RuntimeProviders;
+  readonly log: Logger;
+  /** `engine.maxConcurrentRuns`. */
+  readonly maxConcurrentRuns: number;
+  /** `engine.leaseDurationMs`: how long an assignment is held. */
+  readonly leaseDurationMs: number;
+}
+
+const now = () => new Date().toISOString();
+
+/**
+ * Owns run state: enqueues runs with their execution snapshot, executes them on the server's
+ * pseudo-worker, records step runs and completions, cancels queued runs, and lets callers wait.
+ * It is the only writer of run state.
+ */
+export class RunService {
+  readonly #deps: RunServiceDependencies;
+  readonly #executor: LocalExecutor;
+  readonly completions: RunCompletions;
+
+  constructor(deps: RunServiceDependencies) {
+    this.#deps = deps;
+    this.#executor = new LocalExecutor(deps.maxConcurrentRuns);
+    this.completions = new RunCompletions(deps.repositories);
+  }
+
+  /** Creates a `Queued` run of a flow with its input as JSON text, and schedules it. */
+  async enqueue(
+    flow: DataFlowRecord,
+    inputData: string | null,
+    origin: RunOrigin = {},
+  ): Promise<FlowRunRecord> {
+    const snapshot = await captureSnapshot(this.#deps.repositories, flow);
+    const run = await this.#deps.repositories.flowRuns.inTenant(flow.tenantId).create({
+      id: newId('flowRun'),
+      dataFlowId: flow.id,
+      triggerId: origin.triggerId ?? null,
+      triggeredByUserId: origin.triggeredByUserId ?? null,
+      sourceIp: origin.sourceIp ?? null,
+      inputData,
+      executionSnapshotJson: JSON.stringify({ ...snapshot, metadata: origin.metadata ?? null }),
+    });
+    this.#schedule(run.tenantId, run.id);
+    return run;
+  }
+
+  /** Cancels a queued run; a run that has started (or ended) is a 409. */
+  async cancel(tenantId: string, runId: string): Promise<FlowRunRecord> {
+    const runs = this.#deps.repositories.flowRuns.inTenant(tenantId);
+    const run = await runs.require(runId, 'FlowRun');
+    if (run.state !== 'Queued')
+      throw CommonErrors.conflict(`Run ${runId} is ${run.state}; only queued runs can be cancelled.`, {
+        state: run.state,
+      });
+    const stamp = now();
+    const changed = await runs.updateWhere(
+      { id: runId, state: 'Queued' },
+      {
+        state: 'Cancelled',
+        dispatchState: 'Cancelled',
+        completedUtc: stamp,
+        errorMessage: 'Cancelled before it started.',
+      },
+    );
+    if (changed === 0) throw CommonErrors.conflict(`Run ${runId} started before it could be cancelled.`);
+    this.completions.completed(runId);
+    return (await runs.get(runId)) ?? run;
+  }
+
+  /** Deletes a run and its step runs; a queued or running run is a 409. */
+  async delete(tenantId: string, runId: string): Promise<void> {
+    const runs = this.#deps.repositories.flowRuns.inTenant(tenantId);
+    const run = await runs.require(runId, 'FlowRun');
+    if (!isTerminal(run.state))
+      throw new TempoError(
+        'Conflict',
+        409,
+        `Run ${runId} is ${run.state}; cancel it or wait for it to end first.`,
+        { state: run.state },
+      );
+    await this.#deps.repositories.stepRuns.inTenant(tenantId).deleteWhere({ flowRunId: runId });
+    await runs.delete(runId);
+  }
+
+  /**
+   * At start-up: queued runs are scheduled again; runs this server's pseudo-worker was executing
+   * when it stopped end as `Exception`, since nothing can resume them.
+   */
+  async recover(): Promise<void> {
+    const { repositories, log } = this.#deps;
+    for (const tenant of await repositories.tenants.find()) {
+      const runs = repositories.flowRuns.inTenant(tenant.id);
+      for (const run of await runs.find({ state: 'Running', assignedWorkerId: LOCAL_SERVER_WORKER_ID })) {
+        await runs.update(run.id, {
+          state: 'Exception',
+          dispatchState: 'Failed',
+          completedUtc: now(),
+          errorMessage: 'The server stopped while the run was executing.',
+        });
+        log.warn({ runId: run.id }, 'run interrupted by a server stop marked Exception');
+      }
+      for (const run of await runs.find({ state: 'Queued' })) this.#schedule(run.tenantId, run.id);
+    }
+  }
+
+  /** Waits for running work to finish (shutdown). */
+  drain(): Promise<void> {
+    return this.#executor.idle();
+  }
+
+  #schedule(tenantId: string, runId: string): void {
+    this.#executor.submit(() =>
+      this.#execute(tenantId, runId).catch((error: unknown) => {
+        this.#deps.log.error({ err: error, runId }, 'run execution failed unexpectedly');
+      }),
+    );
+  }
+
+  async #execute(tenantId: string, runId: string): Promise<void> {
+    const { repositories, providers } = this.#deps;
+    const runs = repositories.flowRuns.inTenant(tenantId);
+    const run = await runs.get(runId);
+    if (!run || run.state !== 'Queued') return;
+    const assignedUtc = now();
+    const assignment = await repositories.runAssignments.create({
+      id: newId('runAssignment'),
+      flowRunId: runId,
+      workerId: LOCAL_SERVER_WORKER_ID,
+      leaseToken: newId('tokenNonce'),
+      leaseExpiresUtc: new Date(Date.now() + this.#deps.leaseDurationMs).toISOString(),
+      assignedUtc,
+    });
+    // Claim the run only if it is still queued: a cancel may have won the race.
+    const claimed = await runs.updateWhere(
+      { id: runId, state: 'Queued' },
+      {
+        state: 'Running',
+        dispatchState: 'Assigned',
+        dispatchAttempt: run.dispatchAttempt + 1,
+        assignedWorkerId: LOCAL_SERVER_WORKER_ID,
+        runAssignmentId: assignment.id,
+        executionNodeKind: 'Server',
+        assignedUtc,
+        leaseExpiresUtc: assignment.leaseExpiresUtc,
+        startedUtc: assignedUtc,
+        queueWaitMs: Date.parse(assignedUtc) - Date.parse(run.createdUtc),
+      },
+    );
+    if (claimed === 0) {
+      await repositories.runAssignments.update(assignment.id, { state: 'Cancelled', completedUtc: now() });
+      return;
+    }
+    const snapshot = JSON.parse(run.executionSnapshotJson ?? '{}') as ExecutionSnapshot & {
+      metadata?: unknown;
+    };
+    const stepRuns = repositories.stepRuns.inTenant(tenantId);
+    const outcome = await runFlow({
+      flow: snapshot.flow,
+      flowRunId: runId,
+      inputData: run.inputData,
+      metadata: snapshot.metadata ?? null,
+      resolveStep: (key) => snapshot.steps[key] ?? null,
+      providers,
+      newStepRunId: () => newId('stepRun'),
+      onStep: async (report: StepRunReport) => {
+        await stepRuns.create({
+          id: report.stepRunId,
+          flowRunId: runId,
+          dataFlowId: run.dataFlowId,
+          stepId: report.stepId,
+          sequence: report.sequence,
+          result: report.result,
+          nextStepId: report.nextStepId,
+          inputData: report.inputData,
+          outputData: report.outputData,
+          errorMessage: report.errorMessage,
+          startedUtc: report.startedUtc,
+          completedUtc: report.completedUtc,
+          ...report.info,
+        });
+      },
+    });
+    const completedUtc = now();
+    const dispatchState =
+      outcome.state === 'Succeeded' ? 'Completed' : outcome.state === 'Cancelled' ? 'Cancelled' : 'Failed';
+    await runs.update(runId, {
+      state: outcome.state,
+      dispatchState,
+      outputData: outcome.outputData,
+      errorMessage: outcome.errorMessage,
+      completedUtc,
+    });
+    await repositories.runAssignments.update(assignment.id, {
+      state: outcome.state === 'Succeeded' ? 'Succeeded' : outcome.state,
+      completedUtc,
+    });
+    this.completions.completed(runId);
+  }
+}
