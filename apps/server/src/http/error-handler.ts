@@ -59,14 +59,15 @@ export const toErrorResponse = (
     const tempoError = mapped(fastifyError as FastifyError);
     return { statusCode: tempoError.statusCode, body: tempoError.toBody() };
   }
-  if (
-    typeof fastifyError.statusCode === 'number' &&
-    fastifyError.statusCode >= 400 &&
-    fastifyError.statusCode < 500
-  ) {
+  const status = fastifyError.statusCode;
+  if (typeof status === 'number' && status >= 400 && status < 500) {
     return {
-      statusCode: fastifyError.statusCode,
-      body: { error: 'BadRequest', message: fastifyError.message ?? 'Bad request.', details: null },
+      statusCode: status,
+      body: {
+        error: CODE_BY_STATUS[status] ?? 'BadRequest',
+        message: fastifyError.message ?? 'Bad request.',
+        details: null,
+      },
     };
   }
   const correlationId = randomUUID();

@@ -146,7 +146,7 @@ export class RunService {
     const { repositories, providers } = this.#deps;
     const runs = repositories.flowRuns.inTenant(tenantId);
     const run = await runs.get(runId);
-    if (!run || run.state !== 'Queued') return;
+    if (run?.state !== 'Queued') return;
     const assignedUtc = now();
     const assignment = await repositories.runAssignments.create({
       id: newId('runAssignment'),
