@@ -8,5 +8,6 @@ export {
   TempoApiError,
   type TempoClientOptions,
 } from './http-transport.ts';
+export { type RunListFilter, RunsClient } from './runs-client.ts';
 export { TempoClient } from './tempo-client.ts';
 export { TenantClient } from './tenant-client.ts';

@@ -10,7 +10,9 @@ import {
   type CreateUserRoleMapRequest,
   CredentialRecord,
   DataFlowRecord,
+  type DirectRunRequest,
   EnsureStepsResponse,
+  FlowRunRecord,
   PermissionRecord,
   RolePermissionMapRecord,
   RoleRecord,
@@ -33,6 +35,7 @@ import {
 import { z } from 'zod';
 import { BulkCrudClient, CrudClient } from './crud-client.ts';
 import { type HttpTransport, segment } from './http-transport.ts';
+import { RunsClient } from './runs-client.ts';
 
 type In<T extends z.ZodType> = z.input<T>;
 
@@ -70,6 +73,11 @@ class FlowsClient extends BulkCrudClient<
   In<typeof CreateDataFlowRequest>,
   In<typeof UpdateDataFlowRequest>
 > {
+  /** Starts a run; answers at once with the queued run. */
+  run(flowId: string, body: DirectRunRequest = {}) {
+    return this.transport.request('POST', `${this.path}/${segment(flowId)}/runs`, FlowRunRecord, { body });
+  }
+
   /** Creates placeholder steps for transition keys without a step. */
   ensureSteps(flowId: string) {
     return this.transport.request(
@@ -115,6 +123,7 @@ export class TenantClient {
     In<typeof CreateTriggerRequest>,
     In<typeof UpdateTriggerRequest>
   >;
+  readonly runs: RunsClient;
   readonly runtimes: {
     list(): Promise<RuntimeDescriptor[]>;
     validate(body: ValidateRuntimeConfigRequest): Promise<ValidateRuntimeConfigResponse>;
@@ -135,6 +144,7 @@ export class TenantClient {
     this.steps = new BulkCrudClient(transport, `${base}/steps`, StepRecord);
     this.flows = new FlowsClient(transport, `${base}/flows`, DataFlowRecord);
     this.triggers = new BulkCrudClient(transport, `${base}/triggers`, TriggerRecord);
+    this.runs = new RunsClient(transport, base);
     this.runtimes = {
       list: () => transport.request('GET', `${base}/runtimes`, z.array(RuntimeDescriptor)),
       validate: (body) =>

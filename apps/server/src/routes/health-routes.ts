@@ -1,9 +1,10 @@
 import { HealthResponse, ServerInfoResponse } from '@tempo/contracts';
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import type { ServerContext } from '../server-context.ts';
 
-/** `GET /` (name and version) and `GET /v1.0/api/health`; both need no credentials. */
+/** `GET /` (name and version), `GET /v1.0/api/health` and the REST sample target; none needs credentials. */
 export const healthRoutes: FastifyPluginAsync<{ context: ServerContext }> = async (app, { context }) => {
   const r = app.withTypeProvider<ZodTypeProvider>();
   r.get(
@@ -16,6 +17,17 @@ export const healthRoutes: FastifyPluginAsync<{ context: ServerContext }> = asyn
       },
     },
     async () => ({ name: 'Tempo Server', version: context.version }),
+  );
+  r.get(
+    '/v1.0/samples/external-rest',
+    {
+      schema: {
+        tags: ['Service'],
+        summary: 'Loopback target of the seeded External.Rest sample step',
+        response: { 200: z.object({ sample: z.literal('external-rest'), time: z.string() }) },
+      },
+    },
+    async () => ({ sample: 'external-rest' as const, time: new Date().toISOString() }),
   );
   r.get(
     '/v1.0/api/health',
