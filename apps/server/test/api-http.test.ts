@@ -1,3 +1,4 @@
+import { request as httpRequest } from 'node:http';
 import { TempoClient } from '@tempo/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ServerProcess, startServerProcess, TEST_ADMIN_API_KEY } from './server-process.ts';
@@ -16,11 +17,27 @@ afterAll(async () => {
 
 describe('HTTP behaviour', () => {
   it('refuses an oversize body with 413 PayloadTooLarge', async () => {
-    const answer = await admin.raw('POST', '/v1.0/tenants', {
-      rawBody: `{"name":"${'x'.repeat(17 * 1024 * 1024)}"}`,
+    // Announce a 17 MiB body and send only its start: the server must answer from the length
+    // alone (a client writing the whole body would race the server closing the socket).
+    const { status, body } = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const request = httpRequest(`${server.baseUrl}/v1.0/tenants`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'content-length': 17 * 1024 * 1024,
+          'x-api-key': TEST_ADMIN_API_KEY,
+        },
+      });
+      request.on('response', (response) => {
+        let text = '';
+        response.on('data', (chunk: Buffer) => (text += chunk.toString()));
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, body: text }));
+      });
+      request.on('error', reject);
+      request.write('{"name":"');
     });
-    expect(answer.status).toBe(413);
-    expect(answer.body).toMatchObject({ error: 'PayloadTooLarge' });
+    expect(status).toBe(413);
+    expect(JSON.parse(body)).toMatchObject({ error: 'PayloadTooLarge' });
   });
 
   it('answers CORS preflights for configured origins only', async () => {

@@ -36,7 +36,13 @@ describe('loadSettings', () => {
   it('yields the spec defaults for a missing file and writes them on first start', () => {
     const { settings, warnings } = loadSettings({ filePath: file, writeDefaults: true });
     expect(warnings).toEqual([]);
-    expect(settings.rest).toEqual({ hostname: '127.0.0.1', port: 8901, ssl: false, corsOrigins: ['*'], securityHeaders: true });
+    expect(settings.rest).toEqual({
+      hostname: '127.0.0.1',
+      port: 8901,
+      ssl: false,
+      corsOrigins: ['*'],
+      securityHeaders: true,
+    });
     expect(settings.database).toMatchObject({
       type: 'Sqlite',
       filename: './tempo.db',
