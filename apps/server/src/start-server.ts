@@ -7,7 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.ts';
 import { RunService } from './runs/run-service.ts';
 import { createRuntimeProviders } from './runs/runtime-providers.ts';
-import { registerSampleBuiltins } from './sample-builtins.ts';
+import { registerSampleBuiltins, sampleSteps } from './sample-builtins.ts';
 import { createServerContext } from './server-context.ts';
 import { SERVER_VERSION } from './server-version.ts';
 
@@ -46,11 +46,14 @@ export const startServer = async (options: StartServerOptions): Promise<RunningS
   try {
     const migration = await database.migrate();
     log.info({ applied: migration.applied, version: migration.version }, 'database ready');
-    const seed = await seedDatabase({ repositories: database.repositories, log }, settings.hydration);
-    if (seed.seededAccessKey) options.onSeededAccessKey?.(seed.seededAccessKey);
     const builtins = new BuiltinStepRegistry();
     registerSampleBuiltins(builtins);
     const runtimeCatalog = await probeRuntimeCatalog(settings);
+    const seed = await seedDatabase(
+      { repositories: database.repositories, log, sampleSteps: sampleSteps(settings, runtimeCatalog) },
+      settings.hydration,
+    );
+    if (seed.seededAccessKey) options.onSeededAccessKey?.(seed.seededAccessKey);
     const runs = new RunService({
       repositories: database.repositories,
       providers: createRuntimeProviders(builtins),
