@@ -9,6 +9,8 @@ export interface Command {
   readonly usage: string;
   readonly summary: string;
   readonly options: ParseArgsOptionsConfig;
+  /** Whether the command takes words after its name (`./tempo bench trigger`), passed as `_`. */
+  readonly positionals?: boolean;
   run(values: FlagValues): Promise<number>;
 }
 
@@ -98,6 +100,14 @@ export const COMMANDS: readonly Command[] = [
         dataDir: stringFlag(values, 'data-dir'),
       }),
     ),
+  },
+  {
+    name: 'bench',
+    usage: 'bench trigger',
+    summary: 'run a benchmark of bench/ and print its figures',
+    options: {},
+    positionals: true,
+    run: withUsageErrors(async (values) => (await import('./commands/bench-command.ts')).runBench(values)),
   },
   {
     name: 'postman',

@@ -29,7 +29,7 @@ const main = async (argv: readonly string[]): Promise<number> => {
     parsed = parseArgs({
       args: [...rest],
       options: { ...command.options, help: { type: 'boolean', short: 'h' } },
-      allowPositionals: false,
+      allowPositionals: command.positionals === true,
       strict: true,
     });
   } catch (error) {
@@ -40,7 +40,7 @@ const main = async (argv: readonly string[]): Promise<number> => {
     process.stdout.write(`Usage: ./tempo ${command.usage}\n  ${command.summary}\n`);
     return 0;
   }
-  return command.run(parsed.values);
+  return command.run({ ...parsed.values, _: parsed.positionals });
 };
 
 main(process.argv.slice(2)).then(

@@ -5,6 +5,15 @@ import type { SampleStep } from '@tempo/core/seeding';
 /** Registers the server's sample built-in steps (`tempo.sample.builtin.*`). */
 export const registerSampleBuiltins = (registry: BuiltinStepRegistry): void => {
   registry.register({
+    identifier: 'tempo.builtin.echo',
+    runtimeKey: 'Builtin.Method',
+    name: 'Echo',
+    description: 'Answers with its input, unchanged.',
+    typeName: 'BuiltinSteps',
+    methodName: 'echo',
+    run: async (request) => ({ result: 'Success', data: request.data, metadata: request.metadata }),
+  });
+  registry.register({
     identifier: 'tempo.sample.builtin.class',
     runtimeKey: 'Builtin.Class',
     name: 'Sample built-in class',

@@ -33,20 +33,32 @@ export class RunCompletions {
     const runs = this.#repositories.flowRuns.inTenant(tenantId);
     const deadline = Date.now() + budgetMs;
     for (;;) {
+      // Listen before reading: a completion that lands while the read is in flight must still wake us.
+      const signalled = this.#nextCompletion(runId, Math.min(POLL_MS, Math.max(0, deadline - Date.now())));
       const run = await runs.get(runId);
-      if (!run || isTerminal(run.state) || Date.now() >= deadline) return run;
-      const waitMs = Math.min(POLL_MS, Math.max(0, deadline - Date.now()));
-      await new Promise<void>((resolve) => {
-        const wake = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-        const timer = setTimeout(() => {
-          this.#events.off(runId, wake);
-          resolve();
-        }, waitMs);
-        this.#events.once(runId, wake);
-      });
+      if (!run || isTerminal(run.state) || Date.now() >= deadline) {
+        signalled.cancel();
+        return run;
+      }
+      await signalled.done;
     }
+  }
+
+  /** Resolves on the run's next completion event or after `timeoutMs`, whichever comes first. */
+  #nextCompletion(runId: string, timeoutMs: number): { done: Promise<void>; cancel(): void } {
+    let wake = () => {};
+    const done = new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        this.#events.off(runId, wake);
+        resolve();
+      }, timeoutMs);
+      wake = () => {
+        clearTimeout(timer);
+        this.#events.off(runId, wake);
+        resolve();
+      };
+      this.#events.once(runId, wake);
+    });
+    return { done, cancel: wake };
   }
 }
