@@ -65,6 +65,7 @@ describe('steps, flows and triggers', () => {
     expect(python).toMatchObject({ artifactId: 'art_x', artifactVersion: 'current' });
     const registered = await f.admin.steps.registered();
     expect(registered.map((step) => step.identifier)).toEqual([
+      'tempo.builtin.echo',
       'tempo.sample.builtin.class',
       'tempo.sample.builtin.method',
     ]);

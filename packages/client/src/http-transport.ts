@@ -1,72 +1,34 @@
-import { ErrorBody, TempoError } from '@tempo/contracts';
 import type { z } from 'zod';
-
-/** How a client authenticates; the first present kind is used, in this order. */
-export interface ClientCredentials {
-  /** Bearer token from `POST /v1.0/token`. */
-  readonly token?: string;
-  /** Administrator API key, sent as `x-api-key`. */
-  readonly apiKey?: string;
-  /** Credential access key, sent as `x-access-key`. */
-  readonly accessKey?: string;
-  /** Email and password (plain or SHA-256), sent as `x-email` / `x-password`. */
-  readonly email?: string;
-  readonly password?: string;
-  /** Tenant hint for email/password and access-key calls, sent as `x-tenant-id`. */
-  readonly tenantId?: string;
-}
-
-/** Options of a client. */
-export interface TempoClientOptions {
-  /** Server base URL, e.g. `http://127.0.0.1:8901`. */
-  readonly baseUrl: string;
-  readonly credentials?: ClientCredentials;
-  /** Per-request time limit in milliseconds; default 30000. */
-  readonly timeoutMs?: number;
-}
-
-/** Query values a request may carry. */
-export type QueryValues = Readonly<Record<string, string | number | boolean | null | undefined>>;
+import { TempoApiError, TempoResponseError } from './client-errors.ts';
+import { credentialHeaders, DEFAULT_TIMEOUT_MS, type TempoClientOptions } from './client-options.ts';
+import { type QueryValues, requestUrl } from './request-url.ts';
 
 /** What one request sends. */
 export interface RequestOptions {
+  /** Query string values; see {@link QueryValues} for how each is written. */
   readonly query?: QueryValues;
+  /** Sent as JSON with `content-type: application/json`. */
   readonly body?: unknown;
+  /** Extra headers; they replace the credential and content-type headers of the same name. */
   readonly headers?: Readonly<Record<string, string>>;
-  /** A body sent as is (for malformed-input tests); wins over `body`. */
+  /** A body sent exactly as given (malformed input for black-box tests); wins over `body`. */
   readonly rawBody?: string;
   /** Content type of `rawBody`; default `application/json`. */
   readonly contentType?: string;
 }
 
-/** An answer as {@link HttpTransport.raw} returns it, whatever its status. */
+/** An answer as `raw()` returns it, whatever its status. */
 export interface RawResponse {
+  /** HTTP status. */
   readonly status: number;
+  /** Answer headers, names in lower case. */
   readonly headers: Readonly<Record<string, string>>;
   /** Parsed JSON, the text when it is not JSON, or null when empty. */
   readonly body: unknown;
 }
 
-/** A failed API call: the server's error body with the HTTP status. */
-export class TempoApiError extends TempoError {
-  constructor(statusCode: number, body: ErrorBody) {
-    super(body.error, statusCode, body.message, body.details as TempoError['details']);
-    this.name = 'TempoApiError';
-  }
-}
-
-const credentialHeaders = (credentials: ClientCredentials): Record<string, string> => {
-  const hint: Record<string, string> = credentials.tenantId ? { 'x-tenant-id': credentials.tenantId } : {};
-  if (credentials.token) return { authorization: `Bearer ${credentials.token}` };
-  if (credentials.apiKey) return { 'x-api-key': credentials.apiKey };
-  if (credentials.accessKey) return { ...hint, 'x-access-key': credentials.accessKey };
-  if (credentials.email && credentials.password) {
-    return { ...hint, 'x-email': credentials.email, 'x-password': credentials.password };
-  }
-  return {};
-};
-
-const parseBody = (text: string): unknown => {
+/** The body of an answer: JSON when it parses, otherwise the text itself. */
+export const parseAnswerText = (text: string): unknown => {
   if (text === '') return null;
   try {
     return JSON.parse(text);
@@ -75,62 +37,65 @@ const parseBody = (text: string): unknown => {
   }
 };
 
-/** Sends requests to one server with one set of credentials, over `fetch`. */
+/** Sends requests to one server with one set of credentials, over the platform's `fetch`. */
 export class HttpTransport {
-  readonly options: TempoClientOptions;
+  readonly #options: TempoClientOptions;
 
   constructor(options: TempoClientOptions) {
-    this.options = options;
+    this.#options = options;
   }
 
-  /** Sends a request and resolves to the answer, whatever its status. */
+  /** The options this transport was made with. */
+  get options(): TempoClientOptions {
+    return this.#options;
+  }
+
+  /** Sends a request and resolves to the answer, whatever its status; only network failures reject. */
   async raw(method: string, path: string, options: RequestOptions = {}): Promise<RawResponse> {
-    const url = new URL(path, this.options.baseUrl);
-    for (const [key, value] of Object.entries(options.query ?? {})) {
-      if (value !== undefined && value !== null) url.searchParams.set(key, String(value));
-    }
     const body = options.rawBody ?? (options.body === undefined ? undefined : JSON.stringify(options.body));
-    const response = await fetch(url, {
+    const headers = new Headers(credentialHeaders(this.#options.credentials));
+    if (body !== undefined) headers.set('content-type', options.contentType ?? 'application/json');
+    // set(), not a merged object: `Authorization` from the caller must replace `authorization`,
+    // not be appended to it.
+    for (const [name, value] of Object.entries(options.headers ?? {})) headers.set(name, value);
+    const response = await fetch(requestUrl(this.#options.baseUrl, path, options.query), {
       method,
-      headers: {
-        ...credentialHeaders(this.options.credentials ?? {}),
-        ...(body === undefined ? {} : { 'content-type': options.contentType ?? 'application/json' }),
-        ...options.headers,
-      },
+      headers,
       ...(body === undefined ? {} : { body }),
-      signal: AbortSignal.timeout(this.options.timeoutMs ?? 30_000),
+      signal: AbortSignal.timeout(this.#options.timeoutMs ?? DEFAULT_TIMEOUT_MS),
     });
-    const headers: Record<string, string> = {};
-    response.headers.forEach((value, key) => {
-      headers[key] = value;
+    const answerHeaders: Record<string, string> = {};
+    response.headers.forEach((value, name) => {
+      answerHeaders[name] = value;
     });
-    return { status: response.status, headers, body: parseBody(await response.text()) };
+    return { status: response.status, headers: answerHeaders, body: parseAnswerText(await response.text()) };
   }
 
-  /** Sends a request; a 2xx answer is parsed with `schema`, anything else throws {@link TempoApiError}. */
+  /**
+   * Sends a request and parses a 2xx answer with `schema`. A non-2xx answer throws
+   * {@link TempoApiError}; a 2xx body that does not match throws {@link TempoResponseError}.
+   */
   async request<T extends z.ZodType>(
     method: string,
     path: string,
     schema: T,
     options: RequestOptions = {},
-  ): Promise<z.infer<T>> {
-    const response = await this.raw(method, path, options);
-    if (response.status < 200 || response.status >= 300) {
-      const error = ErrorBody.safeParse(response.body);
-      throw new TempoApiError(
-        response.status,
-        error.success
-          ? error.data
-          : {
-              error: 'InternalError',
-              message: `HTTP ${response.status}: ${String(response.body).slice(0, 200)}`,
-              details: null,
-            },
-      );
-    }
-    return schema.parse(response.body);
+  ): Promise<z.output<T>> {
+    const answer = await this.#succeeded(method, path, options);
+    const parsed = schema.safeParse(answer.body);
+    if (!parsed.success) throw new TempoResponseError(method, path, answer.status, parsed.error);
+    return parsed.data;
+  }
+
+  /** Sends a request whose answer carries nothing to read (a 204); throws like `request()`. */
+  async send(method: string, path: string, options: RequestOptions = {}): Promise<void> {
+    await this.#succeeded(method, path, options);
+  }
+
+  async #succeeded(method: string, path: string, options: RequestOptions): Promise<RawResponse> {
+    const answer = await this.raw(method, path, options);
+    if (answer.status < 200 || answer.status > 299)
+      throw TempoApiError.fromAnswer(answer.status, answer.body);
+    return answer;
   }
 }
-
-/** Encodes one path segment. */
-export const segment = (value: string): string => encodeURIComponent(value);

@@ -1,13 +1,33 @@
-/** @tempo/client: typed REST client of the Tempo API, for browsers and Node. */
-export { BulkCrudClient, CrudClient, type ListQuery } from './crud-client.ts';
+/** @tempo/client: typed REST client of the Tempo API over `fetch`, for browsers and Node. */
+export { TempoApiError, TempoResponseError } from './client-errors.ts';
+export type { ClientCredentials, TempoClientOptions } from './client-options.ts';
+export type { BulkCrudClient, CrudClient } from './crud-client.ts';
+export type { RawResponse, RequestOptions } from './http-transport.ts';
+export type {
+  HttpTriggersClient,
+  TriggerCallOptions,
+  TriggerCallResult,
+  TriggerRunInfo,
+} from './http-triggers-client.ts';
+export type { QueryValues } from './request-url.ts';
+export type { RunsClient } from './runs-client.ts';
+export type { RuntimesClient, StepRegistryClient, TenantRuntimesClient } from './runtime-catalog.ts';
 export {
-  type ClientCredentials,
-  type QueryValues,
-  type RawResponse,
-  type RequestOptions,
-  TempoApiError,
-  type TempoClientOptions,
-} from './http-transport.ts';
-export { type RunListFilter, RunsClient } from './runs-client.ts';
-export { TempoClient } from './tempo-client.ts';
-export { TenantClient } from './tenant-client.ts';
+  type AccountsClient,
+  type AdministratorsClient,
+  TempoClient,
+  type TenantsClient,
+} from './tempo-client.ts';
+export type { TenantClient } from './tenant-client.ts';
+export type {
+  CredentialsClient,
+  FlowsClient,
+  PermissionsClient,
+  RolePermissionMapsClient,
+  RolesClient,
+  StepsClient,
+  TriggersClient,
+  UserRoleMapsClient,
+  UsersClient,
+} from './tenant-collections.ts';
+export type { TokenClient } from './token-client.ts';

@@ -1,22 +1,15 @@
 import {
   BulkDeleteResponse,
   FlowRunRecord,
-  type FlowRunState,
+  type Page,
   pageOf,
   RunActivityResponse,
+  type RunListQuery,
   StepRunRecord,
 } from '@tempo/contracts';
 import { z } from 'zod';
-import type { ListQuery } from './crud-client.ts';
-import { type HttpTransport, segment } from './http-transport.ts';
-
-/** Filters of the run list, on top of paging. */
-export interface RunListFilter extends ListQuery {
-  readonly dataFlowId?: string;
-  readonly state?: FlowRunState;
-  readonly fromUtc?: string;
-  readonly toUtc?: string;
-}
+import type { HttpTransport } from './http-transport.ts';
+import { segment } from './request-url.ts';
 
 /** The run history of a tenant: list, read, step runs, activity, cancel, delete. */
 export class RunsClient {
@@ -28,40 +21,44 @@ export class RunsClient {
     this.#path = `${tenantPath}/runs`;
   }
 
-  /** Runs, newest first. */
-  list(query: RunListFilter = {}) {
-    return this.#transport.request('GET', this.#path, pageOf(FlowRunRecord), { query: { ...query } });
+  /** Runs, newest first, filtered by flow, state and creation time. */
+  list(query: z.input<typeof RunListQuery> = {}): Promise<Page<FlowRunRecord>> {
+    return this.#transport.request('GET', this.#path, pageOf(FlowRunRecord), { query });
   }
 
   /** One run. */
-  get(runId: string) {
-    return this.#transport.request('GET', `${this.#path}/${segment(runId)}`, FlowRunRecord);
+  get(runId: string): Promise<FlowRunRecord> {
+    return this.#transport.request('GET', this.#item(runId), FlowRunRecord);
   }
 
   /** The run's step runs, in order. */
-  steps(runId: string) {
-    return this.#transport.request('GET', `${this.#path}/${segment(runId)}/steps`, z.array(StepRunRecord));
+  steps(runId: string): Promise<StepRunRecord[]> {
+    return this.#transport.request('GET', this.#item(runId, '/steps'), z.array(StepRunRecord));
   }
 
   /** The run with its assignments and worker activity. */
-  activity(runId: string) {
-    return this.#transport.request('GET', `${this.#path}/${segment(runId)}/activity`, RunActivityResponse);
+  activity(runId: string): Promise<RunActivityResponse> {
+    return this.#transport.request('GET', this.#item(runId, '/activity'), RunActivityResponse);
   }
 
-  /** Cancels a queued run. */
-  cancel(runId: string) {
-    return this.#transport.request('POST', `${this.#path}/${segment(runId)}/cancel`, FlowRunRecord);
+  /** Cancels a queued run and resolves to it. */
+  cancel(runId: string): Promise<FlowRunRecord> {
+    return this.#transport.request('POST', this.#item(runId, '/cancel'), FlowRunRecord);
   }
 
-  /** Deletes a finished run. */
-  async delete(runId: string): Promise<void> {
-    await this.#transport.request('DELETE', `${this.#path}/${segment(runId)}`, z.null());
+  /** Deletes a finished run and its step runs (answered 204). */
+  delete(runId: string): Promise<void> {
+    return this.#transport.send('DELETE', this.#item(runId));
   }
 
-  /** Deletes several finished runs. */
-  bulkDelete(ids: readonly string[]) {
+  /** Deletes several finished runs; queued and running ones are skipped and listed. */
+  bulkDelete(ids: readonly string[]): Promise<BulkDeleteResponse> {
     return this.#transport.request('POST', `${this.#path}/bulk-delete`, BulkDeleteResponse, {
       body: { ids },
     });
+  }
+
+  #item(runId: string, suffix = ''): string {
+    return `${this.#path}/${segment(runId)}${suffix}`;
   }
 }

@@ -1,136 +1,61 @@
 import {
-  type CreateCredentialRequest,
-  type CreateDataFlowRequest,
-  type CreatePermissionRequest,
-  type CreateRolePermissionMapRequest,
-  type CreateRoleRequest,
-  type CreateStepRequest,
-  type CreateTriggerRequest,
-  type CreateUserRequest,
-  type CreateUserRoleMapRequest,
   CredentialRecord,
   DataFlowRecord,
-  type DirectRunRequest,
-  EnsureStepsResponse,
-  FlowRunRecord,
   PermissionRecord,
   RolePermissionMapRecord,
   RoleRecord,
-  RuntimeDescriptor,
   StepRecord,
   TriggerRecord,
-  type UpdateCredentialRequest,
-  type UpdateDataFlowRequest,
-  type UpdatePermissionRequest,
-  type UpdateRoleMapRequest,
-  type UpdateRoleRequest,
-  type UpdateStepRequest,
-  type UpdateTriggerRequest,
-  type UpdateUserRequest,
   UserRecord,
   UserRoleMapRecord,
-  type ValidateRuntimeConfigRequest,
-  ValidateRuntimeConfigResponse,
 } from '@tempo/contracts';
-import { z } from 'zod';
 import { BulkCrudClient, CrudClient } from './crud-client.ts';
-import { type HttpTransport, segment } from './http-transport.ts';
+import type { HttpTransport } from './http-transport.ts';
+import { segment } from './request-url.ts';
 import { RunsClient } from './runs-client.ts';
+import { TenantRuntimesClient } from './runtime-catalog.ts';
+import {
+  type CredentialsClient,
+  FlowsClient,
+  type PermissionsClient,
+  type RolePermissionMapsClient,
+  RolesClient,
+  type StepsClient,
+  type TriggersClient,
+  type UserRoleMapsClient,
+  UsersClient,
+} from './tenant-collections.ts';
 
-type In<T extends z.ZodType> = z.input<T>;
-
-/** Users, with their role assignments. */
-class UsersClient extends CrudClient<
-  typeof UserRecord,
-  In<typeof CreateUserRequest>,
-  In<typeof UpdateUserRequest>
-> {
-  /** The user's role assignments (a bare array). */
-  roles(userId: string) {
-    return this.transport.request('GET', `${this.path}/${segment(userId)}/roles`, z.array(UserRoleMapRecord));
-  }
-}
-
-/** Roles, with their permission links. */
-class RolesClient extends CrudClient<
-  typeof RoleRecord,
-  In<typeof CreateRoleRequest>,
-  In<typeof UpdateRoleRequest>
-> {
-  /** The role's permission links (a bare array). */
-  permissions(roleId: string) {
-    return this.transport.request(
-      'GET',
-      `${this.path}/${segment(roleId)}/permissions`,
-      z.array(RolePermissionMapRecord),
-    );
-  }
-}
-
-/** Flows, with `ensure-steps`. */
-class FlowsClient extends BulkCrudClient<
-  typeof DataFlowRecord,
-  In<typeof CreateDataFlowRequest>,
-  In<typeof UpdateDataFlowRequest>
-> {
-  /** Starts a run; answers at once with the queued run. */
-  run(flowId: string, body: DirectRunRequest = {}) {
-    return this.transport.request('POST', `${this.path}/${segment(flowId)}/runs`, FlowRunRecord, { body });
-  }
-
-  /** Creates placeholder steps for transition keys without a step. */
-  ensureSteps(flowId: string) {
-    return this.transport.request(
-      'POST',
-      `${this.path}/${segment(flowId)}/ensure-steps`,
-      EnsureStepsResponse,
-    );
-  }
-}
-
-/** Everything under `/v1.0/tenants/{tenantId}`. */
+/** Everything under `/v1.0/tenants/{tenantId}`; get one with `client.tenant(tenantId)`. */
 export class TenantClient {
+  /** The tenant this client works in. */
+  readonly tenantId: string;
+  /** `.../users`, with each user's role assignments. */
   readonly users: UsersClient;
-  readonly credentials: CrudClient<
-    typeof CredentialRecord,
-    In<typeof CreateCredentialRequest>,
-    In<typeof UpdateCredentialRequest>
-  >;
+  /** `.../credentials`. */
+  readonly credentials: CredentialsClient;
+  /** `.../roles`, with each role's permission links. */
   readonly roles: RolesClient;
-  readonly permissions: CrudClient<
-    typeof PermissionRecord,
-    In<typeof CreatePermissionRequest>,
-    In<typeof UpdatePermissionRequest>
-  >;
-  readonly userRoleMaps: CrudClient<
-    typeof UserRoleMapRecord,
-    In<typeof CreateUserRoleMapRequest>,
-    In<typeof UpdateRoleMapRequest>
-  >;
-  readonly rolePermissionMaps: CrudClient<
-    typeof RolePermissionMapRecord,
-    In<typeof CreateRolePermissionMapRequest>,
-    In<typeof UpdateRoleMapRequest>
-  >;
-  readonly steps: BulkCrudClient<
-    typeof StepRecord,
-    In<typeof CreateStepRequest>,
-    In<typeof UpdateStepRequest>
-  >;
+  /** `.../permissions`. */
+  readonly permissions: PermissionsClient;
+  /** `.../user-role-maps`. */
+  readonly userRoleMaps: UserRoleMapsClient;
+  /** `.../role-permission-maps`. */
+  readonly rolePermissionMaps: RolePermissionMapsClient;
+  /** `.../steps`. */
+  readonly steps: StepsClient;
+  /** `.../flows`, with direct runs and `ensure-steps`. */
   readonly flows: FlowsClient;
-  readonly triggers: BulkCrudClient<
-    typeof TriggerRecord,
-    In<typeof CreateTriggerRequest>,
-    In<typeof UpdateTriggerRequest>
-  >;
+  /** `.../triggers`. */
+  readonly triggers: TriggersClient;
+  /** `.../runs`: the run history. */
   readonly runs: RunsClient;
-  readonly runtimes: {
-    list(): Promise<RuntimeDescriptor[]>;
-    validate(body: ValidateRuntimeConfigRequest): Promise<ValidateRuntimeConfigResponse>;
-  };
+  /** `.../runtimes`: the catalog as the tenant sees it, and configuration checks. */
+  readonly runtimes: TenantRuntimesClient;
 
   constructor(transport: HttpTransport, tenantId: string) {
     const base = `/v1.0/tenants/${segment(tenantId)}`;
+    this.tenantId = tenantId;
     this.users = new UsersClient(transport, `${base}/users`, UserRecord);
     this.credentials = new CrudClient(transport, `${base}/credentials`, CredentialRecord);
     this.roles = new RolesClient(transport, `${base}/roles`, RoleRecord);
@@ -145,10 +70,6 @@ export class TenantClient {
     this.flows = new FlowsClient(transport, `${base}/flows`, DataFlowRecord);
     this.triggers = new BulkCrudClient(transport, `${base}/triggers`, TriggerRecord);
     this.runs = new RunsClient(transport, base);
-    this.runtimes = {
-      list: () => transport.request('GET', `${base}/runtimes`, z.array(RuntimeDescriptor)),
-      validate: (body) =>
-        transport.request('POST', `${base}/runtimes/validate`, ValidateRuntimeConfigResponse, { body }),
-    };
+    this.runtimes = new TenantRuntimesClient(transport, base);
   }
 }

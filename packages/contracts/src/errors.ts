@@ -26,6 +26,26 @@ export const ErrorCode = z.enum([
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
 
+/** The code of an error status that carries no code of its own (a plugin's 429, a proxy's 502, ...). */
+const CODE_BY_STATUS: Readonly<Record<number, ErrorCode>> = {
+  400: 'BadRequest',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'NotFound',
+  405: 'MethodNotAllowed',
+  409: 'Conflict',
+  413: 'PayloadTooLarge',
+  415: 'UnsupportedMediaType',
+  429: 'TooManyRequests',
+  502: 'Unavailable',
+  503: 'Unavailable',
+  504: 'Unavailable',
+};
+
+/** The error code of an HTTP error status: its own where one fits, else `BadRequest` or `InternalError`. */
+export const errorCodeForStatus = (statusCode: number): ErrorCode =>
+  CODE_BY_STATUS[statusCode] ?? (statusCode < 500 ? 'BadRequest' : 'InternalError');
+
 /** The one JSON body of every failed request. */
 export const ErrorBody = z.object({
   /** Stable code from {@link ErrorCode}. */

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type ErrorBody, type ErrorCode, TempoError } from '@tempo/contracts';
+import { type ErrorBody, errorCodeForStatus, TempoError } from '@tempo/contracts';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 
@@ -16,18 +16,6 @@ const FASTIFY_CODES: Readonly<Record<string, (error: FastifyError) => TempoError
     ),
   FST_ERR_CTP_INVALID_JSON_BODY: (error) =>
     new TempoError('BadRequest', 400, `Invalid JSON body: ${error.message}`),
-};
-
-/** The error code of a client-error status raised by Fastify or a plugin (rate limit, ...). */
-const CODE_BY_STATUS: Readonly<Record<number, ErrorCode>> = {
-  401: 'Unauthorized',
-  403: 'Forbidden',
-  404: 'NotFound',
-  405: 'MethodNotAllowed',
-  409: 'Conflict',
-  413: 'PayloadTooLarge',
-  415: 'UnsupportedMediaType',
-  429: 'TooManyRequests',
 };
 
 /** Turns any thrown value into the one error body; unexpected ones are logged with a correlation id. */
@@ -64,7 +52,7 @@ export const toErrorResponse = (
     return {
       statusCode: status,
       body: {
-        error: CODE_BY_STATUS[status] ?? 'BadRequest',
+        error: errorCodeForStatus(status),
         message: fastifyError.message ?? 'Bad request.',
         details: null,
       },
