@@ -17,6 +17,7 @@ import type { RowOf, Tables } from '@tempo/core/store';
 import { isSystemAdmin } from '../auth/principal.ts';
 import { adminAccess } from './access.ts';
 import type { CrudResource } from './crud-routes.ts';
+import { passwordPatch } from './password-patch.ts';
 import { deleteTenantData } from './tenant-cascade.ts';
 
 type T = typeof Tables;
@@ -79,10 +80,8 @@ export const administratorResource: CrudResource<
     ),
   updateBody: UpdateAdministratorRequest,
   update: async ({ repository }, existing, { passwordSha256, ...body }) => {
-    const passwordHash =
-      passwordSha256 && passwordSha256 !== REDACTED ? await hashPassword(passwordSha256) : undefined;
     return (
-      (await repository.update(existing.id, { ...body, ...(passwordHash ? { passwordHash } : {}) })) ??
+      (await repository.update(existing.id, { ...body, ...(await passwordPatch(passwordSha256)) })) ??
       existing
     );
   },

@@ -20,6 +20,7 @@ import type { RowOf, Tables } from '@tempo/core/store';
 import { isSystemAdmin, type Principal } from '../auth/principal.ts';
 import { tenantAccess } from './access.ts';
 import type { CrudResource } from './crud-routes.ts';
+import { passwordPatch } from './password-patch.ts';
 
 type T = typeof Tables;
 const TENANT_PATH = '/v1.0/tenants/:tenantId';
@@ -63,10 +64,8 @@ export const userResource: CrudResource<
   updateBody: UpdateUserRequest,
   update: async ({ repository, principal }, existing, { passwordSha256, ...body }) => {
     if (body.isAdmin !== undefined && body.isAdmin !== existing.isAdmin) guardAdminGrant(principal, true);
-    const passwordHash =
-      passwordSha256 && passwordSha256 !== REDACTED ? await hashPassword(passwordSha256) : undefined;
     return (
-      (await repository.update(existing.id, { ...body, ...(passwordHash ? { passwordHash } : {}) })) ??
+      (await repository.update(existing.id, { ...body, ...(await passwordPatch(passwordSha256)) })) ??
       existing
     );
   },
