@@ -80,7 +80,8 @@ const objectOf = (schema: JsonSchema, hints: SchemaHints, depth: number): fc.Arb
   const properties = Object.entries(schema.properties ?? {});
   const extra = schema.additionalProperties;
   if (properties.length === 0) {
-    const values = typeof extra === 'object' ? arbitraryOf(extra, hints, depth + 1) : fc.jsonValue({ maxDepth: 2 });
+    const values =
+      typeof extra === 'object' ? arbitraryOf(extra, hints, depth + 1) : fc.jsonValue({ maxDepth: 2 });
     const keys = fc.oneof(hints.mapKey, fc.string({ maxLength: 10 }));
     return fc.dictionary(keys, values, { maxKeys: 4 });
   }
@@ -88,7 +89,9 @@ const objectOf = (schema: JsonSchema, hints: SchemaHints, depth: number): fc.Arb
   for (const [name, property] of properties) {
     const fromSchema = arbitraryOf(property, hints, depth + 1);
     const hinted = hints.property(name);
-    model[name] = hinted ? fc.oneof({ arbitrary: hinted, weight: 3 }, { arbitrary: fromSchema, weight: 1 }) : fromSchema;
+    model[name] = hinted
+      ? fc.oneof({ arbitrary: hinted, weight: 3 }, { arbitrary: fromSchema, weight: 1 })
+      : fromSchema;
   }
   const requiredKeys = (schema.required ?? []).filter((name) => name in model);
   return fc.record(model, { requiredKeys });
@@ -107,7 +110,8 @@ export const arbitraryOf = (schema: JsonSchema, hints: SchemaHints, depth = 0): 
   const [first] = schema.allOf ?? [];
   if (first) return arbitraryOf(first, hints, depth + 1);
   const types = typesOf(schema);
-  if (types.length > 1) return fc.oneof(...types.map((type) => arbitraryOf({ ...schema, type }, hints, depth)));
+  if (types.length > 1)
+    return fc.oneof(...types.map((type) => arbitraryOf({ ...schema, type }, hints, depth)));
   switch (types[0]) {
     case 'null':
       return fc.constant(null);

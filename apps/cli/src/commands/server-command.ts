@@ -17,6 +17,8 @@ export const announceSeededAccessKey = (accessKey: string): void => {
 
 /** `./tempo server`: runs the control plane until SIGINT or SIGTERM. */
 export const runServer = async (options: ServerCommandOptions): Promise<number> => {
+  // Listen for the stop signal before starting, so one sent during start-up stops cleanly too.
+  const stopped = waitForShutdownSignal();
   const settings = loadCommandSettings(settingsPathOf(options), true);
   const server = await startServer({
     settings:
@@ -24,7 +26,7 @@ export const runServer = async (options: ServerCommandOptions): Promise<number> 
     onSeededAccessKey: announceSeededAccessKey,
   });
   process.stderr.write(`tempo: server listening on ${server.url}\n`);
-  await waitForShutdownSignal();
+  await stopped;
   await server.close();
   return 0;
 };

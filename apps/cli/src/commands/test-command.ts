@@ -52,19 +52,27 @@ const toolStage = async (stage: string, script: string, args: readonly string[])
   return { stage, passed: 0, failed: code === 0 ? 0 : 1, ok: code === 0 };
 };
 
-const workspacePackages = async (): Promise<string[]> => {
-  const dirs: string[] = [];
+const exists = (path: string): Promise<boolean> =>
+  readFile(path).then(
+    () => true,
+    () => false,
+  );
+
+/** Every TypeScript project: each package's tsconfig.json, and its tsconfig.test.json when it has one. */
+const typeScriptProjects = async (): Promise<string[]> => {
+  const dirs = ['bench'];
   for (const group of ['packages', 'apps']) {
     for (const entry of await readdir(join(REPO_ROOT, group), { withFileTypes: true })) {
-      const dir = join(group, entry.name);
-      const hasTsconfig = await readFile(join(REPO_ROOT, dir, 'tsconfig.json')).then(
-        () => true,
-        () => false,
-      );
-      if (entry.isDirectory() && hasTsconfig) dirs.push(dir);
+      if (entry.isDirectory()) dirs.push(join(group, entry.name));
     }
   }
-  return dirs;
+  const projects: string[] = [];
+  for (const dir of dirs) {
+    for (const name of ['tsconfig.json', 'tsconfig.test.json']) {
+      if (await exists(join(REPO_ROOT, dir, name))) projects.push(join(dir, name));
+    }
+  }
+  return projects;
 };
 
 /**
@@ -80,8 +88,8 @@ export const runTests = async (only: readonly TestStage[]): Promise<number> => {
   if (wanted('lint'))
     results.push(await toolStage('lint', TOOL_SCRIPTS.biome, ['check', '--error-on-warnings', '.']));
   if (wanted('typecheck')) {
-    for (const dir of await workspacePackages()) {
-      results.push(await toolStage(`typecheck ${dir}`, TOOL_SCRIPTS.tsc, ['--noEmit', '-p', dir]));
+    for (const project of await typeScriptProjects()) {
+      results.push(await toolStage(`typecheck ${project}`, TOOL_SCRIPTS.tsc, ['--noEmit', '-p', project]));
     }
   }
   if (wanted('unit')) results.push(await vitestStage('unit', 'unit'));

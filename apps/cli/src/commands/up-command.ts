@@ -40,6 +40,8 @@ export const runUp = async (options: UpOptions): Promise<number> => {
   if (options.dashboardPort !== undefined) {
     throw new UsageError('--dashboard-port: the dashboard is not part of this build yet.');
   }
+  // Listen for the stop signal before starting, so one sent during start-up stops cleanly too.
+  const stopped = waitForShutdownSignal();
   const dataDir = resolve(options.dataDir ?? DEFAULT_DATA_DIR);
   mkdirSync(dataDir, { recursive: true });
   const settingsFile = join(dataDir, 'tempo.json');
@@ -57,7 +59,7 @@ export const runUp = async (options: UpOptions): Promise<number> => {
       '',
     ].join('\n'),
   );
-  await waitForShutdownSignal();
+  await stopped;
   await server.close();
   return 0;
 };
