@@ -1,10 +1,10 @@
 import cors from '@fastify/cors';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { authPlugin } from './auth/auth-plugin.ts';
-import { installErrorHandling } from './http/error-handler.ts';
+import { answerClientError, installErrorHandling, toErrorResponse } from './http/error-handler.ts';
 import { registerOpenApi } from './http/openapi.ts';
 import { routePlugins } from './routes/index.ts';
 import type { ServerContext } from './server-context.ts';
@@ -21,6 +21,12 @@ export const buildApp = async (context: ServerContext): Promise<FastifyInstance>
     bodyLimit: BODY_LIMIT_BYTES,
     trustProxy: true,
     return503OnClosing: true,
+    // Errors Fastify raises before routing (bad URL) get the one body too.
+    frameworkErrors: (error, request, reply: FastifyReply) => {
+      const { statusCode, body } = toErrorResponse(error, request);
+      void reply.code(statusCode).type('application/json').send(body);
+    },
+    clientErrorHandler: answerClientError,
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -31,6 +37,8 @@ export const buildApp = async (context: ServerContext): Promise<FastifyInstance>
   const { rest } = context.settings;
   await app.register(cors, {
     origin: rest.corsOrigins.includes('*') ? true : rest.corsOrigins,
+    // A stray OPTIONS without preflight headers is answered like any other request, not with text.
+    strictPreflight: false,
     exposedHeaders: ['x-request'],
   });
   if (rest.securityHeaders) {

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { Duplex } from 'node:stream';
 import { type ErrorBody, errorCodeForStatus, TempoError } from '@tempo/contracts';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
@@ -17,6 +18,9 @@ const FASTIFY_CODES: Readonly<Record<string, (error: FastifyError) => TempoError
   FST_ERR_CTP_INVALID_JSON_BODY: (error) =>
     new TempoError('BadRequest', 400, `Invalid JSON body: ${error.message}`),
 };
+
+/** Framework messages quote the request (a whole URL, say); keep them readable. */
+const shorten = (message: string): string => (message.length > 300 ? `${message.slice(0, 300)}…` : message);
 
 /** Turns any thrown value into the one error body; unexpected ones are logged with a correlation id. */
 export const toErrorResponse = (
@@ -68,6 +72,27 @@ export const toErrorResponse = (
       details: { correlationId },
     },
   };
+};
+
+/**
+ * Answers a request Node's HTTP parser refused before Fastify saw it (headers too large, a
+ * malformed request line) with the one JSON error body, then closes the connection.
+ */
+export const answerClientError = (error: Error & { code?: string }, socket: Duplex): void => {
+  if (!socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const tooLarge = error.code === 'HPE_HEADER_OVERFLOW';
+  const status = tooLarge ? 431 : 400;
+  const body = JSON.stringify({
+    error: tooLarge ? 'PayloadTooLarge' : 'BadRequest',
+    message: tooLarge ? 'The request headers are too large.' : 'The request is not valid HTTP.',
+    details: null,
+  } satisfies ErrorBody);
+  socket.end(
+    `HTTP/1.1 ${status} ${tooLarge ? 'Request Header Fields Too Large' : 'Bad Request'}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
 };
 
 /** Installs the one error handler and the JSON 404 for unknown routes. */

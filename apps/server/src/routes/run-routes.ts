@@ -25,6 +25,15 @@ const runAccess = (operation: 'Read' | 'Delete' | 'Execute') =>
   ({ access: { kind: 'tenant', resource: 'FlowRun', operation } }) as const;
 const describe = (summary: string) => ({ tags: ['Runs'], summary, security: AUTHENTICATED });
 
+/** The run input as JSON text; a value too deeply nested to serialise is the caller's error. */
+const inputText = (data: unknown): string => {
+  try {
+    return JSON.stringify(data);
+  } catch {
+    throw new TempoError('BadRequest', 400, 'data is nested too deeply to store as a run input.');
+  }
+};
+
 /** Direct runs and the run history: enqueue, list, read, step runs, activity, cancel, delete. */
 export const runRoutes: FastifyPluginAsync<{ context: ServerContext }> = async (app, { context }) => {
   const r = app.withTypeProvider<ZodTypeProvider>();
@@ -49,7 +58,7 @@ export const runRoutes: FastifyPluginAsync<{ context: ServerContext }> = async (
         throw new TempoError('Inactive', 409, `Flow ${id} is inactive; activate it to run it.`);
       const { data, metadata, requestId } = request.body;
       const principal = request.principal;
-      const run = await runs.enqueue(flow, data === undefined ? null : JSON.stringify(data), {
+      const run = await runs.enqueue(flow, data === undefined ? null : inputText(data), {
         triggeredByUserId: principal.kind === 'user' ? principal.userId : null,
         sourceIp: request.ip,
         metadata: requestId ? { requestId, metadata: metadata ?? null } : (metadata ?? null),
