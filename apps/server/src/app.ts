@@ -5,6 +5,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRepl
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { authPlugin } from './auth/auth-plugin.ts';
 import { answerClientError, installErrorHandling, toErrorResponse } from './http/error-handler.ts';
+import { assertJsonDepth } from './http/json-depth.ts';
 import { registerOpenApi } from './http/openapi.ts';
 import { routePlugins } from './routes/index.ts';
 import type { ServerContext } from './server-context.ts';
@@ -33,6 +34,8 @@ export const buildApp = async (context: ServerContext): Promise<FastifyInstance>
   installErrorHandling(app);
   // The API speaks JSON: any other body is a 415, not a string that fails validation later.
   app.removeContentTypeParser('text/plain');
+  // After authentication (401 first), before validation and every handler.
+  app.addHook('preValidation', async (request) => assertJsonDepth(request.body));
 
   const { rest } = context.settings;
   await app.register(cors, {

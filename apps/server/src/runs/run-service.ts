@@ -8,7 +8,7 @@ import {
 import { type RuntimeProviders, runFlow, type StepRunReport } from '@tempo/core/engine';
 import { newId } from '@tempo/core/ids';
 import type { Logger } from '@tempo/core/logging';
-import type { Repositories } from '@tempo/core/store';
+import { op, type Repositories } from '@tempo/core/store';
 import { captureSnapshot, type ExecutionSnapshot } from './execution-snapshot.ts';
 import { LocalExecutor } from './local-executor.ts';
 import { isTerminal, RunCompletions } from './run-completions.ts';
@@ -136,10 +136,28 @@ export class RunService {
 
   #schedule(tenantId: string, runId: string): void {
     this.#executor.submit(() =>
-      this.#execute(tenantId, runId).catch((error: unknown) => {
+      this.#execute(tenantId, runId).catch(async (error: unknown) => {
         this.#deps.log.error({ err: error, runId }, 'run execution failed unexpectedly');
+        await this.#failUnfinished(tenantId, runId, error).catch((cause: unknown) =>
+          this.#deps.log.error({ err: cause, runId }, 'run could not be marked failed'),
+        );
       }),
     );
+  }
+
+  /** An engine crash ends the run as `Exception` with the crash message, never leaves it running. */
+  async #failUnfinished(tenantId: string, runId: string, error: unknown): Promise<void> {
+    const message = error instanceof Error ? error.message : String(error);
+    await this.#deps.repositories.flowRuns.inTenant(tenantId).updateWhere(
+      { id: runId, state: op.in(['Queued', 'Running'] as const) },
+      {
+        state: 'Exception',
+        dispatchState: 'Failed',
+        completedUtc: now(),
+        errorMessage: `The engine failed: ${message}`,
+      },
+    );
+    this.completions.completed(runId);
   }
 
   async #execute(tenantId: string, runId: string): Promise<void> {
