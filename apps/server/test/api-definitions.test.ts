@@ -213,6 +213,9 @@ describe('tenant isolation', () => {
     });
     await expectApiError(f.as.Administrator.tenant(f.tenantB).steps.list(), 403, 'Forbidden');
     await expectApiError(f.tenantBUser.tenant(f.tenantA).users.list(), 403, 'Forbidden');
+    // A tenant that does not exist is a 404 even for an administrator, and nothing is written to it.
+    await expectApiError(f.admin.tenant('ten_ghost').steps.create(echoStep('ghost')), 404, 'NotFound');
+    await expectApiError(f.admin.tenant('ten_ghost').users.list(), 404, 'NotFound');
     expect((await f.admin.tenant(f.tenantB).steps.get(stepB.id)).name).toBe('Step only.in.b');
   });
 });

@@ -46,8 +46,8 @@ afterAll(async () => {
 const flowOf = (startStepId: string, transitions: Record<string, object>, extra: object = {}) =>
   t.flows.create({ name: `Flow ${startStepId}`, startStepId, transitions, ...extra });
 
-const waitForEnd = async (runId: string) => {
-  for (let i = 0; i < 100; i++) {
+const waitForEnd = async (runId: string, timeoutMs = 5_000) => {
+  for (let i = 0; i < timeoutMs / 50; i++) {
     const run = await t.runs.get(runId);
     if (run.state !== 'Queued' && run.state !== 'Running') return run;
     await new Promise((resolve) => setTimeout(resolve, 50));
@@ -106,6 +106,17 @@ describe('direct runs', () => {
     expect(run.state).toBe('Failed');
     expect(run.errorMessage).toContain('HTTP request failed with status 404');
   });
+
+  it('keeps serving while a flow loops without bounds, and ends the loop at the step limit', async () => {
+    const loop = await flowOf('sample.method', { 'sample.method': { onSuccess: 'sample.method' } });
+    const queued = await t.flows.run(loop.id, {});
+    const started = Date.now();
+    expect((await f.anonymous.health()).status).toBe('ok');
+    expect(Date.now() - started).toBeLessThan(2_000);
+    const run = await waitForEnd(queued.id, 60_000);
+    expect(run.state).toBe('Failed');
+    expect(run.errorMessage).toContain('10000 steps');
+  }, 90_000);
 
   it('refuses to cancel or delete what it must not, and deletes finished runs', async () => {
     const flow = await flowOf('sample.method', { 'sample.method': {} });

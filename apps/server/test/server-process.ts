@@ -91,7 +91,10 @@ export const startServerProcess = async (overrides: SettingsOverrides = {}): Pro
     seededAccessKey,
     stop: async () => {
       child.kill('SIGTERM');
+      // A server that cannot shut down within 10 s is killed, so a hung suite never leaks it.
+      const killer = setTimeout(() => child.kill('SIGKILL'), 10_000);
       await exited;
+      clearTimeout(killer);
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

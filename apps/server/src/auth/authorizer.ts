@@ -83,6 +83,9 @@ export class Authorizer {
         if (!canActOnTenant(principal, tenantId)) throw CommonErrors.forbidden();
         if (!(await this.permits(principal, tenantId, rule.resource, rule.operation)))
           throw CommonErrors.forbidden();
+        // Administrators may name any tenant: one that does not exist is a 404, never a place to write.
+        if (!(await this.#repositories.tenants.get(tenantId)))
+          throw CommonErrors.notFound('Tenant', tenantId);
         return;
       }
     }

@@ -4,13 +4,14 @@ import { newId } from '../ids/index.ts';
 import { BuiltinStepRegistry } from '../runtimes/builtin-registry.ts';
 import type { StepRequest, StepResult } from '../runtimes/step-protocol.ts';
 import { builtinProvider } from './builtin-provider.ts';
-import { type FlowDefinition, runFlow, type StepRunReport } from './flow-engine.ts';
+import { type FlowDefinition, MAX_STEPS_PER_RUN, runFlow, type StepRunReport } from './flow-engine.ts';
 import type { ResolvedStep } from './runtime-provider.ts';
 
 const registry = new BuiltinStepRegistry();
 const register = (identifier: string, run: (request: StepRequest) => Promise<StepResult>) =>
   registry.register({ identifier, runtimeKey: 'Builtin.Method', name: identifier, run });
 
+register('tick', async () => ({ result: 'Success', data: { ok: true } }));
 register('double', async ({ data }) => ({
   result: 'Success',
   data: { value: ((data as { value: number }).value ?? 0) * 2 },
@@ -203,6 +204,23 @@ describe('runFlow', () => {
     expect(outcome.state).toBe('Failed');
     expect(outcome.errorMessage).toContain('maxTransitions of 3');
     expect(JSON.parse(outcome.outputData ?? '')).toEqual({ value: 8 });
+  });
+
+  it('ends an unbounded loop at MAX_STEPS_PER_RUN without starving the event loop', async () => {
+    let ticks = 0;
+    const timer = setInterval(() => {
+      ticks += 1;
+    }, 1);
+    const { outcome, reports } = await run(
+      { loop: node({ onSuccess: 'loop' }) },
+      { loop: step('loop', 'tick') },
+      '{}',
+    );
+    clearInterval(timer);
+    expect(outcome.state).toBe('Failed');
+    expect(outcome.errorMessage).toContain(`${MAX_STEPS_PER_RUN} steps`);
+    expect(reports).toHaveLength(MAX_STEPS_PER_RUN);
+    expect(ticks).toBeGreaterThan(0);
   });
 
   it('fails with a clear message when a key has no step or the runtime is missing', async () => {

@@ -57,12 +57,27 @@ export interface RunFlowOptions {
   readonly signal?: AbortSignal;
 }
 
+/**
+ * Most steps one run may execute. The spec bounds loops only by `maxTransitions` and the flow's
+ * `maxRuntimeMs`; a flow with neither would run forever, so this is the last guard.
+ */
+export const MAX_STEPS_PER_RUN = 10_000;
+
+/** Lets other work (requests, other runs) in between steps: a tight loop must not starve the process. */
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 /** Largest input/output text kept on a step run, in characters. */
 const STEP_DATA_LIMIT = 65_536;
 
 const toJsonText = (value: unknown): string | null => {
   if (value === undefined || value === null) return null;
-  const text = JSON.stringify(value);
+  let text: string;
+  try {
+    text = JSON.stringify(value);
+  } catch {
+    // Data nested too deep (or cyclic) to serialise is not kept rather than failing the run.
+    return null;
+  }
   return text.length > STEP_DATA_LIMIT ? `${text.slice(0, STEP_DATA_LIMIT)}…` : text;
 };
 
@@ -179,6 +194,14 @@ export const runFlow = async (options: RunFlowOptions): Promise<FlowOutcome> => 
       });
     }
 
+    if (sequence >= MAX_STEPS_PER_RUN) {
+      return end({
+        result: 'MaxIterationsExceeded',
+        data: last?.data ?? null,
+        errorMessage: `The run executed ${MAX_STEPS_PER_RUN} steps, the most one run may; bound the loop with maxTransitions or maxRuntimeMs.`,
+      });
+    }
+    if (sequence > 0) await yieldToEventLoop();
     sequence += 1;
     const stepRunId = options.newStepRunId();
     const startedUtc = new Date().toISOString();
