@@ -57,7 +57,7 @@ export const toErrorResponse = (
       statusCode: status,
       body: {
         error: errorCodeForStatus(status),
-        message: fastifyError.message ?? 'Bad request.',
+        message: shorten(fastifyError.message ?? 'Bad request.'),
         details: null,
       },
     };
