@@ -1,4 +1,4 @@
-import { TempoClient } from '@tempo/client';
+import { TempoClient, type TenantClient } from '@tempo/client';
 import { type ServerProcess, startServerProcess, TEST_ADMIN_API_KEY } from './server-process.ts';
 
 /** The roles a fixture user can hold: the four built-in ones, or none. */
@@ -71,3 +71,31 @@ export const startApiFixture = async (): Promise<ApiFixture> => {
     stop: () => server.stop(),
   };
 };
+
+/**
+ * Creates a built-in step running `tempo.sample.builtin.method` and an External.Rest step calling
+ * the server's own sample route, under the given execution keys.
+ */
+export const createSampleSteps = async (
+  tenant: TenantClient,
+  baseUrl: string,
+  keys: { readonly method: string; readonly rest: string; readonly restTimeoutMs?: number },
+) => [
+  await tenant.steps.create({
+    executionKey: keys.method,
+    name: `Sample method ${keys.method}`,
+    runtimeKey: 'Builtin.Method',
+    runtimeConfig: { runtimeKey: 'Builtin.Method', identifier: 'tempo.sample.builtin.method' },
+  }),
+  await tenant.steps.create({
+    executionKey: keys.rest,
+    name: `Sample REST ${keys.rest}`,
+    runtimeKey: 'External.Rest',
+    runtimeConfig: {
+      runtimeKey: 'External.Rest',
+      method: 'GET',
+      url: `${baseUrl}/v1.0/samples/external-rest`,
+      timeoutMs: keys.restTimeoutMs ?? 30_000,
+    },
+  }),
+];

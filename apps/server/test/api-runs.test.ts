@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { TempoClient } from '@tempo/client';
 import { openDatabase } from '@tempo/core/store';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ApiFixture, startApiFixture } from './api-fixture.ts';
+import { type ApiFixture, createSampleSteps, startApiFixture } from './api-fixture.ts';
 import { expectApiError } from './expect-api-error.ts';
 
 let f: ApiFixture;
@@ -11,22 +11,7 @@ let t: ReturnType<TempoClient['tenant']>;
 beforeAll(async () => {
   f = await startApiFixture();
   t = f.admin.tenant(f.tenantA);
-  await t.steps.create({
-    executionKey: 'sample.method',
-    name: 'Sample method',
-    runtimeKey: 'Builtin.Method',
-    runtimeConfig: { runtimeKey: 'Builtin.Method', identifier: 'tempo.sample.builtin.method' },
-  });
-  await t.steps.create({
-    executionKey: 'sample.rest',
-    name: 'Sample REST',
-    runtimeKey: 'External.Rest',
-    runtimeConfig: {
-      runtimeKey: 'External.Rest',
-      method: 'GET',
-      url: `${f.server.baseUrl}/v1.0/samples/external-rest`,
-    },
-  });
+  await createSampleSteps(t, f.server.baseUrl, { method: 'sample.method', rest: 'sample.rest' });
   await t.steps.create({
     executionKey: 'missing.route',
     name: 'REST 404',

@@ -1,6 +1,7 @@
 import { TempoClient } from '@tempo/client';
 import { RuntimeKey } from '@tempo/contracts';
 import fc from 'fast-check';
+import { createSampleSteps } from './api-fixture.ts';
 import type { FuzzTargets } from './fuzz-requests.ts';
 import type { SchemaHints } from './json-schema-arbitrary.ts';
 import { TEST_ADMIN_API_KEY } from './server-process.ts';
@@ -58,21 +59,11 @@ export const createFuzzTargets = async (baseUrl: string, accessKey: string): Pro
     email: 'fuzz-admin@example.test',
     passwordSha256: 'fuzz-password',
   });
-  const sampleUrl = `${baseUrl}/v1.0/samples/external-rest`;
-  const steps = [
-    await t.steps.create({
-      executionKey: 'fuzz.method',
-      name: 'Fuzz method',
-      runtimeKey: 'Builtin.Method',
-      runtimeConfig: { runtimeKey: 'Builtin.Method', identifier: 'tempo.sample.builtin.method' },
-    }),
-    await t.steps.create({
-      executionKey: 'fuzz.rest',
-      name: 'Fuzz REST',
-      runtimeKey: 'External.Rest',
-      runtimeConfig: { runtimeKey: 'External.Rest', url: sampleUrl, timeoutMs: 2_000 },
-    }),
-  ];
+  const steps = await createSampleSteps(t, baseUrl, {
+    method: 'fuzz.method',
+    rest: 'fuzz.rest',
+    restTimeoutMs: 2_000,
+  });
   // Bounded in visits and time, and frozen below, so fired runs always end quickly.
   const flow = await t.flows.create({
     name: 'Fuzz flow',

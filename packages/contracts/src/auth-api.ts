@@ -65,3 +65,7 @@ export type HealthResponse = z.infer<typeof HealthResponse>;
 /** `GET /` answer. */
 export const ServerInfoResponse = z.object({ name: z.string(), version: z.string() });
 export type ServerInfoResponse = z.infer<typeof ServerInfoResponse>;
+
+/** `GET /v1.0/samples/external-rest` answer: the target of the seeded External.Rest sample step. */
+export const ExternalRestSampleResponse = z.object({ sample: z.literal('external-rest'), time: z.string() });
+export type ExternalRestSampleResponse = z.infer<typeof ExternalRestSampleResponse>;

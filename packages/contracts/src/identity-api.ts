@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { EntityId } from './common.ts';
 import { OperationType, PermissionType, ResourceType } from './enums.ts';
-import { CredentialRecord } from './identity.ts';
 
 // Create and update bodies. Unknown fields are dropped, not refused: Tempo clients send whole
 // records back on PUT, server fields (id, createdUtc, ...) included.
@@ -77,10 +76,6 @@ export type CreateCredentialRequest = z.infer<typeof CreateCredentialRequest>;
 /** `PUT .../credentials/{id}`: keys never change. */
 export const UpdateCredentialRequest = z.object({ name: name.optional(), ...flags });
 export type UpdateCredentialRequest = z.infer<typeof UpdateCredentialRequest>;
-/** The create answer: the only response that shows both keys in full. */
-export const CreatedCredentialResponse = CredentialRecord;
-export type CreatedCredentialResponse = z.infer<typeof CreatedCredentialResponse>;
-
 /** `POST .../roles`. */
 export const CreateRoleRequest = z.object({ name, description: optionalText(1000), ...flags });
 export type CreateRoleRequest = z.infer<typeof CreateRoleRequest>;

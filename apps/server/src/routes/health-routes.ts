@@ -1,7 +1,6 @@
-import { HealthResponse, ServerInfoResponse } from '@tempo/contracts';
+import { ExternalRestSampleResponse, HealthResponse, ServerInfoResponse } from '@tempo/contracts';
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import type { ServerContext } from '../server-context.ts';
 
 /** `GET /` (name and version), `GET /v1.0/api/health` and the REST sample target; none needs credentials. */
@@ -24,7 +23,7 @@ export const healthRoutes: FastifyPluginAsync<{ context: ServerContext }> = asyn
       schema: {
         tags: ['Service'],
         summary: 'Loopback target of the seeded External.Rest sample step',
-        response: { 200: z.object({ sample: z.literal('external-rest'), time: z.string() }) },
+        response: { 200: ExternalRestSampleResponse },
       },
     },
     async () => ({ sample: 'external-rest' as const, time: new Date().toISOString() }),

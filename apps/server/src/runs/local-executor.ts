@@ -12,11 +12,6 @@ export class LocalExecutor {
     this.#concurrency = Math.max(1, concurrency);
   }
 
-  /** Work executing now. */
-  get running(): number {
-    return this.#running;
-  }
-
   /** Queues a job; it runs when a slot is free. Jobs must not throw. */
   submit(job: () => Promise<void>): void {
     this.#queue.push(job);

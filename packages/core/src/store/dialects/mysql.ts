@@ -3,11 +3,11 @@ import { customType, type MySqlColumnBuilderBase, mysqlTable } from 'drizzle-orm
 import { drizzle } from 'drizzle-orm/mysql2';
 import mysql from 'mysql2/promise';
 import type { SqlDialect } from '../dialect.ts';
-import { type ColumnKind, type ColumnSpec, snakeCase, type TableSpec } from '../table-model.ts';
+import type { ColumnKind, ColumnSpec, TableSpec } from '../table-model.ts';
 import { codecFor } from './codecs.ts';
 import { hasCode } from './driver-errors.ts';
 import type { NetworkDatabaseOptions } from './network-options.ts';
-import { cachedTables } from './table-cache.ts';
+import { cachedTables, columnsFor } from './table-cache.ts';
 
 const native = (spec: ColumnSpec): string => {
   const types: Record<ColumnKind, string> = {
@@ -57,14 +57,7 @@ export const openMysql = (options: NetworkDatabaseOptions): SqlDialect => {
     charset: 'utf8mb4',
   });
   const db = drizzle({ client });
-  const tables = cachedTables((spec: TableSpec) =>
-    mysqlTable(
-      spec.name,
-      Object.fromEntries(
-        Object.entries(spec.columns).map(([key, c]) => [key, columnBuilder(snakeCase(key), c)]),
-      ),
-    ),
-  );
+  const tables = cachedTables((spec: TableSpec) => mysqlTable(spec.name, columnsFor(spec, columnBuilder)));
 
   return {
     type: 'Mysql',

@@ -3,11 +3,11 @@ import { drizzle } from 'drizzle-orm/node-postgres';
 import { customType, type PgColumnBuilderBase, pgTable } from 'drizzle-orm/pg-core';
 import pg from 'pg';
 import type { SqlDialect } from '../dialect.ts';
-import { type ColumnKind, type ColumnSpec, snakeCase, type TableSpec } from '../table-model.ts';
+import type { ColumnKind, ColumnSpec, TableSpec } from '../table-model.ts';
 import { codecFor } from './codecs.ts';
 import { hasCode } from './driver-errors.ts';
 import type { NetworkDatabaseOptions } from './network-options.ts';
-import { cachedTables } from './table-cache.ts';
+import { cachedTables, columnsFor } from './table-cache.ts';
 
 const native = (spec: ColumnSpec): string => {
   const types: Record<ColumnKind, string> = {
@@ -46,14 +46,7 @@ export const openPostgres = (options: NetworkDatabaseOptions): SqlDialect => {
     connectionTimeoutMillis: options.commandTimeoutSeconds * 1000,
   });
   const db = drizzle({ client });
-  const tables = cachedTables((spec: TableSpec) =>
-    pgTable(
-      spec.name,
-      Object.fromEntries(
-        Object.entries(spec.columns).map(([key, c]) => [key, columnBuilder(snakeCase(key), c)]),
-      ),
-    ),
-  );
+  const tables = cachedTables((spec: TableSpec) => pgTable(spec.name, columnsFor(spec, columnBuilder)));
 
   return {
     type: 'Postgresql',

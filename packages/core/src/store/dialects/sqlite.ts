@@ -3,10 +3,10 @@ import { type Column, count, sql } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { customType, type SQLiteColumnBuilderBase, sqliteTable } from 'drizzle-orm/sqlite-core';
 import type { SqlDialect } from '../dialect.ts';
-import { type ColumnKind, type ColumnSpec, snakeCase, type TableSpec } from '../table-model.ts';
+import type { ColumnKind, ColumnSpec, TableSpec } from '../table-model.ts';
 import { codecFor } from './codecs.ts';
 import { hasCode } from './driver-errors.ts';
-import { cachedTables } from './table-cache.ts';
+import { cachedTables, columnsFor } from './table-cache.ts';
 
 /** Options of the embedded SQLite database. */
 export interface SqliteOptions {
@@ -46,14 +46,7 @@ export const openSqlite = (options: SqliteOptions): SqlDialect => {
   client.pragma('synchronous = NORMAL');
   client.pragma(`busy_timeout = ${Math.trunc(options.busyTimeoutMs)}`);
   const db = drizzle({ client });
-  const tables = cachedTables((spec: TableSpec) =>
-    sqliteTable(
-      spec.name,
-      Object.fromEntries(
-        Object.entries(spec.columns).map(([key, c]) => [key, columnBuilder(snakeCase(key), c)]),
-      ),
-    ),
-  );
+  const tables = cachedTables((spec: TableSpec) => sqliteTable(spec.name, columnsFor(spec, columnBuilder)));
 
   return {
     type: 'Sqlite',
