@@ -204,6 +204,8 @@ export const ExternalExecutionSettings = z.strictObject({
   allowPythonDependencyInstall: z.boolean().default(false),
 });
 
+export type ExternalExecutionSettings = z.infer<typeof ExternalExecutionSettings>;
+
 /** Which extra arguments a host executable accepts. */
 export const HostExecutableArgumentPolicy = z.strictObject({
   /** Accept arguments from the step beyond the fixed ones; default false. */
@@ -234,6 +236,8 @@ export const HostExecutableEntry = z.strictObject({
   enabled: z.boolean().default(true),
   argumentPolicy: HostExecutableArgumentPolicy.prefault({}),
 });
+
+export type HostExecutableEntry = z.infer<typeof HostExecutableEntry>;
 
 /** `runtimes`: handler processes and host executables. */
 export const RuntimesSettings = z.strictObject({

@@ -1,0 +1,97 @@
+/** A held slot of the process limits; release it exactly once when the process is done. */
+export interface CapacityLease {
+  readonly queuedUtc: string;
+  readonly acquiredUtc: string;
+  /** How long the caller waited for the slot, in milliseconds. */
+  readonly waitMs: number;
+  release(): void;
+}
+
+/** The process limits of `runtimes.externalExecution`. */
+export interface CapacityLimits {
+  readonly maxServerWide: number;
+  readonly maxPerTenant: number;
+}
+
+interface Waiter {
+  readonly tenantId: string;
+  readonly grant: () => void;
+}
+
+/**
+ * The server-wide and per-tenant caps on concurrent handler processes. Waiters are served in
+ * arrival order, skipping those whose tenant is at its own cap, so one busy tenant cannot hold up
+ * another that still has room.
+ */
+export class CapacityLimiter {
+  private readonly limits: CapacityLimits;
+  private running = 0;
+  private readonly perTenant = new Map<string, number>();
+  private readonly waiters: Waiter[] = [];
+
+  constructor(limits: CapacityLimits) {
+    this.limits = limits;
+  }
+
+  /** Processes running now, for diagnostics. */
+  get inUse(): number {
+    return this.running;
+  }
+
+  /** Waits for a slot for `tenantId`; rejects with the signal's reason when it is aborted first. */
+  acquire(tenantId: string, signal?: AbortSignal): Promise<CapacityLease> {
+    const queued = Date.now();
+    return new Promise((resolve, reject) => {
+      const grant = () => {
+        signal?.removeEventListener('abort', onAbort);
+        this.take(tenantId);
+        const acquired = Date.now();
+        let released = false;
+        resolve({
+          queuedUtc: new Date(queued).toISOString(),
+          acquiredUtc: new Date(acquired).toISOString(),
+          waitMs: acquired - queued,
+          release: () => {
+            if (released) return;
+            released = true;
+            this.give(tenantId);
+          },
+        });
+      };
+      const waiter: Waiter = { tenantId, grant };
+      const onAbort = () => {
+        const index = this.waiters.indexOf(waiter);
+        if (index >= 0) this.waiters.splice(index, 1);
+        reject(signal?.reason ?? new Error('aborted'));
+      };
+      if (signal?.aborted) return onAbort();
+      if (this.hasRoom(tenantId)) return grant();
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.waiters.push(waiter);
+    });
+  }
+
+  private hasRoom(tenantId: string): boolean {
+    return (
+      this.running < this.limits.maxServerWide &&
+      (this.perTenant.get(tenantId) ?? 0) < this.limits.maxPerTenant
+    );
+  }
+
+  private take(tenantId: string) {
+    this.running += 1;
+    this.perTenant.set(tenantId, (this.perTenant.get(tenantId) ?? 0) + 1);
+  }
+
+  private give(tenantId: string) {
+    this.running -= 1;
+    const left = (this.perTenant.get(tenantId) ?? 1) - 1;
+    if (left === 0) this.perTenant.delete(tenantId);
+    else this.perTenant.set(tenantId, left);
+    const next = this.waiters.findIndex((waiter) => this.hasRoom(waiter.tenantId));
+    if (next >= 0) {
+      const [waiter] = this.waiters.splice(next, 1);
+      waiter?.grant();
+    }
+  }
+}

@@ -1,0 +1,177 @@
+import { spawn } from 'node:child_process';
+
+/** One child process to start: no shell, an explicit environment, bounded output. */
+export interface ChildProcessSpec {
+  /** Executable path or a bare name looked up on the `PATH` of {@link env}. */
+  readonly command: string;
+  readonly args: readonly string[];
+  readonly cwd: string;
+  /** The whole environment of the child; nothing is inherited from the server. */
+  readonly env: Readonly<Record<string, string>>;
+  /** Written to stdin, which is then closed. */
+  readonly stdin: Buffer;
+  /** Wall-clock limit in milliseconds; 0 = none. */
+  readonly timeoutMs: number;
+  readonly maxStdoutBytes: number;
+  readonly maxStderrBytes: number;
+  /** Kill the child's whole process group, not only the child, when it is stopped. */
+  readonly killTree: boolean;
+  /** Aborted to stop the child (run cancelled). */
+  readonly signal?: AbortSignal;
+}
+
+/** How a child process ended. */
+export type ChildProcessOutcome =
+  | { readonly kind: 'exited'; readonly exitCode: number; readonly stdout: Buffer; readonly stderr: Buffer }
+  | { readonly kind: 'failedToStart'; readonly message: string }
+  | { readonly kind: 'timedOut'; readonly stderr: Buffer }
+  | { readonly kind: 'overflow'; readonly stream: 'stdout' | 'stderr'; readonly stderr: Buffer }
+  | { readonly kind: 'cancelled'; readonly stderr: Buffer };
+
+/** Collects a stream up to a byte limit and reports the first byte past it. */
+class BoundedBuffer {
+  private readonly chunks: Buffer[] = [];
+  private size = 0;
+  private readonly limitBytes: number;
+
+  constructor(limitBytes: number) {
+    this.limitBytes = limitBytes;
+  }
+
+  /** Adds a chunk; false when the limit is exceeded (the excess is dropped). */
+  push(chunk: Buffer): boolean {
+    const room = this.limitBytes - this.size;
+    if (chunk.length > room) {
+      if (room > 0) this.chunks.push(chunk.subarray(0, room));
+      this.size = this.limitBytes;
+      return false;
+    }
+    this.chunks.push(chunk);
+    this.size += chunk.length;
+    return true;
+  }
+
+  contents(): Buffer {
+    return Buffer.concat(this.chunks, this.size);
+  }
+}
+
+/**
+ * Kills the child, and with `tree` its whole process group: the child is started as the leader
+ * of a new group (`detached`), so grandchildren it forked go with it and none outlives the step.
+ */
+const kill = (pid: number | undefined, tree: boolean) => {
+  if (pid === undefined) return;
+  try {
+    process.kill(tree ? -pid : pid, 'SIGKILL');
+  } catch {
+    // Already gone.
+  }
+};
+
+/**
+ * Runs one child process to its end and never throws: every way it can end is a
+ * {@link ChildProcessOutcome}. On Linux and macOS the child leads its own process group, so a
+ * timeout, an overflow or a cancel kills everything it started; stragglers left behind by a
+ * child that exits normally are killed too.
+ */
+export const runChildProcess = (spec: ChildProcessSpec): Promise<ChildProcessOutcome> =>
+  new Promise((resolve) => {
+    if (spec.signal?.aborted) {
+      resolve({ kind: 'cancelled', stderr: Buffer.alloc(0) });
+      return;
+    }
+    const useGroup = process.platform !== 'win32';
+    let child: ReturnType<typeof spawn>;
+    try {
+      child = spawn(spec.command, [...spec.args], {
+        cwd: spec.cwd,
+        env: spec.env,
+        stdio: ['pipe', 'pipe', 'pipe'],
+        detached: useGroup,
+        shell: false,
+        windowsHide: true,
+      });
+    } catch (error) {
+      resolve({ kind: 'failedToStart', message: error instanceof Error ? error.message : String(error) });
+      return;
+    }
+    const stdout = new BoundedBuffer(spec.maxStdoutBytes);
+    const stderr = new BoundedBuffer(spec.maxStderrBytes);
+    let ending: ChildProcessOutcome['kind'] | null = null;
+    let overflowStream: 'stdout' | 'stderr' = 'stdout';
+    let timer: NodeJS.Timeout | undefined;
+
+    const stop = (why: 'timedOut' | 'overflow' | 'cancelled') => {
+      if (ending) return;
+      ending = why;
+      kill(child.pid, spec.killTree && useGroup);
+    };
+    const onAbort = () => stop('cancelled');
+    spec.signal?.addEventListener('abort', onAbort, { once: true });
+    if (spec.timeoutMs > 0) timer = setTimeout(() => stop('timedOut'), spec.timeoutMs);
+
+    child.stdout?.on('data', (chunk: Buffer) => {
+      if (!stdout.push(chunk)) {
+        overflowStream = 'stdout';
+        stop('overflow');
+      }
+    });
+    child.stderr?.on('data', (chunk: Buffer) => {
+      if (!stderr.push(chunk)) {
+        overflowStream = 'stderr';
+        stop('overflow');
+      }
+    });
+    // A child that exits without reading its input makes the write fail with EPIPE; its exit
+    // code tells the story, so the write error itself is not the outcome.
+    child.stdin?.on('error', () => undefined);
+    child.stdin?.end(spec.stdin);
+
+    // Stragglers in the group keep the pipes open: once the leader exits, they are killed so the
+    // pipes close and the step cannot hang on a background child.
+    child.on('exit', () => {
+      if (useGroup) kill(child.pid, true);
+    });
+
+    let settled = false;
+    const finish = (outcome: ChildProcessOutcome) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      spec.signal?.removeEventListener('abort', onAbort);
+      resolve(outcome);
+    };
+    child.on('error', (error) => {
+      // Only a spawn failure arrives here before any exit (ENOENT, EACCES, bad cwd).
+      if (child.pid === undefined) finish({ kind: 'failedToStart', message: error.message });
+    });
+    child.on('close', (code, signal) => {
+      switch (ending) {
+        case 'timedOut':
+          return finish({ kind: 'timedOut', stderr: stderr.contents() });
+        case 'overflow':
+          return finish({ kind: 'overflow', stream: overflowStream, stderr: stderr.contents() });
+        case 'cancelled':
+          return finish({ kind: 'cancelled', stderr: stderr.contents() });
+        default:
+          return finish({
+            kind: 'exited',
+            // A child killed by a signal has no exit code; report it the shell's way (128 + n).
+            exitCode: code ?? 128 + signalNumber(signal),
+            stdout: stdout.contents(),
+            stderr: stderr.contents(),
+          });
+      }
+    });
+  });
+
+const SIGNAL_NUMBERS: Readonly<Record<string, number>> = {
+  SIGHUP: 1,
+  SIGINT: 2,
+  SIGKILL: 9,
+  SIGSEGV: 11,
+  SIGTERM: 15,
+};
+
+const signalNumber = (signal: NodeJS.Signals | null): number => (signal ? (SIGNAL_NUMBERS[signal] ?? 0) : 0);

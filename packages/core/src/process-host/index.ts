@@ -1,0 +1,29 @@
+/** The protocol v1 process host: handler processes with limits, a clean environment and a scratch folder. */
+export { type CapacityLease, CapacityLimiter, type CapacityLimits } from './capacity-limiter.ts';
+export { type ChildProcessOutcome, type ChildProcessSpec, runChildProcess } from './child-process-run.ts';
+export {
+  buildHandlerEnvironment,
+  type HandlerEnvironment,
+  type HandlerEnvironmentOptions,
+  redactSecrets,
+} from './handler-environment.ts';
+export { LANGUAGE_SHIMS, type ShimLanguage } from './language-shims.ts';
+export {
+  type CapacityReport,
+  type HandlerHost,
+  type HandlerInvocation,
+  type HandlerLaunch,
+  type HandlerOutcome,
+  ProcessHandlerHost,
+  type ProcessHandlerHostOptions,
+} from './process-handler-host.ts';
+export {
+  isSupportedProtocolVersion,
+  normalizeProtocolVersion,
+  type ParsedStepResult,
+  PROTOCOL_VERSION,
+  type ProtocolRequest,
+  parseStepResult,
+  SUPPORTED_PROTOCOL_VERSIONS,
+} from './protocol-v1.ts';
+export { safePathSegment } from './scratch-folder.ts';

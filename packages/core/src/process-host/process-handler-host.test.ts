@@ -1,0 +1,199 @@
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ExternalExecutionSettings } from '@tempo/contracts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type HandlerInvocation, ProcessHandlerHost } from './process-handler-host.ts';
+import type { ProtocolRequest } from './protocol-v1.ts';
+
+let folder: string;
+let scratchRoot: string;
+
+const request: ProtocolRequest = {
+  protocolVersion: '1.0',
+  tenantId: 'ten_host',
+  dataFlowId: 'flow_host',
+  flowRunId: 'run_host',
+  stepRunId: 'sru_host',
+  requestId: 'run_host',
+  data: { n: 2 },
+  metadata: { from: 'test' },
+  previousResult: null,
+};
+
+const hostWith = (overrides: Partial<ExternalExecutionSettings> = {}) =>
+  new ProcessHandlerHost({
+    settings: ExternalExecutionSettings.parse({
+      scratchRoot,
+      environmentAllowList: ['TEMPO_TEST_ALLOWED'],
+      ...overrides,
+    }),
+    environment: {
+      ...process.env,
+      TEMPO_TEST_ALLOWED: 'allowed-value',
+      TEMPO_TEST_SECRET: 'server-secret-value',
+    },
+    workerId: 'wrk_test',
+  });
+
+/** A node script in the test folder as a handler. */
+const script = async (
+  name: string,
+  source: string,
+  extra: Partial<HandlerInvocation> = {},
+): Promise<HandlerInvocation> => {
+  const path = join(folder, name);
+  await writeFile(path, source);
+  return {
+    request,
+    stepId: 'step_key',
+    launch: { command: process.execPath, args: [path], cwd: folder, requestedEnvironment: [] },
+    timeoutMs: 10_000,
+    signal: new AbortController().signal,
+    ...extra,
+  };
+};
+
+/** Alive and not a zombie: a killed orphan stays a zombie until an init that may never reap it. */
+const isAlive = async (pid: number) => {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => null);
+  return stat !== null && !/^\d+ \(.*\) Z/.test(stat);
+};
+
+const readStdin = `const input = JSON.parse(require('node:fs').readFileSync(0, 'utf8'));`;
+
+beforeAll(async () => {
+  folder = await mkdtemp(join(tmpdir(), 'tempo-host-'));
+  scratchRoot = join(folder, 'scratch');
+});
+afterAll(() => rm(folder, { recursive: true, force: true }));
+
+describe('ProcessHandlerHost', () => {
+  it('passes the request on stdin and reads the result from stdout', async () => {
+    const invocation = await script(
+      'echo.cjs',
+      `${readStdin}
+      process.stdout.write(JSON.stringify({ ...input, result: 'Success', data: { doubled: input.data.n * 2,
+        step: process.env.TEMPO_STEP_ID, worker: process.env.TEMPO_WORKER_ID, version: process.env.TEMPO_PROTOCOL_VERSION } }));`,
+    );
+    const outcome = await hostWith().invoke(invocation);
+    expect(outcome.result).toEqual({
+      result: 'Success',
+      data: { doubled: 4, step: 'step_key', worker: 'wrk_test', version: '1.0' },
+      metadata: { from: 'test' },
+      errorMessage: null,
+    });
+    expect(outcome.capacity?.waitMs).toBeGreaterThanOrEqual(0);
+  });
+
+  it('maps a non-zero exit to an Exception carrying stderr', async () => {
+    const invocation = await script('crash.cjs', `console.error('boom happened'); process.exit(3);`);
+    const { result } = await hostWith().invoke(invocation);
+    expect(result.result).toBe('Exception');
+    expect(result.errorMessage).toBe('External process exited with code 3: boom happened');
+  });
+
+  it('refuses stdout that is not a StepResult', async () => {
+    const garbage = await script('garbage.cjs', `process.stdout.write('hello there');`);
+    expect((await hostWith().invoke(garbage)).result.errorMessage).toMatch(
+      /^External process stdout was not valid StepResult JSON: /,
+    );
+    const empty = await script('empty.cjs', `process.stdout.write('  ');`);
+    expect((await hostWith().invoke(empty)).result.errorMessage).toBe(
+      'External process produced empty stdout',
+    );
+    const foreign = await script(
+      'foreign.cjs',
+      `process.stdout.write(JSON.stringify({ requestId: 'req_other' }));`,
+    );
+    expect((await hostWith().invoke(foreign)).result.errorMessage).toMatch(
+      /requestId 'req_other' does not match/,
+    );
+  });
+
+  it('kills a handler that never answers, with the processes it started', async () => {
+    const pidFile = join(folder, 'grandchild.pid');
+    const invocation = await script(
+      'hang.cjs',
+      `const { spawn } = require('node:child_process');
+      const child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
+      require('node:fs').writeFileSync(${JSON.stringify(pidFile)}, String(child.pid));
+      setInterval(() => {}, 1000);`,
+      { timeoutMs: 1500 },
+    );
+    const { result } = await hostWith().invoke(invocation);
+    expect(result).toMatchObject({
+      result: 'Timeout',
+      errorMessage: 'External process exceeded maximum runtime of 1500ms',
+    });
+    const grandchild = Number(await readFile(pidFile, 'utf8'));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(await isAlive(grandchild)).toBe(false);
+  });
+
+  it('stops a handler that floods its output', async () => {
+    const invocation = await script(
+      'flood.cjs',
+      `const chunk = 'x'.repeat(65536); for (;;) process.stdout.write(chunk);`,
+    );
+    const { result } = await hostWith({ maxStdoutBytes: 100_000 }).invoke(invocation);
+    expect(result.errorMessage).toBe('External process stdout exceeded configured byte limit.');
+  });
+
+  it('passes only allowed, requested variables and redacts their values from stderr', async () => {
+    const invocation = await script(
+      'env.cjs',
+      `${readStdin}
+      console.error('value is ' + process.env.TEMPO_TEST_ALLOWED);
+      process.stdout.write(JSON.stringify({ result: 'Error', data: { secret: process.env.TEMPO_TEST_SECRET ?? null,
+        allowed: process.env.TEMPO_TEST_ALLOWED ?? null, names: Object.keys(process.env).sort() } }));`,
+    );
+    const outcome = await hostWith().invoke({
+      ...invocation,
+      launch: { ...invocation.launch, requestedEnvironment: ['TEMPO_TEST_ALLOWED', 'TEMPO_TEST_SECRET'] },
+    });
+    const data = outcome.result.data as { secret: string | null; allowed: string; names: string[] };
+    expect(outcome.result.result).toBe('Error');
+    expect(data.secret).toBeNull();
+    expect(data.allowed).toBe('allowed-value');
+    expect(data.names).not.toContain('TEMPO_TEST_SECRET');
+    expect(outcome.stderr).toBe('value is [redacted]\n');
+  });
+
+  it('refuses a request over maxInputBytes without starting anything', async () => {
+    const invocation = await script('never.cjs', `process.exit(9);`);
+    const { result } = await hostWith({ maxInputBytes: 10 }).invoke(invocation);
+    expect(result.errorMessage).toBe('Step request exceeds external execution maxInputBytes.');
+  });
+
+  it('reports a command that cannot start', async () => {
+    const invocation = await script('unused.cjs', '');
+    const { result } = await hostWith().invoke({
+      ...invocation,
+      launch: { ...invocation.launch, command: join(folder, 'no-such-binary') },
+    });
+    expect(result.errorMessage).toMatch(/^External process failed to start/);
+  });
+
+  it('runs no more processes per tenant than allowed and cleans its scratch folders', async () => {
+    const invocation = await script(
+      'slow.cjs',
+      `${readStdin} setTimeout(() => process.stdout.write(JSON.stringify({ data: Date.now() })), 300);`,
+    );
+    const host = hostWith({ maxConcurrentProcessesPerTenant: 1 });
+    const outcomes = await Promise.all([host.invoke(invocation), host.invoke(invocation)]);
+    const waits = outcomes.map((outcome) => outcome.capacity?.waitMs ?? 0).sort((a, b) => a - b);
+    expect(waits[1]).toBeGreaterThanOrEqual(250);
+    expect(await readdir(join(scratchRoot, 'ten_host'))).toEqual([]);
+  });
+
+  it('kills the handler when the run is cancelled', async () => {
+    const controller = new AbortController();
+    const invocation = await script('wait.cjs', `setInterval(() => {}, 1000);`, {
+      signal: controller.signal,
+    });
+    setTimeout(() => controller.abort(), 200);
+    const { result } = await hostWith().invoke(invocation);
+    expect(result.errorMessage).toBe('The run was cancelled.');
+  });
+});

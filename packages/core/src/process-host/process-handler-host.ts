@@ -1,0 +1,200 @@
+import type { ExternalExecutionSettings } from '@tempo/contracts';
+import type { StepResult } from '../runtimes/step-protocol.ts';
+import { CapacityLimiter } from './capacity-limiter.ts';
+import { type ChildProcessOutcome, runChildProcess } from './child-process-run.ts';
+import { buildHandlerEnvironment, redactSecrets } from './handler-environment.ts';
+import { type ShimLanguage, writeShim } from './language-shims.ts';
+import { type ProtocolRequest, parseStepResult, SUPPORTED_PROTOCOL_VERSIONS } from './protocol-v1.ts';
+import { createScratchFolder, removeScratchFolder } from './scratch-folder.ts';
+
+/** How to start a handler: the command line, where, and what it may read from the environment. */
+export interface HandlerLaunch {
+  readonly command: string;
+  readonly args: readonly string[];
+  /** Working folder: the extracted artifact root, or a host executable's folder. */
+  readonly cwd: string;
+  /** A shim written to the scratch folder and passed as the first argument, for function handlers. */
+  readonly shim?: ShimLanguage;
+  /** Extra fixed variables (`TEMPO_ARTIFACT_ROOT`, `PYTHONPATH`). */
+  readonly env?: Readonly<Record<string, string>>;
+  /** Names the tenant asked for; only those the operator allows are passed. */
+  readonly requestedEnvironment: readonly string[];
+  /** Names an operator-owned entry passes as they are. */
+  readonly operatorEnvironment?: readonly string[];
+}
+
+/** One call of a handler. */
+export interface HandlerInvocation {
+  readonly request: ProtocolRequest;
+  /** The step's execution key, for `TEMPO_STEP_ID`. */
+  readonly stepId: string;
+  readonly launch: HandlerLaunch;
+  /** The time limit of this call in milliseconds (> 0). */
+  readonly timeoutMs: number;
+  /** Aborted when the run is cancelled or the flow's time is up. */
+  readonly signal: AbortSignal;
+}
+
+/** When the call got its process slot. */
+export interface CapacityReport {
+  readonly queuedUtc: string;
+  readonly acquiredUtc: string;
+  readonly waitMs: number;
+}
+
+/** A handler call's result, with what the host saw on the way. */
+export interface HandlerOutcome {
+  readonly result: StepResult;
+  readonly capacity: CapacityReport | null;
+  /** The handler's stderr, secrets redacted. */
+  readonly stderr: string;
+}
+
+/**
+ * Runs protocol v1 handlers. This implementation starts one process per call; a warm host that
+ * keeps a handler process alive across calls implements the same interface.
+ */
+export interface HandlerHost {
+  invoke(invocation: HandlerInvocation): Promise<HandlerOutcome>;
+}
+
+/** What {@link ProcessHandlerHost} needs. */
+export interface ProcessHandlerHostOptions {
+  readonly settings: ExternalExecutionSettings;
+  /** Where handler variables are read from; the server's environment. */
+  readonly environment: Readonly<Record<string, string | undefined>>;
+  /** The worker (or pseudo-worker) id, for `TEMPO_WORKER_ID`. */
+  readonly workerId: string;
+}
+
+const exception = (message: string): StepResult => ({
+  result: 'Exception',
+  data: null,
+  errorMessage: message,
+});
+
+const withStderr = (message: string, stderr: string) =>
+  stderr.trim() === '' ? message : `${message}: ${stderr.trim()}`;
+
+/** One process per call, under the server-wide and per-tenant process limits. */
+export class ProcessHandlerHost implements HandlerHost {
+  private readonly options: ProcessHandlerHostOptions;
+  private readonly capacity: CapacityLimiter;
+
+  constructor(options: ProcessHandlerHostOptions) {
+    this.options = options;
+    this.capacity = new CapacityLimiter({
+      maxServerWide: options.settings.maxConcurrentProcessesServerWide,
+      maxPerTenant: options.settings.maxConcurrentProcessesPerTenant,
+    });
+  }
+
+  async invoke(invocation: HandlerInvocation): Promise<HandlerOutcome> {
+    const { settings } = this.options;
+    const { request } = invocation;
+    const input = Buffer.from(JSON.stringify(request), 'utf8');
+    if (input.length > settings.maxInputBytes) {
+      return {
+        result: exception('Step request exceeds external execution maxInputBytes.'),
+        capacity: null,
+        stderr: '',
+      };
+    }
+    let lease: Awaited<ReturnType<CapacityLimiter['acquire']>>;
+    try {
+      lease = await this.capacity.acquire(request.tenantId, invocation.signal);
+    } catch {
+      return {
+        result: exception('The run was cancelled while waiting for a process slot.'),
+        capacity: null,
+        stderr: '',
+      };
+    }
+    const capacity = { queuedUtc: lease.queuedUtc, acquiredUtc: lease.acquiredUtc, waitMs: lease.waitMs };
+    let scratch: string | null = null;
+    try {
+      scratch = await createScratchFolder(settings.scratchRoot, request.tenantId, request.stepRunId);
+      const { launch } = invocation;
+      const shimArgs = launch.shim ? [await writeShim(launch.shim, scratch)] : [];
+      const { env, secretValues } = buildHandlerEnvironment({
+        source: this.options.environment,
+        operatorAllowList: settings.environmentAllowList,
+        requestedNames: launch.requestedEnvironment,
+        operatorPassedNames: launch.operatorEnvironment,
+        fixed: {
+          HOME: scratch,
+          TMPDIR: scratch,
+          ...launch.env,
+          TEMPO_PROTOCOL_VERSION: request.protocolVersion,
+          TEMPO_SUPPORTED_PROTOCOL_VERSIONS: SUPPORTED_PROTOCOL_VERSIONS.join(','),
+          TEMPO_SCRATCH_DIR: scratch,
+          TEMPO_FLOW_RUN_ID: request.flowRunId,
+          TEMPO_RUN_ASSIGNMENT_ID: '',
+          TEMPO_STEP_RUN_ID: request.stepRunId,
+          TEMPO_STEP_ID: invocation.stepId,
+          TEMPO_WORKER_ID: this.options.workerId,
+        },
+      });
+      const outcome = await runChildProcess({
+        command: launch.command,
+        args: [...shimArgs, ...launch.args],
+        cwd: launch.cwd,
+        env,
+        stdin: input,
+        timeoutMs: invocation.timeoutMs,
+        maxStdoutBytes: Math.min(settings.maxStdoutBytes, settings.maxOutputBytes),
+        maxStderrBytes: settings.maxStderrBytes,
+        killTree: settings.killProcessTreeOnCancel,
+        signal: invocation.signal,
+      });
+      const stderr = 'stderr' in outcome ? redactSecrets(outcome.stderr.toString('utf8'), secretValues) : '';
+      return { result: mapOutcome(outcome, stderr, invocation, secretValues), capacity, stderr };
+    } finally {
+      lease.release();
+      if (scratch) await removeScratchFolder(scratch);
+    }
+  }
+}
+
+/** The spec's host-side outcome table, in its order. */
+const mapOutcome = (
+  outcome: ChildProcessOutcome,
+  stderr: string,
+  invocation: HandlerInvocation,
+  secretValues: readonly string[],
+): StepResult => {
+  switch (outcome.kind) {
+    case 'failedToStart':
+      return exception(`External process failed to start: ${redactSecrets(outcome.message, secretValues)}`);
+    case 'timedOut':
+      return {
+        result: 'Timeout',
+        data: null,
+        errorMessage: `External process exceeded maximum runtime of ${invocation.timeoutMs}ms`,
+      };
+    case 'cancelled':
+      return exception('The run was cancelled.');
+    case 'overflow':
+      return exception(`External process ${outcome.stream} exceeded configured byte limit.`);
+    case 'exited': {
+      if (outcome.exitCode !== 0) {
+        return exception(withStderr(`External process exited with code ${outcome.exitCode}`, stderr));
+      }
+      const stdout = outcome.stdout.toString('utf8');
+      if (stdout.trim() === '') return exception('External process produced empty stdout');
+      const parsed = parseStepResult(stdout, invocation.request);
+      if (!parsed.ok) {
+        return exception(
+          withStderr(`External process stdout was not valid StepResult JSON: ${parsed.message}`, stderr),
+        );
+      }
+      return parsed.result;
+    }
+    default:
+      return assertNever(outcome);
+  }
+};
+
+const assertNever = (value: never): never => {
+  throw new Error(`Unhandled process outcome: ${JSON.stringify(value)}`);
+};
