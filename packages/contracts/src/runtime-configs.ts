@@ -2,11 +2,26 @@ import { z } from 'zod';
 
 /** Env var names (never `name=value`) a handler process may see. */
 const EnvironmentReferences = z
-  .array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name'))
+  .array(
+    z
+      .string()
+      .trim()
+      .min(1, 'environmentReferences cannot contain empty names.')
+      .refine((name) => !name.includes('='), 'environmentReferences must contain names only, not values.'),
+  )
   .default([]);
 
-/** Extra command-line arguments passed to a process. */
-const Arguments = z.array(z.string()).default([]);
+/** Extra command-line arguments passed to a process; no control characters. */
+const Arguments = z
+  .array(
+    z
+      .string()
+      .refine(
+        (value) => ![...value].some((char) => char.charCodeAt(0) < 0x20 || char.charCodeAt(0) === 0x7f),
+        'arguments cannot contain control characters.',
+      ),
+  )
+  .default([]);
 
 /** Settings of an outbound HTTP call (`External.Rest`, `Legacy.InlineRest` and inline REST). */
 export const RestStepConfiguration = z.object({
@@ -25,10 +40,13 @@ export type RestStepConfiguration = z.infer<typeof RestStepConfiguration>;
 const artifactFields = {
   /** The artifact holding the code. */
   artifactId: z.string().min(1),
-  /** Pinned version label, or `current` (the mutable snapshot); default `current`. */
-  artifactVersion: z.string().min(1).default('current'),
-  /** Manifest entrypoint name; default `main`. */
-  entrypoint: z.string().min(1).default('main'),
+  /**
+   * Version label, `current` (the mutable snapshot) or `latest` (the newest uploaded version,
+   * else `current`); default null = `latest`. Pinned when a run starts.
+   */
+  artifactVersion: z.string().trim().min(1).nullable().default(null),
+  /** Manifest entrypoint name; default null = the manifest's `defaultEntrypoint`. */
+  entrypoint: z.string().trim().min(1).nullable().default(null),
   arguments: Arguments,
   environmentReferences: EnvironmentReferences,
 };
@@ -102,7 +120,10 @@ export const ArtifactJavaScriptConfig = z.object({
 export const HostExecutableConfig = z.object({
   runtimeKey: z.literal('Host.Executable'),
   /** Key of an enabled entry of `runtimes.hostExecutables.allowList`. */
-  allowListKey: z.string().min(1),
+  allowListKey: z
+    .string()
+    .min(1, 'allowListKey is required.')
+    .regex(/^[A-Za-z0-9_.-]+$/, 'allowListKey contains invalid characters.'),
   arguments: Arguments,
 });
 

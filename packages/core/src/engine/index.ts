@@ -9,6 +9,8 @@ export {
 } from './flow-engine.ts';
 export { restProvider, restRequestOf } from './rest-provider.ts';
 export type {
+  ArtifactPin,
+  PinnedArtifact,
   ProviderOutcome,
   ResolvedStep,
   RuntimeProvider,

@@ -1,6 +1,21 @@
 import type { RuntimeConfig, RuntimeKey, StepContractType } from '@tempo/contracts';
 import type { StepRequest, StepResult } from '../runtimes/step-protocol.ts';
 
+/** The artifact version a step's run uses, pinned when the run starts. */
+export interface PinnedArtifact {
+  readonly artifactId: string;
+  readonly artifactVersionId: string;
+  /** The version's label (`current`, `1.2.0`, ...). */
+  readonly version: string;
+  /** Lowercase hex SHA-256 of the package: its identity in blob stores and caches. */
+  readonly sha256: string;
+}
+
+/** An artifact runtime's pin, or why its version could not be pinned. */
+export type ArtifactPin =
+  | { readonly kind: 'pinned'; readonly artifact: PinnedArtifact }
+  | { readonly kind: 'unresolved'; readonly message: string };
+
 /** A step as the engine runs it: its stored definition, resolved at run start. */
 export interface ResolvedStep {
   readonly id: string | null;
@@ -16,6 +31,8 @@ export interface ResolvedStep {
   readonly validateOutput: boolean;
   /** Per-step time limit in milliseconds; 0 = none. */
   readonly maxRuntimeMs: number;
+  /** For artifact runtimes: the version pinned at run start. */
+  readonly artifact?: ArtifactPin | null;
 }
 
 /** One call of a step by the engine. */

@@ -15,11 +15,21 @@ export interface ExecuteStepOptions {
   readonly signal?: AbortSignal;
 }
 
+/** Runtimes that start a process and enforce their own time limit, so the engine sets none (spec). */
+const SELF_TIMED_RUNTIMES: ReadonlySet<string> = new Set([
+  'Artifact.Process',
+  'Artifact.Python',
+  'Artifact.JavaScript',
+  'Artifact.DotnetProcess',
+  'Host.Executable',
+]);
+
 /**
- * The step's own time limit: `maxRuntimeMs`, else a REST step's `timeoutMs`; process-backed
- * runtimes enforce theirs inside the provider (spec: they use 0 here).
+ * The step's own time limit: `maxRuntimeMs`, else a REST step's `timeoutMs`; 0 for process-backed
+ * runtimes, whose host kills the process tree at its limit.
  */
 const stepLimitMs = (step: ResolvedStep): number => {
+  if (SELF_TIMED_RUNTIMES.has(step.runtimeKey)) return 0;
   if (step.maxRuntimeMs > 0) return step.maxRuntimeMs;
   const config = step.runtimeConfig;
   if (config && (config.runtimeKey === 'External.Rest' || config.runtimeKey === 'Legacy.InlineRest'))

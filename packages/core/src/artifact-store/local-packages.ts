@@ -1,0 +1,51 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { ArtifactManifest } from '@tempo/contracts';
+import type { PinnedArtifact } from '../engine/runtime-provider.ts';
+import type { ArtifactPackageSource, OpenedArtifactPackage } from '../process-runtimes/index.ts';
+import type { ArtifactBlobStore } from './blob-store.ts';
+import type { ExtractionCache } from './extraction-cache.ts';
+import { checkArtifactManifest } from './manifest.ts';
+import type { PackageLimits } from './zip-package.ts';
+
+/**
+ * Opens pinned packages from this machine's blob store through the extraction cache: what the
+ * server's pseudo-worker runs. Manifests are read once per unpacked folder.
+ */
+export class LocalArtifactPackages implements ArtifactPackageSource {
+  readonly #blobs: ArtifactBlobStore;
+  readonly #cache: ExtractionCache;
+  readonly #limits: PackageLimits;
+  readonly #manifests = new Map<string, ArtifactManifest>();
+
+  constructor(blobs: ArtifactBlobStore, cache: ExtractionCache, limits: PackageLimits) {
+    this.#blobs = blobs;
+    this.#cache = cache;
+    this.#limits = limits;
+  }
+
+  async open(tenantId: string, artifact: PinnedArtifact): Promise<OpenedArtifactPackage> {
+    const storageKey = this.#blobs.storageKeyFor(tenantId, artifact.sha256);
+    const root = await this.#cache.ensureExtracted(
+      tenantId,
+      artifact.sha256,
+      () => this.#blobs.read(storageKey),
+      this.#limits,
+    );
+    let manifest = this.#manifests.get(root);
+    if (!manifest) {
+      const name = (await readdir(root)).find((file) => file.toLowerCase() === 'tempo.step.json');
+      const checked = checkArtifactManifest(name ? await readFile(join(root, name), 'utf8') : null);
+      if (!checked.ok) throw new Error(checked.errors.join(' '));
+      manifest = checked.manifest;
+      this.#manifests.set(root, manifest);
+    }
+    return { root, sha256: artifact.sha256, manifest };
+  }
+
+  /** Forgets a package's folder and manifest once no version uses its bytes. */
+  async evict(tenantId: string, sha256: string): Promise<void> {
+    this.#manifests.delete(this.#cache.folderOf(tenantId, sha256));
+    await this.#cache.evict(tenantId, sha256);
+  }
+}
