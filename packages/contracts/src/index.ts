@@ -19,4 +19,5 @@ export * from './runs-api.ts';
 export * from './runtime-configs.ts';
 export * from './runtimes-api.ts';
 export * from './settings.ts';
+export * from './step-manifest.ts';
 export * from './workers.ts';
