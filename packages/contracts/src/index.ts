@@ -2,7 +2,9 @@
  * @tempo/contracts: every wire shape of Tempo as a zod schema with its inferred type, the enums,
  * the id prefixes and the error model. Browser-safe: nothing here imports `node:` modules.
  */
+export * from './artifact-manifest.ts';
 export * from './artifacts.ts';
+export * from './artifacts-api.ts';
 export * from './auth-api.ts';
 export * from './common.ts';
 export * from './definitions.ts';
@@ -19,5 +21,4 @@ export * from './runs-api.ts';
 export * from './runtime-configs.ts';
 export * from './runtimes-api.ts';
 export * from './settings.ts';
-export * from './step-manifest.ts';
 export * from './workers.ts';

@@ -168,6 +168,8 @@ export const ArtifactSettings = z.strictObject({
   gcIntervalMinutes: clampedInt(1, 1440, 60),
 });
 
+export type ArtifactSettings = z.infer<typeof ArtifactSettings>;
+
 /** `runtimes.externalExecution`: limits of handler processes. */
 export const ExternalExecutionSettings = z.strictObject({
   /** Handler processes at once on this host, 1–1024; default 4. */

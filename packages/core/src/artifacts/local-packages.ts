@@ -5,7 +5,7 @@ import type { PinnedArtifact } from '../engine/runtime-provider.ts';
 import type { ArtifactPackageSource, OpenedArtifactPackage } from '../process-runtimes/index.ts';
 import type { ArtifactBlobStore } from './blob-store.ts';
 import type { ExtractionCache } from './extraction-cache.ts';
-import { checkArtifactManifest } from './manifest.ts';
+import { parseArtifactManifest } from './manifest.ts';
 import type { PackageLimits } from './zip-package.ts';
 
 /**
@@ -29,13 +29,13 @@ export class LocalArtifactPackages implements ArtifactPackageSource {
     const root = await this.#cache.ensureExtracted(
       tenantId,
       artifact.sha256,
-      () => this.#blobs.read(storageKey),
+      () => this.#load(storageKey),
       this.#limits,
     );
     let manifest = this.#manifests.get(root);
     if (!manifest) {
       const name = (await readdir(root)).find((file) => file.toLowerCase() === 'tempo.step.json');
-      const checked = checkArtifactManifest(name ? await readFile(join(root, name), 'utf8') : null);
+      const checked = parseArtifactManifest(name ? await readFile(join(root, name), 'utf8') : null);
       if (!checked.ok) throw new Error(checked.errors.join(' '));
       manifest = checked.manifest;
       this.#manifests.set(root, manifest);
@@ -43,9 +43,15 @@ export class LocalArtifactPackages implements ArtifactPackageSource {
     return { root, sha256: artifact.sha256, manifest };
   }
 
+  async #load(storageKey: string): Promise<Buffer> {
+    const bytes = await this.#blobs.read(storageKey);
+    if (!bytes) throw new Error(`The package blob ${storageKey} is missing from the artifact store.`);
+    return bytes;
+  }
+
   /** Forgets a package's folder and manifest once no version uses its bytes. */
   async evict(tenantId: string, sha256: string): Promise<void> {
-    this.#manifests.delete(this.#cache.folderOf(tenantId, sha256));
+    this.#manifests.delete(this.#cache.folderFor(tenantId, sha256));
     await this.#cache.evict(tenantId, sha256);
   }
 }

@@ -1,0 +1,120 @@
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import yazl from 'yazl';
+import { ArtifactPackageError, ArtifactStorageError } from './errors.ts';
+import { ExtractionCache } from './extraction-cache.ts';
+import { sha256Hex } from './file-content.ts';
+import { writeZipPackage } from './zip-package.ts';
+
+const LIMITS = { maxEntries: 100, maxTotalBytes: 1_000_000 };
+
+let root: string;
+let cache: ExtractionCache;
+let zip: Buffer;
+let sha: string;
+
+beforeEach(async () => {
+  root = await mkdtemp(join(tmpdir(), 'tempo-cache-'));
+  cache = new ExtractionCache(root);
+  zip = await writeZipPackage([
+    { path: 'tempo.step.json', bytes: Buffer.from('{}'), executable: false },
+    { path: 'bin/run.sh', bytes: Buffer.from('#!/bin/sh\n'), executable: true },
+  ]);
+  sha = sha256Hex(zip);
+});
+afterEach(() => rm(root, { recursive: true, force: true }));
+
+/** A loader that counts how often the cache asked for the bytes. */
+const counting = (bytes: Buffer) => {
+  const loader = {
+    calls: 0,
+    load: async () => {
+      loader.calls++;
+      return bytes;
+    },
+  };
+  return loader;
+};
+
+describe('ExtractionCache', () => {
+  it('extracts a package with its executable bits', async () => {
+    const folder = await cache.ensureExtracted('ten/1', sha, counting(zip).load, LIMITS);
+    expect(folder).toBe(join(root, 'packages', 'ten_1', sha));
+    expect(await readFile(join(folder, 'tempo.step.json'), 'utf8')).toBe('{}');
+    expect((await stat(join(folder, 'bin/run.sh'))).mode & 0o777).toBe(0o755);
+    expect((await stat(join(folder, 'tempo.step.json'))).mode & 0o111).toBe(0);
+    expect(await readdir(dirname(folder))).toEqual([sha]);
+  });
+
+  it('reuses an extracted folder without loading again', async () => {
+    const loader = counting(zip);
+    const folder = await cache.ensureExtracted('ten_1', sha, loader.load, LIMITS);
+    await writeFile(join(folder, 'marker'), 'kept');
+    expect(await cache.ensureExtracted('ten_1', sha, loader.load, LIMITS)).toBe(folder);
+    expect(await new ExtractionCache(root).ensureExtracted('ten_1', sha, loader.load, LIMITS)).toBe(folder);
+    expect(loader.calls).toBe(1);
+    expect(await readFile(join(folder, 'marker'), 'utf8')).toBe('kept');
+  });
+
+  it('shares one extraction between concurrent callers', async () => {
+    const loader = counting(zip);
+    const folders = await Promise.all(
+      Array.from({ length: 8 }, () => cache.ensureExtracted('ten_1', sha, loader.load, LIMITS)),
+    );
+    expect(new Set(folders).size).toBe(1);
+    expect(loader.calls).toBe(1);
+  });
+
+  it('lets two caches (two processes) race for one folder', async () => {
+    const other = new ExtractionCache(root);
+    const [a, b] = await Promise.all([
+      cache.ensureExtracted('ten_1', sha, counting(zip).load, LIMITS),
+      other.ensureExtracted('ten_1', sha, counting(zip).load, LIMITS),
+    ]);
+    expect(a).toBe(b);
+    expect((await readdir(a)).sort()).toEqual(['bin', 'tempo.step.json']);
+    expect(await readdir(dirname(a))).toEqual([sha]);
+  });
+
+  it('refuses bytes that do not match the hash, leaving nothing behind', async () => {
+    const wrong = await writeZipPackage([{ path: 'x', bytes: Buffer.from('x'), executable: false }]);
+    await expect(cache.ensureExtracted('ten_1', sha, async () => wrong, LIMITS)).rejects.toMatchObject({
+      code: 'Sha256Mismatch',
+    });
+    await expect(cache.ensureExtracted('ten_1', sha, async () => wrong, LIMITS)).rejects.toBeInstanceOf(
+      ArtifactStorageError,
+    );
+    await expect(stat(join(root, 'packages', 'ten_1', sha))).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+
+  it('refuses a hostile package, leaving no temp folder', async () => {
+    const hostile = new yazl.ZipFile();
+    hostile.addBuffer(Buffer.from('x'), 'ok.txt');
+    hostile.addBuffer(Buffer.from('/etc/passwd'), 'link', { mode: 0o120777 });
+    hostile.end();
+    const chunks: Buffer[] = [];
+    for await (const chunk of hostile.outputStream as AsyncIterable<Buffer>) chunks.push(chunk);
+    const bytes = Buffer.concat(chunks);
+    await expect(
+      cache.ensureExtracted('ten_1', sha256Hex(bytes), async () => bytes, LIMITS),
+    ).rejects.toBeInstanceOf(ArtifactPackageError);
+    expect(await readdir(join(root, 'packages', 'ten_1')).catch(() => [])).toEqual([]);
+  });
+
+  it('evicts a folder so the next call extracts again', async () => {
+    const loader = counting(zip);
+    const folder = await cache.ensureExtracted('ten_1', sha, loader.load, LIMITS);
+    await cache.evict('ten_1', sha);
+    await expect(stat(folder)).rejects.toMatchObject({ code: 'ENOENT' });
+    expect(await readdir(dirname(folder))).toEqual([]);
+    await cache.evict('ten_1', sha);
+    await cache.ensureExtracted('ten_1', sha, loader.load, LIMITS);
+    expect(loader.calls).toBe(2);
+  });
+
+  it('refuses a malformed hash', () => {
+    expect(() => cache.folderFor('ten_1', '../../etc')).toThrow(ArtifactStorageError);
+  });
+});

@@ -1,0 +1,110 @@
+import { randomUUID } from 'node:crypto';
+import { chmod, mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { ArtifactStorageError } from './errors.ts';
+import { sha256Hex } from './file-content.ts';
+import { assertSha256, resolveInside, tenantSegment } from './storage-paths.ts';
+import { type PackageLimits, readZipPackage } from './zip-package.ts';
+
+const isMissing = (error: unknown): boolean => (error as NodeJS.ErrnoException).code === 'ENOENT';
+
+// rename(2) onto a non-empty folder fails with one of these when another process won the race.
+const LOST_RACE = new Set(['EEXIST', 'ENOTEMPTY', 'EPERM']);
+
+const isFolder = async (path: string): Promise<boolean> => {
+  try {
+    return (await stat(path)).isDirectory();
+  } catch (error) {
+    if (isMissing(error)) return false;
+    throw error;
+  }
+};
+
+/**
+ * Packages unzipped on local disk, one folder per tenant and SHA-256 (spec §8). Folders are only
+ * ever complete: a package is unzipped into a temp sibling and renamed into place, so any folder
+ * under its final name can be reused as it is. Everything here can be rebuilt from the blobs.
+ */
+export class ExtractionCache {
+  /** Absolute cache root; packages live under `{cacheRoot}/packages/{tenant}/{sha256}`. */
+  readonly cacheRoot: string;
+  private readonly inFlight = new Map<string, Promise<string>>();
+
+  constructor(cacheRoot: string) {
+    this.cacheRoot = resolve(cacheRoot);
+  }
+
+  /** The folder a package is (or would be) extracted to. */
+  folderFor(tenantId: string, sha256: string): string {
+    return resolveInside(this.cacheRoot, join('packages', tenantSegment(tenantId), assertSha256(sha256)));
+  }
+
+  /**
+   * The folder holding the package's files, extracting it first when needed. `load` is called
+   * only on a miss; calls for the same package in this process share one extraction.
+   * @throws ArtifactPackageError when the package is refused; ArtifactStorageError when the
+   * loaded bytes do not hash to `sha256`.
+   */
+  ensureExtracted(
+    tenantId: string,
+    sha256: string,
+    load: () => Promise<Buffer>,
+    limits: PackageLimits,
+  ): Promise<string> {
+    const folder = this.folderFor(tenantId, sha256);
+    const running = this.inFlight.get(folder);
+    if (running) return running;
+    const extraction = this.extract(folder, sha256, load, limits).finally(() => this.inFlight.delete(folder));
+    this.inFlight.set(folder, extraction);
+    return extraction;
+  }
+
+  private async extract(folder: string, sha256: string, load: () => Promise<Buffer>, limits: PackageLimits) {
+    if (await isFolder(folder)) return folder;
+    const bytes = await load();
+    // The folder name vouches for the content, so bytes under the wrong hash must not land there.
+    if (sha256Hex(bytes) !== sha256) {
+      throw new ArtifactStorageError(
+        'Sha256Mismatch',
+        `Artifact package bytes do not match SHA-256 ${sha256}.`,
+      );
+    }
+    const files = await readZipPackage(bytes, limits);
+    const temp = `${folder}.${randomUUID()}.tmp`;
+    try {
+      await mkdir(temp, { recursive: true, mode: 0o755 });
+      for (const file of files) {
+        const target = resolveInside(temp, file.path);
+        await mkdir(dirname(target), { recursive: true, mode: 0o755 });
+        const mode = file.executable ? 0o755 : 0o644;
+        await writeFile(target, file.bytes, { flag: 'wx', mode });
+        // The umask may have cleared bits of `mode`; the execute bit must survive it.
+        await chmod(target, mode);
+      }
+      await rename(temp, folder);
+    } catch (error) {
+      await rm(temp, { recursive: true, force: true });
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code !== undefined && LOST_RACE.has(code) && (await isFolder(folder))) return folder;
+      throw error;
+    }
+    return folder;
+  }
+
+  /**
+   * Removes a package's folder, e.g. when no version references its SHA any more. The folder is
+   * renamed away first so no reader ever sees it half deleted; missing is fine.
+   */
+  async evict(tenantId: string, sha256: string): Promise<void> {
+    const folder = this.folderFor(tenantId, sha256);
+    await this.inFlight.get(folder)?.catch(() => undefined);
+    const doomed = `${folder}.${randomUUID()}.evicted`;
+    try {
+      await rename(folder, doomed);
+    } catch (error) {
+      if (isMissing(error)) return;
+      throw error;
+    }
+    await rm(doomed, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,36 @@
+/** Artifact packages: the `tempo.step.json` manifest, safe zip reading and writing, blob storage and the extraction cache. */
+export { compareOrdinal, isUnsafeArtifactPath, normalizeArtifactPath } from './artifact-path.ts';
+export { ArtifactBlobStore, type StoredBlob } from './blob-store.ts';
+export {
+  ArtifactPackageError,
+  ArtifactPackageErrorCode,
+  ArtifactStorageError,
+  ArtifactStorageErrorCode,
+} from './errors.ts';
+export { ExtractionCache } from './extraction-cache.ts';
+export {
+  classifyFileContent,
+  contentTypeForPath,
+  type FileContent,
+  fileContentBytes,
+  sha256Hex,
+} from './file-content.ts';
+export { LocalArtifactPackages } from './local-packages.ts';
+export {
+  type EntrypointResolution,
+  MANIFEST_REQUIRED_MESSAGE,
+  type ManifestParseResult,
+  parseArtifactManifest,
+  resolveEntrypoint,
+  serializeArtifactManifest,
+  validateArtifactManifest,
+} from './manifest.ts';
+export {
+  ARTIFACT_MANIFEST_FILE_NAME,
+  findManifestFile,
+  isZipPackage,
+  type PackageFile,
+  type PackageLimits,
+  readZipPackage,
+  writeZipPackage,
+} from './zip-package.ts';
