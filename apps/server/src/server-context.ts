@@ -2,6 +2,7 @@ import type { RuntimeDescriptor, TempoSettings } from '@tempo/contracts';
 import type { Logger } from '@tempo/core/logging';
 import type { BuiltinStepRegistry } from '@tempo/core/runtimes';
 import type { Repositories } from '@tempo/core/store';
+import type { ArtifactService } from './artifacts/artifact-service.ts';
 import { Authenticator } from './auth/authenticator.ts';
 import { Authorizer } from './auth/authorizer.ts';
 import { TokenCodec } from './auth/token-codec.ts';
@@ -21,6 +22,8 @@ export interface ServerContext {
   readonly runtimeCatalog: readonly RuntimeDescriptor[];
   /** Run state: enqueue, execute, cancel, wait. */
   readonly runs: RunService;
+  /** Artifact files, versions and packages. */
+  readonly artifacts: ArtifactService;
   /** Version reported by `GET /` and the OpenAPI document. */
   readonly version: string;
 }
@@ -33,6 +36,7 @@ export interface ServerContextOptions {
   readonly builtins: BuiltinStepRegistry;
   readonly runtimeCatalog: readonly RuntimeDescriptor[];
   readonly runs: RunService;
+  readonly artifacts: ArtifactService;
   readonly version: string;
 }
 

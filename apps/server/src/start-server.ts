@@ -5,8 +5,7 @@ import { seedDatabase } from '@tempo/core/seeding';
 import { openDatabase } from '@tempo/core/store';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.ts';
-import { RunService } from './runs/run-service.ts';
-import { createRuntimeProviders } from './runs/runtime-providers.ts';
+import { createExecutionServices } from './execution-services.ts';
 import { registerSampleBuiltins, sampleSteps } from './sample-builtins.ts';
 import { createServerContext } from './server-context.ts';
 import { SERVER_VERSION } from './server-version.ts';
@@ -54,13 +53,7 @@ export const startServer = async (options: StartServerOptions): Promise<RunningS
       settings.hydration,
     );
     if (seed.seededAccessKey) options.onSeededAccessKey?.(seed.seededAccessKey);
-    const runs = new RunService({
-      repositories: database.repositories,
-      providers: createRuntimeProviders(builtins),
-      log,
-      maxConcurrentRuns: settings.engine.maxConcurrentRuns,
-      leaseDurationMs: settings.engine.leaseDurationMs,
-    });
+    const { artifacts, runs } = createExecutionServices(settings, database.repositories, builtins, log);
     await runs.recover();
     const context = createServerContext({
       settings,
@@ -69,6 +62,7 @@ export const startServer = async (options: StartServerOptions): Promise<RunningS
       builtins,
       runtimeCatalog,
       runs,
+      artifacts,
       version: SERVER_VERSION,
     });
     const app = await buildApp(context);

@@ -3,8 +3,7 @@ import { createLogger } from '@tempo/core/logging';
 import { BuiltinStepRegistry, RUNTIME_DESCRIPTIONS } from '@tempo/core/runtimes';
 import { openDatabase } from '@tempo/core/store';
 import { buildApp } from '../app.ts';
-import { RunService } from '../runs/run-service.ts';
-import { createRuntimeProviders } from '../runs/runtime-providers.ts';
+import { createExecutionServices } from '../execution-services.ts';
 import { registerSampleBuiltins } from '../sample-builtins.ts';
 import { createServerContext } from '../server-context.ts';
 import { SERVER_VERSION } from '../server-version.ts';
@@ -22,17 +21,13 @@ export const buildOpenApiDocument = async (): Promise<OpenApiDocumentLike & Reco
     registerSampleBuiltins(builtins);
     const settings = TempoSettings.parse({});
     const log = createLogger({ name: 'tempo-openapi', console: false, file: null });
+    const { artifacts, runs } = createExecutionServices(settings, database.repositories, builtins, log);
     const context = createServerContext({
       settings,
       repositories: database.repositories,
       log,
-      runs: new RunService({
-        repositories: database.repositories,
-        providers: createRuntimeProviders(builtins),
-        log,
-        maxConcurrentRuns: settings.engine.maxConcurrentRuns,
-        leaseDurationMs: settings.engine.leaseDurationMs,
-      }),
+      runs,
+      artifacts,
       builtins,
       runtimeCatalog: RUNTIME_DESCRIPTIONS.map((runtime) => ({
         ...runtime,

@@ -13,6 +13,7 @@ import {
   UpdateTriggerRequest,
 } from '@tempo/contracts';
 import { newId } from '@tempo/core/ids';
+import { hostExecutableProblem } from '@tempo/core/process-runtimes';
 import type { RowOf, Tables } from '@tempo/core/store';
 import type { ServerContext } from '../server-context.ts';
 import { tenantAccess } from './access.ts';
@@ -27,12 +28,16 @@ const artifactOf = (config: RuntimeConfig | null | undefined) =>
     ? { artifactId: config.artifactId, artifactVersion: config.artifactVersion }
     : { artifactId: null, artifactVersion: null };
 
-/** Whether a step's runtime can run it as configured, with the reason when not. */
-const bindingOf = (
+/**
+ * Whether a step's runtime can run it as configured, with the reason when not. A configuration
+ * that can never run here (another tenant's artifact, an unknown allowlist key, arguments the
+ * entry's policy refuses) is a 400 when the step is saved, not a failed run later.
+ */
+const bindingOf = async (
   context: ServerContext,
   tenantId: string,
   config: RuntimeConfig | null,
-): { runtimeBindingState: StepRuntimeBindingState; runtimeBindingMessage: string | null } => {
+): Promise<{ runtimeBindingState: StepRuntimeBindingState; runtimeBindingMessage: string | null }> => {
   if (!config || config.runtimeKey === 'Builtin.Unknown') {
     return { runtimeBindingState: 'Unresolved', runtimeBindingMessage: 'No runtime is bound yet.' };
   }
@@ -44,6 +49,22 @@ const bindingOf = (
       runtimeBindingState: 'Orphaned',
       runtimeBindingMessage: `No built-in step "${config.identifier}" is registered in this process.`,
     };
+  }
+  if (config.runtimeKey === 'Host.Executable') {
+    const problem = hostExecutableProblem(
+      context.settings.runtimes.hostExecutables,
+      config.allowListKey,
+      config.arguments,
+    );
+    if (problem) throw CommonErrors.badRequest(problem);
+  }
+  if ('artifactId' in config) {
+    const artifact = await context.repositories.artifacts.inTenant(tenantId).get(config.artifactId);
+    if (!artifact)
+      throw CommonErrors.badRequest(`artifactId ${config.artifactId} was not found in this tenant.`);
+    const pin = await context.artifacts.resolvePin(tenantId, config.artifactId, config.artifactVersion);
+    if (pin.kind === 'unresolved')
+      return { runtimeBindingState: 'Unresolved', runtimeBindingMessage: pin.message };
   }
   return { runtimeBindingState: 'Resolved', runtimeBindingMessage: null };
 };
@@ -84,7 +105,7 @@ export const stepResource: CrudResource<
       outputSchema: body.outputSchema ?? null,
       stepType: body.runtimeKey === 'External.Rest' ? 'Rest' : 'Code',
       ...artifactOf(body.runtimeConfig),
-      ...bindingOf(context, tenantId ?? '', body.runtimeConfig),
+      ...(await bindingOf(context, tenantId ?? '', body.runtimeConfig)),
     }),
   updateBody: UpdateStepRequest,
   update: async ({ repository, context, tenantId }, existing, body) => {
@@ -97,7 +118,7 @@ export const stepResource: CrudResource<
       (await repository.update(existing.id, {
         ...body,
         ...(body.runtimeConfig
-          ? { ...artifactOf(runtimeConfig), ...bindingOf(context, tenantId ?? '', runtimeConfig) }
+          ? { ...artifactOf(runtimeConfig), ...(await bindingOf(context, tenantId ?? '', runtimeConfig)) }
           : {}),
       })) ?? existing
     );

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { ServerContext } from '../server-context.ts';
+import { artifactRoutes } from './artifact-routes.ts';
 import { definitionRoutes } from './definition-routes.ts';
 import { healthRoutes } from './health-routes.ts';
 import { identityRoutes } from './identity-routes.ts';
@@ -14,6 +15,7 @@ export const routePlugins: readonly FastifyPluginAsync<{ context: ServerContext 
   tokenRoutes,
   identityRoutes,
   definitionRoutes,
+  artifactRoutes,
   runtimeRoutes,
   runRoutes,
   triggerRoutes,

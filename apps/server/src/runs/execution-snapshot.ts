@@ -1,5 +1,5 @@
 import type { DataFlowRecord } from '@tempo/contracts';
-import type { FlowDefinition, ResolvedStep } from '@tempo/core/engine';
+import type { ArtifactPin, FlowDefinition, ResolvedStep } from '@tempo/core/engine';
 import type { Repositories } from '@tempo/core/store';
 
 /** What a run executes, frozen when it is enqueued: the flow and the steps its keys named then. */
@@ -8,16 +8,32 @@ export interface ExecutionSnapshot {
   readonly steps: Readonly<Record<string, ResolvedStep>>;
 }
 
-/** Captures a flow and the active steps of its transition keys, so later edits do not change a queued run. */
+/** Pins an artifact step's version label to one stored version. */
+export type ArtifactPinResolver = (
+  tenantId: string,
+  artifactId: string,
+  label: string | null,
+) => Promise<ArtifactPin>;
+
+/**
+ * Captures a flow and the active steps of its transition keys, with the artifact versions they
+ * use pinned, so later edits (and new uploads) do not change a queued run.
+ */
 export const captureSnapshot = async (
   repositories: Repositories,
   flow: DataFlowRecord,
+  resolvePin: ArtifactPinResolver,
 ): Promise<ExecutionSnapshot> => {
   const steps: Record<string, ResolvedStep> = {};
   const tenantSteps = repositories.steps.inTenant(flow.tenantId);
   for (const key of Object.keys(flow.transitions)) {
     const row = await tenantSteps.findOne({ executionKey: key, active: true });
     if (!row) continue;
+    const config = row.runtimeConfig;
+    const artifact =
+      config && 'artifactId' in config
+        ? await resolvePin(row.tenantId, config.artifactId, config.artifactVersion)
+        : null;
     steps[key] = {
       id: row.id,
       tenantId: row.tenantId,
@@ -31,6 +47,7 @@ export const captureSnapshot = async (
       validateInput: row.validateInput,
       validateOutput: row.validateOutput,
       maxRuntimeMs: row.maxRuntimeMs,
+      artifact,
     };
   }
   return {

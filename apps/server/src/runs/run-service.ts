@@ -9,7 +9,7 @@ import { type RuntimeProviders, runFlow, type StepRunReport } from '@tempo/core/
 import { newId } from '@tempo/core/ids';
 import type { Logger } from '@tempo/core/logging';
 import { op, type Repositories } from '@tempo/core/store';
-import { captureSnapshot, type ExecutionSnapshot } from './execution-snapshot.ts';
+import { type ArtifactPinResolver, captureSnapshot, type ExecutionSnapshot } from './execution-snapshot.ts';
 import { LocalExecutor } from './local-executor.ts';
 import { isTerminal, RunCompletions } from './run-completions.ts';
 
@@ -25,6 +25,8 @@ export interface RunOrigin {
 export interface RunServiceDependencies {
   readonly repositories: Repositories;
   readonly providers: RuntimeProviders;
+  /** Pins artifact versions when a run is enqueued. */
+  readonly artifacts: { readonly resolvePin: ArtifactPinResolver };
   readonly log: Logger;
   /** `engine.maxConcurrentRuns`. */
   readonly maxConcurrentRuns: number;
@@ -56,7 +58,9 @@ export class RunService {
     inputData: string | null,
     origin: RunOrigin = {},
   ): Promise<FlowRunRecord> {
-    const snapshot = await captureSnapshot(this.#deps.repositories, flow);
+    const snapshot = await captureSnapshot(this.#deps.repositories, flow, (tenantId, artifactId, label) =>
+      this.#deps.artifacts.resolvePin(tenantId, artifactId, label),
+    );
     const run = await this.#deps.repositories.flowRuns.inTenant(flow.tenantId).create({
       id: newId('flowRun'),
       dataFlowId: flow.id,
