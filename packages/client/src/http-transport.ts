@@ -11,8 +11,8 @@ export interface RequestOptions {
   readonly body?: unknown;
   /** Extra headers; they replace the credential and content-type headers of the same name. */
   readonly headers?: Readonly<Record<string, string>>;
-  /** A body sent exactly as given (malformed input for black-box tests); wins over `body`. */
-  readonly rawBody?: string;
+  /** A body sent exactly as given (package bytes, malformed input for black-box tests); wins over `body`. */
+  readonly rawBody?: string | Uint8Array;
   /** Content type of `rawBody`; default `application/json`. */
   readonly contentType?: string;
 }
@@ -52,7 +52,16 @@ export class HttpTransport {
 
   /** Sends a request and resolves to the answer, whatever its status; only network failures reject. */
   async raw(method: string, path: string, options: RequestOptions = {}): Promise<RawResponse> {
-    const body = options.rawBody ?? (options.body === undefined ? undefined : JSON.stringify(options.body));
+    const raw = options.rawBody;
+    // Copied into a plain ArrayBuffer-backed view, which every fetch accepts as a body.
+    const body =
+      raw === undefined
+        ? options.body === undefined
+          ? undefined
+          : JSON.stringify(options.body)
+        : typeof raw === 'string'
+          ? raw
+          : new Uint8Array(raw);
     const headers = new Headers(credentialHeaders(this.#options.credentials));
     if (body !== undefined) headers.set('content-type', options.contentType ?? 'application/json');
     // set(), not a merged object: `Authorization` from the caller must replace `authorization`,
@@ -69,6 +78,22 @@ export class HttpTransport {
       answerHeaders[name] = value;
     });
     return { status: response.status, headers: answerHeaders, body: parseAnswerText(await response.text()) };
+  }
+
+  /** Sends a request and resolves to the bytes of a 2xx answer (downloads); throws like `request()`. */
+  async bytes(method: string, path: string, options: RequestOptions = {}): Promise<Uint8Array> {
+    const headers = new Headers(credentialHeaders(this.#options.credentials));
+    for (const [name, value] of Object.entries(options.headers ?? {})) headers.set(name, value);
+    const response = await fetch(requestUrl(this.#options.baseUrl, path, options.query), {
+      method,
+      headers,
+      signal: AbortSignal.timeout(this.#options.timeoutMs ?? DEFAULT_TIMEOUT_MS),
+    });
+    const body = new Uint8Array(await response.arrayBuffer());
+    if (!response.ok) {
+      throw TempoApiError.fromAnswer(response.status, parseAnswerText(new TextDecoder().decode(body)));
+    }
+    return body;
   }
 
   /**

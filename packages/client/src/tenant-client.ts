@@ -1,4 +1,5 @@
 import {
+  ArtifactRecord,
   CredentialRecord,
   DataFlowRecord,
   PermissionRecord,
@@ -9,6 +10,7 @@ import {
   UserRecord,
   UserRoleMapRecord,
 } from '@tempo/contracts';
+import { ArtifactsClient } from './artifacts-client.ts';
 import { BulkCrudClient, CrudClient } from './crud-client.ts';
 import type { HttpTransport } from './http-transport.ts';
 import { segment } from './request-url.ts';
@@ -20,7 +22,7 @@ import {
   type PermissionsClient,
   type RolePermissionMapsClient,
   RolesClient,
-  type StepsClient,
+  StepsClient,
   type TriggersClient,
   type UserRoleMapsClient,
   UsersClient,
@@ -52,6 +54,8 @@ export class TenantClient {
   readonly runs: RunsClient;
   /** `.../runtimes`: the catalog as the tenant sees it, and configuration checks. */
   readonly runtimes: TenantRuntimesClient;
+  /** `.../artifacts`: packages of handler code, their files and versions. */
+  readonly artifacts: ArtifactsClient;
 
   constructor(transport: HttpTransport, tenantId: string) {
     const base = `/v1.0/tenants/${segment(tenantId)}`;
@@ -66,10 +70,11 @@ export class TenantClient {
       `${base}/role-permission-maps`,
       RolePermissionMapRecord,
     );
-    this.steps = new BulkCrudClient(transport, `${base}/steps`, StepRecord);
+    this.steps = new StepsClient(transport, `${base}/steps`, StepRecord);
     this.flows = new FlowsClient(transport, `${base}/flows`, DataFlowRecord);
     this.triggers = new BulkCrudClient(transport, `${base}/triggers`, TriggerRecord);
     this.runs = new RunsClient(transport, base);
     this.runtimes = new TenantRuntimesClient(transport, base);
+    this.artifacts = new ArtifactsClient(transport, `${base}/artifacts`, ArtifactRecord);
   }
 }

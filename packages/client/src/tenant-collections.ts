@@ -16,6 +16,8 @@ import {
   type PermissionRecord,
   RolePermissionMapRecord,
   type RoleRecord,
+  type SourceStepCreateRequest,
+  SourceStepCreateResponse,
   type StepRecord,
   type TriggerRecord,
   type UpdateCredentialRequest,
@@ -102,11 +104,16 @@ export type RolePermissionMapsClient = CrudClient<
 >;
 
 /** Steps of a tenant, with bulk delete. */
-export type StepsClient = BulkCrudClient<
+export class StepsClient extends BulkCrudClient<
   typeof StepRecord,
   typeof CreateStepRequest,
   typeof UpdateStepRequest
->;
+> {
+  /** Creates an artifact-backed step from pasted source (`POST .../steps/source`). */
+  fromSource(body: z.input<typeof SourceStepCreateRequest>): Promise<SourceStepCreateResponse> {
+    return this.transport.request('POST', `${this.path}/source`, SourceStepCreateResponse, { body });
+  }
+}
 
 /** Triggers of a tenant, with bulk delete. */
 export type TriggersClient = BulkCrudClient<

@@ -1,8 +1,16 @@
-import { EnsureStepsResponse, EntityId, ErrorBody, RegisteredStep } from '@tempo/contracts';
+import {
+  EnsureStepsResponse,
+  EntityId,
+  ErrorBody,
+  RegisteredStep,
+  SourceStepCreateRequest,
+  SourceStepCreateResponse,
+} from '@tempo/contracts';
 import { newId } from '@tempo/core/ids';
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { createSourceStep } from '../artifacts/source-steps.ts';
 import { AUTHENTICATED } from '../http/openapi.ts';
 import { registerCrudRoutes } from '../resources/crud-routes.ts';
 import { flowResource, stepResource, triggerResource } from '../resources/definitions.ts';
@@ -14,6 +22,32 @@ export const definitionRoutes: FastifyPluginAsync<{ context: ServerContext }> = 
   registerCrudRoutes(app, context, flowResource);
   registerCrudRoutes(app, context, triggerResource);
   const r = app.withTypeProvider<ZodTypeProvider>();
+
+  r.post(
+    '/v1.0/tenants/:tenantId/steps/source',
+    {
+      config: { access: { kind: 'tenant', resource: 'Step', operation: 'Create' } },
+      schema: {
+        tags: ['Steps'],
+        summary: 'Create an artifact-backed step from pasted Python, JavaScript or C# source',
+        description:
+          'The code is packaged into a new artifact (C# is built with `dotnet publish` first); the step runs its `current` version.',
+        security: AUTHENTICATED,
+        params: z.object({ tenantId: EntityId }),
+        body: SourceStepCreateRequest,
+        response: {
+          201: SourceStepCreateResponse,
+          400: ErrorBody,
+          401: ErrorBody,
+          403: ErrorBody,
+          404: ErrorBody,
+          409: ErrorBody,
+        },
+      },
+    },
+    async (request, reply) =>
+      reply.code(201).send(await createSourceStep(context, request.params.tenantId, request.body)),
+  );
 
   r.get(
     '/v1.0/steps/registered',
