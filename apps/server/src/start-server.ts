@@ -5,6 +5,7 @@ import { seedDatabase } from '@tempo/core/seeding';
 import { openDatabase } from '@tempo/core/store';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.ts';
+import { seedSampleArtifacts } from './artifacts/sample-artifacts.ts';
 import { createExecutionServices } from './execution-services.ts';
 import { registerSampleBuiltins, sampleSteps } from './sample-builtins.ts';
 import { createServerContext } from './server-context.ts';
@@ -54,6 +55,8 @@ export const startServer = async (options: StartServerOptions): Promise<RunningS
     );
     if (seed.seededAccessKey) options.onSeededAccessKey?.(seed.seededAccessKey);
     const { artifacts, runs } = createExecutionServices(settings, database.repositories, builtins, log);
+    if (settings.hydration.seedDefaults)
+      await seedSampleArtifacts(database.repositories, artifacts, runtimeCatalog);
     await runs.recover();
     const context = createServerContext({
       settings,

@@ -243,6 +243,52 @@ describe('source steps and artifact runtimes', () => {
   });
 });
 
+describe('C# source steps', () => {
+  it('builds a C# handler with dotnet publish and runs it as Artifact.DotnetProcess', {
+    timeout: 240_000,
+  }, async () => {
+    const created = await t.steps.fromSource({
+      name: 'cs.double',
+      language: 'c#',
+      code: `using System.Text.Json.Nodes;
+
+namespace Tempo.UserSteps;
+
+public sealed class Handler : TempoStepHandlerBase
+{
+    public override Task<StepResult> RunAsync(StepRequest request, CancellationToken cancellationToken)
+    {
+        var n = request.Data?["n"]?.GetValue<int>() ?? 0;
+        Console.WriteLine($"doubling {n}");
+        return Task.FromResult(Success(request, new JsonObject { ["doubled"] = n * 2, ["lang"] = "csharp" }));
+    }
+}
+`,
+    });
+    expect(created.step).toMatchObject({
+      runtimeKey: 'Artifact.DotnetProcess',
+      runtimeBindingState: 'Resolved',
+    });
+    const files = (await t.artifacts.files(created.artifact.id)).map((file) => file.path);
+    expect(files).toContain('source/UserStep.cs');
+    expect(files.some((path) => /^dotnet\/Tempo\.SourceStep\.[0-9a-f]{32}\.dll$/.test(path))).toBe(true);
+    const answer = await fire(await triggerFor(t, 'cs.double'), { n: 21 });
+    expect(answer.status).toBe(200);
+    expect(answer.output).toEqual({ doubled: 42, lang: 'csharp' });
+  });
+
+  it('answers a compile error with the compiler output and keeps nothing', { timeout: 240_000 }, async () => {
+    const before = (await t.artifacts.list({ pageSize: 1000 })).totalCount;
+    const error = await expectApiError(
+      t.steps.fromSource({ name: 'cs.broken', language: 'CSharp', code: 'this is not C#' }),
+      400,
+      'BadRequest',
+    );
+    expect(error.message).toMatch(/CSharp source step failed to compile: .*error CS/s);
+    expect((await t.artifacts.list({ pageSize: 1000 })).totalCount).toBe(before);
+  });
+});
+
 describe('hostile handlers', () => {
   const hostile = async (key: string, script: string, maxRuntimeMs = 0) => {
     await createShellStep(t, key, script, maxRuntimeMs ? { maxRuntimeMs } : {});
@@ -324,5 +370,25 @@ describe('hostile handlers', () => {
     await expect(access(scratch)).rejects.toThrow();
     const health = await admin.raw('GET', '/');
     expect(health.status).toBe(200);
+  });
+});
+
+describe('seeded samples', () => {
+  it('seeds a runnable sample step for each available script runtime', async () => {
+    const steps = (await t.steps.list({ pageSize: 1000 })).items;
+    for (const key of [
+      'tempo.sample.artifact.process',
+      'tempo.sample.artifact.python',
+      'tempo.sample.artifact.javascript',
+    ]) {
+      expect(steps.find((step) => step.executionKey === key)).toMatchObject({
+        isProtected: true,
+        runtimeBindingState: 'Resolved',
+      });
+    }
+    const answer = await fire(await triggerFor(t, 'tempo.sample.artifact.process'), {});
+    expect(answer.output).toEqual({ sample: 'artifact-process' });
+    const python = await fire(await triggerFor(t, 'tempo.sample.artifact.python'), { x: 1 });
+    expect(python.output).toEqual({ sample: 'artifact-python', input: { x: 1 } });
   });
 });
