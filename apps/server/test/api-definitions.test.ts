@@ -51,18 +51,26 @@ describe('steps, flows and triggers', () => {
       runtimeConfig: { runtimeKey: 'Builtin.Class', identifier: 'not.registered' },
     });
     expect(orphan.runtimeBindingState).toBe('Orphaned');
-    const python = await steps.create({
+    const pythonStep = (artifactId: string) => ({
       executionKey: 'py.step',
       name: 'Python',
-      runtimeKey: 'Artifact.Python',
+      runtimeKey: 'Artifact.Python' as const,
       runtimeConfig: {
-        runtimeKey: 'Artifact.Python',
-        artifactId: 'art_x',
+        runtimeKey: 'Artifact.Python' as const,
+        artifactId,
         module: 'handler',
         function: 'run',
       },
     });
-    expect(python).toMatchObject({ artifactId: 'art_x', artifactVersion: 'current' });
+    await expectApiError(steps.create(pythonStep('art_x')), 400, 'BadRequest');
+    const artifact = await f.admin.tenant(f.tenantA).artifacts.create({ name: 'empty package' });
+    const python = await steps.create(pythonStep(artifact.id));
+    expect(python).toMatchObject({
+      artifactId: artifact.id,
+      artifactVersion: null,
+      runtimeBindingState: 'Unresolved',
+      runtimeBindingMessage: `Artifact ${artifact.id} has no version 'latest' in this tenant.`,
+    });
     const registered = await f.admin.steps.registered();
     expect(registered.map((step) => step.identifier)).toEqual([
       'tempo.builtin.echo',

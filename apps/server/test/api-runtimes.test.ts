@@ -86,12 +86,12 @@ describe('source steps and artifact runtimes', () => {
     const created = await t.steps.fromSource({
       name: 'js.greet',
       language: 'nodejs',
-      code: 'exports.run = async (request) => ({ greeting: `hello ${request.data.name}` });\n',
+      code: "exports.run = async (request) => ({ greeting: 'hello ' + request.data.name });\n",
     });
     const trigger = await triggerFor(t, 'js.greet');
     expect((await fire(trigger, { name: 'ada' })).output).toEqual({ greeting: 'hello ada' });
     const saved = await t.artifacts.saveFile(created.artifact.id, 'handler.js', {
-      content: 'exports.run = (request) => ({ greeting: `hi ${request.data.name}` });\n',
+      content: "exports.run = (request) => ({ greeting: 'hi ' + request.data.name });\n",
     });
     expect(saved).toMatchObject({ snapshotUpdated: true, snapshotError: null });
     expect(saved.artifactVersion?.sha256).not.toBe(created.artifactVersion.sha256);

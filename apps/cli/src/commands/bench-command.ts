@@ -6,6 +6,7 @@ import { runNode } from '../run-process.ts';
 /** Benchmarks by name, and their scripts. */
 const BENCHMARKS: Readonly<Record<string, string>> = {
   trigger: join(REPO_ROOT, 'bench', 'src', 'trigger-bench.ts'),
+  steps: join(REPO_ROOT, 'bench', 'src', 'steps-bench.ts'),
 };
 
 /** `./tempo bench NAME`: runs one benchmark script with this Node. */
