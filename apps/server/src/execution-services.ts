@@ -12,6 +12,7 @@ import { createRuntimeProviders } from './runs/runtime-providers.ts';
 export interface ExecutionServices {
   readonly artifacts: ArtifactService;
   readonly runs: RunService;
+  readonly processHost: ProcessHandlerHost;
 }
 
 /**
@@ -46,5 +47,5 @@ export const createExecutionServices = (
     maxConcurrentRuns: settings.engine.maxConcurrentRuns,
     leaseDurationMs: settings.engine.leaseDurationMs,
   });
-  return { artifacts, runs };
+  return { artifacts, runs, processHost: host };
 };

@@ -1,5 +1,6 @@
 import type { RuntimeDescriptor, TempoSettings } from '@tempo/contracts';
 import type { Logger } from '@tempo/core/logging';
+import type { ProcessHandlerHost } from '@tempo/core/process-host';
 import type { BuiltinStepRegistry } from '@tempo/core/runtimes';
 import type { Repositories } from '@tempo/core/store';
 import type { ArtifactService } from './artifacts/artifact-service.ts';
@@ -24,6 +25,8 @@ export interface ServerContext {
   readonly runs: RunService;
   /** Artifact files, versions and packages. */
   readonly artifacts: ArtifactService;
+  /** Handler processes: their slots and counters. */
+  readonly processHost: ProcessHandlerHost;
   /** Version reported by `GET /` and the OpenAPI document. */
   readonly version: string;
 }
@@ -37,6 +40,7 @@ export interface ServerContextOptions {
   readonly runtimeCatalog: readonly RuntimeDescriptor[];
   readonly runs: RunService;
   readonly artifacts: ArtifactService;
+  readonly processHost: ProcessHandlerHost;
   readonly version: string;
 }
 

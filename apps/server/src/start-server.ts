@@ -54,7 +54,12 @@ export const startServer = async (options: StartServerOptions): Promise<RunningS
       settings.hydration,
     );
     if (seed.seededAccessKey) options.onSeededAccessKey?.(seed.seededAccessKey);
-    const { artifacts, runs } = createExecutionServices(settings, database.repositories, builtins, log);
+    const { artifacts, runs, processHost } = createExecutionServices(
+      settings,
+      database.repositories,
+      builtins,
+      log,
+    );
     if (settings.hydration.seedDefaults)
       await seedSampleArtifacts(database.repositories, artifacts, runtimeCatalog);
     await runs.recover();
@@ -66,6 +71,7 @@ export const startServer = async (options: StartServerOptions): Promise<RunningS
       runtimeCatalog,
       runs,
       artifacts,
+      processHost,
       version: SERVER_VERSION,
     });
     const app = await buildApp(context);

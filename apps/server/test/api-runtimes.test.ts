@@ -373,6 +373,28 @@ describe('hostile handlers', () => {
   });
 });
 
+describe('external execution status', () => {
+  it('reports the limits, the kills of the hostile runs and a tenant view of the counters', async () => {
+    const server = await admin.runtimes.externalExecution();
+    expect(server).toMatchObject({
+      maxConcurrentProcessesServerWide: 4,
+      maxStdoutBytes: 65_536,
+      environmentAllowList: ['TEMPO_TEST_SHARED'],
+      tenantId: null,
+    });
+    expect(server.capacity.processKillCount).toBeGreaterThanOrEqual(2);
+    expect(server.capacity.totalProcessRuntimeMs).toBeGreaterThan(0);
+    const tenant = await t.runtimes.externalExecution();
+    expect(tenant).toMatchObject({ tenantId: t.tenantId, tenantActiveProcesses: 0, tenantQueuedSteps: 0 });
+    const validation = await t.runtimes.validate({
+      runtimeKey: 'Host.Executable',
+      config: { runtimeKey: 'Host.Executable', allowListKey: 'node-echo', arguments: ['--rm'] },
+    });
+    expect(validation).toMatchObject({ valid: false, normalizedConfig: null });
+    expect(validation.errors).toEqual(["Host executable 'node-echo' does not allow the argument '--rm'."]);
+  });
+});
+
 describe('seeded samples', () => {
   it('seeds a runnable sample step for each available script runtime', async () => {
     const steps = (await t.steps.list({ pageSize: 1000 })).items;

@@ -1,4 +1,5 @@
 import {
+  ExternalExecutionStatusResponse,
   RegisteredStep,
   RuntimeDescriptor,
   type ValidateRuntimeConfigRequest,
@@ -21,6 +22,15 @@ export class RuntimesClient {
     return this.#transport.request('GET', '/v1.0/runtimes', z.array(RuntimeDescriptor));
   }
 
+  /** Process limits and capacity pressure of the handler runtimes. */
+  externalExecution(): Promise<ExternalExecutionStatusResponse> {
+    return this.#transport.request(
+      'GET',
+      '/v1.0/runtimes/external-execution',
+      ExternalExecutionStatusResponse,
+    );
+  }
+
   /** One runtime by key, e.g. `Artifact.Python`; an unknown key is a 404. */
   get(runtimeKey: string): Promise<RuntimeDescriptor> {
     return this.#transport.request('GET', `/v1.0/runtimes/${segment(runtimeKey)}`, RuntimeDescriptor);
@@ -40,6 +50,15 @@ export class TenantRuntimesClient {
   /** Every runtime with its availability. */
   list(): Promise<RuntimeDescriptor[]> {
     return this.#transport.request('GET', this.#path, z.array(RuntimeDescriptor));
+  }
+
+  /** Process limits and this tenant's share of the capacity. */
+  externalExecution(): Promise<ExternalExecutionStatusResponse> {
+    return this.#transport.request(
+      'GET',
+      `${this.#path}/external-execution`,
+      ExternalExecutionStatusResponse,
+    );
   }
 
   /** Checks a runtime configuration; an invalid one is `valid: false` with the reasons, not a 400. */

@@ -51,3 +51,47 @@ export const ValidateRuntimeConfigResponse = z.object({
   normalizedConfig: RuntimeConfig.nullable(),
 });
 export type ValidateRuntimeConfigResponse = z.infer<typeof ValidateRuntimeConfigResponse>;
+
+/** Counters of the handler-process slots. */
+export const ExternalRuntimeCapacitySnapshot = z.object({
+  maxServerWide: z.number().int(),
+  maxPerTenant: z.number().int(),
+  activeServerWide: z.number().int(),
+  queuedServerWide: z.number().int(),
+  /** Processes running, by tenant id. */
+  activeByTenant: z.record(z.string(), z.number().int()),
+  /** Calls waiting for a slot, by tenant id. */
+  queuedByTenant: z.record(z.string(), z.number().int()),
+  /** Milliseconds calls waited for slots since start. */
+  totalCapacityWaitMs: z.number().int(),
+  /** Milliseconds handler processes ran since start. */
+  totalProcessRuntimeMs: z.number().int(),
+  /** Processes killed at a time or output limit, or on cancel. */
+  processKillCount: z.number().int(),
+});
+export type ExternalRuntimeCapacitySnapshot = z.infer<typeof ExternalRuntimeCapacitySnapshot>;
+
+/** `GET /v1.0/runtimes/external-execution` (and the tenant view): process limits and pressure. */
+export const ExternalExecutionStatusResponse = z.object({
+  maxConcurrentProcessesServerWide: z.number().int(),
+  maxConcurrentProcessesPerTenant: z.number().int(),
+  defaultMaxRuntimeMs: z.number().int(),
+  maxStdoutBytes: z.number().int(),
+  maxStderrBytes: z.number().int(),
+  maxInputBytes: z.number().int(),
+  maxOutputBytes: z.number().int(),
+  scratchRoot: z.string(),
+  cacheRoot: z.string(),
+  environmentAllowList: z.array(z.string()),
+  networkPolicyMode: z.string(),
+  killProcessTreeOnCancel: z.boolean(),
+  pythonExecutable: z.string(),
+  nodeExecutable: z.string(),
+  dotnetExecutable: z.string(),
+  capacity: ExternalRuntimeCapacitySnapshot,
+  /** The tenant of the tenant view; null on the server view. */
+  tenantId: z.string().nullable(),
+  tenantActiveProcesses: z.number().int(),
+  tenantQueuedSteps: z.number().int(),
+});
+export type ExternalExecutionStatusResponse = z.infer<typeof ExternalExecutionStatusResponse>;

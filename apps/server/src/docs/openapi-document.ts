@@ -21,13 +21,19 @@ export const buildOpenApiDocument = async (): Promise<OpenApiDocumentLike & Reco
     registerSampleBuiltins(builtins);
     const settings = TempoSettings.parse({});
     const log = createLogger({ name: 'tempo-openapi', console: false, file: null });
-    const { artifacts, runs } = createExecutionServices(settings, database.repositories, builtins, log);
+    const { artifacts, runs, processHost } = createExecutionServices(
+      settings,
+      database.repositories,
+      builtins,
+      log,
+    );
     const context = createServerContext({
       settings,
       repositories: database.repositories,
       log,
       runs,
       artifacts,
+      processHost,
       builtins,
       runtimeCatalog: RUNTIME_DESCRIPTIONS.map((runtime) => ({
         ...runtime,

@@ -1,6 +1,8 @@
 import {
   EntityId,
   ErrorBody,
+  type ExternalExecutionStatusResponse as ExternalExecutionStatus,
+  ExternalExecutionStatusResponse,
   RuntimeConfig,
   RuntimeDescriptor,
   RuntimeKeyParams,
@@ -8,6 +10,7 @@ import {
   ValidateRuntimeConfigRequest,
   ValidateRuntimeConfigResponse,
 } from '@tempo/contracts';
+import { hostExecutableProblem } from '@tempo/core/process-runtimes';
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -33,6 +36,62 @@ export const runtimeRoutes: FastifyPluginAsync<{ context: ServerContext }> = asy
       },
     },
     async () => [...catalog],
+  );
+  /** The process limits and their pressure; a tenant sees only its own counters. */
+  const externalStatus = (tenantId: string | null): ExternalExecutionStatus => {
+    const { externalExecution: settings } = context.settings.runtimes;
+    const status = context.processHost.status();
+    const only = (counts: Readonly<Record<string, number>>) =>
+      tenantId === null ? { ...counts } : tenantId in counts ? { [tenantId]: counts[tenantId] ?? 0 } : {};
+    return {
+      maxConcurrentProcessesServerWide: settings.maxConcurrentProcessesServerWide,
+      maxConcurrentProcessesPerTenant: settings.maxConcurrentProcessesPerTenant,
+      defaultMaxRuntimeMs: settings.defaultMaxRuntimeMs,
+      maxStdoutBytes: settings.maxStdoutBytes,
+      maxStderrBytes: settings.maxStderrBytes,
+      maxInputBytes: settings.maxInputBytes,
+      maxOutputBytes: settings.maxOutputBytes,
+      scratchRoot: settings.scratchRoot,
+      cacheRoot: settings.cacheRoot,
+      environmentAllowList: [...settings.environmentAllowList],
+      networkPolicyMode: settings.networkPolicyMode,
+      killProcessTreeOnCancel: settings.killProcessTreeOnCancel,
+      pythonExecutable: settings.pythonExecutable,
+      nodeExecutable: settings.nodeExecutable,
+      dotnetExecutable: settings.dotnetExecutable,
+      capacity: {
+        ...status,
+        activeByTenant: only(status.activeByTenant),
+        queuedByTenant: only(status.queuedByTenant),
+      },
+      tenantId,
+      tenantActiveProcesses: tenantId === null ? 0 : (status.activeByTenant[tenantId] ?? 0),
+      tenantQueuedSteps: tenantId === null ? 0 : (status.queuedByTenant[tenantId] ?? 0),
+    };
+  };
+
+  r.get(
+    '/v1.0/runtimes/external-execution',
+    {
+      config: { access: { kind: 'authenticated' } },
+      schema: {
+        ...describe('Process limits and capacity pressure of the handler runtimes'),
+        response: { 200: ExternalExecutionStatusResponse, 401: ErrorBody },
+      },
+    },
+    async () => externalStatus(null),
+  );
+  r.get(
+    '/v1.0/tenants/:tenantId/runtimes/external-execution',
+    {
+      config: tenantRead,
+      schema: {
+        ...describe('Process limits and capacity pressure as a tenant sees them'),
+        params: TenantParams,
+        response: { 200: ExternalExecutionStatusResponse, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody },
+      },
+    },
+    async (request) => externalStatus(request.params.tenantId),
   );
   r.get(
     '/v1.0/runtimes/:runtimeKey',
@@ -84,12 +143,31 @@ export const runtimeRoutes: FastifyPluginAsync<{ context: ServerContext }> = asy
         : parsed.error.issues.map((issue) => `${issue.path.join('.') || 'config'}: ${issue.message}`);
       if (config.runtimeKey !== undefined && config.runtimeKey !== runtimeKey)
         errors.push('config.runtimeKey must equal runtimeKey.');
+      // Provider checks, as when a step is saved: the tenant's own artifact, an allowed host program.
+      if (parsed.success && errors.length === 0) {
+        const checked = parsed.data;
+        if (checked.runtimeKey === 'Host.Executable') {
+          const problem = hostExecutableProblem(
+            context.settings.runtimes.hostExecutables,
+            checked.allowListKey,
+            checked.arguments,
+          );
+          if (problem) errors.push(problem);
+        }
+        if ('artifactId' in checked) {
+          const artifact = await context.repositories.artifacts
+            .inTenant(request.params.tenantId)
+            .get(checked.artifactId);
+          if (!artifact) errors.push(`artifactId ${checked.artifactId} was not found in this tenant.`);
+        }
+      }
+      const valid = errors.length === 0;
       return {
-        valid: errors.length === 0,
+        valid,
         runtimeKey,
         availability,
         errors,
-        normalizedConfig: parsed.success ? parsed.data : null,
+        normalizedConfig: valid && parsed.success ? parsed.data : null,
       };
     },
   );

@@ -13,6 +13,18 @@ export interface CapacityLimits {
   readonly maxPerTenant: number;
 }
 
+/** The limiter's counters at one moment. */
+export interface CapacitySnapshot {
+  readonly maxServerWide: number;
+  readonly maxPerTenant: number;
+  readonly activeServerWide: number;
+  readonly queuedServerWide: number;
+  readonly activeByTenant: Readonly<Record<string, number>>;
+  readonly queuedByTenant: Readonly<Record<string, number>>;
+  /** Milliseconds callers have waited for slots since start. */
+  readonly totalCapacityWaitMs: number;
+}
+
 interface Waiter {
   readonly tenantId: string;
   readonly grant: () => void;
@@ -28,14 +40,26 @@ export class CapacityLimiter {
   private running = 0;
   private readonly perTenant = new Map<string, number>();
   private readonly waiters: Waiter[] = [];
+  private totalWaitMs = 0;
 
   constructor(limits: CapacityLimits) {
     this.limits = limits;
   }
 
-  /** Processes running now, for diagnostics. */
-  get inUse(): number {
-    return this.running;
+  /** Who holds and who waits for slots now. */
+  snapshot(): CapacitySnapshot {
+    const queuedByTenant: Record<string, number> = {};
+    for (const waiter of this.waiters)
+      queuedByTenant[waiter.tenantId] = (queuedByTenant[waiter.tenantId] ?? 0) + 1;
+    return {
+      maxServerWide: this.limits.maxServerWide,
+      maxPerTenant: this.limits.maxPerTenant,
+      activeServerWide: this.running,
+      queuedServerWide: this.waiters.length,
+      activeByTenant: Object.fromEntries(this.perTenant),
+      queuedByTenant,
+      totalCapacityWaitMs: this.totalWaitMs,
+    };
   }
 
   /** Waits for a slot for `tenantId`; rejects with the signal's reason when it is aborted first. */
@@ -46,6 +70,7 @@ export class CapacityLimiter {
         signal?.removeEventListener('abort', onAbort);
         this.take(tenantId);
         const acquired = Date.now();
+        this.totalWaitMs += acquired - queued;
         let released = false;
         resolve({
           queuedUtc: new Date(queued).toISOString(),

@@ -1,5 +1,10 @@
 /** The protocol v1 process host: handler processes with limits, a clean environment and a scratch folder. */
-export { type CapacityLease, CapacityLimiter, type CapacityLimits } from './capacity-limiter.ts';
+export {
+  type CapacityLease,
+  CapacityLimiter,
+  type CapacityLimits,
+  type CapacitySnapshot,
+} from './capacity-limiter.ts';
 export { type ChildProcessOutcome, type ChildProcessSpec, runChildProcess } from './child-process-run.ts';
 export {
   buildHandlerEnvironment,
@@ -11,6 +16,7 @@ export { LANGUAGE_SHIMS, type ShimLanguage } from './language-shims.ts';
 export {
   type CapacityReport,
   type HandlerHost,
+  type HandlerHostStatus,
   type HandlerInvocation,
   type HandlerLaunch,
   type HandlerOutcome,

@@ -1,6 +1,6 @@
 import type { ExternalExecutionSettings } from '@tempo/contracts';
 import type { StepResult } from '../runtimes/step-protocol.ts';
-import { CapacityLimiter } from './capacity-limiter.ts';
+import { CapacityLimiter, type CapacitySnapshot } from './capacity-limiter.ts';
 import { type ChildProcessOutcome, runChildProcess } from './child-process-run.ts';
 import { buildHandlerEnvironment, redactSecrets } from './handler-environment.ts';
 import { type ShimLanguage, writeShim } from './language-shims.ts';
@@ -76,10 +76,27 @@ const exception = (message: string): StepResult => ({
 const withStderr = (message: string, stderr: string) =>
   stderr.trim() === '' ? message : `${message}: ${stderr.trim()}`;
 
+/** The host's counters: its process slots, and what its processes cost since start. */
+export interface HandlerHostStatus extends CapacitySnapshot {
+  /** Wall-clock milliseconds handler processes ran. */
+  readonly totalProcessRuntimeMs: number;
+  /** Processes killed at a time limit, an output limit or a cancel. */
+  readonly processKillCount: number;
+}
+
+/** The process outcomes that end with the host killing the process group. */
+const KILLED_OUTCOMES: ReadonlySet<ChildProcessOutcome['kind']> = new Set([
+  'timedOut',
+  'overflow',
+  'cancelled',
+]);
+
 /** One process per call, under the server-wide and per-tenant process limits. */
 export class ProcessHandlerHost implements HandlerHost {
   private readonly options: ProcessHandlerHostOptions;
   private readonly capacity: CapacityLimiter;
+  private processRuntimeMs = 0;
+  private killCount = 0;
 
   constructor(options: ProcessHandlerHostOptions) {
     this.options = options;
@@ -87,6 +104,15 @@ export class ProcessHandlerHost implements HandlerHost {
       maxServerWide: options.settings.maxConcurrentProcessesServerWide,
       maxPerTenant: options.settings.maxConcurrentProcessesPerTenant,
     });
+  }
+
+  /** Slots in use and waiting, and the totals since start. */
+  status(): HandlerHostStatus {
+    return {
+      ...this.capacity.snapshot(),
+      totalProcessRuntimeMs: this.processRuntimeMs,
+      processKillCount: this.killCount,
+    };
   }
 
   async invoke(invocation: HandlerInvocation): Promise<HandlerOutcome> {
@@ -135,6 +161,7 @@ export class ProcessHandlerHost implements HandlerHost {
           TEMPO_WORKER_ID: this.options.workerId,
         },
       });
+      const started = Date.now();
       const outcome = await runChildProcess({
         command: launch.command,
         args: [...shimArgs, ...launch.args],
@@ -147,6 +174,8 @@ export class ProcessHandlerHost implements HandlerHost {
         killTree: settings.killProcessTreeOnCancel,
         signal: invocation.signal,
       });
+      this.processRuntimeMs += Date.now() - started;
+      if (KILLED_OUTCOMES.has(outcome.kind)) this.killCount += 1;
       const stderr = 'stderr' in outcome ? redactSecrets(outcome.stderr.toString('utf8'), secretValues) : '';
       return { result: mapOutcome(outcome, stderr, invocation, secretValues), capacity, stderr };
     } finally {
