@@ -7,6 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.ts';
 import { seedSampleArtifacts } from './artifacts/sample-artifacts.ts';
 import { createExecutionServices } from './execution-services.ts';
+import { migrateInlineRest } from './resources/inline-rest-migration.ts';
 import { registerSampleBuiltins, sampleSteps } from './sample-builtins.ts';
 import { createServerContext } from './server-context.ts';
 import { SERVER_VERSION } from './server-version.ts';

@@ -230,3 +230,60 @@ describe('HTTP triggers', () => {
     }
   });
 });
+
+describe('legacy inline REST', () => {
+  it('runs inline REST transitions, then migrates them to External.Rest steps once', async () => {
+    const rest = {
+      method: 'GET',
+      url: `${f.server.baseUrl}/v1.0/samples/external-rest`,
+      headers: {},
+      timeoutMs: 5000,
+    };
+    const flow = await flowOf('inline.call', {
+      'inline.call': { stepType: 'Rest', rest, onSuccess: 'sample.method' },
+      // The key of an existing built-in step: the migration must pick another key for this call.
+      'sample.method': { stepType: 'Rest', rest: { ...rest, timeoutMs: 4000 } },
+    });
+    const before = await waitForEnd((await t.flows.run(flow.id)).id);
+    expect(before, JSON.stringify(await t.runs.steps(before.id))).toMatchObject({ state: 'Succeeded' });
+    expect((await t.runs.steps(before.id)).map((step) => step.stepId)).toEqual([
+      'inline.call',
+      'sample.method',
+    ]);
+
+    const refused = await f.as.Administrator.raw('POST', '/v1.0/migrations/inline-rest', { body: {} });
+    expect(refused.status).toBe(403);
+    expect(
+      (await f.admin.raw('POST', '/v1.0/migrations/inline-rest', { body: { flowId: flow.id } })).status,
+    ).toBe(400);
+
+    const first = await f.admin.raw('POST', '/v1.0/migrations/inline-rest', {
+      body: { tenantId: f.tenantA, flowId: flow.id },
+    });
+    expect(first.status).toBe(200);
+    expect(first.body).toMatchObject({
+      flowsScanned: 1,
+      flowsUpdated: 1,
+      inlineRestStepsFound: 2,
+      stepsCreated: 2,
+      stepsReused: 0,
+    });
+    const entries = (first.body as { entries: { originalExecutionKey: string; executionKey: string }[] })
+      .entries;
+    const moved = entries.find((entry) => entry.originalExecutionKey === 'sample.method')?.executionKey ?? '';
+    expect(moved).toMatch(/^sample\.method_rest_[0-9a-f]{12}$/);
+    const migrated = await t.flows.get(flow.id);
+    expect(migrated.transitions['inline.call']).toMatchObject({
+      stepType: null,
+      rest: null,
+      onSuccess: moved,
+    });
+    expect(Object.keys(migrated.transitions).sort()).toEqual(['inline.call', moved].sort());
+
+    const after = await waitForEnd((await t.flows.run(flow.id)).id);
+    expect(after.state).toBe('Succeeded');
+    expect((await t.runs.steps(after.id)).map((step) => step.stepId)).toEqual(['inline.call', moved]);
+    const again = await f.admin.raw('POST', '/v1.0/migrations/inline-rest', { body: {} });
+    expect(again.body).toMatchObject({ flowsUpdated: 0, inlineRestStepsFound: 0 });
+  });
+});

@@ -186,3 +186,36 @@ export const allowedTriggerMethods = (configuration: string | null | undefined):
   ];
   return methods.length > 0 ? methods : ['POST'];
 };
+
+/** `POST /v1.0/migrations/inline-rest` body: everything, one tenant, or one flow of a tenant. */
+export const InlineRestMigrationRequest = z
+  .object({ tenantId: EntityId.nullish(), flowId: EntityId.nullish() })
+  .refine((scope) => !scope.flowId || scope.tenantId, {
+    message: 'flowId requires tenantId.',
+    path: ['flowId'],
+  });
+export type InlineRestMigrationRequest = z.infer<typeof InlineRestMigrationRequest>;
+
+/** One inline REST transition turned into a persisted `External.Rest` step. */
+export const InlineRestMigrationEntry = z.object({
+  tenantId: z.string(),
+  flowId: z.string(),
+  originalExecutionKey: z.string(),
+  executionKey: z.string(),
+  stepId: z.string(),
+  stepCreated: z.boolean(),
+  flowUpdated: z.boolean(),
+  message: z.string(),
+});
+export type InlineRestMigrationEntry = z.infer<typeof InlineRestMigrationEntry>;
+
+/** What an inline REST migration did. */
+export const InlineRestMigrationResult = z.object({
+  flowsScanned: z.number().int(),
+  flowsUpdated: z.number().int(),
+  inlineRestStepsFound: z.number().int(),
+  stepsCreated: z.number().int(),
+  stepsReused: z.number().int(),
+  entries: z.array(InlineRestMigrationEntry),
+});
+export type InlineRestMigrationResult = z.infer<typeof InlineRestMigrationResult>;

@@ -2,6 +2,8 @@ import {
   EnsureStepsResponse,
   EntityId,
   ErrorBody,
+  InlineRestMigrationRequest,
+  InlineRestMigrationResult,
   RegisteredStep,
   SourceStepCreateRequest,
   SourceStepCreateResponse,
@@ -14,6 +16,7 @@ import { createSourceStep } from '../artifacts/source-steps.ts';
 import { AUTHENTICATED } from '../http/openapi.ts';
 import { registerCrudRoutes } from '../resources/crud-routes.ts';
 import { flowResource, stepResource, triggerResource } from '../resources/definitions.ts';
+import { migrateInlineRest } from '../resources/inline-rest-migration.ts';
 import type { ServerContext } from '../server-context.ts';
 
 /** Steps, flows and triggers, `ensure-steps` and the built-in step registrations. */
@@ -47,6 +50,30 @@ export const definitionRoutes: FastifyPluginAsync<{ context: ServerContext }> = 
     },
     async (request, reply) =>
       reply.code(201).send(await createSourceStep(context, request.params.tenantId, request.body)),
+  );
+
+  r.post(
+    '/v1.0/migrations/inline-rest',
+    {
+      config: { access: { kind: 'admin' } },
+      schema: {
+        tags: ['Migrations'],
+        summary: 'Turn legacy inline REST transitions into External.Rest steps',
+        description:
+          'Body `{}` migrates every tenant; `tenantId` one tenant; `tenantId` + `flowId` one flow. Idempotent.',
+        security: AUTHENTICATED,
+        body: InlineRestMigrationRequest.optional(),
+        response: {
+          200: InlineRestMigrationResult,
+          400: ErrorBody,
+          401: ErrorBody,
+          403: ErrorBody,
+          404: ErrorBody,
+          409: ErrorBody,
+        },
+      },
+    },
+    async (request) => migrateInlineRest(context.repositories, request.body ?? {}),
   );
 
   r.get(

@@ -10,9 +10,31 @@ const stringMap = (value: unknown): Record<string, string> =>
   isRecord(value) ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, String(v)])) : {};
 
 /**
+ * Headers that describe one connection or message, not the call: a step's input often is the
+ * previous REST step's output, whose `Headers` are response headers, and forwarding these would
+ * break the next request (undici refuses them).
+ */
+const CONNECTION_HEADERS = new Set([
+  'connection',
+  'keep-alive',
+  'content-length',
+  'transfer-encoding',
+  'host',
+  'upgrade',
+  'te',
+  'trailer',
+  'proxy-connection',
+  'proxy-authenticate',
+  'proxy-authorization',
+]);
+
+const forwardable = (headers: Record<string, string>) =>
+  Object.fromEntries(Object.entries(headers).filter(([name]) => !CONNECTION_HEADERS.has(name.toLowerCase())));
+
+/**
  * The request a REST step sends: the configured call, with the spec's input mapping from an
  * object `data` — `Body` (text), `UrlParams` (fills `{name}` tokens, URL-escaped) and `Headers`
- * (merged over the configured ones).
+ * (merged over the configured ones, connection headers left out).
  */
 export const restRequestOf = (config: RestStepConfiguration, data: unknown) => {
   const input = isRecord(data) ? data : {};
@@ -24,7 +46,7 @@ export const restRequestOf = (config: RestStepConfiguration, data: unknown) => {
   return {
     url,
     method: config.method.toUpperCase(),
-    headers: { ...config.headers, ...stringMap(input.Headers) },
+    headers: { ...config.headers, ...forwardable(stringMap(input.Headers)) },
     body,
   };
 };
