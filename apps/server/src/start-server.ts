@@ -63,6 +63,14 @@ export const startServer = async (options: StartServerOptions): Promise<RunningS
     );
     if (settings.hydration.seedDefaults)
       await seedSampleArtifacts(database.repositories, artifacts, runtimeCatalog);
+    // Spec: the start-up migrator turns legacy inline REST transitions into steps, as the route does.
+    const inlineRest = await migrateInlineRest(database.repositories);
+    if (inlineRest.inlineRestStepsFound > 0) {
+      log.info(
+        { flowsUpdated: inlineRest.flowsUpdated, steps: inlineRest.inlineRestStepsFound },
+        'inline REST transitions migrated',
+      );
+    }
     await runs.recover();
     const context = createServerContext({
       settings,
