@@ -23,9 +23,12 @@ export class RunCompletions {
     this.#events.setMaxListeners(0);
   }
 
-  /** Announces that a run reached a final state. */
-  completed(runId: string): void {
-    this.#events.emit(runId);
+  /**
+   * Announces that a run reached a final state; with the run as stored, waiters answer with it
+   * instead of reading it again.
+   */
+  completed(runId: string, run?: FlowRunRecord): void {
+    this.#events.emit(runId, run);
   }
 
   /** The run once final, or as it is when `budgetMs` runs out. */
@@ -40,22 +43,29 @@ export class RunCompletions {
         signalled.cancel();
         return run;
       }
-      await signalled.done;
+      const announced = await signalled.done;
+      if (announced && isTerminal(announced.state)) return announced;
     }
   }
 
-  /** Resolves on the run's next completion event or after `timeoutMs`, whichever comes first. */
-  #nextCompletion(runId: string, timeoutMs: number): { done: Promise<void>; cancel(): void } {
-    let wake = () => {};
-    const done = new Promise<void>((resolve) => {
+  /**
+   * Resolves on the run's next completion event (with the run when the event carries it) or
+   * after `timeoutMs`, whichever comes first.
+   */
+  #nextCompletion(
+    runId: string,
+    timeoutMs: number,
+  ): { done: Promise<FlowRunRecord | undefined>; cancel(): void } {
+    let wake = (_run?: FlowRunRecord) => {};
+    const done = new Promise<FlowRunRecord | undefined>((resolve) => {
       const timer = setTimeout(() => {
         this.#events.off(runId, wake);
-        resolve();
+        resolve(undefined);
       }, timeoutMs);
-      wake = () => {
+      wake = (run?: FlowRunRecord) => {
         clearTimeout(timer);
         this.#events.off(runId, wake);
-        resolve();
+        resolve(run);
       };
       this.#events.once(runId, wake);
     });

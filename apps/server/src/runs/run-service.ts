@@ -70,7 +70,7 @@ export class RunService {
       inputData,
       executionSnapshotJson: JSON.stringify({ ...snapshot, metadata: origin.metadata ?? null }),
     });
-    this.#schedule(run.tenantId, run.id);
+    this.#schedule(run.tenantId, run.id, run);
     return run;
   }
 
@@ -138,9 +138,10 @@ export class RunService {
     return this.#executor.idle();
   }
 
-  #schedule(tenantId: string, runId: string): void {
+  /** Queues a run for execution; `queued` is its record when the caller has just written it. */
+  #schedule(tenantId: string, runId: string, queued?: FlowRunRecord): void {
     this.#executor.submit(() =>
-      this.#execute(tenantId, runId).catch(async (error: unknown) => {
+      this.#execute(tenantId, runId, queued).catch(async (error: unknown) => {
         this.#deps.log.error({ err: error, runId }, 'run execution failed unexpectedly');
         await this.#failUnfinished(tenantId, runId, error).catch((cause: unknown) =>
           this.#deps.log.error({ err: cause, runId }, 'run could not be marked failed'),
@@ -164,10 +165,11 @@ export class RunService {
     this.completions.completed(runId);
   }
 
-  async #execute(tenantId: string, runId: string): Promise<void> {
+  async #execute(tenantId: string, runId: string, queued?: FlowRunRecord): Promise<void> {
     const { repositories, providers } = this.#deps;
     const runs = repositories.flowRuns.inTenant(tenantId);
-    const run = await runs.get(runId);
+    // A record handed over at enqueue may be stale by now; the guarded claim below settles that.
+    const run = queued ?? (await runs.get(runId));
     if (run?.state !== 'Queued') return;
     const assignedUtc = now();
     const assignment = await repositories.runAssignments.create({
@@ -231,17 +233,20 @@ export class RunService {
     const completedUtc = now();
     const dispatchState =
       outcome.state === 'Succeeded' ? 'Completed' : outcome.state === 'Cancelled' ? 'Cancelled' : 'Failed';
-    await runs.update(runId, {
-      state: outcome.state,
-      dispatchState,
-      outputData: outcome.outputData,
-      errorMessage: outcome.errorMessage,
-      completedUtc,
-    });
-    await repositories.runAssignments.update(assignment.id, {
-      state: outcome.state === 'Succeeded' ? 'Succeeded' : outcome.state,
-      completedUtc,
-    });
-    this.completions.completed(runId);
+    await runs.updateWhere(
+      { id: runId },
+      {
+        state: outcome.state,
+        dispatchState,
+        outputData: outcome.outputData,
+        errorMessage: outcome.errorMessage,
+        completedUtc,
+      },
+    );
+    await repositories.runAssignments.updateWhere(
+      { id: assignment.id },
+      { state: outcome.state === 'Succeeded' ? 'Succeeded' : outcome.state, completedUtc },
+    );
+    this.completions.completed(runId, (await runs.get(runId)) ?? undefined);
   }
 }

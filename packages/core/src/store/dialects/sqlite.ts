@@ -1,10 +1,10 @@
-import Database from 'better-sqlite3';
-import { type Column, count, sql } from 'drizzle-orm';
+import Database, { type Statement } from 'better-sqlite3';
+import { type Column, count } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { customType, type SQLiteColumnBuilderBase, sqliteTable } from 'drizzle-orm/sqlite-core';
-import type { SqlDialect } from '../dialect.ts';
-import type { ColumnKind, ColumnSpec, TableSpec } from '../table-model.ts';
-import { codecFor } from './codecs.ts';
+import type { LooseRow, SqlDialect } from '../dialect.ts';
+import { type ColumnKind, type ColumnSpec, snakeCase, type TableSpec } from '../table-model.ts';
+import { type Codec, codecFor } from './codecs.ts';
 import { hasCode } from './driver-errors.ts';
 import { cachedTables, columnsFor } from './table-cache.ts';
 
@@ -28,10 +28,111 @@ const NATIVE: Record<ColumnKind, string> = {
   timestamp: 'TEXT',
 };
 
+const SQLITE_CODECS: Partial<Record<ColumnKind, Codec>> = {
+  bool: { toDriver: (value) => (value ? 1 : 0), fromDriver: (value) => value === 1 || value === true },
+};
+
+/** How many distinct statements stay prepared; `IN` lists of many lengths must not grow it forever. */
+const STATEMENT_CACHE_SIZE = 512;
+
+/**
+ * Prepared statements by SQL text. Preparing costs more than running a short statement on a
+ * wide table, and the store issues the same few shapes over and over.
+ */
+const statementCache = (client: Database.Database) => {
+  const statements = new Map<string, Statement>();
+  return (text: string): Statement => {
+    let statement = statements.get(text);
+    if (statement === undefined) {
+      statement = client.prepare(text);
+      if (statements.size >= STATEMENT_CACHE_SIZE) {
+        const oldest = statements.keys().next().value;
+        if (oldest !== undefined) statements.delete(oldest);
+      }
+      statements.set(text, statement);
+    }
+    return statement;
+  };
+};
+
+/** Turns a row as SQLite returns it (snake_case names, driver values) into the store's row. */
+const rowDecoder = (spec: TableSpec): ((row: Record<string, unknown>) => LooseRow) => {
+  const columns = Object.entries(spec.columns).map(
+    ([key, column]) => [key, snakeCase(key), codecFor(column.kind, SQLITE_CODECS)] as const,
+  );
+  return (row) => {
+    const decoded: LooseRow = {};
+    for (const [key, name, codec] of columns) {
+      const value = row[name];
+      decoded[key] = value === null || value === undefined ? null : codec.fromDriver(value);
+    }
+    return decoded;
+  };
+};
+
+interface PendingWrite {
+  resolve(): void;
+  reject(error: unknown): void;
+}
+
+/**
+ * Group commit. In WAL mode the commit is most of the cost of a small write, and a busy server
+ * issues many writes per turn of the event loop: the writes of one turn share a transaction that
+ * is committed on the next turn, and each write resolves only once that commit has happened, so
+ * a resolved write is as durable as an autocommitted one. A statement that fails alone (a unique
+ * key) rejects alone; an error that makes SQLite roll the whole transaction back rejects every
+ * write of it.
+ */
+const groupCommit = (client: Database.Database) => {
+  let batch: PendingWrite[] | null = null;
+
+  const settle = (writes: PendingWrite[], error: unknown) => {
+    for (const write of writes) error === undefined ? write.resolve() : write.reject(error);
+  };
+
+  const commit = (writes: PendingWrite[]) => {
+    if (batch !== writes) return; // already rolled back and settled
+    batch = null;
+    try {
+      client.exec('COMMIT');
+    } catch (error) {
+      if (client.inTransaction) client.exec('ROLLBACK');
+      settle(writes, error);
+      return;
+    }
+    settle(writes, undefined);
+  };
+
+  return {
+    run<T>(statement: () => T): Promise<T> {
+      if (batch === null) {
+        client.exec('BEGIN');
+        const writes: PendingWrite[] = [];
+        batch = writes;
+        setImmediate(() => commit(writes));
+      }
+      const writes = batch;
+      let result: T;
+      try {
+        result = statement();
+      } catch (error) {
+        if (!client.inTransaction) {
+          batch = null;
+          settle(writes, error);
+        }
+        return Promise.reject(error);
+      }
+      return new Promise<T>((resolve, reject) => writes.push({ resolve: () => resolve(result), reject }));
+    },
+    /** Commits what is pending now (before closing). */
+    flush(): void {
+      if (batch !== null) commit(batch);
+    },
+  };
+};
+
 const columnBuilder = (name: string, spec: ColumnSpec): SQLiteColumnBuilderBase => {
-  const codec = codecFor(spec.kind, {
-    bool: { toDriver: (value) => (value ? 1 : 0), fromDriver: (value) => value === 1 || value === true },
-  });
+  const codec = codecFor(spec.kind, SQLITE_CODECS);
   return customType<{ data: unknown; driverData: unknown }>({
     dataType: () => NATIVE[spec.kind],
     toDriver: codec.toDriver,
@@ -47,6 +148,18 @@ export const openSqlite = (options: SqliteOptions): SqlDialect => {
   client.pragma(`busy_timeout = ${Math.trunc(options.busyTimeoutMs)}`);
   const db = drizzle({ client });
   const tables = cachedTables((spec: TableSpec) => sqliteTable(spec.name, columnsFor(spec, columnBuilder)));
+  const decoders = cachedTables(rowDecoder);
+  const prepared = statementCache(client);
+  // drizzle builds the SQL and encodes the parameters; running it goes through the cache.
+  const statementOf = (query: { toSQL(): { sql: string; params: unknown[] } }) => {
+    const { sql: text, params } = query.toSQL();
+    return { statement: prepared(text), params };
+  };
+  const writes = groupCommit(client);
+  const write = (query: { toSQL(): { sql: string; params: unknown[] } }): Promise<number> => {
+    const { statement, params } = statementOf(query);
+    return writes.run(() => statement.run(...params).changes);
+  };
 
   return {
     type: 'Sqlite',
@@ -57,23 +170,25 @@ export const openSqlite = (options: SqliteOptions): SqlDialect => {
         .from(tables(spec))
         .where(query.where)
         .orderBy(...query.orderBy);
-      if (query.limit === undefined) return base.all();
-      return base
-        .limit(query.limit)
-        .offset(query.offset ?? 0)
-        .all();
+      const { statement, params } = statementOf(
+        query.limit === undefined ? base : base.limit(query.limit).offset(query.offset ?? 0),
+      );
+      const decode = decoders(spec);
+      return (statement.all(...params) as Record<string, unknown>[]).map(decode);
     },
-    count: async (spec, where) => db.select({ n: count() }).from(tables(spec)).where(where).get()?.n ?? 0,
+    count: async (spec, where) => {
+      const { statement, params } = statementOf(db.select({ n: count() }).from(tables(spec)).where(where));
+      // drizzle selects `count(*)` without an alias: the one column is the count.
+      const row = statement.get(...params) as Record<string, number> | undefined;
+      return row ? (Object.values(row)[0] ?? 0) : 0;
+    },
     insert: async (spec, rows) => {
-      if (rows.length > 0)
-        db.insert(tables(spec))
-          .values([...rows])
-          .run();
+      if (rows.length > 0) await write(db.insert(tables(spec)).values([...rows]));
     },
-    update: async (spec, values, where) => db.update(tables(spec)).set(values).where(where).run().changes,
-    delete: async (spec, where) => db.delete(tables(spec)).where(where).run().changes,
+    update: async (spec, values, where) => write(db.update(tables(spec)).set(values).where(where)),
+    delete: async (spec, where) => write(db.delete(tables(spec)).where(where)),
     executeDdl: async (statement) => {
-      db.run(sql.raw(statement));
+      await writes.run(() => client.exec(statement));
     },
     indexExists: async (_table, name) =>
       client.prepare("SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?").get(name) !== undefined,
@@ -84,6 +199,7 @@ export const openSqlite = (options: SqliteOptions): SqlDialect => {
     isUniqueViolation: (error) =>
       hasCode(error, ['SQLITE_CONSTRAINT_UNIQUE', 'SQLITE_CONSTRAINT_PRIMARYKEY']),
     close: async () => {
+      writes.flush();
       client.close();
     },
   };
