@@ -241,6 +241,34 @@ describe('source steps and artifact runtimes', () => {
       'BadRequest',
     );
   });
+
+  it('downloads a version under its uploaded name, and refuses a content type that is not a media type', async () => {
+    const artifact = await t.artifacts.create({ name: 'named package' });
+    const zip = await zipOf([
+      { path: 'tempo.step.json', content: processManifest('handler.sh') },
+      { path: 'handler.sh', content: 'cat', executable: true },
+    ]);
+    await t.artifacts.uploadVersion(artifact.id, zip, {
+      version: '2.0.0',
+      originalFileName: 'Paket "ü".zip',
+    });
+    const download = await admin.raw(
+      'GET',
+      `/v1.0/tenants/${t.tenantId}/artifacts/${artifact.id}/versions/2.0.0/download`,
+    );
+    expect(download.status).toBe(200);
+    expect(download.headers['content-disposition']).toBe(
+      `attachment; filename="Paket __.zip"; filename*=UTF-8''Paket%20%22%C3%BC%22.zip`,
+    );
+    await expectApiError(
+      t.artifacts.uploadVersion(artifact.id, zip, {
+        version: '2.0.1',
+        contentType: 'application/zip\r\nx: y',
+      }),
+      400,
+      'BadRequest',
+    );
+  });
 });
 
 describe('C# source steps', () => {

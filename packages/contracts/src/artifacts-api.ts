@@ -38,12 +38,18 @@ export type ArtifactFileInfo = z.infer<typeof ArtifactFileInfo>;
 export const ArtifactFileContent = ArtifactFileInfo.extend({ content: z.string() });
 export type ArtifactFileContent = z.infer<typeof ArtifactFileContent>;
 
+/** A media type such as `application/zip`: it is sent back as a `Content-Type` header. */
+const MediaType = z
+  .string()
+  .max(200)
+  .regex(/^[\x21-\x7e]+\/[\x20-\x7e]+$/, 'contentType must be a media type such as application/zip.');
+
 /** `PUT .../files/content?path=`: the query's path wins over `path` here. */
 export const SaveArtifactFileRequest = z.object({
   path: z.string().max(512).nullish(),
   /** Text, or base64 when `isBinary`. */
   content: z.string(),
-  contentType: z.string().max(200).nullish(),
+  contentType: MediaType.nullish(),
   isBinary: z.boolean().default(false),
 });
 export type SaveArtifactFileRequest = z.infer<typeof SaveArtifactFileRequest>;
@@ -83,7 +89,7 @@ export const UploadArtifactVersionQuery = z.object({
     .regex(/^[A-Fa-f0-9]{64}$/, 'sha256 must be 64 hex digits.')
     .optional(),
   originalFileName: z.string().max(255).optional(),
-  contentType: z.string().max(200).optional(),
+  contentType: MediaType.optional(),
   /** The manifest, when the package holds none. */
   manifestJson: z.string().max(1_000_000).optional(),
 });

@@ -1,6 +1,7 @@
 import { ArtifactManifest, type SourceLanguage, type SourceStepCreateRequest } from '@tempo/contracts';
 import { type PackageFile, serializeArtifactManifest } from '@tempo/core/artifacts';
 import type { z } from 'zod';
+import type { CsharpBuild } from './csharp-source-build.ts';
 
 /** The package generated for a source step, and what its step's configuration names. */
 export interface SourcePackage {
@@ -71,14 +72,7 @@ export const scriptSourcePackage = (request: SourceStepCreateRequest): SourcePac
 };
 
 /** The package of a C# source step: sources for reference and the published build that runs. */
-export const csharpSourcePackage = (
-  request: SourceStepCreateRequest,
-  build: {
-    readonly assemblyName: string;
-    readonly sources: readonly PackageFile[];
-    readonly output: readonly PackageFile[];
-  },
-): SourcePackage => ({
+export const csharpSourcePackage = (request: SourceStepCreateRequest, build: CsharpBuild): SourcePackage => ({
   runtimeKey: 'Artifact.DotnetProcess',
   module: null,
   files: [

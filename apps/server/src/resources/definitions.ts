@@ -13,11 +13,11 @@ import {
   UpdateTriggerRequest,
 } from '@tempo/contracts';
 import { newId } from '@tempo/core/ids';
-import { hostExecutableProblem } from '@tempo/core/process-runtimes';
 import type { RowOf, Tables } from '@tempo/core/store';
 import type { ServerContext } from '../server-context.ts';
 import { tenantAccess } from './access.ts';
 import type { CrudResource } from './crud-routes.ts';
+import { runtimeConfigProblems } from './runtime-config-checks.ts';
 
 type T = typeof Tables;
 const TENANT_PATH = '/v1.0/tenants/:tenantId';
@@ -50,18 +50,9 @@ const bindingOf = async (
       runtimeBindingMessage: `No built-in step "${config.identifier}" is registered in this process.`,
     };
   }
-  if (config.runtimeKey === 'Host.Executable') {
-    const problem = hostExecutableProblem(
-      context.settings.runtimes.hostExecutables,
-      config.allowListKey,
-      config.arguments,
-    );
-    if (problem) throw CommonErrors.badRequest(problem);
-  }
+  const problems = await runtimeConfigProblems(context, tenantId, config);
+  if (problems.length > 0) throw CommonErrors.badRequest(problems.join(' '), { errors: problems });
   if ('artifactId' in config) {
-    const artifact = await context.repositories.artifacts.inTenant(tenantId).get(config.artifactId);
-    if (!artifact)
-      throw CommonErrors.badRequest(`artifactId ${config.artifactId} was not found in this tenant.`);
     const pin = await context.artifacts.resolvePin(tenantId, config.artifactId, config.artifactVersion);
     if (pin.kind === 'unresolved')
       return { runtimeBindingState: 'Unresolved', runtimeBindingMessage: pin.message };

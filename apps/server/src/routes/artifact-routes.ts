@@ -27,6 +27,10 @@ const access = (operation: 'Read' | 'Create' | 'Update' | 'Delete') =>
   ({ access: { kind: 'tenant', resource: 'Artifact', operation } }) as const;
 const describe = (summary: string) => ({ tags: ['Artifacts'], summary, security: AUTHENTICATED });
 
+/** A header parameter value as RFC 5987 percent-encodes it. */
+const rfc5987 = (value: string) =>
+  encodeURIComponent(value).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+
 /** Content types an uploaded package may be sent as. */
 const PACKAGE_TYPES = ['application/zip', 'application/octet-stream', 'application/x-zip-compressed'];
 
@@ -175,13 +179,15 @@ export const artifactRoutes: FastifyPluginAsync<{ context: ServerContext }> = as
     async (request, reply) => {
       const params = request.params as z.infer<typeof VersionParams>;
       const { row, bytes } = await artifacts.download(params.tenantId, params.id, params.version);
-      const fileName = (row.originalFileName ?? `${row.artifactId}-${row.version}.zip`).replace(
-        /["\\\r\n]/g,
-        '_',
-      );
+      const fileName = row.originalFileName ?? `${row.artifactId}-${row.version}.zip`;
+      // A plain-ASCII name for every client, and the exact name (RFC 6266) for those that read it.
+      const asciiName = fileName.replace(/[^\x20-\x7e]|["\\]/g, '_');
       return reply
         .header('content-type', row.contentType ?? 'application/zip')
-        .header('content-disposition', `attachment; filename="${fileName}"`)
+        .header(
+          'content-disposition',
+          `attachment; filename="${asciiName}"; filename*=UTF-8''${rfc5987(fileName)}`,
+        )
         .header('x-tempo-sha256', row.sha256)
         .send(bytes);
     },

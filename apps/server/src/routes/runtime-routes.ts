@@ -10,11 +10,11 @@ import {
   ValidateRuntimeConfigRequest,
   ValidateRuntimeConfigResponse,
 } from '@tempo/contracts';
-import { hostExecutableProblem } from '@tempo/core/process-runtimes';
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AUTHENTICATED } from '../http/openapi.ts';
+import { runtimeConfigProblems } from '../resources/runtime-config-checks.ts';
 import type { ServerContext } from '../server-context.ts';
 
 const TenantParams = z.object({ tenantId: EntityId });
@@ -144,23 +144,8 @@ export const runtimeRoutes: FastifyPluginAsync<{ context: ServerContext }> = asy
       if (config.runtimeKey !== undefined && config.runtimeKey !== runtimeKey)
         errors.push('config.runtimeKey must equal runtimeKey.');
       // Provider checks, as when a step is saved: the tenant's own artifact, an allowed host program.
-      if (parsed.success && errors.length === 0) {
-        const checked = parsed.data;
-        if (checked.runtimeKey === 'Host.Executable') {
-          const problem = hostExecutableProblem(
-            context.settings.runtimes.hostExecutables,
-            checked.allowListKey,
-            checked.arguments,
-          );
-          if (problem) errors.push(problem);
-        }
-        if ('artifactId' in checked) {
-          const artifact = await context.repositories.artifacts
-            .inTenant(request.params.tenantId)
-            .get(checked.artifactId);
-          if (!artifact) errors.push(`artifactId ${checked.artifactId} was not found in this tenant.`);
-        }
-      }
+      if (parsed.success && errors.length === 0)
+        errors.push(...(await runtimeConfigProblems(context, request.params.tenantId, parsed.data)));
       const valid = errors.length === 0;
       return {
         valid,

@@ -50,7 +50,7 @@ export class ArtifactBlobStore {
     const storageKey = this.storageKeyFor(tenantId, sha256);
     const target = this.pathOf(storageKey);
     const stored = { storageKey, sha256, byteLength: bytes.byteLength };
-    if (await this.holds(target, stored)) return stored;
+    if (await this.#holds(target, stored)) return stored;
 
     await mkdir(dirname(target), { recursive: true });
     const temp = `${target}.${randomUUID()}.tmp`;
@@ -71,7 +71,7 @@ export class ArtifactBlobStore {
     return stored;
   }
 
-  private async holds(path: string, blob: StoredBlob): Promise<boolean> {
+  async #holds(path: string, blob: StoredBlob): Promise<boolean> {
     const bytes = await readFile(path).catch((error: unknown) => {
       if (isMissing(error)) return null;
       throw error;

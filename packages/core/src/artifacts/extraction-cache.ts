@@ -28,7 +28,7 @@ const isFolder = async (path: string): Promise<boolean> => {
 export class ExtractionCache {
   /** Absolute cache root; packages live under `{cacheRoot}/packages/{tenant}/{sha256}`. */
   readonly cacheRoot: string;
-  private readonly inFlight = new Map<string, Promise<string>>();
+  readonly #inFlight = new Map<string, Promise<string>>();
 
   constructor(cacheRoot: string) {
     this.cacheRoot = resolve(cacheRoot);
@@ -52,14 +52,16 @@ export class ExtractionCache {
     limits: PackageLimits,
   ): Promise<string> {
     const folder = this.folderFor(tenantId, sha256);
-    const running = this.inFlight.get(folder);
+    const running = this.#inFlight.get(folder);
     if (running) return running;
-    const extraction = this.extract(folder, sha256, load, limits).finally(() => this.inFlight.delete(folder));
-    this.inFlight.set(folder, extraction);
+    const extraction = this.#extract(folder, sha256, load, limits).finally(() =>
+      this.#inFlight.delete(folder),
+    );
+    this.#inFlight.set(folder, extraction);
     return extraction;
   }
 
-  private async extract(folder: string, sha256: string, load: () => Promise<Buffer>, limits: PackageLimits) {
+  async #extract(folder: string, sha256: string, load: () => Promise<Buffer>, limits: PackageLimits) {
     if (await isFolder(folder)) return folder;
     const bytes = await load();
     // The folder name vouches for the content, so bytes under the wrong hash must not land there.
@@ -97,7 +99,7 @@ export class ExtractionCache {
    */
   async evict(tenantId: string, sha256: string): Promise<void> {
     const folder = this.folderFor(tenantId, sha256);
-    await this.inFlight.get(folder)?.catch(() => undefined);
+    await this.#inFlight.get(folder)?.catch(() => undefined);
     const doomed = `${folder}.${randomUUID()}.evicted`;
     try {
       await rename(folder, doomed);

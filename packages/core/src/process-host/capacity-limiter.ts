@@ -36,29 +36,29 @@ interface Waiter {
  * another that still has room.
  */
 export class CapacityLimiter {
-  private readonly limits: CapacityLimits;
-  private running = 0;
-  private readonly perTenant = new Map<string, number>();
-  private readonly waiters: Waiter[] = [];
-  private totalWaitMs = 0;
+  readonly #limits: CapacityLimits;
+  #running = 0;
+  readonly #perTenant = new Map<string, number>();
+  readonly #waiters: Waiter[] = [];
+  #totalWaitMs = 0;
 
   constructor(limits: CapacityLimits) {
-    this.limits = limits;
+    this.#limits = limits;
   }
 
   /** Who holds and who waits for slots now. */
   snapshot(): CapacitySnapshot {
     const queuedByTenant: Record<string, number> = {};
-    for (const waiter of this.waiters)
+    for (const waiter of this.#waiters)
       queuedByTenant[waiter.tenantId] = (queuedByTenant[waiter.tenantId] ?? 0) + 1;
     return {
-      maxServerWide: this.limits.maxServerWide,
-      maxPerTenant: this.limits.maxPerTenant,
-      activeServerWide: this.running,
-      queuedServerWide: this.waiters.length,
-      activeByTenant: Object.fromEntries(this.perTenant),
+      maxServerWide: this.#limits.maxServerWide,
+      maxPerTenant: this.#limits.maxPerTenant,
+      activeServerWide: this.#running,
+      queuedServerWide: this.#waiters.length,
+      activeByTenant: Object.fromEntries(this.#perTenant),
       queuedByTenant,
-      totalCapacityWaitMs: this.totalWaitMs,
+      totalCapacityWaitMs: this.#totalWaitMs,
     };
   }
 
@@ -68,9 +68,9 @@ export class CapacityLimiter {
     return new Promise((resolve, reject) => {
       const grant = () => {
         signal?.removeEventListener('abort', onAbort);
-        this.take(tenantId);
+        this.#take(tenantId);
         const acquired = Date.now();
-        this.totalWaitMs += acquired - queued;
+        this.#totalWaitMs += acquired - queued;
         let released = false;
         resolve({
           queuedUtc: new Date(queued).toISOString(),
@@ -79,43 +79,43 @@ export class CapacityLimiter {
           release: () => {
             if (released) return;
             released = true;
-            this.give(tenantId);
+            this.#give(tenantId);
           },
         });
       };
       const waiter: Waiter = { tenantId, grant };
       const onAbort = () => {
-        const index = this.waiters.indexOf(waiter);
-        if (index >= 0) this.waiters.splice(index, 1);
+        const index = this.#waiters.indexOf(waiter);
+        if (index >= 0) this.#waiters.splice(index, 1);
         reject(signal?.reason ?? new Error('aborted'));
       };
       if (signal?.aborted) return onAbort();
-      if (this.hasRoom(tenantId)) return grant();
+      if (this.#hasRoom(tenantId)) return grant();
       signal?.addEventListener('abort', onAbort, { once: true });
-      this.waiters.push(waiter);
+      this.#waiters.push(waiter);
     });
   }
 
-  private hasRoom(tenantId: string): boolean {
+  #hasRoom(tenantId: string): boolean {
     return (
-      this.running < this.limits.maxServerWide &&
-      (this.perTenant.get(tenantId) ?? 0) < this.limits.maxPerTenant
+      this.#running < this.#limits.maxServerWide &&
+      (this.#perTenant.get(tenantId) ?? 0) < this.#limits.maxPerTenant
     );
   }
 
-  private take(tenantId: string) {
-    this.running += 1;
-    this.perTenant.set(tenantId, (this.perTenant.get(tenantId) ?? 0) + 1);
+  #take(tenantId: string) {
+    this.#running += 1;
+    this.#perTenant.set(tenantId, (this.#perTenant.get(tenantId) ?? 0) + 1);
   }
 
-  private give(tenantId: string) {
-    this.running -= 1;
-    const left = (this.perTenant.get(tenantId) ?? 1) - 1;
-    if (left === 0) this.perTenant.delete(tenantId);
-    else this.perTenant.set(tenantId, left);
-    const next = this.waiters.findIndex((waiter) => this.hasRoom(waiter.tenantId));
+  #give(tenantId: string) {
+    this.#running -= 1;
+    const left = (this.#perTenant.get(tenantId) ?? 1) - 1;
+    if (left === 0) this.#perTenant.delete(tenantId);
+    else this.#perTenant.set(tenantId, left);
+    const next = this.#waiters.findIndex((waiter) => this.#hasRoom(waiter.tenantId));
     if (next >= 0) {
-      const [waiter] = this.waiters.splice(next, 1);
+      const [waiter] = this.#waiters.splice(next, 1);
       waiter?.grant();
     }
   }

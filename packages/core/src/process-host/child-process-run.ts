@@ -30,29 +30,29 @@ export type ChildProcessOutcome =
 
 /** Collects a stream up to a byte limit and reports the first byte past it. */
 class BoundedBuffer {
-  private readonly chunks: Buffer[] = [];
-  private size = 0;
-  private readonly limitBytes: number;
+  readonly #chunks: Buffer[] = [];
+  #size = 0;
+  readonly #limitBytes: number;
 
   constructor(limitBytes: number) {
-    this.limitBytes = limitBytes;
+    this.#limitBytes = limitBytes;
   }
 
   /** Adds a chunk; false when the limit is exceeded (the excess is dropped). */
   push(chunk: Buffer): boolean {
-    const room = this.limitBytes - this.size;
+    const room = this.#limitBytes - this.#size;
     if (chunk.length > room) {
-      if (room > 0) this.chunks.push(chunk.subarray(0, room));
-      this.size = this.limitBytes;
+      if (room > 0) this.#chunks.push(chunk.subarray(0, room));
+      this.#size = this.#limitBytes;
       return false;
     }
-    this.chunks.push(chunk);
-    this.size += chunk.length;
+    this.#chunks.push(chunk);
+    this.#size += chunk.length;
     return true;
   }
 
   contents(): Buffer {
-    return Buffer.concat(this.chunks, this.size);
+    return Buffer.concat(this.#chunks, this.#size);
   }
 }
 

@@ -1,6 +1,6 @@
 import type { ExternalExecutionSettings } from '@tempo/contracts';
 import type { StepResult } from '../runtimes/step-protocol.ts';
-import { CapacityLimiter, type CapacitySnapshot } from './capacity-limiter.ts';
+import { type CapacityLease, CapacityLimiter, type CapacitySnapshot } from './capacity-limiter.ts';
 import { type ChildProcessOutcome, runChildProcess } from './child-process-run.ts';
 import { buildHandlerEnvironment, redactSecrets } from './handler-environment.ts';
 import { type ShimLanguage, writeShim } from './language-shims.ts';
@@ -93,14 +93,14 @@ const KILLED_OUTCOMES: ReadonlySet<ChildProcessOutcome['kind']> = new Set([
 
 /** One process per call, under the server-wide and per-tenant process limits. */
 export class ProcessHandlerHost implements HandlerHost {
-  private readonly options: ProcessHandlerHostOptions;
-  private readonly capacity: CapacityLimiter;
-  private processRuntimeMs = 0;
-  private killCount = 0;
+  readonly #options: ProcessHandlerHostOptions;
+  readonly #capacity: CapacityLimiter;
+  #processRuntimeMs = 0;
+  #killCount = 0;
 
   constructor(options: ProcessHandlerHostOptions) {
-    this.options = options;
-    this.capacity = new CapacityLimiter({
+    this.#options = options;
+    this.#capacity = new CapacityLimiter({
       maxServerWide: options.settings.maxConcurrentProcessesServerWide,
       maxPerTenant: options.settings.maxConcurrentProcessesPerTenant,
     });
@@ -109,14 +109,14 @@ export class ProcessHandlerHost implements HandlerHost {
   /** Slots in use and waiting, and the totals since start. */
   status(): HandlerHostStatus {
     return {
-      ...this.capacity.snapshot(),
-      totalProcessRuntimeMs: this.processRuntimeMs,
-      processKillCount: this.killCount,
+      ...this.#capacity.snapshot(),
+      totalProcessRuntimeMs: this.#processRuntimeMs,
+      processKillCount: this.#killCount,
     };
   }
 
   async invoke(invocation: HandlerInvocation): Promise<HandlerOutcome> {
-    const { settings } = this.options;
+    const { settings } = this.#options;
     const { request } = invocation;
     const input = Buffer.from(JSON.stringify(request), 'utf8');
     if (input.length > settings.maxInputBytes) {
@@ -126,9 +126,9 @@ export class ProcessHandlerHost implements HandlerHost {
         stderr: '',
       };
     }
-    let lease: Awaited<ReturnType<CapacityLimiter['acquire']>>;
+    let lease: CapacityLease;
     try {
-      lease = await this.capacity.acquire(request.tenantId, invocation.signal);
+      lease = await this.#capacity.acquire(request.tenantId, invocation.signal);
     } catch {
       return {
         result: exception('The run was cancelled while waiting for a process slot.'),
@@ -143,7 +143,7 @@ export class ProcessHandlerHost implements HandlerHost {
       const { launch } = invocation;
       const shimArgs = launch.shim ? [await writeShim(launch.shim, scratch)] : [];
       const { env, secretValues } = buildHandlerEnvironment({
-        source: this.options.environment,
+        source: this.#options.environment,
         operatorAllowList: settings.environmentAllowList,
         requestedNames: launch.requestedEnvironment,
         operatorPassedNames: launch.operatorEnvironment,
@@ -158,7 +158,7 @@ export class ProcessHandlerHost implements HandlerHost {
           TEMPO_RUN_ASSIGNMENT_ID: '',
           TEMPO_STEP_RUN_ID: request.stepRunId,
           TEMPO_STEP_ID: invocation.stepId,
-          TEMPO_WORKER_ID: this.options.workerId,
+          TEMPO_WORKER_ID: this.#options.workerId,
         },
       });
       const started = Date.now();
@@ -174,8 +174,8 @@ export class ProcessHandlerHost implements HandlerHost {
         killTree: settings.killProcessTreeOnCancel,
         signal: invocation.signal,
       });
-      this.processRuntimeMs += Date.now() - started;
-      if (KILLED_OUTCOMES.has(outcome.kind)) this.killCount += 1;
+      this.#processRuntimeMs += Date.now() - started;
+      if (KILLED_OUTCOMES.has(outcome.kind)) this.#killCount += 1;
       const stderr = 'stderr' in outcome ? redactSecrets(outcome.stderr.toString('utf8'), secretValues) : '';
       return { result: mapOutcome(outcome, stderr, invocation, secretValues), capacity, stderr };
     } finally {

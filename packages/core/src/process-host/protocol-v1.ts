@@ -1,5 +1,5 @@
 import { StepResultType } from '@tempo/contracts';
-import type { StepResult } from '../runtimes/step-protocol.ts';
+import type { StepRequest, StepResult } from '../runtimes/step-protocol.ts';
 
 /** The protocol version this host speaks. */
 export const PROTOCOL_VERSION = '1.0';
@@ -7,17 +7,10 @@ export const PROTOCOL_VERSION = '1.0';
 /** Every protocol version this host accepts, for `TEMPO_SUPPORTED_PROTOCOL_VERSIONS`. */
 export const SUPPORTED_PROTOCOL_VERSIONS: readonly string[] = [PROTOCOL_VERSION];
 
-/** The one JSON document a handler reads from stdin. */
-export interface ProtocolRequest {
+/** The one JSON document a handler reads from stdin: the step request, versioned, with its flow. */
+export interface ProtocolRequest extends StepRequest {
   readonly protocolVersion: string;
-  readonly tenantId: string;
   readonly dataFlowId: string;
-  readonly flowRunId: string;
-  readonly stepRunId: string;
-  readonly requestId: string;
-  readonly data: unknown;
-  readonly metadata: unknown;
-  readonly previousResult: StepResultType | null;
 }
 
 /** Blank or missing means the current version; `1` means `1.0`; otherwise lower-cased as given. */

@@ -115,7 +115,8 @@ export const artifactProvider = (
     try {
       opened = await deps.packages.open(step.tenantId, artifact);
     } catch (error) {
-      return failure(`The artifact package could not be opened: ${(error as Error).message}`, info);
+      const reason = error instanceof Error ? error.message : String(error);
+      return failure(`The artifact package could not be opened: ${reason}`, info);
     }
     const plan = await planArtifactLaunch(deps.settings, opened, config);
     if (!plan.ok) return failure(plan.message, info);
