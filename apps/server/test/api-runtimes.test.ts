@@ -258,7 +258,7 @@ describe('source steps and artifact runtimes', () => {
     );
     expect(download.status).toBe(200);
     expect(download.headers['content-disposition']).toBe(
-      `attachment; filename="Paket __.zip"; filename*=UTF-8''Paket%20%22%C3%BC%22.zip`,
+      `attachment; filename="Paket ___.zip"; filename*=UTF-8''Paket%20%22%C3%BC%22.zip`,
     );
     await expectApiError(
       t.artifacts.uploadVersion(artifact.id, zip, {
