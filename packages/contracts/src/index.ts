@@ -21,4 +21,5 @@ export * from './runs-api.ts';
 export * from './runtime-configs.ts';
 export * from './runtimes-api.ts';
 export * from './settings.ts';
+export * from './step-protocol.ts';
 export * from './workers.ts';

@@ -1,5 +1,5 @@
 import type { RuntimeConfig } from '@tempo/contracts';
-import { hostExecutableProblem } from '@tempo/core/process-runtimes';
+import { resolveHostExecutable } from '@tempo/core/process-runtimes';
 import type { ServerContext } from '../server-context.ts';
 
 /**
@@ -14,12 +14,12 @@ export const runtimeConfigProblems = async (
 ): Promise<string[]> => {
   const problems: string[] = [];
   if (config.runtimeKey === 'Host.Executable') {
-    const problem = hostExecutableProblem(
+    const resolved = resolveHostExecutable(
       context.settings.runtimes.hostExecutables,
       config.allowListKey,
       config.arguments,
     );
-    if (problem) problems.push(problem);
+    if (!resolved.ok) problems.push(resolved.problem);
   }
   if ('artifactId' in config) {
     const artifact = await context.repositories.artifacts.inTenant(tenantId).get(config.artifactId);

@@ -1,6 +1,6 @@
 import type { DataFlowRecord } from '@tempo/contracts';
 import type { ArtifactPin, FlowDefinition, ResolvedStep } from '@tempo/core/engine';
-import type { Repositories } from '@tempo/core/store';
+import { op, type Repositories } from '@tempo/core/store';
 
 /** What a run executes, frozen when it is enqueued: the flow and the steps its keys named then. */
 export interface ExecutionSnapshot {
@@ -25,16 +25,17 @@ export const captureSnapshot = async (
   resolvePin: ArtifactPinResolver,
 ): Promise<ExecutionSnapshot> => {
   const steps: Record<string, ResolvedStep> = {};
-  const tenantSteps = repositories.steps.inTenant(flow.tenantId);
-  for (const key of Object.keys(flow.transitions)) {
-    const row = await tenantSteps.findOne({ executionKey: key, active: true });
-    if (!row) continue;
+  // One read for every step of the flow: this runs for each enqueued run.
+  const rows = await repositories.steps
+    .inTenant(flow.tenantId)
+    .find({ executionKey: op.in(Object.keys(flow.transitions)), active: true });
+  for (const row of rows) {
     const config = row.runtimeConfig;
     const artifact =
       config && 'artifactId' in config
         ? await resolvePin(row.tenantId, config.artifactId, config.artifactVersion)
         : null;
-    steps[key] = {
+    steps[row.executionKey] = {
       id: row.id,
       tenantId: row.tenantId,
       executionKey: row.executionKey,

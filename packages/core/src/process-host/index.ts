@@ -28,7 +28,6 @@ export {
   normalizeProtocolVersion,
   type ParsedStepResult,
   PROTOCOL_VERSION,
-  type ProtocolRequest,
   parseStepResult,
   SUPPORTED_PROTOCOL_VERSIONS,
 } from './protocol-v1.ts';

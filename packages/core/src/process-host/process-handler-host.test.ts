@@ -1,15 +1,14 @@
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ExternalExecutionSettings } from '@tempo/contracts';
+import { ExternalExecutionSettings, StepProtocolRequest } from '@tempo/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type HandlerInvocation, ProcessHandlerHost } from './process-handler-host.ts';
-import type { ProtocolRequest } from './protocol-v1.ts';
 
 let folder: string;
 let scratchRoot: string;
 
-const request: ProtocolRequest = {
+const request: StepProtocolRequest = {
   protocolVersion: '1.0',
   tenantId: 'ten_host',
   dataFlowId: 'flow_host',
@@ -84,6 +83,15 @@ describe('ProcessHandlerHost', () => {
       errorMessage: null,
     });
     expect(outcome.capacity?.waitMs).toBeGreaterThanOrEqual(0);
+  });
+
+  it('writes exactly the contract request document to stdin', async () => {
+    const invocation = await script(
+      'mirror.cjs',
+      `${readStdin} process.stdout.write(JSON.stringify({ result: 'Success', data: input }));`,
+    );
+    const outcome = await hostWith().invoke(invocation);
+    expect(StepProtocolRequest.strict().parse(outcome.result.data)).toEqual(request);
   });
 
   it('maps a non-zero exit to an Exception carrying stderr', async () => {

@@ -1,10 +1,10 @@
-import type { ExternalExecutionSettings } from '@tempo/contracts';
+import type { ExternalExecutionSettings, StepProtocolRequest } from '@tempo/contracts';
 import type { StepResult } from '../runtimes/step-protocol.ts';
 import { type CapacityLease, CapacityLimiter, type CapacitySnapshot } from './capacity-limiter.ts';
 import { type ChildProcessOutcome, runChildProcess } from './child-process-run.ts';
 import { buildHandlerEnvironment, redactSecrets } from './handler-environment.ts';
 import { type ShimLanguage, writeShim } from './language-shims.ts';
-import { type ProtocolRequest, parseStepResult, SUPPORTED_PROTOCOL_VERSIONS } from './protocol-v1.ts';
+import { parseStepResult, SUPPORTED_PROTOCOL_VERSIONS } from './protocol-v1.ts';
 import { createScratchFolder, removeScratchFolder } from './scratch-folder.ts';
 
 /** How to start a handler: the command line, where, and what it may read from the environment. */
@@ -25,7 +25,7 @@ export interface HandlerLaunch {
 
 /** One call of a handler. */
 export interface HandlerInvocation {
-  readonly request: ProtocolRequest;
+  readonly request: StepProtocolRequest;
   /** The step's execution key, for `TEMPO_STEP_ID`. */
   readonly stepId: string;
   readonly launch: HandlerLaunch;

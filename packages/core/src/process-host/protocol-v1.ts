@@ -1,17 +1,11 @@
-import { StepResultType } from '@tempo/contracts';
-import type { StepRequest, StepResult } from '../runtimes/step-protocol.ts';
+import { type StepProtocolRequest, StepResultType } from '@tempo/contracts';
+import type { StepResult } from '../runtimes/step-protocol.ts';
 
 /** The protocol version this host speaks. */
 export const PROTOCOL_VERSION = '1.0';
 
 /** Every protocol version this host accepts, for `TEMPO_SUPPORTED_PROTOCOL_VERSIONS`. */
 export const SUPPORTED_PROTOCOL_VERSIONS: readonly string[] = [PROTOCOL_VERSION];
-
-/** The one JSON document a handler reads from stdin: the step request, versioned, with its flow. */
-export interface ProtocolRequest extends StepRequest {
-  readonly protocolVersion: string;
-  readonly dataFlowId: string;
-}
 
 /** Blank or missing means the current version; `1` means `1.0`; otherwise lower-cased as given. */
 export const normalizeProtocolVersion = (version: string | null | undefined): string => {
@@ -50,7 +44,7 @@ const resultTypeOf = (value: unknown): StepResultType | null => {
  * Reads a handler's whole stdout as one StepResult. The result must echo the request's version
  * and, where it names them, its correlation ids: a result for another request is refused.
  */
-export const parseStepResult = (stdout: string, request: ProtocolRequest): ParsedStepResult => {
+export const parseStepResult = (stdout: string, request: StepProtocolRequest): ParsedStepResult => {
   let value: unknown;
   try {
     value = JSON.parse(stdout);

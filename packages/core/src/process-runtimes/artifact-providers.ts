@@ -1,4 +1,4 @@
-import type { ExternalExecutionSettings, RuntimeKey } from '@tempo/contracts';
+import type { ExternalExecutionSettings, StepProtocolRequest } from '@tempo/contracts';
 import type {
   PinnedArtifact,
   ProviderOutcome,
@@ -7,12 +7,7 @@ import type {
   StepExecutionInfo,
   StepInvocation,
 } from '../engine/runtime-provider.ts';
-import {
-  type HandlerHost,
-  type HandlerLaunch,
-  normalizeProtocolVersion,
-  type ProtocolRequest,
-} from '../process-host/index.ts';
+import { type HandlerHost, type HandlerLaunch, normalizeProtocolVersion } from '../process-host/index.ts';
 import {
   type ArtifactRuntimeConfig,
   type OpenedArtifactPackage,
@@ -32,13 +27,14 @@ export interface ProcessRuntimeDependencies {
   readonly packages: ArtifactPackageSource;
 }
 
-const failure = (message: string, info: StepExecutionInfo = {}): ProviderOutcome => ({
+/** A step that could not run: an `Exception` with the reason, and what is known of what ran. */
+export const failure = (message: string, info: StepExecutionInfo = {}): ProviderOutcome => ({
   result: { result: 'Exception', data: null, errorMessage: message },
   info,
 });
 
 /** The protocol v1 request of an engine invocation. */
-export const protocolRequestOf = ({ request, dataFlowId }: StepInvocation): ProtocolRequest => ({
+export const protocolRequestOf = ({ request, dataFlowId }: StepInvocation): StepProtocolRequest => ({
   protocolVersion: normalizeProtocolVersion(null),
   tenantId: request.tenantId,
   dataFlowId,
@@ -134,7 +130,3 @@ export const ARTIFACT_RUNTIME_KEYS: readonly ArtifactRuntimeKey[] = [
   'Artifact.JavaScript',
   'Artifact.DotnetProcess',
 ];
-
-/** Whether a runtime runs code from an artifact package. */
-export const isArtifactRuntime = (runtimeKey: RuntimeKey): runtimeKey is ArtifactRuntimeKey =>
-  (ARTIFACT_RUNTIME_KEYS as readonly RuntimeKey[]).includes(runtimeKey);

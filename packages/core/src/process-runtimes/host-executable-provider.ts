@@ -1,24 +1,22 @@
 import { dirname } from 'node:path';
 import type { HostExecutableEntry, TempoSettings } from '@tempo/contracts';
-import type { ProviderOutcome, RuntimeProvider } from '../engine/runtime-provider.ts';
-import { type ProcessRuntimeDependencies, processTimeoutMs, runLaunch } from './artifact-providers.ts';
+import type { RuntimeProvider } from '../engine/runtime-provider.ts';
+import {
+  failure,
+  type ProcessRuntimeDependencies,
+  processTimeoutMs,
+  runLaunch,
+} from './artifact-providers.ts';
 
 /** `runtimes.hostExecutables`. */
 export type HostExecutableSettings = TempoSettings['runtimes']['hostExecutables'];
-
-/** The enabled allowlist entry of a key (exact, ordinal match), or null. */
-export const findHostExecutable = (
-  settings: HostExecutableSettings,
-  key: string,
-): HostExecutableEntry | null =>
-  settings.enabled ? (settings.allowList.find((entry) => entry.enabled && entry.key === key) ?? null) : null;
 
 /**
  * Why an entry's argument policy refuses a step's extra arguments, or null when it accepts them:
  * none at all unless `allowAdditionalArguments`, at most `maxArguments`, and each one listed in
  * `allowedValues` or starting with one of `allowedPrefixes` when either list is set.
  */
-export const hostArgumentProblem = (entry: HostExecutableEntry, args: readonly string[]): string | null => {
+const hostArgumentProblem = (entry: HostExecutableEntry, args: readonly string[]): string | null => {
   if (args.length === 0) return null;
   const policy = entry.argumentPolicy;
   if (!policy.allowAdditionalArguments)
@@ -37,21 +35,29 @@ export const hostArgumentProblem = (entry: HostExecutableEntry, args: readonly s
     : `Host executable '${entry.key}' does not allow the argument '${refused}'.`;
 };
 
-/** Why a `Host.Executable` configuration cannot run here, or null: checked when a step is saved. */
-export const hostExecutableProblem = (
+/** The allowlist entry a `Host.Executable` configuration runs, or why it cannot run here. */
+export type HostExecutableResolution =
+  | { readonly ok: true; readonly entry: HostExecutableEntry }
+  | { readonly ok: false; readonly problem: string };
+
+/**
+ * Resolves a `Host.Executable` configuration against the operator's allowlist (exact, ordinal
+ * key match; enabled entries only) and the entry's argument policy. Checked when a step is saved
+ * and again when it runs, since settings may have changed in between.
+ */
+export const resolveHostExecutable = (
   settings: HostExecutableSettings,
   allowListKey: string,
   args: readonly string[],
-): string | null => {
-  if (!settings.enabled) return 'The Host.Executable runtime is disabled by settings.';
-  const entry = findHostExecutable(settings, allowListKey);
-  if (!entry) return `allowListKey '${allowListKey}' is not an enabled host executable.`;
-  return hostArgumentProblem(entry, args);
+): HostExecutableResolution => {
+  if (!settings.enabled)
+    return { ok: false, problem: 'The Host.Executable runtime is disabled by settings.' };
+  const entry = settings.allowList.find((candidate) => candidate.enabled && candidate.key === allowListKey);
+  if (!entry)
+    return { ok: false, problem: `allowListKey '${allowListKey}' is not an enabled host executable.` };
+  const problem = hostArgumentProblem(entry, args);
+  return problem === null ? { ok: true, entry } : { ok: false, problem };
 };
-
-const failure = (message: string): ProviderOutcome => ({
-  result: { result: 'Exception', data: null, errorMessage: message },
-});
 
 /**
  * `Host.Executable`: an operator-approved program run with the artifact runner's protocol, limits
@@ -66,9 +72,9 @@ export const hostExecutableProvider = (
     const config = invocation.step.runtimeConfig;
     if (config?.runtimeKey !== 'Host.Executable')
       return failure('The step has no Host.Executable configuration.');
-    const problem = hostExecutableProblem(hostExecutables, config.allowListKey, config.arguments);
-    if (problem) return failure(problem);
-    const entry = findHostExecutable(hostExecutables, config.allowListKey) as HostExecutableEntry;
+    const resolved = resolveHostExecutable(hostExecutables, config.allowListKey, config.arguments);
+    if (!resolved.ok) return failure(resolved.problem);
+    const { entry } = resolved;
     return runLaunch(
       deps,
       invocation,

@@ -10,16 +10,12 @@ export {
   ARTIFACT_RUNTIME_KEYS,
   type ArtifactPackageSource,
   artifactProvider,
-  isArtifactRuntime,
   type ProcessRuntimeDependencies,
-  processTimeoutMs,
-  protocolRequestOf,
 } from './artifact-providers.ts';
 export {
-  findHostExecutable,
+  type HostExecutableResolution,
   type HostExecutableSettings,
-  hostArgumentProblem,
-  hostExecutableProblem,
   hostExecutableProvider,
+  resolveHostExecutable,
 } from './host-executable-provider.ts';
 export { type PythonInterpreter, pythonInterpreterFor } from './python-dependencies.ts';
