@@ -242,6 +242,56 @@ describe('source steps and artifact runtimes', () => {
     );
   });
 
+  it('refuses source steps and artifact steps to a caller who may write steps but not artifacts', async () => {
+    const role = await t.roles.create({ name: 'steps without artifacts' });
+    const permitAll = await t.permissions.create({ name: 'everything' });
+    const denyArtifacts = await t.permissions.create({
+      name: 'no artifacts',
+      resourceTypes: ['Artifact'],
+      operationTypes: ['Create', 'Read'],
+      permissionType: 'Deny',
+    });
+    for (const permission of [permitAll, denyArtifacts])
+      await t.rolePermissionMaps.create({ roleId: role.id, permissionId: permission.id });
+    const user = await t.users.create({ email: 'no-artifacts@example.test', passwordSha256: 'pw' });
+    await t.userRoleMaps.create({ userId: user.id, roleId: role.id });
+    const credential = await t.credentials.create({ userId: user.id });
+    const limited = admin.withCredentials({ accessKey: credential.accessKey }).tenant(t.tenantId);
+
+    await limited.steps.create({
+      executionKey: 'limited.builtin',
+      name: 'allowed',
+      runtimeKey: 'Builtin.Method',
+      runtimeConfig: { runtimeKey: 'Builtin.Method', identifier: 'tempo.builtin.echo' },
+    });
+    const artifactsBefore = (await t.artifacts.list()).totalCount;
+    await expectApiError(
+      limited.steps.fromSource({
+        name: 'limited.source',
+        language: 'py',
+        code: 'def run(request):\n    return request["data"]\n',
+      }),
+      403,
+      'Forbidden',
+    );
+    expect((await t.artifacts.list()).totalCount).toBe(artifactsBefore);
+    const artifact = await t.artifacts.create({ name: 'not for the limited user' });
+    await expectApiError(
+      limited.steps.create({
+        executionKey: 'limited.artifact',
+        name: 'artifact step',
+        runtimeKey: 'Artifact.Process',
+        runtimeConfig: { runtimeKey: 'Artifact.Process', artifactId: artifact.id },
+      }),
+      403,
+      'Forbidden',
+    );
+    const keys = (await t.steps.list({ pageSize: 1000 })).items.map((step) => step.executionKey);
+    expect(keys).toContain('limited.builtin');
+    expect(keys).not.toContain('limited.source');
+    expect(keys).not.toContain('limited.artifact');
+  });
+
   it('downloads a version under its uploaded name, and refuses a content type that is not a media type', async () => {
     const artifact = await t.artifacts.create({ name: 'named package' });
     const zip = await zipOf([

@@ -16,7 +16,7 @@ import { newId } from '@tempo/core/ids';
 import type { RowOf, Tables } from '@tempo/core/store';
 import type { ServerContext } from '../server-context.ts';
 import { tenantAccess } from './access.ts';
-import type { CrudResource } from './crud-routes.ts';
+import type { CrudResource, CrudScope } from './crud-routes.ts';
 import { runtimeConfigProblems } from './runtime-config-checks.ts';
 
 type T = typeof Tables;
@@ -31,13 +31,15 @@ const artifactOf = (config: RuntimeConfig | null | undefined) =>
 /**
  * Whether a step's runtime can run it as configured, with the reason when not. A configuration
  * that can never run here (another tenant's artifact, an unknown allowlist key, arguments the
- * entry's policy refuses) is a 400 when the step is saved, not a failed run later.
+ * entry's policy refuses) is a 400 when the step is saved, not a failed run later. A step that
+ * runs an artifact needs the caller to be allowed to read artifacts.
  */
 const bindingOf = async (
-  context: ServerContext,
-  tenantId: string,
+  scope: Pick<CrudScope<T['steps'], 'tenantId'>, 'context' | 'tenantId' | 'principal'>,
   config: RuntimeConfig | null,
 ): Promise<{ runtimeBindingState: StepRuntimeBindingState; runtimeBindingMessage: string | null }> => {
+  const { context, principal } = scope;
+  const tenantId = scope.tenantId ?? '';
   if (!config || config.runtimeKey === 'Builtin.Unknown') {
     return { runtimeBindingState: 'Unresolved', runtimeBindingMessage: 'No runtime is bound yet.' };
   }
@@ -50,6 +52,8 @@ const bindingOf = async (
       runtimeBindingMessage: `No built-in step "${config.identifier}" is registered in this process.`,
     };
   }
+  if ('artifactId' in config && !(await context.authorizer.permits(principal, tenantId, 'Artifact', 'Read')))
+    throw CommonErrors.forbidden();
   const problems = await runtimeConfigProblems(context, tenantId, config);
   if (problems.length > 0) throw CommonErrors.badRequest(problems.join(' '), { errors: problems });
   if ('artifactId' in config) {
@@ -87,8 +91,8 @@ export const stepResource: CrudResource<
   record: StepRecord,
   toRecord: (row) => row,
   createBody: CreateStepRequest,
-  create: async ({ repository, context, tenantId }, body) =>
-    repository.create({
+  create: async (scope, body) =>
+    scope.repository.create({
       ...body,
       id: newId('step'),
       description: body.description ?? null,
@@ -96,20 +100,20 @@ export const stepResource: CrudResource<
       outputSchema: body.outputSchema ?? null,
       stepType: body.runtimeKey === 'External.Rest' ? 'Rest' : 'Code',
       ...artifactOf(body.runtimeConfig),
-      ...(await bindingOf(context, tenantId ?? '', body.runtimeConfig)),
+      ...(await bindingOf(scope, body.runtimeConfig)),
     }),
   updateBody: UpdateStepRequest,
-  update: async ({ repository, context, tenantId }, existing, body) => {
+  update: async (scope, existing, body) => {
     const runtimeConfig = body.runtimeConfig ?? existing.runtimeConfig;
     const runtimeKey = body.runtimeKey ?? existing.runtimeKey;
     if (runtimeConfig && runtimeConfig.runtimeKey !== runtimeKey) {
       throw CommonErrors.badRequest('runtimeConfig.runtimeKey must equal runtimeKey.');
     }
     return (
-      (await repository.update(existing.id, {
+      (await scope.repository.update(existing.id, {
         ...body,
         ...(body.runtimeConfig
-          ? { ...artifactOf(runtimeConfig), ...(await bindingOf(context, tenantId ?? '', runtimeConfig)) }
+          ? { ...artifactOf(runtimeConfig), ...(await bindingOf(scope, runtimeConfig)) }
           : {}),
       })) ?? existing
     );

@@ -1,4 +1,5 @@
 import {
+  CommonErrors,
   EnsureStepsResponse,
   EntityId,
   ErrorBody,
@@ -48,8 +49,13 @@ export const definitionRoutes: FastifyPluginAsync<{ context: ServerContext }> = 
         },
       },
     },
-    async (request, reply) =>
-      reply.code(201).send(await createSourceStep(context, request.params.tenantId, request.body)),
+    async (request, reply) => {
+      const { tenantId } = request.params;
+      // A source step also creates an artifact: the caller needs that permission too.
+      if (!(await context.authorizer.permits(request.principal, tenantId, 'Artifact', 'Create')))
+        throw CommonErrors.forbidden();
+      return reply.code(201).send(await createSourceStep(context, tenantId, request.body));
+    },
   );
 
   r.post(
