@@ -2,8 +2,8 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ArtifactManifest, ExternalExecutionSettings } from '@tempo/contracts';
-import { ProcessHandlerHost, type ProtocolRequest } from '@tempo/core/process-host';
+import { ArtifactManifest, ExternalExecutionSettings, type StepProtocolRequest } from '@tempo/contracts';
+import { ProcessHandlerHost } from '@tempo/core/process-host';
 import { planArtifactLaunch } from '@tempo/core/process-runtimes';
 
 /**
@@ -23,7 +23,7 @@ const settings = ExternalExecutionSettings.parse({
 const python = settings.pythonExecutable;
 const node = process.execPath;
 
-const request: ProtocolRequest = {
+const request: StepProtocolRequest = {
   protocolVersion: '1.0',
   tenantId: 'ten_bench',
   dataFlowId: 'flow_bench',
