@@ -1,12 +1,16 @@
+import { isDeepStrictEqual } from 'node:util';
 import {
   CommonErrors,
   CreateDataFlowRequest,
   CreateStepRequest,
   CreateTriggerRequest,
   DataFlowRecord,
+  type OperationType,
   type RuntimeConfig,
   StepRecord,
   type StepRuntimeBindingState,
+  type StepTransition,
+  TempoError,
   TriggerRecord,
   UpdateDataFlowRequest,
   UpdateStepRequest,
@@ -64,6 +68,57 @@ const bindingOf = async (
   return { runtimeBindingState: 'Resolved', runtimeBindingMessage: null };
 };
 
+/**
+ * Refuses a step runtime the API may not write. `Legacy.InlineRest` is read-only (spec): it only
+ * describes old inline REST calls, so no new step may take it and an old one keeps its call as it
+ * is; `External.Rest` is the runtime for a new call.
+ */
+const refuseLegacyRuntime = (
+  runtimeKey: string,
+  config: RuntimeConfig | null,
+  existing?: { readonly runtimeKey: string; readonly runtimeConfig: RuntimeConfig | null },
+) => {
+  if (runtimeKey !== 'Legacy.InlineRest') return;
+  if (existing?.runtimeKey === 'Legacy.InlineRest' && isDeepStrictEqual(config, existing.runtimeConfig))
+    return;
+  throw CommonErrors.badRequest(
+    'Legacy.InlineRest is read-only: save the call as an External.Rest step instead.',
+    { runtimeKey },
+  );
+};
+
+/**
+ * The step operations a flow save needs for its inline REST nodes. A node with its own `rest`
+ * call is a step written into the flow (the engine runs it, and the inline REST migration turns it
+ * into an `External.Rest` step), so it needs what saving that step needs: a new node `Create`, a
+ * changed call `Update`. An unchanged node needs nothing more, so a flow can be sent back whole.
+ */
+const inlineRestOperations = (
+  before: Readonly<Record<string, StepTransition>>,
+  after: Readonly<Record<string, StepTransition>>,
+): Set<OperationType> => {
+  const needed = new Set<OperationType>();
+  for (const [key, node] of Object.entries(after)) {
+    if (node.rest === null) continue;
+    const old = before[key];
+    if (!old || old.rest === null) needed.add('Create');
+    else if (old.stepType !== node.stepType || !isDeepStrictEqual(old.rest, node.rest)) needed.add('Update');
+  }
+  return needed;
+};
+
+/** Throws 403 unless the caller holds every `Step` operation a flow's inline REST nodes need. */
+const requireInlineRestRights = async (
+  scope: Pick<CrudScope<T['dataFlows'], 'tenantId'>, 'context' | 'tenantId' | 'principal'>,
+  before: Readonly<Record<string, StepTransition>>,
+  after: Readonly<Record<string, StepTransition>>,
+) => {
+  for (const operation of inlineRestOperations(before, after)) {
+    if (!(await scope.context.authorizer.permits(scope.principal, scope.tenantId ?? '', 'Step', operation)))
+      throw CommonErrors.forbidden();
+  }
+};
+
 /** Flows of a tenant whose graph names an execution key. */
 const flowsUsing = async (context: ServerContext, tenantId: string, executionKey: string) =>
   (await context.repositories.dataFlows.inTenant(tenantId).find()).filter(
@@ -91,8 +146,9 @@ export const stepResource: CrudResource<
   record: StepRecord,
   toRecord: (row) => row,
   createBody: CreateStepRequest,
-  create: async (scope, body) =>
-    scope.repository.create({
+  create: async (scope, body) => {
+    refuseLegacyRuntime(body.runtimeKey, body.runtimeConfig);
+    return scope.repository.create({
       ...body,
       id: newId('step'),
       description: body.description ?? null,
@@ -101,13 +157,29 @@ export const stepResource: CrudResource<
       stepType: body.runtimeKey === 'External.Rest' ? 'Rest' : 'Code',
       ...artifactOf(body.runtimeConfig),
       ...(await bindingOf(scope, body.runtimeConfig)),
-    }),
+    });
+  },
   updateBody: UpdateStepRequest,
   update: async (scope, existing, body) => {
     const runtimeConfig = body.runtimeConfig ?? existing.runtimeConfig;
     const runtimeKey = body.runtimeKey ?? existing.runtimeKey;
     if (runtimeConfig && runtimeConfig.runtimeKey !== runtimeKey) {
       throw CommonErrors.badRequest('runtimeConfig.runtimeKey must equal runtimeKey.');
+    }
+    refuseLegacyRuntime(runtimeKey, runtimeConfig, existing);
+    if (body.executionKey !== undefined && body.executionKey !== existing.executionKey) {
+      // Flows name steps by key: renaming a key they use would leave them pointing at no step,
+      // which is exactly what the delete guard prevents, so a rename answers the same 409.
+      const flows = await flowsUsing(scope.context, scope.tenantId ?? '', existing.executionKey);
+      if (flows.length > 0) {
+        const referencedBy = `flow(s) ${flows.map((flow) => flow.id).join(', ')}`;
+        throw new TempoError(
+          'InUse',
+          409,
+          `Step ${existing.id} cannot be renamed: execution key "${existing.executionKey}" is still used by ${referencedBy}; change those flows first.`,
+          { resource: 'Step', id: existing.id, referencedBy },
+        );
+      }
     }
     return (
       (await scope.repository.update(existing.id, {
@@ -141,22 +213,25 @@ export const flowResource: CrudResource<
   record: DataFlowRecord,
   toRecord: (row) => row,
   createBody: CreateDataFlowRequest,
-  create: async ({ repository }, body) =>
-    repository.create({
+  create: async (scope, body) => {
+    await requireInlineRestRights(scope, {}, body.transitions);
+    return scope.repository.create({
       ...body,
       id: newId('dataFlow'),
       description: body.description ?? null,
       triggerId: body.triggerId ?? null,
       routingHintLabel: body.routingHintLabel ?? null,
-    }),
+    });
+  },
   updateBody: UpdateDataFlowRequest,
-  update: async ({ repository }, existing, body) => {
+  update: async (scope, existing, body) => {
     const merged = CreateDataFlowRequest.safeParse({ ...existing, ...body });
     if (!merged.success)
       throw CommonErrors.badRequest(merged.error.issues[0]?.message ?? 'Invalid flow.', {
         issues: merged.error.issues,
       });
-    return (await repository.update(existing.id, body)) ?? existing;
+    if (body.transitions) await requireInlineRestRights(scope, existing.transitions, body.transitions);
+    return (await scope.repository.update(existing.id, body)) ?? existing;
   },
   guardDelete: async ({ context, tenantId }, row) => {
     const triggers = await context.repositories.triggers

@@ -130,5 +130,5 @@ export const tenantResource: CrudResource<
   },
   updateBody: UpdateTenantRequest,
   update: async ({ repository }, existing, body) => (await repository.update(existing.id, body)) ?? existing,
-  cascade: async ({ context }, row) => deleteTenantData(context.repositories, row.id),
+  cascade: async ({ context }, row) => deleteTenantData(context, row.id),
 };

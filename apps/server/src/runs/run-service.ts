@@ -9,6 +9,7 @@ import { type RuntimeProviders, runFlow, type StepRunReport } from '@tempo/core/
 import { newId } from '@tempo/core/ids';
 import type { Logger } from '@tempo/core/logging';
 import { op, type Repositories } from '@tempo/core/store';
+import { ActiveRuns } from './active-runs.ts';
 import { type ArtifactPinResolver, captureSnapshot, type ExecutionSnapshot } from './execution-snapshot.ts';
 import { LocalExecutor } from './local-executor.ts';
 import { isTerminal, RunCompletions } from './run-completions.ts';
@@ -44,6 +45,7 @@ const now = () => new Date().toISOString();
 export class RunService {
   readonly #deps: RunServiceDependencies;
   readonly #executor: LocalExecutor;
+  readonly #active = new ActiveRuns();
   readonly completions: RunCompletions;
 
   constructor(deps: RunServiceDependencies) {
@@ -58,10 +60,12 @@ export class RunService {
     inputData: string | null,
     origin: RunOrigin = {},
   ): Promise<FlowRunRecord> {
+    if (this.#active.isClosed(flow.tenantId)) throw CommonErrors.notFound('Tenant', flow.tenantId);
     const snapshot = await captureSnapshot(this.#deps.repositories, flow, (tenantId, artifactId, label) =>
       this.#deps.artifacts.resolvePin(tenantId, artifactId, label),
     );
-    const run = await this.#deps.repositories.flowRuns.inTenant(flow.tenantId).create({
+    const runs = this.#deps.repositories.flowRuns.inTenant(flow.tenantId);
+    const run = await runs.create({
       id: newId('flowRun'),
       dataFlowId: flow.id,
       triggerId: origin.triggerId ?? null,
@@ -70,8 +74,24 @@ export class RunService {
       inputData,
       executionSnapshotJson: JSON.stringify({ ...snapshot, metadata: origin.metadata ?? null }),
     });
+    // The tenant may have been deleted while the run was written: its cleanup could have run
+    // before this row landed, so the row is removed here rather than left behind.
+    if (this.#active.isClosed(flow.tenantId)) {
+      await runs.delete(run.id);
+      throw CommonErrors.notFound('Tenant', flow.tenantId);
+    }
     this.#schedule(run.tenantId, run.id, run);
     return run;
+  }
+
+  /**
+   * Stops every run of a tenant that is being deleted: no queued run of it starts, running ones
+   * are cancelled before their next step (an outbound call in flight is aborted), and none of
+   * them writes step runs, run state or assignments again. Resolves once their executions have
+   * settled (or after a bounded wait), so the caller can then delete the tenant's rows.
+   */
+  stopTenant(tenantId: string): Promise<void> {
+    return this.#active.stopTenant(tenantId);
   }
 
   /** Cancels a queued run; a run that has started (or ended) is a 409. */
@@ -165,8 +185,28 @@ export class RunService {
     this.completions.completed(runId);
   }
 
+  /**
+   * Executes a run, registered as active before its first await so that {@link stopTenant}
+   * either sees it or it sees the tenant closed.
+   */
   async #execute(tenantId: string, runId: string, queued?: FlowRunRecord): Promise<void> {
+    const execution = this.#active.begin(tenantId, runId);
+    if (!execution) return;
+    try {
+      await this.#executeActive(tenantId, runId, execution.signal, queued);
+    } finally {
+      execution.end();
+    }
+  }
+
+  async #executeActive(
+    tenantId: string,
+    runId: string,
+    signal: AbortSignal,
+    queued?: FlowRunRecord,
+  ): Promise<void> {
     const { repositories, providers } = this.#deps;
+    const closed = () => this.#active.isClosed(tenantId);
     const runs = repositories.flowRuns.inTenant(tenantId);
     // A record handed over at enqueue may be stale by now; the guarded claim below settles that.
     const run = queued ?? (await runs.get(runId));
@@ -197,7 +237,10 @@ export class RunService {
       },
     );
     if (claimed === 0) {
-      await repositories.runAssignments.update(assignment.id, { state: 'Cancelled', completedUtc: now() });
+      // A deleted tenant keeps no assignment; a cancel that won the race keeps its record.
+      if (closed()) await repositories.runAssignments.delete(assignment.id);
+      else
+        await repositories.runAssignments.update(assignment.id, { state: 'Cancelled', completedUtc: now() });
       return;
     }
     const snapshot = JSON.parse(run.executionSnapshotJson ?? '{}') as ExecutionSnapshot & {
@@ -212,7 +255,11 @@ export class RunService {
       resolveStep: (key) => snapshot.steps[key] ?? null,
       providers,
       newStepRunId: () => newId('stepRun'),
+      signal,
       onStep: async (report: StepRunReport) => {
+        // The step that was running when its tenant was deleted is not recorded: nothing of the
+        // tenant may be written after its deletion began.
+        if (closed()) return;
         await stepRuns.create({
           id: report.stepRunId,
           flowRunId: runId,
@@ -230,6 +277,10 @@ export class RunService {
         });
       },
     });
+    if (closed()) {
+      this.completions.completed(runId);
+      return;
+    }
     const completedUtc = now();
     const dispatchState =
       outcome.state === 'Succeeded' ? 'Completed' : outcome.state === 'Cancelled' ? 'Cancelled' : 'Failed';
