@@ -37,3 +37,21 @@ export const JsonText = z.string().refine((text) => {
   }
 }, 'must be valid JSON text');
 export type JsonText = z.infer<typeof JsonText>;
+
+/**
+ * The update body of a create body: every field optional and none with a default. A plain
+ * `.partial()` keeps the create schema's `.default()`s, so a `PUT` that names one field would
+ * silently reset the others to their defaults (a renamed Deny permission came back Permit All).
+ */
+export const updateOf = <Shape extends z.ZodRawShape>(create: z.ZodObject<Shape>) =>
+  z.object(
+    Object.fromEntries(
+      Object.entries(create.shape).map(([key, field]) => [
+        key,
+        z.optional(field instanceof z.ZodDefault ? (field.unwrap() as z.ZodType) : field),
+      ]),
+    ) as { [K in keyof Shape]: z.ZodOptional<WithoutDefault<Shape[K]>> },
+  );
+
+/** The schema inside a `.default()`, or the schema itself. */
+type WithoutDefault<T> = T extends z.ZodDefault<infer Inner> ? Inner : T;

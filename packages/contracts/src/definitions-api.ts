@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { EntityId, JsonText } from './common.ts';
+import { EntityId, JsonText, updateOf } from './common.ts';
 import { ExecutionKey, StepTransition } from './definitions.ts';
 import {
   DataFlowInvocationAuthMode,
@@ -61,7 +61,7 @@ export const CreateStepRequest = z.object(stepFields).refine(sameRuntimeKey, run
 export type CreateStepRequest = z.infer<typeof CreateStepRequest>;
 
 /** `PUT .../steps/{id}`: only the fields sent change. */
-export const UpdateStepRequest = z.object(stepFields).partial().refine(sameRuntimeKey, runtimeKeyMismatch);
+export const UpdateStepRequest = updateOf(z.object(stepFields)).refine(sameRuntimeKey, runtimeKeyMismatch);
 export type UpdateStepRequest = z.infer<typeof UpdateStepRequest>;
 
 /** A built-in step registered in the running process (`GET /v1.0/steps/registered`). */
@@ -129,7 +129,7 @@ export const CreateDataFlowRequest = z.object(flowFields).superRefine(checkGraph
 export type CreateDataFlowRequest = z.infer<typeof CreateDataFlowRequest>;
 
 /** `PUT .../flows/{id}`: omitted fields keep their value; the result must still be a valid graph. */
-export const UpdateDataFlowRequest = z.object(flowFields).partial().superRefine(checkGraph);
+export const UpdateDataFlowRequest = updateOf(z.object(flowFields)).superRefine(checkGraph);
 export type UpdateDataFlowRequest = z.infer<typeof UpdateDataFlowRequest>;
 
 /** `POST .../flows/{id}/ensure-steps` answer. */
@@ -156,7 +156,7 @@ export const CreateTriggerRequest = z.object(triggerFields);
 export type CreateTriggerRequest = z.infer<typeof CreateTriggerRequest>;
 
 /** `PUT .../triggers/{id}`: omitted fields keep their value. */
-export const UpdateTriggerRequest = z.object(triggerFields).partial();
+export const UpdateTriggerRequest = updateOf(z.object(triggerFields));
 export type UpdateTriggerRequest = z.infer<typeof UpdateTriggerRequest>;
 
 /**

@@ -92,7 +92,8 @@ export const CommonErrors = {
   badRequest: (message: string, details: ErrorDetails = null) =>
     new TempoError('BadRequest', 400, message, details),
   unauthorized: () => new TempoError('Unauthorized', 401, 'Authentication is required.'),
-  forbidden: () => new TempoError('Forbidden', 403, 'You do not have access to this resource.'),
+  forbidden: (message = 'You do not have access to this resource.') =>
+    new TempoError('Forbidden', 403, message),
   notFound: (resource: string, id: string) =>
     new TempoError('NotFound', 404, `${resource} ${id} was not found.`, { resource, id }),
   protectedRecord: (resource: string, id: string) =>

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { EntityId } from './common.ts';
+import { EntityId, updateOf } from './common.ts';
 import { OperationType, PermissionType, ResourceType } from './enums.ts';
 
 // Create and update bodies. Unknown fields are dropped, not refused: Tempo clients send whole
@@ -20,7 +20,7 @@ export const CreateAccountRequest = z.object({
 });
 export type CreateAccountRequest = z.infer<typeof CreateAccountRequest>;
 /** `PUT /v1.0/accounts/{id}`: omitted fields keep their value. */
-export const UpdateAccountRequest = CreateAccountRequest.partial();
+export const UpdateAccountRequest = updateOf(CreateAccountRequest);
 export type UpdateAccountRequest = z.infer<typeof UpdateAccountRequest>;
 
 /** `POST /v1.0/admins`; `passwordSha256` may be the plain password. */
@@ -35,7 +35,7 @@ export const CreateAdministratorRequest = z.object({
 });
 export type CreateAdministratorRequest = z.infer<typeof CreateAdministratorRequest>;
 /** `PUT /v1.0/admins/{id}`; a `passwordSha256` of `****` (as served) keeps the password. */
-export const UpdateAdministratorRequest = CreateAdministratorRequest.partial();
+export const UpdateAdministratorRequest = updateOf(CreateAdministratorRequest);
 export type UpdateAdministratorRequest = z.infer<typeof UpdateAdministratorRequest>;
 
 /** `POST /v1.0/tenants`. */
@@ -47,7 +47,7 @@ export const CreateTenantRequest = z.object({
 });
 export type CreateTenantRequest = z.infer<typeof CreateTenantRequest>;
 /** `PUT /v1.0/tenants/{id}`. */
-export const UpdateTenantRequest = CreateTenantRequest.partial();
+export const UpdateTenantRequest = updateOf(CreateTenantRequest);
 export type UpdateTenantRequest = z.infer<typeof UpdateTenantRequest>;
 
 /** `POST /v1.0/tenants/{tenantId}/users`; `passwordSha256` may be the plain password. */
@@ -63,7 +63,7 @@ export const CreateUserRequest = z.object({
 });
 export type CreateUserRequest = z.infer<typeof CreateUserRequest>;
 /** `PUT /v1.0/tenants/{tenantId}/users/{id}`; a `passwordSha256` of `****` keeps the password. */
-export const UpdateUserRequest = CreateUserRequest.partial();
+export const UpdateUserRequest = updateOf(CreateUserRequest);
 export type UpdateUserRequest = z.infer<typeof UpdateUserRequest>;
 
 /** `POST .../credentials`: keys are generated; `userId` defaults to the caller. */
@@ -80,7 +80,7 @@ export type UpdateCredentialRequest = z.infer<typeof UpdateCredentialRequest>;
 export const CreateRoleRequest = z.object({ name, description: optionalText(1000), ...flags });
 export type CreateRoleRequest = z.infer<typeof CreateRoleRequest>;
 /** `PUT .../roles/{id}`. */
-export const UpdateRoleRequest = CreateRoleRequest.partial();
+export const UpdateRoleRequest = updateOf(CreateRoleRequest);
 export type UpdateRoleRequest = z.infer<typeof UpdateRoleRequest>;
 
 /** `POST .../permissions`. */
@@ -93,7 +93,7 @@ export const CreatePermissionRequest = z.object({
 });
 export type CreatePermissionRequest = z.infer<typeof CreatePermissionRequest>;
 /** `PUT .../permissions/{id}`. */
-export const UpdatePermissionRequest = CreatePermissionRequest.partial();
+export const UpdatePermissionRequest = updateOf(CreatePermissionRequest);
 export type UpdatePermissionRequest = z.infer<typeof UpdatePermissionRequest>;
 
 /** `POST .../user-role-maps`. */

@@ -1,6 +1,7 @@
 import { CommonErrors, type OperationType, type ResourceType } from '@tempo/contracts';
 import { op, type Repositories } from '@tempo/core/store';
 import { canActOnTenant, isSystemAdmin, type Principal } from './principal.ts';
+import { allows, type Holding, type PermissionGrant, pairsAllowed } from './privileges.ts';
 
 /** Who may call a route. */
 export type AccessRule =
@@ -15,9 +16,6 @@ export type AccessRule =
       readonly operation: OperationType;
       readonly tenantParam?: string;
     };
-
-const covers = <T extends string>(granted: readonly T[], wanted: T): boolean =>
-  granted.includes('All' as T) || granted.includes(wanted);
 
 /**
  * Decides whether a principal may act: administrators everywhere, tenant admins in their own
@@ -40,24 +38,47 @@ export class Authorizer {
     if (isSystemAdmin(principal)) return true;
     if (principal.kind !== 'user' || principal.tenantId !== tenantId) return false;
     if (principal.isTenantAdmin) return true;
+    return allows(await this.#permissionsOf(tenantId, principal.userId), resource, operation);
+  }
+
+  /** What the principal holds in the tenant (nothing, for a user of another tenant). */
+  async holdingOf(principal: Principal, tenantId: string): Promise<Holding> {
+    if (isSystemAdmin(principal)) return { kind: 'global' };
+    if (principal.kind !== 'user' || principal.tenantId !== tenantId)
+      return { kind: 'roles', pairs: new Set() };
+    return this.holdingOfUser(tenantId, principal);
+  }
+
+  /** What a user of the tenant holds, whoever is asking. */
+  async holdingOfUser(
+    tenantId: string,
+    user: { readonly isAdmin: boolean; readonly isTenantAdmin: boolean } & (
+      | { readonly userId: string }
+      | { readonly id: string }
+    ),
+  ): Promise<Holding> {
+    if (user.isAdmin) return { kind: 'global' };
+    if (user.isTenantAdmin) return { kind: 'tenantAdmin' };
+    const userId = 'userId' in user ? user.userId : user.id;
+    return { kind: 'roles', pairs: pairsAllowed(await this.#permissionsOf(tenantId, userId)) };
+  }
+
+  /** The active permissions of the user's active roles. */
+  async #permissionsOf(tenantId: string, userId: string): Promise<readonly PermissionGrant[]> {
     const r = this.#repositories;
-    const roleIds = (
-      await r.userRoleMaps.inTenant(tenantId).find({ userId: principal.userId, active: true })
-    ).map((m) => m.roleId);
-    if (roleIds.length === 0) return false;
+    const roleIds = (await r.userRoleMaps.inTenant(tenantId).find({ userId, active: true })).map(
+      (m) => m.roleId,
+    );
+    if (roleIds.length === 0) return [];
     const roles = await r.roles.inTenant(tenantId).find({ id: op.in(roleIds), active: true });
-    if (roles.length === 0) return false;
+    if (roles.length === 0) return [];
     const links = await r.rolePermissionMaps
       .inTenant(tenantId)
       .find({ roleId: op.in(roles.map((role) => role.id)), active: true });
-    if (links.length === 0) return false;
-    const permissions = await r.permissions
+    if (links.length === 0) return [];
+    return r.permissions
       .inTenant(tenantId)
       .find({ id: op.in(links.map((l) => l.permissionId)), active: true });
-    const matching = permissions.filter(
-      (p) => covers(p.resourceTypes, resource) && covers(p.operationTypes, operation),
-    );
-    return matching.length > 0 && matching.every((p) => p.permissionType === 'Permit');
   }
 
   /**

@@ -9,17 +9,45 @@ import {
   UserRoleMapRecord,
 } from '@tempo/contracts';
 import { newId } from '@tempo/core/ids';
-import type { Tables } from '@tempo/core/store';
+import type { RowOf, Tables } from '@tempo/core/store';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import type { PermissionGrant } from '../auth/privileges.ts';
 import { AUTHENTICATED } from '../http/openapi.ts';
 import type { ServerContext } from '../server-context.ts';
 import { tenantAccess } from './access.ts';
 import type { CrudResource } from './crud-routes.ts';
+import {
+  type GuardScope,
+  guardFlags,
+  guardManageUser,
+  guardPermission,
+  guardProtectedEdit,
+  guardRole,
+  tenantUser,
+} from './identity-guards.ts';
 
 type T = typeof Tables;
 const TENANT_PATH = '/v1.0/tenants/:tenantId';
+
+/** Granting or revoking a role is acting for its holder and handing out what the role carries. */
+const guardRoleAssignment = async (scope: GuardScope, user: RowOf<T['users']>, roleId: string) => {
+  await guardManageUser(scope, user, { needsUserUpdate: false });
+  await guardRole(scope, roleId);
+};
+
+/** Attaching or detaching a permission changes the role and hands out (or takes back) the permission. */
+const guardAttachment = async (scope: GuardScope, roleId: string, permission: PermissionGrant) => {
+  await guardRole(scope, roleId);
+  await guardPermission(scope, permission);
+};
+
+const permissionOf = async ({ context, tenantId }: GuardScope, permissionId: string) => {
+  const permission = await context.repositories.permissions.inTenant(tenantId ?? '').get(permissionId);
+  if (!permission) throw CommonErrors.notFound('Permission', permissionId);
+  return permission;
+};
 
 /** Role assignments of users. */
 export const userRoleMapResource: CrudResource<
@@ -37,18 +65,30 @@ export const userRoleMapResource: CrudResource<
   record: UserRoleMapRecord,
   toRecord: (row) => row,
   createBody: CreateUserRoleMapRequest,
-  create: async ({ repository, context, tenantId }, body) => {
+  create: async (scope, body) => {
+    const { repository, context, tenantId } = scope;
     const tenant = tenantId ?? '';
-    if (!(await context.repositories.users.inTenant(tenant).get(body.userId)))
-      throw CommonErrors.notFound('User', body.userId);
+    const user = await context.repositories.users.inTenant(tenant).get(body.userId);
+    if (!user) throw CommonErrors.notFound('User', body.userId);
     if (!(await context.repositories.roles.inTenant(tenant).get(body.roleId)))
       throw CommonErrors.notFound('Role', body.roleId);
+    await guardRoleAssignment(scope, user, body.roleId);
+    guardFlags(scope, null, body);
     const existing = await repository.findOne({ userId: body.userId, roleId: body.roleId });
     if (existing) throw CommonErrors.conflict('The user already has this role.', { id: existing.id });
     return repository.create({ ...body, id: newId('userRoleMap') });
   },
   updateBody: UpdateRoleMapRequest,
-  update: async ({ repository }, existing, body) => (await repository.update(existing.id, body)) ?? existing,
+  update: async (scope, existing, body) => {
+    guardProtectedEdit(scope, existing);
+    await guardRoleAssignment(scope, await tenantUser(scope, existing.userId), existing.roleId);
+    guardFlags(scope, existing, body);
+    return (await scope.repository.update(existing.id, body)) ?? existing;
+  },
+  guardDelete: async (scope, row) => {
+    await guardRoleAssignment(scope, await tenantUser(scope, row.userId), row.roleId);
+    return null;
+  },
 };
 
 /** Permissions attached to roles. */
@@ -67,19 +107,30 @@ export const rolePermissionMapResource: CrudResource<
   record: RolePermissionMapRecord,
   toRecord: (row) => row,
   createBody: CreateRolePermissionMapRequest,
-  create: async ({ repository, context, tenantId }, body) => {
+  create: async (scope, body) => {
+    const { repository, context, tenantId } = scope;
     const tenant = tenantId ?? '';
     if (!(await context.repositories.roles.inTenant(tenant).get(body.roleId)))
       throw CommonErrors.notFound('Role', body.roleId);
-    if (!(await context.repositories.permissions.inTenant(tenant).get(body.permissionId))) {
-      throw CommonErrors.notFound('Permission', body.permissionId);
-    }
+    const permission = await context.repositories.permissions.inTenant(tenant).get(body.permissionId);
+    if (!permission) throw CommonErrors.notFound('Permission', body.permissionId);
+    await guardAttachment(scope, body.roleId, permission);
+    guardFlags(scope, null, body);
     const existing = await repository.findOne({ roleId: body.roleId, permissionId: body.permissionId });
     if (existing) throw CommonErrors.conflict('The role already has this permission.', { id: existing.id });
     return repository.create({ ...body, id: newId('rolePermissionMap') });
   },
   updateBody: UpdateRoleMapRequest,
-  update: async ({ repository }, existing, body) => (await repository.update(existing.id, body)) ?? existing,
+  update: async (scope, existing, body) => {
+    guardProtectedEdit(scope, existing);
+    await guardAttachment(scope, existing.roleId, await permissionOf(scope, existing.permissionId));
+    guardFlags(scope, existing, body);
+    return (await scope.repository.update(existing.id, body)) ?? existing;
+  },
+  guardDelete: async (scope, row) => {
+    await guardAttachment(scope, row.roleId, await permissionOf(scope, row.permissionId));
+    return null;
+  },
 };
 
 /** `GET .../users/{userId}/roles` and `GET .../roles/{roleId}/permissions`: the links as bare arrays. */

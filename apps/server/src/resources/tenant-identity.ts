@@ -14,12 +14,19 @@ import {
   UpdateUserRequest,
   UserRecord,
 } from '@tempo/contracts';
-import { hashPassword, hashSecret } from '@tempo/core/auth';
+import { hashPassword, issueCredentialKeys } from '@tempo/core/auth';
 import { newId } from '@tempo/core/ids';
 import type { RowOf, Tables } from '@tempo/core/store';
-import { isSystemAdmin, type Principal } from '../auth/principal.ts';
 import { tenantAccess } from './access.ts';
 import type { CrudResource } from './crud-routes.ts';
+import {
+  guardFlags,
+  guardManageUser,
+  guardPermission,
+  guardProtectedEdit,
+  guardRole,
+  tenantUser,
+} from './identity-guards.ts';
 import { passwordPatch } from './password-patch.ts';
 
 type T = typeof Tables;
@@ -29,11 +36,6 @@ const userRecord = ({ passwordHash: _hash, ...row }: RowOf<T['users']>): UserRec
   ...row,
   passwordSha256: REDACTED,
 });
-
-/** Only global administrators may make someone a global administrator. */
-const guardAdminGrant = (principal: Principal, isAdmin: boolean | undefined): void => {
-  if (isAdmin && !isSystemAdmin(principal)) throw CommonErrors.forbidden();
-};
 
 /** Users of a tenant; passwords are stored hashed and served as `****`. */
 export const userResource: CrudResource<
@@ -51,8 +53,9 @@ export const userResource: CrudResource<
   record: UserRecord,
   toRecord: userRecord,
   createBody: CreateUserRequest,
-  create: async ({ repository, principal }, { passwordSha256, ...body }) => {
-    guardAdminGrant(principal, body.isAdmin);
+  create: async (scope, { passwordSha256, ...body }) => {
+    guardFlags(scope, null, body);
+    const { repository } = scope;
     return userRecord(
       await repository.create({
         ...body,
@@ -62,17 +65,22 @@ export const userResource: CrudResource<
     );
   },
   updateBody: UpdateUserRequest,
-  update: async ({ repository, principal }, existing, { passwordSha256, ...body }) => {
-    if (body.isAdmin !== undefined && body.isAdmin !== existing.isAdmin) guardAdminGrant(principal, true);
+  update: async (scope, existing, { passwordSha256, ...body }) => {
+    // Any change to another user (its password or email above all) is acting for that user.
+    await guardManageUser(scope, existing, { needsUserUpdate: true });
+    guardFlags(scope, existing, body);
     return (
-      (await repository.update(existing.id, { ...body, ...(await passwordPatch(passwordSha256)) })) ??
+      (await scope.repository.update(existing.id, { ...body, ...(await passwordPatch(passwordSha256)) })) ??
       existing
     );
   },
-  guardDelete: async ({ principal }, row) =>
-    principal.kind === 'user' && principal.userId === row.id
-      ? 'the caller (a user cannot delete itself)'
-      : null,
+  guardDelete: async (scope, row) => {
+    const { principal } = scope;
+    if (principal.kind === 'user' && principal.userId === row.id)
+      return 'the caller (a user cannot delete itself)';
+    await guardManageUser(scope, row, { needsUserUpdate: false });
+    return null;
+  },
   cascade: async ({ context, tenantId }, row) => {
     await context.repositories.credentials.inTenant(tenantId ?? '').deleteWhere({ userId: row.id });
     await context.repositories.userRoleMaps.inTenant(tenantId ?? '').deleteWhere({ userId: row.id });
@@ -107,26 +115,33 @@ export const credentialResource: CrudResource<
   record: CredentialRecord,
   toRecord: credentialRecord,
   createBody: CreateCredentialRequest,
-  create: async ({ repository, principal, context, tenantId }, { userId, ...body }) => {
+  create: async (scope, { userId, ...body }) => {
+    const { repository, principal, tenantId, context } = scope;
     const ownerId =
       userId ?? (principal.kind === 'user' && principal.tenantId === tenantId ? principal.userId : null);
     if (!ownerId) throw CommonErrors.badRequest('userId required.');
-    if (!(await context.repositories.users.inTenant(tenantId ?? '').get(ownerId)))
-      throw CommonErrors.notFound('User', ownerId);
-    const accessKey = newId('accessKey');
-    const secretKey = newId('secretKey');
+    // A credential signs in as its owner: creating one for someone else is acting for them.
+    await guardManageUser(scope, await tenantUser(scope, ownerId), { needsUserUpdate: true });
+    guardFlags(scope, null, body);
+    const { accessKey, secretKey, ...stored } = issueCredentialKeys(context.settings.auth.credentialHashKey);
     const row = await repository.create({
       ...body,
       id: newId('credential'),
       userId: ownerId,
-      accessKeySha256: hashSecret(accessKey),
-      accessKeyHint: accessKey.slice(0, 12),
-      secretKeySha256: hashSecret(secretKey),
+      ...stored,
     });
     return { ...credentialRecord(row), accessKey, secretKey };
   },
   updateBody: UpdateCredentialRequest,
-  update: async ({ repository }, existing, body) => (await repository.update(existing.id, body)) ?? existing,
+  update: async (scope, existing, body) => {
+    await guardManageUser(scope, await tenantUser(scope, existing.userId), { needsUserUpdate: true });
+    guardFlags(scope, existing, body);
+    return (await scope.repository.update(existing.id, body)) ?? existing;
+  },
+  guardDelete: async (scope, row) => {
+    await guardManageUser(scope, await tenantUser(scope, row.userId), { needsUserUpdate: true });
+    return null;
+  },
 };
 
 /** Roles of a tenant; deleting one removes its links. */
@@ -145,10 +160,22 @@ export const roleResource: CrudResource<
   record: RoleRecord,
   toRecord: (row) => row,
   createBody: CreateRoleRequest,
-  create: async ({ repository }, body) =>
-    repository.create({ ...body, id: newId('role'), description: body.description ?? null }),
+  create: async (scope, body) => {
+    guardFlags(scope, null, body);
+    return scope.repository.create({ ...body, id: newId('role'), description: body.description ?? null });
+  },
   updateBody: UpdateRoleRequest,
-  update: async ({ repository }, existing, body) => (await repository.update(existing.id, body)) ?? existing,
+  update: async (scope, existing, body) => {
+    guardProtectedEdit(scope, existing);
+    // Switching a role off or on changes what its holders may do, like editing its permissions.
+    await guardRole(scope, existing.id);
+    guardFlags(scope, existing, body);
+    return (await scope.repository.update(existing.id, body)) ?? existing;
+  },
+  guardDelete: async (scope, row) => {
+    await guardRole(scope, row.id);
+    return null;
+  },
   cascade: async ({ context, tenantId }, row) => {
     await context.repositories.userRoleMaps.inTenant(tenantId ?? '').deleteWhere({ roleId: row.id });
     await context.repositories.rolePermissionMaps.inTenant(tenantId ?? '').deleteWhere({ roleId: row.id });
@@ -171,9 +198,24 @@ export const permissionResource: CrudResource<
   record: PermissionRecord,
   toRecord: (row) => row,
   createBody: CreatePermissionRequest,
-  create: async ({ repository }, body) => repository.create({ ...body, id: newId('permission') }),
+  create: async (scope, body) => {
+    await guardPermission(scope, body);
+    guardFlags(scope, null, body);
+    return scope.repository.create({ ...body, id: newId('permission') });
+  },
   updateBody: UpdatePermissionRequest,
-  update: async ({ repository }, existing, body) => (await repository.update(existing.id, body)) ?? existing,
+  update: async (scope, existing, body) => {
+    guardProtectedEdit(scope, existing);
+    // Both what the permission grants now and what it will grant must be within the caller's reach.
+    await guardPermission(scope, existing);
+    await guardPermission(scope, { ...existing, ...body });
+    guardFlags(scope, existing, body);
+    return (await scope.repository.update(existing.id, body)) ?? existing;
+  },
+  guardDelete: async (scope, row) => {
+    await guardPermission(scope, row);
+    return null;
+  },
   cascade: async ({ context, tenantId }, row) => {
     await context.repositories.rolePermissionMaps
       .inTenant(tenantId ?? '')
