@@ -1,6 +1,7 @@
 import { dirname, join, resolve } from 'node:path';
 import type { TempoSettings } from '@tempo/contracts';
 import { loadSettings, resolveSettingsPath, resolveSettingsPaths } from '@tempo/core/settings';
+import { restrictNewFiles, secureDataFolder } from './data-folder.ts';
 
 /** Where a command finds its settings. */
 export interface SettingsLocation {
@@ -21,8 +22,32 @@ export const settingsPathOf = (location: SettingsLocation): string => {
  * Loads, validates and resolves the settings: defaults are written on first start, relative
  * paths are taken from the settings file's folder, clamped values are reported on stderr.
  */
-export const loadCommandSettings = (filePath: string, writeDefaults: boolean): TempoSettings => {
-  const { settings, warnings } = loadSettings({ filePath, env: process.env, writeDefaults });
+export const loadCommandSettings = (
+  filePath: string,
+  writeDefaults: boolean,
+  prepareAuthSecrets = false,
+): TempoSettings => {
+  const { settings, warnings } = loadSettings({
+    filePath,
+    env: process.env,
+    writeDefaults,
+    prepareAuthSecrets,
+  });
   for (const warning of warnings) process.stderr.write(`tempo: ${warning}\n`);
   return resolveSettingsPaths(settings, dirname(filePath));
+};
+
+/**
+ * The settings of a command that starts the server (`server`, `up`), with its data folder made
+ * owner-only first: missing defaults and auth secrets are generated into the file, and a blank
+ * secret or the published development signing key stops start-up with a message saying how to
+ * set one.
+ * @param dedicated the data folder belongs to Tempo alone (see `secureDataFolder`).
+ */
+export const loadServerSettings = (filePath: string, dedicated: boolean): TempoSettings => {
+  // Before anything is written, so a settings file or folder made now is owner-only as well.
+  restrictNewFiles();
+  const settings = loadCommandSettings(filePath, true, true);
+  secureDataFolder({ settingsFile: filePath, settings, dedicated });
+  return settings;
 };

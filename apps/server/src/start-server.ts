@@ -2,6 +2,7 @@ import type { TempoSettings } from '@tempo/contracts';
 import { createLogger, type Logger } from '@tempo/core/logging';
 import { BuiltinStepRegistry, probeRuntimeCatalog } from '@tempo/core/runtimes';
 import { seedDatabase } from '@tempo/core/seeding';
+import { assertUsableAuthSecrets } from '@tempo/core/settings';
 import { openDatabase } from '@tempo/core/store';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.ts';
@@ -36,6 +37,8 @@ export interface RunningServer {
  */
 export const startServer = async (options: StartServerOptions): Promise<RunningServer> => {
   const { settings } = options;
+  // The CLI already generated or refused these; checked again for anyone embedding the server.
+  assertUsableAuthSecrets(settings.auth, () => 'settings');
   const log = createLogger({
     name: 'tempo-server',
     console: settings.logging.consoleLogging,
@@ -51,7 +54,12 @@ export const startServer = async (options: StartServerOptions): Promise<RunningS
     registerSampleBuiltins(builtins);
     const runtimeCatalog = await probeRuntimeCatalog(settings);
     const seed = await seedDatabase(
-      { repositories: database.repositories, log, sampleSteps: sampleSteps(settings, runtimeCatalog) },
+      {
+        repositories: database.repositories,
+        log,
+        sampleSteps: sampleSteps(settings, runtimeCatalog),
+        credentialHashKey: settings.auth.credentialHashKey,
+      },
       settings.hydration,
     );
     if (seed.seededAccessKey) options.onSeededAccessKey?.(seed.seededAccessKey);

@@ -262,7 +262,7 @@ describe('users, credentials, roles and permissions', () => {
     expect(created.accessKey).toMatch(/^pub_.{28}$/);
     expect(created.secretKey).toMatch(/^key_.{28}$/);
     const read = await t.credentials.get(created.id);
-    expect(read.accessKey).toBe(`${created.accessKey.slice(0, 12)}****`);
+    expect(read.accessKey).toBe(`${created.accessKey.slice(0, 8)}****`);
     expect(read.secretKey).toBe('****');
     expect(await f.anonymous.withCredentials({ accessKey: created.accessKey }).me()).toMatchObject({
       type: 'user',

@@ -79,6 +79,8 @@ export const startServerProcess = async (overrides: SettingsOverrides = {}): Pro
     child.stderr?.on('data', onData);
     child.on('exit', (code) => {
       clearTimeout(timer);
+      // A server that refused to start leaves nothing to stop, so its folder goes now.
+      if (!/server listening on http/.test(output)) rmSync(dataDir, { recursive: true, force: true });
       reject(new Error(`server exited with ${code} before listening:\n${output}`));
     });
   });

@@ -37,6 +37,25 @@ export type DatabaseType = z.infer<typeof DatabaseType>;
 export const LoadBalancingStrategy = z.enum(['LeastLoaded', 'LabelPinned']);
 export type LoadBalancingStrategy = z.infer<typeof LoadBalancingStrategy>;
 
+/** Names of address ranges a trusted-proxy entry may use instead of spelling them out. */
+const PROXY_RANGE_NAMES: readonly string[] = ['loopback', 'linklocal', 'uniquelocal'];
+const proxyAddressFormats = [z.ipv4(), z.ipv6(), z.cidrv4(), z.cidrv6()];
+
+/**
+ * One trusted proxy: an IP address, a CIDR range, or `loopback`, `linklocal`, `uniquelocal`.
+ * A `/0` range is refused: trusting every address would let any client name its own address.
+ */
+export const TrustedProxy = z
+  .string()
+  .trim()
+  .refine(
+    (value) =>
+      PROXY_RANGE_NAMES.includes(value) ||
+      (proxyAddressFormats.some((format) => format.safeParse(value).success) && !/\/0+$/.test(value)),
+    'must be an IP address, a CIDR range of at least /1 (10.0.0.0/8), or loopback, linklocal or uniquelocal',
+  );
+export type TrustedProxy = z.infer<typeof TrustedProxy>;
+
 /** `rest`: the web server. */
 export const RestSettings = z.strictObject({
   /** Listen address; default `127.0.0.1` (containers use `0.0.0.0`). */
@@ -49,6 +68,13 @@ export const RestSettings = z.strictObject({
   corsOrigins: z.array(z.string()).default(['*']),
   /** Send the standard security headers (helmet); default true. */
   securityHeaders: z.boolean().default(true),
+  /**
+   * Reverse proxies whose `X-Forwarded-For`, `-Host` and `-Proto` headers are believed, as
+   * addresses or CIDR ranges. A request's client address (sign-in throttles, rate limits, the
+   * `sourceIp` of runs and request history) is the socket's unless the socket is one of these.
+   * Default `[]`: no forwarding header is believed.
+   */
+  trustedProxies: z.array(TrustedProxy).default([]),
 });
 
 /** `database`: where state is kept. */
@@ -85,8 +111,18 @@ export const LoggingSettings = z.strictObject({
 export const AuthSettings = z.strictObject({
   /** Token issuer; default `tempo`. */
   issuer: requiredText('tempo'),
-  /** Key the bearer tokens are encrypted with; change it in production. */
-  signingKey: requiredText('tempo-development-key-override-for-production-use'),
+  /**
+   * Key the bearer tokens are encrypted with (AES-256-GCM). No usable default: blank means
+   * "generate one", which the server does into the settings file on first start. Changing it
+   * invalidates every token already issued.
+   */
+  signingKey: z.string().trim().default(''),
+  /**
+   * Key of the HMAC-SHA-256 under which credential access and secret keys are stored. Blank means
+   * "generate one" on first start, like `signingKey`. Changing it makes every credential's access
+   * key unusable until the credential is issued again.
+   */
+  credentialHashKey: z.string().trim().default(''),
   /** Token lifetime in minutes, 5–525600; default 1440. */
   tokenExpirationMinutes: clampedInt(5, 525_600, 1440),
   /** `x-api-key` value that authenticates as a global administrator; empty = disabled. */
@@ -204,6 +240,12 @@ export const ExternalExecutionSettings = z.strictObject({
   dotnetExecutable: requiredText('dotnet'),
   /** Allow `pip install` of a Python artifact's requirements into the cache; default false. */
   allowPythonDependencyInstall: z.boolean().default(false),
+  /**
+   * C# source-step builds (`dotnet publish`) at once on this server, 1–64; default 2. A request
+   * that finds every slot taken is refused with `429` rather than waiting behind builds that may
+   * each take minutes.
+   */
+  maxConcurrentSourceBuilds: clampedInt(1, 64, 2),
 });
 
 export type ExternalExecutionSettings = z.infer<typeof ExternalExecutionSettings>;

@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { hashSecret, sha256Hex, verifyPassword } from '../src/auth/index.ts';
+import { credentialKeyHash, sha256Hex, verifyPassword } from '../src/auth/index.ts';
 import { newId } from '../src/ids/index.ts';
 import {
   type HydrationOptions,
@@ -13,6 +13,9 @@ import {
 } from '../src/seeding/index.ts';
 import type { TempoDatabase } from '../src/store/index.ts';
 import { freshTestDatabase, testDatabaseType } from './test-database.ts';
+
+/** The server's `auth.credentialHashKey` in these tests. */
+const HASH_KEY = 'seeding-test-credential-hash-key';
 
 const defaults: HydrationOptions = {
   seedDefaults: true,
@@ -59,7 +62,10 @@ afterEach(async () => {
 
 describe(`seeding on ${testDatabaseType()}`, () => {
   it('creates exactly the spec defaults on an empty database', async () => {
-    const report = await seedDatabase({ repositories: db.repositories, log }, defaults);
+    const report = await seedDatabase(
+      { repositories: db.repositories, credentialHashKey: HASH_KEY, log },
+      defaults,
+    );
     const r = db.repositories;
     const tenants = await r.tenants.find();
     expect(tenants).toHaveLength(1);
@@ -94,7 +100,8 @@ describe(`seeding on ${testDatabaseType()}`, () => {
     expect(moreCredentials).toEqual([]);
     expect(credential).toMatchObject({ name: 'default', userId: users[0]?.id, isProtected: true });
     expect(report.seededAccessKey).toMatch(/^pub_.{28}$/);
-    expect(credential?.accessKeySha256).toBe(hashSecret(report.seededAccessKey ?? ''));
+    expect(credential?.accessKeySha256).toBe(credentialKeyHash(report.seededAccessKey ?? '', HASH_KEY));
+    expect(credential?.accessKeySha256).not.toBe(sha256Hex(report.seededAccessKey ?? ''));
 
     const roles = await r.roles.inTenant(tenantId).find();
     expect(roles.map((role) => [role.name, role.description, role.isProtected])).toEqual([
@@ -129,8 +136,11 @@ describe(`seeding on ${testDatabaseType()}`, () => {
   });
 
   it('is idempotent: a second pass creates nothing and shows no key', async () => {
-    await seedDatabase({ repositories: db.repositories, log }, defaults);
-    const second = await seedDatabase({ repositories: db.repositories, log }, defaults);
+    await seedDatabase({ repositories: db.repositories, credentialHashKey: HASH_KEY, log }, defaults);
+    const second = await seedDatabase(
+      { repositories: db.repositories, credentialHashKey: HASH_KEY, log },
+      defaults,
+    );
     expect(second).toMatchObject({
       createdDefaults: false,
       seededAccessKey: null,
@@ -151,7 +161,7 @@ describe(`seeding on ${testDatabaseType()}`, () => {
 
   it('seeds nothing on an empty database when seedDefaults is off', async () => {
     const report = await seedDatabase(
-      { repositories: db.repositories, log },
+      { repositories: db.repositories, credentialHashKey: HASH_KEY, log },
       { ...defaults, seedDefaults: false },
     );
     expect(report.createdDefaults).toBe(false);
@@ -160,13 +170,16 @@ describe(`seeding on ${testDatabaseType()}`, () => {
   });
 
   it('re-ensures the built-in roles of tenants that lack one, without user mappings', async () => {
-    await seedDatabase({ repositories: db.repositories, log }, defaults);
+    await seedDatabase({ repositories: db.repositories, credentialHashKey: HASH_KEY, log }, defaults);
     const bare = await db.repositories.tenants.create({ id: newId('tenant'), name: 'Bare' });
     const [seeded] = await db.repositories.tenants.find({ name: 'Default Tenant' });
     const seededId = seeded?.id ?? '';
     await db.repositories.roles.inTenant(seededId).deleteWhere({ name: 'Editor' });
 
-    const report = await seedDatabase({ repositories: db.repositories, log }, defaults);
+    const report = await seedDatabase(
+      { repositories: db.repositories, credentialHashKey: HASH_KEY, log },
+      defaults,
+    );
     expect([...report.rbacRepairedTenantIds].sort()).toEqual([seededId, bare.id].sort());
     expect((await db.repositories.roles.inTenant(bare.id).find()).map((role) => role.name)).toEqual([
       'Administrator',
@@ -181,7 +194,10 @@ describe(`seeding on ${testDatabaseType()}`, () => {
   });
 
   it("ensures sample steps: creates, overwrites protected ones, leaves a tenant's own step alone", async () => {
-    await seedDatabase({ repositories: db.repositories, log, sampleSteps: [sample] }, defaults);
+    await seedDatabase(
+      { repositories: db.repositories, credentialHashKey: HASH_KEY, log, sampleSteps: [sample] },
+      defaults,
+    );
     const [tenant] = await db.repositories.tenants.find();
     const steps = db.repositories.steps.inTenant(tenant?.id ?? '');
     const created = await steps.findOne({ executionKey: sample.executionKey });
@@ -192,7 +208,10 @@ describe(`seeding on ${testDatabaseType()}`, () => {
     });
 
     await steps.update(created?.id ?? '', { name: 'edited' });
-    await seedDatabase({ repositories: db.repositories, log, sampleSteps: [sample] }, defaults);
+    await seedDatabase(
+      { repositories: db.repositories, credentialHashKey: HASH_KEY, log, sampleSteps: [sample] },
+      defaults,
+    );
     const restored = await steps.findOne({ executionKey: sample.executionKey });
     expect(restored).toMatchObject({
       id: created?.id,
@@ -201,7 +220,10 @@ describe(`seeding on ${testDatabaseType()}`, () => {
     });
 
     await steps.update(created?.id ?? '', { isProtected: false, name: 'mine now' });
-    await seedDatabase({ repositories: db.repositories, log, sampleSteps: [sample] }, defaults);
+    await seedDatabase(
+      { repositories: db.repositories, credentialHashKey: HASH_KEY, log, sampleSteps: [sample] },
+      defaults,
+    );
     expect((await steps.findOne({ executionKey: sample.executionKey }))?.name).toBe('mine now');
     expect(await steps.count()).toBe(1);
   });
@@ -248,7 +270,10 @@ describe(`seeding on ${testDatabaseType()}`, () => {
         }),
       );
       const options = { ...defaults, hydrationFile: file };
-      const report = await seedDatabase({ repositories: db.repositories, log }, options);
+      const report = await seedDatabase(
+        { repositories: db.repositories, credentialHashKey: HASH_KEY, log },
+        options,
+      );
       const tenantId = report.defaultTenantId ?? '';
       const r = db.repositories;
       expect(await r.steps.inTenant(tenantId).findOne({ executionKey: 'echo' })).toMatchObject({
@@ -269,7 +294,7 @@ describe(`seeding on ${testDatabaseType()}`, () => {
       // Flows and triggers whose id exists are left alone; steps are upserted.
       await r.dataFlows.inTenant(tenantId).update('flow_hydrated', { name: 'Edited' });
       await r.steps.inTenant(tenantId).updateWhere({ executionKey: 'echo' }, { name: 'Edited' });
-      await seedDatabase({ repositories: db.repositories, log }, options);
+      await seedDatabase({ repositories: db.repositories, credentialHashKey: HASH_KEY, log }, options);
       expect((await r.dataFlows.inTenant(tenantId).get('flow_hydrated'))?.name).toBe('Edited');
       expect((await r.steps.inTenant(tenantId).findOne({ executionKey: 'echo' }))?.name).toBe('Echo');
       expect(await r.steps.inTenant(tenantId).count()).toBe(1);
@@ -278,12 +303,15 @@ describe(`seeding on ${testDatabaseType()}`, () => {
 
     it('logs a missing or malformed file and carries on', async () => {
       await seedDatabase(
-        { repositories: db.repositories, log },
+        { repositories: db.repositories, credentialHashKey: HASH_KEY, log },
         { ...defaults, hydrationFile: join(dir, 'missing.json') },
       );
       const broken = join(dir, 'broken.json');
       writeFileSync(broken, '{ not json');
-      await seedDatabase({ repositories: db.repositories, log }, { ...defaults, hydrationFile: broken });
+      await seedDatabase(
+        { repositories: db.repositories, credentialHashKey: HASH_KEY, log },
+        { ...defaults, hydrationFile: broken },
+      );
       expect(warnings.map((w) => w.message)).toEqual([
         'hydration file not loaded',
         'hydration file not loaded',

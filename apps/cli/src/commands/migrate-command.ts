@@ -1,8 +1,11 @@
 import { openDatabase } from '@tempo/core/store';
+import { restrictNewFiles } from '../data-folder.ts';
 import { loadCommandSettings, type SettingsLocation, settingsPathOf } from '../settings-file.ts';
 
 /** `./tempo migrate`: applies pending migrations to the configured database. */
 export const runMigrate = async (location: SettingsLocation): Promise<number> => {
+  // A SQLite database created by the migration is owner-only, as the server would make it.
+  restrictNewFiles();
   const settings = loadCommandSettings(settingsPathOf(location), false);
   const database = await openDatabase(settings.database);
   try {

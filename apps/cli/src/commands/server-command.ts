@@ -1,5 +1,5 @@
 import { startServer } from '@tempo/server';
-import { loadCommandSettings, type SettingsLocation, settingsPathOf } from '../settings-file.ts';
+import { loadServerSettings, type SettingsLocation, settingsPathOf } from '../settings-file.ts';
 import { waitForShutdownSignal } from './wait-for-signal.ts';
 
 /** Options of `./tempo server`. */
@@ -19,7 +19,7 @@ export const announceSeededAccessKey = (accessKey: string): void => {
 export const runServer = async (options: ServerCommandOptions): Promise<number> => {
   // Listen for the stop signal before starting, so one sent during start-up stops cleanly too.
   const stopped = waitForShutdownSignal();
-  const settings = loadCommandSettings(settingsPathOf(options), true);
+  const settings = loadServerSettings(settingsPathOf(options), false);
   const server = await startServer({
     settings:
       options.port === undefined ? settings : { ...settings, rest: { ...settings.rest, port: options.port } },

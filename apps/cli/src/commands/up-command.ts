@@ -1,12 +1,12 @@
-import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { TempoSettings } from '@tempo/contracts';
 import { saveSettings } from '@tempo/core/settings';
 import { startServer } from '@tempo/server';
+import { restrictNewFiles } from '../data-folder.ts';
 import { UsageError } from '../flags.ts';
 import { DEFAULT_DATA_DIR } from '../repo-paths.ts';
-import { loadCommandSettings } from '../settings-file.ts';
+import { loadServerSettings } from '../settings-file.ts';
 import { announceSeededAccessKey } from './server-command.ts';
 import { waitForShutdownSignal } from './wait-for-signal.ts';
 
@@ -22,13 +22,11 @@ export interface UpOptions {
 }
 
 /**
- * The settings `up` writes into a new data folder: everything under that folder, the local
- * admin API key, and a signing key of its own rather than the published development key.
+ * The settings `up` writes into a new data folder: everything under that folder and the local
+ * admin API key. The signing and credential hash keys are generated when the file is loaded.
  */
 const firstStartSettings = (): TempoSettings =>
-  TempoSettings.parse({
-    auth: { adminApiKey: LOCAL_ADMIN_API_KEY, signingKey: randomBytes(32).toString('base64url') },
-  });
+  TempoSettings.parse({ createdUtc: new Date().toISOString(), auth: { adminApiKey: LOCAL_ADMIN_API_KEY } });
 
 /** `./tempo up`: the single-machine stack, until SIGINT or SIGTERM. */
 export const runUp = async (options: UpOptions): Promise<number> => {
@@ -43,10 +41,11 @@ export const runUp = async (options: UpOptions): Promise<number> => {
   // Listen for the stop signal before starting, so one sent during start-up stops cleanly too.
   const stopped = waitForShutdownSignal();
   const dataDir = resolve(options.dataDir ?? DEFAULT_DATA_DIR);
-  mkdirSync(dataDir, { recursive: true });
+  restrictNewFiles();
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const settingsFile = join(dataDir, 'tempo.json');
   if (!existsSync(settingsFile)) saveSettings(settingsFile, firstStartSettings());
-  const settings = loadCommandSettings(settingsFile, false);
+  const settings = loadServerSettings(settingsFile, true);
   const server = await startServer({
     settings:
       options.port === undefined ? settings : { ...settings, rest: { ...settings.rest, port: options.port } },

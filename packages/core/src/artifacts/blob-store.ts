@@ -52,10 +52,11 @@ export class ArtifactBlobStore {
     const stored = { storageKey, sha256, byteLength: bytes.byteLength };
     if (await this.#holds(target, stored)) return stored;
 
-    await mkdir(dirname(target), { recursive: true });
+    // Owner-only whatever the process umask: blobs are tenants' packages.
+    await mkdir(dirname(target), { recursive: true, mode: 0o700 });
     const temp = `${target}.${randomUUID()}.tmp`;
     try {
-      const handle = await open(temp, 'wx', 0o644);
+      const handle = await open(temp, 'wx', 0o600);
       try {
         await handle.writeFile(bytes);
         // Flushed before the rename, so the name never points at bytes still in the page cache.

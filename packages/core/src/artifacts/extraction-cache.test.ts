@@ -43,7 +43,8 @@ describe('ExtractionCache', () => {
     const folder = await cache.ensureExtracted('ten/1', sha, counting(zip).load, LIMITS);
     expect(folder).toBe(join(root, 'packages', 'ten_1', sha));
     expect(await readFile(join(folder, 'tempo.step.json'), 'utf8')).toBe('{}');
-    expect((await stat(join(folder, 'bin/run.sh'))).mode & 0o777).toBe(0o755);
+    expect((await stat(join(folder, 'bin/run.sh'))).mode & 0o777).toBe(0o700);
+    expect((await stat(join(folder, 'tempo.step.json'))).mode & 0o077).toBe(0);
     expect((await stat(join(folder, 'tempo.step.json'))).mode & 0o111).toBe(0);
     expect(await readdir(dirname(folder))).toEqual([sha]);
   });

@@ -74,11 +74,12 @@ export class ExtractionCache {
     const files = await readZipPackage(bytes, limits);
     const temp = `${folder}.${randomUUID()}.tmp`;
     try {
-      await mkdir(temp, { recursive: true, mode: 0o755 });
+      // Owner-only: handler processes run as this user, and packages may hold tenants' secrets.
+      await mkdir(temp, { recursive: true, mode: 0o700 });
       for (const file of files) {
         const target = resolveInside(temp, file.path);
-        await mkdir(dirname(target), { recursive: true, mode: 0o755 });
-        const mode = file.executable ? 0o755 : 0o644;
+        await mkdir(dirname(target), { recursive: true, mode: 0o700 });
+        const mode = file.executable ? 0o700 : 0o600;
         await writeFile(target, file.bytes, { flag: 'wx', mode });
         // The umask may have cleared bits of `mode`; the execute bit must survive it.
         await chmod(target, mode);

@@ -50,5 +50,8 @@ export const verifyPassword = async (password: string, stored: string): Promise<
   return SHA256_HEX.test(password) && matches(sha256Hex(password), stored);
 };
 
-/** SHA-256 of a high-entropy secret (access key, secret key, worker token) for lookup by hash. */
+/**
+ * SHA-256 of a high-entropy secret (worker token) for lookup by hash, or of two values compared in
+ * constant time. Credential keys use the keyed `credentialKeyHash` instead.
+ */
 export const hashSecret = (secret: string): string => sha256Hex(secret);

@@ -35,6 +35,7 @@ export const REDACTED_PATHS: readonly string[] = [
   '*.secretKey',
   '*.adminApiKey',
   '*.signingKey',
+  '*.credentialHashKey',
   'password',
   'token',
   'accessKey',
@@ -49,7 +50,7 @@ export const createLogger = (options: LoggerOptions): Logger => {
   const targets: TransportTargetOptions[] = [];
   if (options.console) targets.push({ target: 'pino/file', options: { destination: 1 } });
   if (options.file) {
-    mkdirSync(options.file.directory, { recursive: true });
+    mkdirSync(options.file.directory, { recursive: true, mode: 0o700 });
     targets.push({
       target: 'pino-roll',
       options: {
@@ -58,6 +59,8 @@ export const createLogger = (options: LoggerOptions): Logger => {
         size: '10m',
         limit: { count: 10 },
         mkdir: true,
+        // Owner-only whatever the umask: logs name users, tenants and requests.
+        mode: 0o600,
       },
     });
   }

@@ -56,7 +56,7 @@ export const pythonInterpreterFor = async (
     return { ok: true, python: interpreter };
 
   await rm(venv, { recursive: true, force: true });
-  await mkdir(venv, { recursive: true });
+  await mkdir(venv, { recursive: true, mode: 0o700 });
   const run = async (command: string, args: string[], timeoutMs: number) =>
     runChildProcess({
       command,
@@ -86,6 +86,6 @@ export const pythonInterpreterFor = async (
       'stderr' in installed ? installed.stderr.toString('utf8').trim().slice(-2000) : installed.kind;
     return { ok: false, message: `pip install of the artifact's requirements failed: ${detail}` };
   }
-  await writeFile(join(venv, READY_MARKER), new Date().toISOString());
+  await writeFile(join(venv, READY_MARKER), new Date().toISOString(), { mode: 0o600 });
   return { ok: true, python: interpreter };
 };

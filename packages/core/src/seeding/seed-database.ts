@@ -1,4 +1,4 @@
-import { hashPassword, hashSecret } from '../auth/index.ts';
+import { hashPassword, issueCredentialKeys } from '../auth/index.ts';
 import { newId } from '../ids/index.ts';
 import type { InsertOf, Repositories, Tables } from '../store/index.ts';
 import { loadHydrationFile } from './hydration-file.ts';
@@ -31,6 +31,8 @@ export interface SeedDependencies {
   readonly log: SeedLogger;
   /** Sample steps for the runtimes available on this host; ensured per tenant. */
   readonly sampleSteps?: readonly SampleStep[];
+  /** `auth.credentialHashKey`: the seeded credential's keys are stored under it, as every credential's are. */
+  readonly credentialHashKey: string;
 }
 
 /** What a seeding pass did. */
@@ -47,7 +49,11 @@ export interface SeedReport {
   readonly rbacRepairedTenantIds: readonly string[];
 }
 
-const createDefaults = async (repositories: Repositories, options: HydrationOptions) => {
+const createDefaults = async (
+  repositories: Repositories,
+  options: HydrationOptions,
+  credentialHashKey: string,
+) => {
   const tenant = await repositories.tenants.create({
     id: newId('tenant'),
     name: options.defaultTenantName,
@@ -73,14 +79,15 @@ const createDefaults = async (repositories: Repositories, options: HydrationOpti
     isTenantAdmin: true,
     isProtected: true,
   });
-  const accessKey = newId('accessKey');
+  // The secret key is not shown: it authenticates nothing, and the operator can issue a new credential.
+  const keys = issueCredentialKeys(credentialHashKey);
   await repositories.credentials.inTenant(tenant.id).create({
     id: newId('credential'),
     userId: user.id,
     name: 'default',
-    accessKeySha256: hashSecret(accessKey),
-    accessKeyHint: accessKey.slice(0, 12),
-    secretKeySha256: hashSecret(newId('secretKey')),
+    accessKeySha256: keys.accessKeySha256,
+    accessKeyHint: keys.accessKeyHint,
+    secretKeySha256: keys.secretKeySha256,
     isProtected: true,
   });
   const roleIds = await ensureRbacDefaults(repositories, tenant.id);
@@ -93,7 +100,7 @@ const createDefaults = async (repositories: Repositories, options: HydrationOpti
       isProtected: true,
     });
   }
-  return { tenantId: tenant.id, accessKey };
+  return { tenantId: tenant.id, accessKey: keys.accessKey };
 };
 
 /**
@@ -129,7 +136,7 @@ export const seedDatabase = async (
   let created: { tenantId: string; accessKey: string } | null = null;
   const repaired: string[] = [];
   if (empty && options.seedDefaults) {
-    created = await createDefaults(repositories, options);
+    created = await createDefaults(repositories, options, deps.credentialHashKey);
     log.info({ tenantId: created.tenantId }, 'seeded the default tenant, administrator, user and roles');
   } else {
     for (const tenant of await repositories.tenants.find()) {

@@ -42,6 +42,7 @@ describe('loadSettings', () => {
       ssl: false,
       corsOrigins: ['*'],
       securityHeaders: true,
+      trustedProxies: [],
     });
     expect(settings.database).toMatchObject({
       type: 'Sqlite',

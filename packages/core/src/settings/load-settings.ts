@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from '
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { TempoSettings, type TempoSettingsInput } from '@tempo/contracts';
 import type { z } from 'zod';
+import { assertUsableAuthSecrets, missingAuthSecrets } from './auth-secrets.ts';
 import { applyEnvOverrides } from './env-overrides.ts';
 import { matchKeyCase } from './schema-walk.ts';
 import { SettingsError } from './settings-error.ts';
@@ -13,6 +14,11 @@ export interface LoadSettingsOptions {
   readonly env?: Readonly<Record<string, string | undefined>>;
   /** Write the defaults to `filePath` when it does not exist (first start). */
   readonly writeDefaults?: boolean;
+  /**
+   * Prepare the auth secrets for a server start: generate the missing ones into the file (as
+   * `./tempo up` always did) and refuse a blank one or the published development signing key.
+   */
+  readonly prepareAuthSecrets?: boolean;
 }
 
 /** Loaded settings and the notes an operator should see (clamped values). */
@@ -59,13 +65,17 @@ const clampedFields = (raw: unknown, parsed: unknown, path: string[] = []): stri
   );
 };
 
-/** Writes settings atomically (temporary file, then rename), camelCase and indented. */
-export const saveSettings = (filePath: string, settings: TempoSettingsInput): void => {
-  mkdirSync(dirname(filePath), { recursive: true });
+// The file holds the signing and credential hash keys, so it and a folder made for it are owner-only.
+const writeSettingsFile = (filePath: string, content: unknown): void => {
+  mkdirSync(dirname(filePath), { recursive: true, mode: 0o700 });
   const temporary = `${filePath}.${process.pid}.tmp`;
-  writeFileSync(temporary, `${JSON.stringify(settings, null, 2)}\n`, { mode: 0o600 });
+  writeFileSync(temporary, `${JSON.stringify(content, null, 2)}\n`, { mode: 0o600 });
   renameSync(temporary, filePath);
 };
+
+/** Writes settings atomically (temporary file, then rename), camelCase, indented and owner-only. */
+export const saveSettings = (filePath: string, settings: TempoSettingsInput): void =>
+  writeSettingsFile(filePath, settings);
 
 /**
  * Loads `tempo.json`: a missing file means every default (written out when `writeDefaults`),
@@ -76,10 +86,12 @@ export const saveSettings = (filePath: string, settings: TempoSettingsInput): vo
 export const loadSettings = (options: LoadSettingsOptions): LoadedSettings => {
   const { filePath } = options;
   let raw: Record<string, unknown> = {};
+  let changed = false;
   if (existsSync(filePath)) {
     raw = matchKeyCase(readRaw(filePath), TempoSettings) as Record<string, unknown>;
   } else if (options.writeDefaults) {
-    saveSettings(filePath, TempoSettings.parse({ createdUtc: new Date().toISOString() }));
+    raw = TempoSettings.parse({ createdUtc: new Date().toISOString() });
+    changed = true;
   }
   const { settings: merged, sources } = applyEnvOverrides(raw, options.env ?? {});
   const parsed = TempoSettings.safeParse(merged);
@@ -89,7 +101,20 @@ export const loadSettings = (options: LoadSettingsOptions): LoadedSettings => {
     const source = sources.get(field) ?? filePath;
     throw new SettingsError(`${source}: ${field} ${problem}.`, field, source);
   }
-  return { settings: parsed.data, warnings: clampedFields(merged, parsed.data) };
+  let settings = parsed.data;
+  if (options.prepareAuthSecrets) {
+    const generated = missingAuthSecrets(settings.auth, sources);
+    if (Object.keys(generated).length > 0) {
+      // Only the file's own content plus the new secrets is written: variables stay out of it.
+      const auth = typeof raw.auth === 'object' && raw.auth !== null ? raw.auth : {};
+      raw = { ...raw, auth: { ...auth, ...generated } };
+      settings = { ...settings, auth: { ...settings.auth, ...generated } };
+      changed = true;
+    }
+    assertUsableAuthSecrets(settings.auth, (field) => sources.get(`auth.${field}`) ?? filePath);
+  }
+  if (changed) writeSettingsFile(filePath, raw);
+  return { settings, warnings: clampedFields(merged, parsed.data) };
 };
 
 /** The settings file to use: `TEMPO_SETTINGS_FILE` when set, else `fallback`. */

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { SqlDialect } from './dialect.ts';
 import { type MigrationReport, migrate } from './migrations.ts';
@@ -44,7 +44,12 @@ const openDialect = async (options: DatabaseOptions): Promise<SqlDialect> => {
   switch (options.type) {
     case 'Sqlite': {
       const filename = required(options.filename, 'filename', options.type);
-      if (filename !== ':memory:') mkdirSync(dirname(filename), { recursive: true });
+      if (filename !== ':memory:') {
+        mkdirSync(dirname(filename), { recursive: true, mode: 0o700 });
+        // Created owner-only before SQLite opens it: SQLite gives the WAL and shared-memory files
+        // the database file's mode, so this one mode covers all three whatever the umask.
+        closeSync(openSync(filename, 'a', 0o600));
+      }
       const { openSqlite } = await import('./dialects/sqlite.ts');
       return openSqlite({ filename, busyTimeoutMs: timeout * 1000 });
     }
