@@ -20,7 +20,10 @@ export const buildApp = async (context: ServerContext): Promise<FastifyInstance>
   const app = Fastify({
     loggerInstance,
     bodyLimit: BODY_LIMIT_BYTES,
-    trustProxy: true,
+    // Forwarding headers are believed only from the proxies named in settings; otherwise any
+    // client could pick the address that rate limits, sign-in throttles and sourceIp record.
+    trustProxy:
+      context.settings.rest.trustedProxies.length > 0 ? [...context.settings.rest.trustedProxies] : false,
     return503OnClosing: true,
     // Errors Fastify raises before routing (bad URL) get the one body too.
     frameworkErrors: (error, request, reply: FastifyReply) => {

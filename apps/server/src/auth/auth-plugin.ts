@@ -39,7 +39,7 @@ const plugin: FastifyPluginAsync<AuthPluginOptions> = async (app, { authenticato
     },
   });
   app.addHook('onRequest', async (request) => {
-    principals.set(request, await authenticator.authenticate(request.headers));
+    principals.set(request, await authenticator.authenticate(request.headers, request.ip));
     const rule = request.routeOptions.config?.access ?? { kind: 'public' };
     if (rule.kind !== 'public' && request.principal.kind === 'anonymous') throw CommonErrors.unauthorized();
   });

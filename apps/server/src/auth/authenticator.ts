@@ -1,7 +1,8 @@
 import { timingSafeEqual } from 'node:crypto';
 import { TempoError } from '@tempo/contracts';
-import { hashSecret, verifyPassword } from '@tempo/core/auth';
+import { credentialKeyHash, hashSecret, legacyCredentialKeyHash, verifyPassword } from '@tempo/core/auth';
 import type { Repositories } from '@tempo/core/store';
+import type { LoginLimiter } from './login-throttle.ts';
 import { type AuthenticationResult, type AuthMethod, anonymous, type Principal } from './principal.ts';
 import type { TokenCodec } from './token-codec.ts';
 
@@ -14,6 +15,10 @@ export interface AuthenticatorDependencies {
   readonly tokens: TokenCodec;
   /** `auth.adminApiKey`; empty disables `x-api-key`. */
   readonly adminApiKey: string;
+  /** `auth.credentialHashKey`: the HMAC key credential access keys are stored under. */
+  readonly credentialHashKey: string;
+  /** Failed sign-ins per client address and per account, shared by every way a password is sent. */
+  readonly signIns: LoginLimiter;
 }
 
 const header = (headers: AuthHeaders, name: string): string | undefined => {
@@ -43,8 +48,11 @@ export class Authenticator {
     this.#deps = deps;
   }
 
-  /** The principal of a request; anonymous (with a reason) when credentials are missing or wrong. */
-  async authenticate(headers: AuthHeaders): Promise<Principal> {
+  /**
+   * The principal of a request; anonymous (with a reason) when credentials are missing or wrong.
+   * `clientAddress` is the address password attempts are throttled under.
+   */
+  async authenticate(headers: AuthHeaders, clientAddress: string): Promise<Principal> {
     if (headers['x-secret-key'] !== undefined) {
       throw new TempoError(
         'UnsupportedAuthHeader',
@@ -73,8 +81,7 @@ export class Authenticator {
     if (accessKey) return this.#fromAccessKey(accessKey);
     const email = header(headers, 'x-email');
     const password = header(headers, 'x-password');
-    if (email && password)
-      return this.withPassword(email, password, header(headers, 'x-tenant-id'), 'password');
+    if (email && password) return this.signIn(email, password, header(headers, 'x-tenant-id'), clientAddress);
     return anonymous();
   }
 
@@ -93,10 +100,30 @@ export class Authenticator {
   }
 
   /**
+   * Checks an email and password through the sign-in throttle, whichever way they came (the
+   * token route or the `x-email`/`x-password` headers), so neither is a way around it: 429 when
+   * the address or the account has failed too often.
+   */
+  async signIn(
+    email: string,
+    password: string,
+    tenantId: string | undefined,
+    clientAddress: string,
+  ): Promise<Principal> {
+    const account = email.trim().toLowerCase();
+    const throttle = this.#deps.signIns.forAddress(clientAddress);
+    await throttle.admit(account);
+    const principal = await this.#withPassword(email, password, tenantId, 'password');
+    if (principal.kind === 'anonymous') throttle.fail(account);
+    else throttle.succeed(account);
+    return principal;
+  }
+
+  /**
    * Checks an email and password (plain or SHA-256) against administrators first, then users;
    * `tenantId` picks among users of several tenants with the same email.
    */
-  async withPassword(
+  async #withPassword(
     email: string,
     password: string,
     tenantId: string | undefined,
@@ -121,10 +148,19 @@ export class Authenticator {
   }
 
   async #fromAccessKey(accessKey: string): Promise<Principal> {
-    const [credential] = await this.#deps.repositories.credentials.findAcrossTenants(
-      { accessKeySha256: hashSecret(accessKey) },
-      1,
-    );
+    const { credentials } = this.#deps.repositories;
+    const keyed = credentialKeyHash(accessKey, this.#deps.credentialHashKey);
+    let [credential] = await credentials.findAcrossTenants({ accessKeySha256: keyed }, 1);
+    if (!credential) {
+      // Credentials issued before keyed hashing hold a plain SHA-256: found that way once, their
+      // stored hash is replaced by the keyed one, so the plain form stops matching after first use.
+      [credential] = await credentials.findAcrossTenants(
+        { accessKeySha256: legacyCredentialKeyHash(accessKey) },
+        1,
+      );
+      if (credential)
+        await credentials.inTenant(credential.tenantId).update(credential.id, { accessKeySha256: keyed });
+    }
     if (!credential) return failed('NotFound');
     if (!credential.active) return failed('Inactive');
     return this.#userPrincipal(credential.tenantId, credential.userId, 'accessKey', credential.id);

@@ -1,75 +1,157 @@
+import { isIPv6 } from 'node:net';
 import { TempoError } from '@tempo/contracts';
+import { FailureTable } from './failure-table.ts';
 
-/** Failures of one account within the window before attempts are slowed. */
-const SLOW_AFTER = 3;
-/** Failures of one account within the window before attempts are refused. */
-const REFUSE_AFTER = 10;
+/** Failed sign-ins of one account within the window before attempts are slowed. */
+const ACCOUNT_SLOW_AFTER = 3;
+/** Failed sign-ins of one account within the window before attempts are refused. */
+const ACCOUNT_REFUSE_AFTER = 10;
+/**
+ * Failed sign-ins from one client address within the window before its attempts are refused:
+ * room for a shared office address, far too few to fill the account table from one address.
+ */
+const ADDRESS_REFUSE_AFTER = 30;
 /** How long failures are remembered, in milliseconds. */
 const WINDOW_MS = 15 * 60 * 1000;
-/** Extra delay per failure past {@link SLOW_AFTER}, in milliseconds, capped at {@link MAX_DELAY_MS}. */
+/** Extra delay per failure past {@link ACCOUNT_SLOW_AFTER}, in milliseconds, capped at {@link MAX_DELAY_MS}. */
 const DELAY_STEP_MS = 250;
 const MAX_DELAY_MS = 2000;
-/** Accounts remembered at most; the oldest are forgotten first. */
-const MAX_ACCOUNTS = 10_000;
+/** Accounts and addresses remembered at most, each. */
+const DEFAULT_CAPACITY = 10_000;
 
-interface Failures {
-  count: number;
-  firstMs: number;
+/** The throttle one sign-in attempt goes through, bound to the client address it came from. */
+export interface LoginThrottle {
+  /**
+   * Refuses with 429 `TooManyRequests` when the address or the account has failed too often,
+   * otherwise waits as long as the account's failures ask and counts the attempt as failed
+   * until {@link LoginThrottle.succeed} says otherwise.
+   */
+  admit(account: string): Promise<void>;
+  /** Ends an attempt whose password was wrong. */
+  fail(account: string): void;
+  /** Ends an attempt that signed in: clears the account's failures. */
+  succeed(account: string): void;
 }
 
+/** Clock of a {@link LoginLimiter}, replaceable in tests. */
+export interface LoginClock {
+  /** The current time, in milliseconds since the epoch. */
+  now(): number;
+  /** Resolves after the given number of milliseconds. */
+  sleep(ms: number): Promise<void>;
+}
+
+/** Options of a {@link LoginLimiter}. */
+export interface LoginLimiterOptions {
+  /** Accounts remembered at most; default 10,000. */
+  readonly accountCapacity?: number;
+  /** Client addresses remembered at most; default 10,000. */
+  readonly addressCapacity?: number;
+  /** Time source; default the system clock. */
+  readonly clock?: LoginClock;
+}
+
+const systemClock: LoginClock = {
+  now: () => Date.now(),
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+};
+
+const tooMany = (who: string, remainingMs: number): TempoError => {
+  const retryAfterSeconds = Math.max(1, Math.ceil(remainingMs / 1000));
+  return new TempoError(
+    'TooManyRequests',
+    429,
+    `Too many failed sign-ins ${who}; try again in ${retryAfterSeconds} s.`,
+    { retryAfterSeconds },
+  );
+};
+
+/** The eight 16-bit groups of an IPv6 address, or null when it is not one in plain notation. */
+const ipv6Groups = (address: string): number[] | null => {
+  const [head = '', tail, extra] = address.split('::');
+  if (extra !== undefined) return null;
+  const parse = (part: string) =>
+    part === '' ? [] : part.split(':').map((group) => Number.parseInt(group, 16));
+  const front = parse(head);
+  const back = tail === undefined ? [] : parse(tail);
+  const missing = 8 - front.length - back.length;
+  if (missing < 0 || (tail === undefined && missing !== 0)) return null;
+  return [...front, ...Array.from({ length: missing }, () => 0), ...back];
+};
+
 /**
- * Slows and then refuses repeated bad passwords for one account, wherever they come from (the
- * per-address limit is the rate-limit plugin's). A success clears the account's failures.
+ * The key an address is counted under. One IPv6 host normally holds a whole /64, so IPv6
+ * addresses count per /64 prefix; otherwise rotating the low bits would give a fresh bucket for
+ * every guess. IPv4 addresses written as IPv6 count as the IPv4 address.
  */
-export class LoginThrottle {
-  readonly #failures = new Map<string, Failures>();
+export const addressKey = (address: string): string => {
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
+  if (mapped?.[1]) return mapped[1];
+  if (!isIPv6(address) || address.includes('.')) return address;
+  const groups = ipv6Groups(address.split('%')[0] ?? address);
+  return groups
+    ? `${groups
+        .slice(0, 4)
+        .map((group) => group.toString(16))
+        .join(':')}::/64`
+    : address;
+};
 
-  #current(account: string, nowMs: number): Failures | undefined {
-    const entry = this.#failures.get(account);
-    if (entry && nowMs - entry.firstMs > WINDOW_MS) {
-      this.#failures.delete(account);
-      return undefined;
-    }
-    return entry;
+/**
+ * Slows and refuses repeated bad passwords, counted both per client address and per account.
+ *
+ * The address count comes first: one address that sprays guesses (at one account or at many
+ * made-up ones) is refused after {@link ADDRESS_REFUSE_AFTER} failures, long before it could fill
+ * the account table. The account count catches guesses spread over many addresses. Both tables
+ * are bounded and evict in an order that never frees a locked key early (see {@link FailureTable}).
+ * An attempt is counted when admitted, so guesses sent in parallel cannot all pass before the
+ * first failure is recorded; a success takes its charge back.
+ */
+export class LoginLimiter {
+  readonly #accounts: FailureTable;
+  readonly #addresses: FailureTable;
+  readonly #clock: LoginClock;
+
+  constructor(options: LoginLimiterOptions = {}) {
+    this.#accounts = new FailureTable({
+      lockAt: ACCOUNT_REFUSE_AFTER,
+      windowMs: WINDOW_MS,
+      capacity: options.accountCapacity ?? DEFAULT_CAPACITY,
+    });
+    this.#addresses = new FailureTable({
+      lockAt: ADDRESS_REFUSE_AFTER,
+      windowMs: WINDOW_MS,
+      capacity: options.addressCapacity ?? DEFAULT_CAPACITY,
+    });
+    this.#clock = options.clock ?? systemClock;
   }
 
-  /** Waits as long as the account's failures ask, or refuses with 429 `TooManyRequests`. */
-  async admit(account: string, nowMs = Date.now()): Promise<void> {
-    const entry = this.#current(account, nowMs);
-    if (!entry) return;
-    if (entry.count >= REFUSE_AFTER) {
-      const retryAfterSeconds = Math.ceil((entry.firstMs + WINDOW_MS - nowMs) / 1000);
-      throw new TempoError(
-        'TooManyRequests',
-        429,
-        `Too many failed sign-ins for this account; try again in ${retryAfterSeconds} s.`,
-        {
-          retryAfterSeconds,
-        },
-      );
-    }
-    if (entry.count >= SLOW_AFTER) {
-      const delay = Math.min(MAX_DELAY_MS, (entry.count - SLOW_AFTER + 1) * DELAY_STEP_MS);
-      await new Promise((resolve) => setTimeout(resolve, delay));
-    }
+  /** The throttle of one attempt from the given client address (as Fastify resolved it). */
+  forAddress(address: string): LoginThrottle {
+    const addressId = addressKey(address);
+    return {
+      admit: (account) => this.#admit(addressId, account),
+      // Already counted when admitted.
+      fail: () => undefined,
+      succeed: (account) => {
+        this.#accounts.remove(account);
+        // The address keeps its other failures: one good sign-in from an attacker's own account
+        // must not wipe the guesses made from the same address.
+        this.#addresses.refund(addressId, this.#clock.now());
+      },
+    };
   }
 
-  /** Records a failed attempt. */
-  fail(account: string, nowMs = Date.now()): void {
-    const entry = this.#current(account, nowMs);
-    if (entry) {
-      entry.count += 1;
-      return;
-    }
-    if (this.#failures.size >= MAX_ACCOUNTS) {
-      const oldest = this.#failures.keys().next().value;
-      if (oldest !== undefined) this.#failures.delete(oldest);
-    }
-    this.#failures.set(account, { count: 1, firstMs: nowMs });
-  }
-
-  /** Clears an account after a successful sign-in. */
-  succeed(account: string): void {
-    this.#failures.delete(account);
+  async #admit(addressId: string, account: string): Promise<void> {
+    const nowMs = this.#clock.now();
+    if (this.#addresses.isLocked(addressId, nowMs))
+      throw tooMany('from this address', this.#addresses.remainingMs(addressId, nowMs));
+    const failures = this.#accounts.count(account, nowMs);
+    if (failures >= ACCOUNT_REFUSE_AFTER)
+      throw tooMany('for this account', this.#accounts.remainingMs(account, nowMs));
+    this.#addresses.add(addressId, nowMs);
+    this.#accounts.add(account, nowMs);
+    if (failures >= ACCOUNT_SLOW_AFTER)
+      await this.#clock.sleep(Math.min(MAX_DELAY_MS, (failures - ACCOUNT_SLOW_AFTER + 1) * DELAY_STEP_MS));
   }
 }

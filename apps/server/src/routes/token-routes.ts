@@ -8,7 +8,6 @@ import {
 } from '@tempo/contracts';
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { LoginThrottle } from '../auth/login-throttle.ts';
 import { principalName } from '../auth/principal.ts';
 import { AUTHENTICATED } from '../http/openapi.ts';
 import type { ServerContext } from '../server-context.ts';
@@ -19,7 +18,6 @@ const authenticated = { access: { kind: 'authenticated' } } as const;
 /** Sign-in and identity: `POST/GET /v1.0/token`, `/v1.0/token/details`, `/v1.0/me`. */
 export const tokenRoutes: FastifyPluginAsync<{ context: ServerContext }> = async (app, { context }) => {
   const r = app.withTypeProvider<ZodTypeProvider>();
-  const throttle = new LoginThrottle();
 
   r.post(
     '/v1.0/token',
@@ -32,10 +30,11 @@ export const tokenRoutes: FastifyPluginAsync<{ context: ServerContext }> = async
         body: TokenRequest,
         response: { 200: TokenResponse, 401: ErrorBody, 429: ErrorBody },
       },
-      // Per address; the per-account limit is the LoginThrottle's.
+      // Requests per address; failed sign-ins per address and per account are the limiter's.
+      // request.ip is the socket's address unless the socket is a proxy in rest.trustedProxies.
       config: { rateLimit: { max: 60, timeWindow: '1 minute' } },
     },
-    async (request) => issueToken(context, throttle, request.body),
+    async (request) => issueToken(context, request.ip, request.body),
   );
 
   r.get(

@@ -1,6 +1,5 @@
 import { CommonErrors, type TokenRequest, type TokenResponse } from '@tempo/contracts';
 import { newId } from '@tempo/core/ids';
-import type { LoginThrottle } from '../auth/login-throttle.ts';
 import type { ServerContext } from '../server-context.ts';
 
 /**
@@ -10,22 +9,16 @@ import type { ServerContext } from '../server-context.ts';
  */
 export const issueToken = async (
   context: ServerContext,
-  throttle: LoginThrottle,
+  clientAddress: string,
   body: TokenRequest,
 ): Promise<TokenResponse> => {
-  const account = body.email.trim().toLowerCase();
-  await throttle.admit(account);
-  const principal = await context.authenticator.withPassword(
+  const principal = await context.authenticator.signIn(
     body.email,
     body.password,
     body.tenantId ?? undefined,
-    'password',
+    clientAddress,
   );
-  if (principal.kind === 'anonymous') {
-    throttle.fail(account);
-    throw CommonErrors.unauthorized();
-  }
-  throttle.succeed(account);
+  if (principal.kind === 'anonymous') throw CommonErrors.unauthorized();
   const lifetimeMs = context.settings.auth.tokenExpirationMinutes * 60_000;
   const nonce = newId('tokenNonce');
   if (principal.kind === 'administrator') {
