@@ -4,8 +4,10 @@ import type { ProcessHandlerHost } from '@tempo/core/process-host';
 import type { BuiltinStepRegistry } from '@tempo/core/runtimes';
 import type { Repositories } from '@tempo/core/store';
 import type { ArtifactService } from './artifacts/artifact-service.ts';
+import { SourceBuildGate } from './artifacts/source-build-gate.ts';
 import { Authenticator } from './auth/authenticator.ts';
 import { Authorizer } from './auth/authorizer.ts';
+import { LoginLimiter } from './auth/login-throttle.ts';
 import { TokenCodec } from './auth/token-codec.ts';
 import type { RunService } from './runs/run-service.ts';
 
@@ -27,6 +29,8 @@ export interface ServerContext {
   readonly artifacts: ArtifactService;
   /** Handler processes: their slots and counters. */
   readonly processHost: ProcessHandlerHost;
+  /** Slots of the C# source-step builds (`runtimes.externalExecution.maxConcurrentSourceBuilds`). */
+  readonly sourceBuilds: SourceBuildGate;
   /** Version reported by `GET /` and the OpenAPI document. */
   readonly version: string;
 }
@@ -51,7 +55,15 @@ export const createServerContext = (options: ServerContextOptions): ServerContex
   return {
     ...options,
     tokens,
-    authenticator: new Authenticator({ repositories, tokens, adminApiKey: settings.auth.adminApiKey }),
+    authenticator: new Authenticator({
+      repositories,
+      tokens,
+      adminApiKey: settings.auth.adminApiKey,
+      credentialHashKey: settings.auth.credentialHashKey,
+      // One per server process: failures are counted per client address and per account.
+      signIns: new LoginLimiter(),
+    }),
     authorizer: new Authorizer(repositories),
+    sourceBuilds: new SourceBuildGate(settings.runtimes.externalExecution.maxConcurrentSourceBuilds),
   };
 };

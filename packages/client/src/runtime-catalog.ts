@@ -2,6 +2,7 @@ import {
   ExternalExecutionStatusResponse,
   RegisteredStep,
   RuntimeDescriptor,
+  TenantExternalExecutionStatusResponse,
   type ValidateRuntimeConfigRequest,
   ValidateRuntimeConfigResponse,
 } from '@tempo/contracts';
@@ -22,7 +23,7 @@ export class RuntimesClient {
     return this.#transport.request('GET', '/v1.0/runtimes', z.array(RuntimeDescriptor));
   }
 
-  /** Process limits and capacity pressure of the handler runtimes. */
+  /** Process limits, folders and capacity pressure of the handler runtimes (administrators only). */
   externalExecution(): Promise<ExternalExecutionStatusResponse> {
     return this.#transport.request(
       'GET',
@@ -52,12 +53,12 @@ export class TenantRuntimesClient {
     return this.#transport.request('GET', this.#path, z.array(RuntimeDescriptor));
   }
 
-  /** Process limits and this tenant's share of the capacity. */
-  externalExecution(): Promise<ExternalExecutionStatusResponse> {
+  /** Process limits and this tenant's own process counters. */
+  externalExecution(): Promise<TenantExternalExecutionStatusResponse> {
     return this.#transport.request(
       'GET',
       `${this.#path}/external-execution`,
-      ExternalExecutionStatusResponse,
+      TenantExternalExecutionStatusResponse,
     );
   }
 

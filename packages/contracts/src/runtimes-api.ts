@@ -71,7 +71,10 @@ export const ExternalRuntimeCapacitySnapshot = z.object({
 });
 export type ExternalRuntimeCapacitySnapshot = z.infer<typeof ExternalRuntimeCapacitySnapshot>;
 
-/** `GET /v1.0/runtimes/external-execution` (and the tenant view): process limits and pressure. */
+/**
+ * `GET /v1.0/runtimes/external-execution`, for global administrators: process limits, the
+ * server's folders and executables, and the counters of every tenant.
+ */
 export const ExternalExecutionStatusResponse = z.object({
   maxConcurrentProcessesServerWide: z.number().int(),
   maxConcurrentProcessesPerTenant: z.number().int(),
@@ -89,9 +92,36 @@ export const ExternalExecutionStatusResponse = z.object({
   nodeExecutable: z.string(),
   dotnetExecutable: z.string(),
   capacity: ExternalRuntimeCapacitySnapshot,
-  /** The tenant of the tenant view; null on the server view. */
+  /** Always null here; kept from when tenants shared this shape. */
   tenantId: z.string().nullable(),
+  /** Always 0 here; the tenant view has the tenant's figure. */
   tenantActiveProcesses: z.number().int(),
+  /** Always 0 here; the tenant view has the tenant's figure. */
   tenantQueuedSteps: z.number().int(),
 });
 export type ExternalExecutionStatusResponse = z.infer<typeof ExternalExecutionStatusResponse>;
+
+/**
+ * `GET /v1.0/tenants/{tenantId}/runtimes/external-execution`: the limits the tenant's handlers
+ * run under and the tenant's own counters. Server folders, executables and the counters of other
+ * tenants (even as server-wide totals) are for administrators only.
+ */
+export const TenantExternalExecutionStatusResponse = ExternalExecutionStatusResponse.pick({
+  maxConcurrentProcessesServerWide: true,
+  maxConcurrentProcessesPerTenant: true,
+  defaultMaxRuntimeMs: true,
+  maxStdoutBytes: true,
+  maxStderrBytes: true,
+  maxInputBytes: true,
+  maxOutputBytes: true,
+  environmentAllowList: true,
+  networkPolicyMode: true,
+  killProcessTreeOnCancel: true,
+}).extend({
+  tenantId: z.string(),
+  /** The tenant's handler processes running now. */
+  tenantActiveProcesses: z.number().int(),
+  /** The tenant's handler calls waiting for a process slot now. */
+  tenantQueuedSteps: z.number().int(),
+});
+export type TenantExternalExecutionStatusResponse = z.infer<typeof TenantExternalExecutionStatusResponse>;

@@ -1,11 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { copyFile, mkdir, mkdtemp, readdir, readFile, realpath, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type ExternalExecutionSettings, type SourceStepCreateRequest, TempoError } from '@tempo/contracts';
 import type { PackageFile } from '@tempo/core/artifacts';
 import { runChildProcess } from '@tempo/core/process-host';
+import {
+  ISOLATING_FILES,
+  ISOLATING_SWITCHES,
+  privateBuildRoot,
+  withoutBuildPath,
+} from './csharp-build-isolation.ts';
 import { sourceFileName } from './source-packages.ts';
 
 /** The C# SDK sources compiled into every C# source step (handler base, protocol host). */
@@ -25,6 +30,11 @@ export interface CsharpBuild {
   readonly output: readonly PackageFile[];
 }
 
+/**
+ * The generated project. `PathMap` keeps the build folder's path out of the assembly (its debug
+ * record names the PDB by full path), since tenants download what it holds; `RestoreConfigFile`
+ * makes NuGet read only the configuration written beside the project.
+ */
 const projectFile = (assemblyName: string) => `<Project Sdk="Microsoft.NET.Sdk">
   <PropertyGroup>
     <OutputType>Exe</OutputType>
@@ -37,6 +47,8 @@ const projectFile = (assemblyName: string) => `<Project Sdk="Microsoft.NET.Sdk">
     <UseAppHost>false</UseAppHost>
     <SatelliteResourceLanguages>en</SatelliteResourceLanguages>
     <GenerateDocumentationFile>false</GenerateDocumentationFile>
+    <PathMap>$(MSBuildProjectDirectory)=/_/</PathMap>
+    <RestoreConfigFile>$(MSBuildProjectDirectory)/NuGet.Config</RestoreConfigFile>
   </PropertyGroup>
   <ItemGroup>
     <Using Include="Tempo.Sdk" />
@@ -82,18 +94,21 @@ const compileFailure = (output: string) =>
   );
 
 /**
- * Publishes a C# source step in a throw-away folder: the user's file, a generated Program and
- * project, and the SDK sources, built with `dotnet publish` into a console assembly.
+ * Publishes a C# source step in a throw-away folder inside the server's data folder: the user's
+ * file, a generated Program and project, and the SDK sources, built with `dotnet publish` into a
+ * console assembly. The build reads nothing from the folders above its own (see
+ * `csharp-build-isolation.ts`).
  */
 export const buildCsharpSource = async (
   settings: ExternalExecutionSettings,
   request: SourceStepCreateRequest,
 ): Promise<CsharpBuild> => {
   const assemblyName = `Tempo.SourceStep.${randomUUID().replace(/-/g, '')}`;
-  const root = await mkdtemp(join(tmpdir(), 'tempo-source-step-'));
+  const root = await mkdtemp(join(await privateBuildRoot(settings.cacheRoot), 'tempo-source-step-'));
   const src = join(root, 'src');
-  const out = join(root, 'out');
   try {
+    // MSBuild prints paths as the operating system resolved them, links and all.
+    const rootSpellings = [...new Set([await realpath(root), root])];
     const sources: PackageFile[] = [
       {
         path: sourceFileName('CSharp', request.fileName),
@@ -103,14 +118,25 @@ export const buildCsharpSource = async (
       { path: 'Program.cs', bytes: Buffer.from(programFile(request.handlerType)), executable: false },
       { path: `${assemblyName}.csproj`, bytes: Buffer.from(projectFile(assemblyName)), executable: false },
     ];
-    await mkdir(join(src, 'TempoSdk'), { recursive: true });
+    await mkdir(join(src, 'TempoSdk'), { recursive: true, mode: 0o700 });
     for (const file of sources) await writeFile(join(src, file.path), file.bytes);
+    for (const file of ISOLATING_FILES) await writeFile(join(src, file.path), file.content);
     const sdkFiles = (await readdir(SDK_FOLDER)).filter((name) => name.endsWith('.cs'));
     for (const name of sdkFiles) await copyFile(join(SDK_FOLDER, name), join(src, 'TempoSdk', name));
 
     const published = await runChildProcess({
       command: settings.dotnetExecutable,
-      args: ['publish', '--configuration', 'Release', '--output', out, '/p:RestoreIgnoreFailedSources=true'],
+      // The output folder is relative to `src`, so no path of the server goes through MSBuild's
+      // property syntax, where `;` and `=` have meanings.
+      args: [
+        'publish',
+        '--configuration',
+        'Release',
+        '--output',
+        join('..', 'out'),
+        '/p:RestoreIgnoreFailedSources=true',
+        ...ISOLATING_SWITCHES,
+      ],
       cwd: src,
       env: {
         ...(process.env as Record<string, string>),
@@ -133,12 +159,14 @@ export const buildCsharpSource = async (
         );
       case 'exited':
         if (published.exitCode !== 0) {
-          throw compileFailure(`${published.stdout.toString('utf8')}${published.stderr.toString('utf8')}`);
+          const printed = `${published.stdout.toString('utf8')}${published.stderr.toString('utf8')}`;
+          throw compileFailure(withoutBuildPath(printed, rootSpellings));
         }
         break;
       default:
         throw compileFailure(`dotnet publish did not finish (${published.kind}).`);
     }
+    const out = join(root, 'out');
     const entries = await readdir(out, { withFileTypes: true });
     const output: PackageFile[] = [];
     for (const entry of entries) {

@@ -39,6 +39,16 @@ const runtimeConfigOf = (
   }
 };
 
+/** Builds C# source in one of the server's build slots; `429` when they are all taken. */
+const buildInSlot = async (context: ServerContext, request: SourceStepCreateRequest) => {
+  const release = context.sourceBuilds.enter();
+  try {
+    return await buildCsharpSource(context.settings.runtimes.externalExecution, request);
+  } finally {
+    release();
+  }
+};
+
 /**
  * A step from pasted source: packages the code (C# is published with `dotnet publish` first) into a
  * new artifact whose `current` snapshot the step runs. Nothing is left behind when a part fails.
@@ -59,10 +69,7 @@ export const createSourceStep = async (
   }
   const pkg =
     request.language === 'CSharp'
-      ? csharpSourcePackage(
-          request,
-          await buildCsharpSource(context.settings.runtimes.externalExecution, request),
-        )
+      ? csharpSourcePackage(request, await buildInSlot(context, request))
       : scriptSourcePackage(request);
 
   const artifact = await repositories.artifacts.inTenant(tenantId).create({

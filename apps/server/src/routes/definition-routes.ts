@@ -46,6 +46,8 @@ export const definitionRoutes: FastifyPluginAsync<{ context: ServerContext }> = 
           403: ErrorBody,
           404: ErrorBody,
           409: ErrorBody,
+          429: ErrorBody,
+          503: ErrorBody,
         },
       },
     },

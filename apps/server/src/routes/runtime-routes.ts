@@ -7,6 +7,8 @@ import {
   RuntimeDescriptor,
   RuntimeKeyParams,
   TempoError,
+  type TenantExternalExecutionStatusResponse as TenantExternalExecutionStatus,
+  TenantExternalExecutionStatusResponse,
   ValidateRuntimeConfigRequest,
   ValidateRuntimeConfigResponse,
 } from '@tempo/contracts';
@@ -37,61 +39,70 @@ export const runtimeRoutes: FastifyPluginAsync<{ context: ServerContext }> = asy
     },
     async () => [...catalog],
   );
-  /** The process limits and their pressure; a tenant sees only its own counters. */
-  const externalStatus = (tenantId: string | null): ExternalExecutionStatus => {
-    const { externalExecution: settings } = context.settings.runtimes;
-    const status = context.processHost.status();
-    const only = (counts: Readonly<Record<string, number>>) =>
-      tenantId === null ? { ...counts } : tenantId in counts ? { [tenantId]: counts[tenantId] ?? 0 } : {};
-    return {
-      maxConcurrentProcessesServerWide: settings.maxConcurrentProcessesServerWide,
-      maxConcurrentProcessesPerTenant: settings.maxConcurrentProcessesPerTenant,
-      defaultMaxRuntimeMs: settings.defaultMaxRuntimeMs,
-      maxStdoutBytes: settings.maxStdoutBytes,
-      maxStderrBytes: settings.maxStderrBytes,
-      maxInputBytes: settings.maxInputBytes,
-      maxOutputBytes: settings.maxOutputBytes,
-      scratchRoot: settings.scratchRoot,
-      cacheRoot: settings.cacheRoot,
-      environmentAllowList: [...settings.environmentAllowList],
-      networkPolicyMode: settings.networkPolicyMode,
-      killProcessTreeOnCancel: settings.killProcessTreeOnCancel,
-      pythonExecutable: settings.pythonExecutable,
-      nodeExecutable: settings.nodeExecutable,
-      dotnetExecutable: settings.dotnetExecutable,
-      capacity: {
-        ...status,
-        activeByTenant: only(status.activeByTenant),
-        queuedByTenant: only(status.queuedByTenant),
-      },
-      tenantId,
-      tenantActiveProcesses: tenantId === null ? 0 : (status.activeByTenant[tenantId] ?? 0),
-      tenantQueuedSteps: tenantId === null ? 0 : (status.queuedByTenant[tenantId] ?? 0),
-    };
+  const processes = context.settings.runtimes.externalExecution;
+  // What handlers run under, as every tenant may read it (the settings change only on restart).
+  const limits = {
+    maxConcurrentProcessesServerWide: processes.maxConcurrentProcessesServerWide,
+    maxConcurrentProcessesPerTenant: processes.maxConcurrentProcessesPerTenant,
+    defaultMaxRuntimeMs: processes.defaultMaxRuntimeMs,
+    maxStdoutBytes: processes.maxStdoutBytes,
+    maxStderrBytes: processes.maxStderrBytes,
+    maxInputBytes: processes.maxInputBytes,
+    maxOutputBytes: processes.maxOutputBytes,
+    environmentAllowList: [...processes.environmentAllowList],
+    networkPolicyMode: processes.networkPolicyMode,
+    killProcessTreeOnCancel: processes.killProcessTreeOnCancel,
   };
 
+  // The server view names the host's folders and executables and every tenant's counters, so it
+  // is for global administrators; a tenant reads its own share through the tenant route.
   r.get(
     '/v1.0/runtimes/external-execution',
     {
-      config: { access: { kind: 'authenticated' } },
+      config: { access: { kind: 'admin' } },
       schema: {
-        ...describe('Process limits and capacity pressure of the handler runtimes'),
-        response: { 200: ExternalExecutionStatusResponse, 401: ErrorBody },
+        ...describe('Process limits, folders and capacity pressure of the handler runtimes (administrators)'),
+        response: { 200: ExternalExecutionStatusResponse, 401: ErrorBody, 403: ErrorBody },
       },
     },
-    async () => externalStatus(null),
+    async (): Promise<ExternalExecutionStatus> => ({
+      ...limits,
+      scratchRoot: processes.scratchRoot,
+      cacheRoot: processes.cacheRoot,
+      pythonExecutable: processes.pythonExecutable,
+      nodeExecutable: processes.nodeExecutable,
+      dotnetExecutable: processes.dotnetExecutable,
+      capacity: context.processHost.status(),
+      tenantId: null,
+      tenantActiveProcesses: 0,
+      tenantQueuedSteps: 0,
+    }),
   );
   r.get(
     '/v1.0/tenants/:tenantId/runtimes/external-execution',
     {
       config: tenantRead,
       schema: {
-        ...describe('Process limits and capacity pressure as a tenant sees them'),
+        ...describe("Process limits and the tenant's own process counters"),
         params: TenantParams,
-        response: { 200: ExternalExecutionStatusResponse, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody },
+        response: {
+          200: TenantExternalExecutionStatusResponse,
+          401: ErrorBody,
+          403: ErrorBody,
+          404: ErrorBody,
+        },
       },
     },
-    async (request) => externalStatus(request.params.tenantId),
+    async (request): Promise<TenantExternalExecutionStatus> => {
+      const { tenantId } = request.params;
+      const status = context.processHost.status();
+      return {
+        ...limits,
+        tenantId,
+        tenantActiveProcesses: status.activeByTenant[tenantId] ?? 0,
+        tenantQueuedSteps: status.queuedByTenant[tenantId] ?? 0,
+      };
+    },
   );
   r.get(
     '/v1.0/runtimes/:runtimeKey',
