@@ -40,6 +40,18 @@ const same = (status: number) => [status, status, status, status] as const;
 /** Role holders below the Editor change nothing about identities. */
 const readers = { ReadOnly: same(NO), Operator: same(NO) } as const;
 
+/**
+ * Acting for another user: Editors (with `editors`) and Administrator-role holders on themselves
+ * and their peers, tenant administrators on tenant administrators too, global administrators on all.
+ */
+const actingFor = (status: number, editors = status): UserChangeRow['expect'] => ({
+  ...readers,
+  Editor: [editors, editors, NO, NO],
+  Administrator: [status, status, NO, NO],
+  TenantAdmin: [status, status, status, NO],
+  GlobalAdmin: same(status),
+});
+
 const put = async (world: World, path: string, body: unknown) =>
   (await world.as.raw('PUT', `/v1.0/tenants/${world.tenantId}${path}`, { body })).status;
 const post = async (world: World, path: string, body: unknown) =>
@@ -59,13 +71,7 @@ export const USER_CHANGES: readonly UserChangeRow[] = [
   {
     change: 'rename',
     route: `PUT ${T}/users/{id}`,
-    expect: {
-      ...readers,
-      Editor: [OK, OK, NO, NO],
-      Administrator: [OK, OK, NO, NO],
-      TenantAdmin: [OK, OK, OK, NO],
-      GlobalAdmin: same(OK),
-    },
+    expect: actingFor(OK),
     perform: async (world, target) => ({
       status: await put(world, `/users/${target.id}`, { firstName: 'Renamed' }),
       took: async () => (await userNow(world, target.id)).firstName === 'Renamed',
@@ -74,13 +80,7 @@ export const USER_CHANGES: readonly UserChangeRow[] = [
   {
     change: 'change the password',
     route: `PUT ${T}/users/{id}`,
-    expect: {
-      ...readers,
-      Editor: [OK, OK, NO, NO],
-      Administrator: [OK, OK, NO, NO],
-      TenantAdmin: [OK, OK, OK, NO],
-      GlobalAdmin: same(OK),
-    },
+    expect: actingFor(OK),
     perform: async (world, target, anonymous) => ({
       status: await put(world, `/users/${target.id}`, { passwordSha256: 'taken-over-password' }),
       took: () =>
@@ -96,13 +96,7 @@ export const USER_CHANGES: readonly UserChangeRow[] = [
   {
     change: 'change the email',
     route: `PUT ${T}/users/{id}`,
-    expect: {
-      ...readers,
-      Editor: [OK, OK, NO, NO],
-      Administrator: [OK, OK, NO, NO],
-      TenantAdmin: [OK, OK, OK, NO],
-      GlobalAdmin: same(OK),
-    },
+    expect: actingFor(OK),
     perform: async (world, target) => ({
       status: await put(world, `/users/${target.id}`, { email: `moved-${target.email}` }),
       took: async () => (await userNow(world, target.id)).email === `moved-${target.email}`,
@@ -150,13 +144,7 @@ export const USER_CHANGES: readonly UserChangeRow[] = [
   {
     change: 'deactivate',
     route: `PUT ${T}/users/{id}`,
-    expect: {
-      ...readers,
-      Editor: [OK, OK, NO, NO],
-      Administrator: [OK, OK, NO, NO],
-      TenantAdmin: [OK, OK, OK, NO],
-      GlobalAdmin: same(OK),
-    },
+    expect: actingFor(OK),
     perform: async (world, target) => ({
       status: await put(world, `/users/${target.id}`, { active: false }),
       took: async () => !(await userNow(world, target.id)).active,
@@ -180,13 +168,7 @@ export const USER_CHANGES: readonly UserChangeRow[] = [
   {
     change: 'create a credential for',
     route: `POST ${T}/credentials`,
-    expect: {
-      ...readers,
-      Editor: [NEW, NEW, NO, NO],
-      Administrator: [NEW, NEW, NO, NO],
-      TenantAdmin: [NEW, NEW, NEW, NO],
-      GlobalAdmin: same(NEW),
-    },
+    expect: actingFor(NEW),
     perform: async (world, target) => {
       const answer = await post(world, '/credentials', { userId: target.id, name: 'matrix key' });
       return {
@@ -201,13 +183,7 @@ export const USER_CHANGES: readonly UserChangeRow[] = [
   {
     change: 'deactivate one of its credentials',
     route: `PUT ${T}/credentials/{id}`,
-    expect: {
-      ...readers,
-      Editor: [OK, OK, NO, NO],
-      Administrator: [OK, OK, NO, NO],
-      TenantAdmin: [OK, OK, OK, NO],
-      GlobalAdmin: same(OK),
-    },
+    expect: actingFor(OK),
     perform: async (world, target) => {
       const key = await world.setup.credentials.create({ userId: target.id, name: 'their key' });
       return {
@@ -219,13 +195,7 @@ export const USER_CHANGES: readonly UserChangeRow[] = [
   {
     change: 'delete one of its credentials',
     route: `DELETE ${T}/credentials/{id}`,
-    expect: {
-      ...readers,
-      Editor: same(NO),
-      Administrator: [GONE, GONE, NO, NO],
-      TenantAdmin: [GONE, GONE, GONE, NO],
-      GlobalAdmin: same(GONE),
-    },
+    expect: actingFor(GONE, NO),
     perform: async (world, target) => {
       const key = await world.setup.credentials.create({ userId: target.id, name: 'their key' });
       return {
@@ -237,13 +207,7 @@ export const USER_CHANGES: readonly UserChangeRow[] = [
   {
     change: 'grant a role carrying Step Delete',
     route: `POST ${T}/user-role-maps`,
-    expect: {
-      ...readers,
-      Editor: same(NO),
-      Administrator: [NEW, NEW, NO, NO],
-      TenantAdmin: [NEW, NEW, NEW, NO],
-      GlobalAdmin: same(NEW),
-    },
+    expect: actingFor(NEW, NO),
     perform: async (world, target) => {
       const roleId = await world.role('Step deleters', [
         await world.permission({ name: 'step delete', resourceTypes: ['Step'], operationTypes: ['Delete'] }),
@@ -258,13 +222,7 @@ export const USER_CHANGES: readonly UserChangeRow[] = [
   {
     change: 'revoke a role carrying Step Read',
     route: `DELETE ${T}/user-role-maps/{id}`,
-    expect: {
-      ...readers,
-      Editor: same(NO),
-      Administrator: [GONE, GONE, NO, NO],
-      TenantAdmin: [GONE, GONE, GONE, NO],
-      GlobalAdmin: same(GONE),
-    },
+    expect: actingFor(GONE, NO),
     perform: async (world, target) => {
       const roleId = await world.role('Step readers', [
         await world.permission({ name: 'step read', resourceTypes: ['Step'], operationTypes: ['Read'] }),
@@ -304,58 +262,68 @@ const DELETERS: readonly Actor[] = ['Administrator', 'TenantAdmin', 'GlobalAdmin
 const ADMINS: readonly Actor[] = ['TenantAdmin', 'GlobalAdmin'];
 const GLOBAL: readonly Actor[] = ['GlobalAdmin'];
 
+/**
+ * A row that creates a record in a tenant collection and then looks for it in the collection's
+ * list: users are found by email, roles and permissions by name.
+ */
+const creates = (
+  change: string,
+  collection: 'users' | 'permissions' | 'roles',
+  body: { readonly email?: string; readonly name?: string } & Record<string, unknown>,
+  expect: Record<Actor, number>,
+): GrantRow => ({
+  change,
+  route: `POST ${T}/${collection}`,
+  expect,
+  perform: async (world) => {
+    const answer = await post(world, `/${collection}`, body);
+    const listed = async (): Promise<readonly { readonly email?: string; readonly name?: string }[]> =>
+      (await world.setup[collection].list({ pageSize: 100 })).items;
+    return {
+      status: answer.status,
+      took: async () =>
+        (await listed()).some((item) => (body.email ? item.email === body.email : item.name === body.name)),
+    };
+  },
+});
+
+/** A row that attaches a new permission to a new, empty role. */
+const attaches = (change: string, permission: PermissionBody, expect: Record<Actor, number>): GrantRow => ({
+  change,
+  route: `POST ${T}/role-permission-maps`,
+  expect,
+  perform: async (world) => {
+    const roleId = await world.role('Empty', []);
+    const permissionId = await world.permission(permission);
+    const answer = await post(world, '/role-permission-maps', { roleId, permissionId });
+    return {
+      status: answer.status,
+      took: async () =>
+        (await world.setup.roles.permissions(roleId)).some((l) => l.permissionId === permissionId),
+    };
+  },
+});
+
 /** What each actor may grant, attach and edit. */
 export const GRANTS: readonly GrantRow[] = [
-  {
-    change: 'create a plain user',
-    route: `POST ${T}/users`,
-    expect: only(WRITERS, NEW),
-    perform: async (world) => {
-      const answer = await post(world, '/users', { email: 'plain@privileges.test', passwordSha256: 'pw' });
-      return {
-        status: answer.status,
-        took: () => exists(() => world.setup.users.get(String((answer.body as { id?: string }).id))),
-      };
-    },
-  },
-  {
-    change: 'create a user with isTenantAdmin',
-    route: `POST ${T}/users`,
-    expect: only(ADMINS, NEW),
-    perform: async (world) => {
-      const answer = await post(world, '/users', {
-        email: 'ta@privileges.test',
-        passwordSha256: 'pw',
-        isTenantAdmin: true,
-      });
-      return {
-        status: answer.status,
-        took: async () =>
-          (await world.setup.users.list({ pageSize: 100 })).items.some(
-            (u) => u.email === 'ta@privileges.test',
-          ),
-      };
-    },
-  },
-  {
-    change: 'create a user with isAdmin',
-    route: `POST ${T}/users`,
-    expect: only(GLOBAL, NEW),
-    perform: async (world) => {
-      const answer = await post(world, '/users', {
-        email: 'ga@privileges.test',
-        passwordSha256: 'pw',
-        isAdmin: true,
-      });
-      return {
-        status: answer.status,
-        took: async () =>
-          (await world.setup.users.list({ pageSize: 100 })).items.some(
-            (u) => u.email === 'ga@privileges.test',
-          ),
-      };
-    },
-  },
+  creates(
+    'create a plain user',
+    'users',
+    { email: 'plain@privileges.test', passwordSha256: 'pw' },
+    only(WRITERS, NEW),
+  ),
+  creates(
+    'create a user with isTenantAdmin',
+    'users',
+    { email: 'ta@privileges.test', passwordSha256: 'pw', isTenantAdmin: true },
+    only(ADMINS, NEW),
+  ),
+  creates(
+    'create a user with isAdmin',
+    'users',
+    { email: 'ga@privileges.test', passwordSha256: 'pw', isAdmin: true },
+    only(GLOBAL, NEW),
+  ),
   {
     change: 'grant itself the Administrator role',
     route: `POST ${T}/user-role-maps`,
@@ -403,47 +371,14 @@ export const GRANTS: readonly GrantRow[] = [
       };
     },
   },
-  {
-    change: 'create a Permit permission within its own rights (Step Read)',
-    route: `POST ${T}/permissions`,
-    expect: only(WRITERS, NEW),
-    perform: async (world) => {
-      const answer = await post(world, '/permissions', stepRead);
-      return {
-        status: answer.status,
-        took: async () =>
-          (await world.setup.permissions.list({ pageSize: 100 })).items.some((p) => p.name === stepRead.name),
-      };
-    },
-  },
-  {
-    change: 'create a Permit All permission',
-    route: `POST ${T}/permissions`,
-    expect: only(DELETERS, NEW),
-    perform: async (world) => {
-      const answer = await post(world, '/permissions', permitAll);
-      return {
-        status: answer.status,
-        took: async () =>
-          (await world.setup.permissions.list({ pageSize: 100 })).items.some(
-            (p) => p.name === permitAll.name,
-          ),
-      };
-    },
-  },
-  {
-    change: 'create a Deny permission',
-    route: `POST ${T}/permissions`,
-    expect: only(ADMINS, NEW),
-    perform: async (world) => {
-      const answer = await post(world, '/permissions', deny);
-      return {
-        status: answer.status,
-        took: async () =>
-          (await world.setup.permissions.list({ pageSize: 100 })).items.some((p) => p.name === deny.name),
-      };
-    },
-  },
+  creates(
+    'create a Permit permission within its own rights (Step Read)',
+    'permissions',
+    stepRead,
+    only(WRITERS, NEW),
+  ),
+  creates('create a Permit All permission', 'permissions', permitAll, only(DELETERS, NEW)),
+  creates('create a Deny permission', 'permissions', deny, only(ADMINS, NEW)),
   {
     change: 'widen a Step Read permission to every operation',
     route: `PUT ${T}/permissions/{id}`,
@@ -509,32 +444,8 @@ export const GRANTS: readonly GrantRow[] = [
       };
     },
   },
-  {
-    change: 'create a role',
-    route: `POST ${T}/roles`,
-    expect: only(WRITERS, NEW),
-    perform: async (world) => {
-      const answer = await post(world, '/roles', { name: 'Fresh role' });
-      return {
-        status: answer.status,
-        took: async () =>
-          (await world.setup.roles.list({ pageSize: 100 })).items.some((r) => r.name === 'Fresh role'),
-      };
-    },
-  },
-  {
-    change: 'create a protected role',
-    route: `POST ${T}/roles`,
-    expect: only(ADMINS, NEW),
-    perform: async (world) => {
-      const answer = await post(world, '/roles', { name: 'Locked role', isProtected: true });
-      return {
-        status: answer.status,
-        took: async () =>
-          (await world.setup.roles.list({ pageSize: 100 })).items.some((r) => r.name === 'Locked role'),
-      };
-    },
-  },
+  creates('create a role', 'roles', { name: 'Fresh role' }, only(WRITERS, NEW)),
+  creates('create a protected role', 'roles', { name: 'Locked role', isProtected: true }, only(ADMINS, NEW)),
   {
     change: 'rename the protected Editor role',
     route: `PUT ${T}/roles/{id}`,
@@ -571,36 +482,8 @@ export const GRANTS: readonly GrantRow[] = [
       };
     },
   },
-  {
-    change: 'attach Permit All to a role',
-    route: `POST ${T}/role-permission-maps`,
-    expect: only(DELETERS, NEW),
-    perform: async (world) => {
-      const roleId = await world.role('Empty', []);
-      const permissionId = await world.permission(permitAll);
-      const answer = await post(world, '/role-permission-maps', { roleId, permissionId });
-      return {
-        status: answer.status,
-        took: async () =>
-          (await world.setup.roles.permissions(roleId)).some((l) => l.permissionId === permissionId),
-      };
-    },
-  },
-  {
-    change: 'attach Step Read to a role',
-    route: `POST ${T}/role-permission-maps`,
-    expect: only(WRITERS, NEW),
-    perform: async (world) => {
-      const roleId = await world.role('Empty', []);
-      const permissionId = await world.permission(stepRead);
-      const answer = await post(world, '/role-permission-maps', { roleId, permissionId });
-      return {
-        status: answer.status,
-        took: async () =>
-          (await world.setup.roles.permissions(roleId)).some((l) => l.permissionId === permissionId),
-      };
-    },
-  },
+  attaches('attach Permit All to a role', permitAll, only(DELETERS, NEW)),
+  attaches('attach Step Read to a role', stepRead, only(WRITERS, NEW)),
   {
     change: 'detach a Deny from a role',
     route: `DELETE ${T}/role-permission-maps/{id}`,
