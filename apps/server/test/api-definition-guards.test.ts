@@ -1,7 +1,7 @@
 import type { TempoClient, TenantClient } from '@tempo/client';
 import type { OperationType, ResourceType } from '@tempo/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ApiFixture, createSampleSteps, startApiFixture } from './api-fixture.ts';
+import { type ApiFixture, createSampleSteps, startApiFixture, waitForRunEnd } from './api-fixture.ts';
 import { expectApiError } from './expect-api-error.ts';
 
 let f: ApiFixture;
@@ -17,14 +17,7 @@ afterAll(async () => {
   await f?.stop();
 });
 
-const waitForEnd = async (runId: string, timeoutMs = 10_000) => {
-  for (let i = 0; i < timeoutMs / 50; i++) {
-    const run = await t.runs.get(runId);
-    if (run.state !== 'Queued' && run.state !== 'Running') return run;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`run ${runId} did not end`);
-};
+const waitForEnd = (runId: string) => waitForRunEnd(t, runId);
 
 /** A tenant-A step running the sample built-in method. */
 const methodStep = (executionKey: string, name: string) =>

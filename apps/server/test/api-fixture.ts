@@ -99,3 +99,13 @@ export const createSampleSteps = async (
     },
   }),
 ];
+
+/** Polls a run until it leaves Queued/Running and answers it; throws after `timeoutMs`. */
+export const waitForRunEnd = async (tenant: TenantClient, runId: string, timeoutMs = 10_000) => {
+  for (let i = 0; i < timeoutMs / 50; i++) {
+    const run = await tenant.runs.get(runId);
+    if (run.state !== 'Queued' && run.state !== 'Running') return run;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`run ${runId} did not end within ${timeoutMs} ms`);
+};

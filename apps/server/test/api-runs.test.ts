@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { TempoClient } from '@tempo/client';
 import { openDatabase } from '@tempo/core/store';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ApiFixture, createSampleSteps, startApiFixture } from './api-fixture.ts';
+import { type ApiFixture, createSampleSteps, startApiFixture, waitForRunEnd } from './api-fixture.ts';
 import { expectApiError } from './expect-api-error.ts';
 
 let f: ApiFixture;
@@ -31,14 +31,7 @@ afterAll(async () => {
 const flowOf = (startStepId: string, transitions: Record<string, object>, extra: object = {}) =>
   t.flows.create({ name: `Flow ${startStepId}`, startStepId, transitions, ...extra });
 
-const waitForEnd = async (runId: string, timeoutMs = 5_000) => {
-  for (let i = 0; i < timeoutMs / 50; i++) {
-    const run = await t.runs.get(runId);
-    if (run.state !== 'Queued' && run.state !== 'Running') return run;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`run ${runId} did not end`);
-};
+const waitForEnd = (runId: string, timeoutMs = 5_000) => waitForRunEnd(t, runId, timeoutMs);
 
 describe('direct runs', () => {
   it('answers Queued at once, then records the run, its step runs and its assignment', async () => {

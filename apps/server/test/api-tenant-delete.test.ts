@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { openDatabase } from '@tempo/core/store';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ApiFixture, startApiFixture } from './api-fixture.ts';
+import { type ApiFixture, startApiFixture, waitForRunEnd } from './api-fixture.ts';
 import { expectApiError } from './expect-api-error.ts';
 
 /**
@@ -125,11 +125,6 @@ describe('deleting a tenant with a run in flight', () => {
       transitions: { 'after.delete': {} },
     });
     const queued = await t.flows.run(flow.id);
-    let state = queued.state as string;
-    for (let i = 0; i < 200 && (state === 'Queued' || state === 'Running'); i++) {
-      await sleep(25);
-      state = (await t.runs.get(queued.id)).state;
-    }
-    expect(state).toBe('Succeeded');
+    expect((await waitForRunEnd(t, queued.id, 5_000)).state).toBe('Succeeded');
   });
 });
