@@ -510,6 +510,56 @@ export const GRANTS: readonly GrantRow[] = [
     },
   },
   {
+    change: 'attach Step Read to the built-in ReadOnly role',
+    route: `POST ${T}/role-permission-maps`,
+    expect: only(GLOBAL, NEW),
+    perform: async (world) => {
+      const roleId = world.builtIn.ReadOnly ?? '';
+      const permissionId = await world.permission(stepRead);
+      const answer = await post(world, '/role-permission-maps', { roleId, permissionId });
+      return {
+        status: answer.status,
+        took: async () =>
+          (await world.setup.roles.permissions(roleId)).some((l) => l.permissionId === permissionId),
+      };
+    },
+  },
+  {
+    change: 'rename a permission linked to the built-in Editor role',
+    route: `PUT ${T}/permissions/{id}`,
+    expect: only(GLOBAL, OK),
+    perform: async (world) => {
+      const id = await world.permission(stepRead);
+      await world.setup.rolePermissionMaps.create({ roleId: world.builtIn.Editor ?? '', permissionId: id });
+      return {
+        status: await put(world, `/permissions/${id}`, { name: 'renamed' }),
+        took: async () => (await permissionNow(world, id)).name === 'renamed',
+      };
+    },
+  },
+  {
+    change: 'change the password of a user whose Administrator role is switched off',
+    route: `PUT ${T}/users/{id}`,
+    // Whoever holds the password gets the role back when someone switches it on.
+    expect: only(DELETERS, OK),
+    perform: async (world) => {
+      const dormant = await world.user('None');
+      const linkId = await world.grant(dormant.id, world.builtIn.Administrator ?? '');
+      await world.setup.userRoleMaps.update(linkId, { active: false });
+      return {
+        status: await put(world, `/users/${dormant.id}`, { passwordSha256: 'taken-over-password' }),
+        took: () =>
+          exists(() =>
+            world.admin.token.issue({
+              email: dormant.email,
+              password: 'taken-over-password',
+              tenantId: world.tenantId,
+            }),
+          ),
+      };
+    },
+  },
+  {
     change: 'create a tenant',
     route: 'POST /v1.0/tenants',
     expect: only(GLOBAL, NEW),

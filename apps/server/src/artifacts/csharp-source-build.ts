@@ -139,7 +139,13 @@ export const buildCsharpSource = async (
       ],
       cwd: src,
       env: {
-        ...(process.env as Record<string, string>),
+        // MSBuild turns every variable into a property a build can read: the server's own
+        // settings (secrets among them when supplied as TEMPO_* variables) stay out.
+        ...Object.fromEntries(
+          Object.entries(process.env).filter(
+            (entry): entry is [string, string] => !entry[0].startsWith('TEMPO_') && entry[1] !== undefined,
+          ),
+        ),
         DOTNET_CLI_TELEMETRY_OPTOUT: '1',
         DOTNET_NOLOGO: '1',
         DOTNET_SKIP_FIRST_TIME_EXPERIENCE: '1',

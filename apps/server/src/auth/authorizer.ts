@@ -1,7 +1,7 @@
 import { CommonErrors, type OperationType, type ResourceType } from '@tempo/contracts';
 import { op, type Repositories } from '@tempo/core/store';
 import { canActOnTenant, isSystemAdmin, type Principal } from './principal.ts';
-import { allows, type Holding, type PermissionGrant, pairsAllowed } from './privileges.ts';
+import { allows, type Holding, type PermissionGrant, pairsAllowed, pairsNamed } from './privileges.ts';
 
 /** Who may call a route. */
 export type AccessRule =
@@ -38,47 +38,57 @@ export class Authorizer {
     if (isSystemAdmin(principal)) return true;
     if (principal.kind !== 'user' || principal.tenantId !== tenantId) return false;
     if (principal.isTenantAdmin) return true;
-    return allows(await this.#permissionsOf(tenantId, principal.userId), resource, operation);
+    return allows(await this.#permissionsOf(tenantId, principal.userId, true), resource, operation);
   }
 
-  /** What the principal holds in the tenant (nothing, for a user of another tenant). */
+  /** What the principal holds in the tenant now (nothing, for a user of another tenant). */
   async holdingOf(principal: Principal, tenantId: string): Promise<Holding> {
     if (isSystemAdmin(principal)) return { kind: 'global' };
     if (principal.kind !== 'user' || principal.tenantId !== tenantId)
       return { kind: 'roles', pairs: new Set() };
-    return this.holdingOfUser(tenantId, principal);
+    if (principal.isTenantAdmin) return { kind: 'tenantAdmin' };
+    return {
+      kind: 'roles',
+      pairs: pairsAllowed(await this.#permissionsOf(tenantId, principal.userId, true)),
+    };
   }
 
-  /** What a user of the tenant holds, whoever is asking. */
-  async holdingOfUser(
+  /**
+   * What a user of the tenant could hold: every pair a Permit linked to it names, through links,
+   * roles and permissions switched on or off, and with no Deny subtracted. Whoever takes over a
+   * user gets whatever is later switched on for it, so acting for a user is measured by this.
+   */
+  async reachOf(
     tenantId: string,
-    user: { readonly isAdmin: boolean; readonly isTenantAdmin: boolean } & (
-      | { readonly userId: string }
-      | { readonly id: string }
-    ),
+    user: { readonly id: string; readonly isAdmin: boolean; readonly isTenantAdmin: boolean },
   ): Promise<Holding> {
     if (user.isAdmin) return { kind: 'global' };
     if (user.isTenantAdmin) return { kind: 'tenantAdmin' };
-    const userId = 'userId' in user ? user.userId : user.id;
-    return { kind: 'roles', pairs: pairsAllowed(await this.#permissionsOf(tenantId, userId)) };
+    const permits = (await this.#permissionsOf(tenantId, user.id, false)).filter(
+      (permission) => permission.permissionType === 'Permit',
+    );
+    return { kind: 'roles', pairs: new Set(permits.flatMap(pairsNamed)) };
   }
 
-  /** The active permissions of the user's active roles. */
-  async #permissionsOf(tenantId: string, userId: string): Promise<readonly PermissionGrant[]> {
+  /** The permissions of the user's roles: only those switched on along the way, or all of them. */
+  async #permissionsOf(
+    tenantId: string,
+    userId: string,
+    activeOnly: boolean,
+  ): Promise<readonly PermissionGrant[]> {
     const r = this.#repositories;
-    const roleIds = (await r.userRoleMaps.inTenant(tenantId).find({ userId, active: true })).map(
+    const active = activeOnly ? { active: true } : {};
+    const roleIds = (await r.userRoleMaps.inTenant(tenantId).find({ userId, ...active })).map(
       (m) => m.roleId,
     );
     if (roleIds.length === 0) return [];
-    const roles = await r.roles.inTenant(tenantId).find({ id: op.in(roleIds), active: true });
+    const roles = await r.roles.inTenant(tenantId).find({ id: op.in(roleIds), ...active });
     if (roles.length === 0) return [];
     const links = await r.rolePermissionMaps
       .inTenant(tenantId)
-      .find({ roleId: op.in(roles.map((role) => role.id)), active: true });
+      .find({ roleId: op.in(roles.map((role) => role.id)), ...active });
     if (links.length === 0) return [];
-    return r.permissions
-      .inTenant(tenantId)
-      .find({ id: op.in(links.map((l) => l.permissionId)), active: true });
+    return r.permissions.inTenant(tenantId).find({ id: op.in(links.map((l) => l.permissionId)), ...active });
   }
 
   /**

@@ -79,7 +79,7 @@ export const guardManageUser = async (
   if (needsUserUpdate && !(await context.authorizer.permits(principal, tenantId, 'User', 'Update')))
     throw CommonErrors.forbidden('Acting for another user needs the User Update permission.');
   const caller = await context.authorizer.holdingOf(principal, tenantId);
-  if (!dominates(caller, await context.authorizer.holdingOfUser(tenantId, target))) {
+  if (!dominates(caller, await context.authorizer.reachOf(tenantId, target))) {
     throw CommonErrors.forbidden(
       target.isTenantAdmin
         ? 'Only a tenant administrator may act for a tenant administrator.'
@@ -91,6 +91,27 @@ export const guardManageUser = async (
 /** Refuses changing a protected record for anyone but a global administrator. */
 export const guardProtectedEdit = (scope: GuardScope, row: { readonly isProtected: boolean }): void => {
   if (row.isProtected && !isSystemAdmin(scope.principal)) throw CommonErrors.forbidden(PROTECTED_EDIT);
+};
+
+/**
+ * Refuses changing a protected record, or a permission linked to a protected (built-in) role,
+ * for anyone but a global administrator: changing such a permission changes the role.
+ */
+export const guardProtectedPermission = async (
+  scope: GuardScope,
+  permission: { readonly id: string; readonly isProtected: boolean },
+): Promise<void> => {
+  guardProtectedEdit(scope, permission);
+  if (isSystemAdmin(scope.principal)) return;
+  const tenantId = scope.tenantId ?? '';
+  const links = await scope.context.repositories.rolePermissionMaps
+    .inTenant(tenantId)
+    .find({ permissionId: permission.id });
+  if (links.length === 0) return;
+  const roles = await scope.context.repositories.roles
+    .inTenant(tenantId)
+    .find({ id: op.in(links.map((link) => link.roleId)), isProtected: true });
+  if (roles.length > 0) throw CommonErrors.forbidden(PROTECTED_EDIT);
 };
 
 /** Refuses creating, changing, attaching or removing a permission that grants more than the caller holds. */

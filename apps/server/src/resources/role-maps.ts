@@ -37,8 +37,14 @@ const guardRoleAssignment = async (scope: GuardScope, user: RowOf<T['users']>, r
   await guardRole(scope, roleId);
 };
 
-/** Attaching or detaching a permission changes the role and hands out (or takes back) the permission. */
+/**
+ * Attaching or detaching a permission changes the role (so a built-in role is a global
+ * administrator's to change) and hands out, or takes back, the permission.
+ */
 const guardAttachment = async (scope: GuardScope, roleId: string, permission: PermissionGrant) => {
+  const role = await scope.context.repositories.roles.inTenant(scope.tenantId ?? '').get(roleId);
+  if (!role) throw CommonErrors.notFound('Role', roleId);
+  guardProtectedEdit(scope, role);
   await guardRole(scope, roleId);
   await guardPermission(scope, permission);
 };
@@ -109,10 +115,7 @@ export const rolePermissionMapResource: CrudResource<
   createBody: CreateRolePermissionMapRequest,
   create: async (scope, body) => {
     const { repository, context, tenantId } = scope;
-    const tenant = tenantId ?? '';
-    if (!(await context.repositories.roles.inTenant(tenant).get(body.roleId)))
-      throw CommonErrors.notFound('Role', body.roleId);
-    const permission = await context.repositories.permissions.inTenant(tenant).get(body.permissionId);
+    const permission = await context.repositories.permissions.inTenant(tenantId ?? '').get(body.permissionId);
     if (!permission) throw CommonErrors.notFound('Permission', body.permissionId);
     await guardAttachment(scope, body.roleId, permission);
     guardFlags(scope, null, body);

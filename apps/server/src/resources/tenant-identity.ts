@@ -24,6 +24,7 @@ import {
   guardManageUser,
   guardPermission,
   guardProtectedEdit,
+  guardProtectedPermission,
   guardRole,
   tenantUser,
 } from './identity-guards.ts';
@@ -205,7 +206,7 @@ export const permissionResource: CrudResource<
   },
   updateBody: UpdatePermissionRequest,
   update: async (scope, existing, body) => {
-    guardProtectedEdit(scope, existing);
+    await guardProtectedPermission(scope, existing);
     // Both what the permission grants now and what it will grant must be within the caller's reach.
     await guardPermission(scope, existing);
     await guardPermission(scope, { ...existing, ...body });
@@ -213,6 +214,7 @@ export const permissionResource: CrudResource<
     return (await scope.repository.update(existing.id, body)) ?? existing;
   },
   guardDelete: async (scope, row) => {
+    await guardProtectedPermission(scope, row);
     await guardPermission(scope, row);
     return null;
   },
