@@ -60,7 +60,7 @@ export class EntityStore<S extends TableSpec> {
   }
 
   /** How many rows match a filter. */
-  count(filter: Filter<S>): Promise<number> {
+  async count(filter: Filter<S>): Promise<number> {
     return this.#dialect.count(this.spec, this.#where(filter));
   }
 
@@ -80,15 +80,18 @@ export class EntityStore<S extends TableSpec> {
     return full;
   }
 
-  /** Updates the rows matching a filter; resolves to how many matched. */
-  update(filter: Filter<S>, patch: Partial<RowOf<S>>): Promise<number> {
+  /**
+   * Updates the rows matching a filter; resolves to how many matched. Async like every method
+   * here, so a bad filter rejects the promise instead of throwing at the caller.
+   */
+  async update(filter: Filter<S>, patch: Partial<RowOf<S>>): Promise<number> {
     const values = Object.fromEntries(Object.entries(patch).filter(([, value]) => value !== undefined));
     if (Object.keys(values).length === 0) return this.count(filter);
     return this.#guardUnique(() => this.#dialect.update(this.spec, values, this.#where(filter)));
   }
 
   /** Deletes the rows matching a filter; resolves to how many were deleted. */
-  delete(filter: Filter<S>): Promise<number> {
+  async delete(filter: Filter<S>): Promise<number> {
     return this.#dialect.delete(this.spec, this.#where(filter));
   }
 

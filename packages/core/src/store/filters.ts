@@ -14,6 +14,7 @@ import {
   type SQL,
   sql,
 } from 'drizzle-orm';
+import { storableText } from './dialects/codecs.ts';
 import type { RowOf, TableSpec } from './table-model.ts';
 
 /** An operator filter on one column; plain values (and null) compare for equality. */
@@ -31,16 +32,37 @@ export class FilterOp<T> {
   }
 }
 
-/** Operator filters for {@link Filter}. */
+/**
+ * A filter value of `undefined` is a programming error. Dropping it, as a filter once did, turns
+ * `{ id: undefined }` into "every row in scope", and a delete through a global repository into
+ * an empty table; so it is refused loudly instead (a bug in the caller, never a client's 4xx).
+ */
+export class UndefinedFilterValueError extends TypeError {
+  /** The column whose value was undefined. */
+  readonly column: string;
+
+  constructor(column: string) {
+    super(
+      `Filter value for column "${column}" is undefined: leave the key out to not filter on it, or pass null to match NULL.`,
+    );
+    this.name = 'UndefinedFilterValueError';
+    this.column = column;
+  }
+}
+
+/** Any value but `undefined`: what an operator filter may compare with. */
+type Defined = NonNullable<unknown> | null;
+
+/** Operator filters for {@link Filter}; their types refuse `undefined` values. */
 export const op = {
   /** The column is one of `values` (an empty list matches nothing). */
-  in: <T>(values: readonly T[]) => new FilterOp<T>('in', values),
-  /** The column lies in a range; omitted bounds are open. */
+  in: <T extends Defined>(values: readonly T[]) => new FilterOp<T>('in', values),
+  /** The column lies in a range; omitted (or undefined) bounds are open. */
   range: <T>(range: FilterOp<T>['range']) => new FilterOp<T>('range', [], range),
   /** The column contains `text`, ignoring case. */
   contains: (text: string) => new FilterOp<string>('contains', [], {}, text),
   /** The column differs from `value`. */
-  not: <T>(value: T) => new FilterOp<T>('not', [value]),
+  not: <T extends Defined>(value: T) => new FilterOp<T>('not', [value]),
 } as const;
 
 /** Equality or operator conditions on columns, all of which must hold. */
@@ -57,16 +79,22 @@ export type OrderBy<S extends TableSpec> = readonly {
 // `!` as the LIKE escape: a backslash would itself need escaping in MySQL string literals.
 const escapeLike = (text: string): string => text.replace(/[!%_]/g, (c) => `!${c}`);
 
-const condition = (column: Column, value: unknown): SQL | undefined => {
+const condition = (key: string, column: Column, value: unknown): SQL | undefined => {
+  if (value === undefined) throw new UndefinedFilterValueError(key);
   if (value === null) return isNull(column);
   if (!(value instanceof FilterOp)) return eq(column, value);
   switch (value.kind) {
     case 'in':
+      if (value.values.includes(undefined)) throw new UndefinedFilterValueError(key);
       return value.values.length === 0 ? sql`1 = 0` : inArray(column, [...value.values]);
     case 'not':
+      if (value.values[0] === undefined) throw new UndefinedFilterValueError(key);
       return ne(column, value.values[0]);
-    case 'contains':
-      return sql`lower(${column}) like ${`%${escapeLike(value.text.toLowerCase())}%`} escape '!'`;
+    case 'contains': {
+      // A raw parameter, not a column value: made storable like one so it can match stored text.
+      const pattern = `%${escapeLike(storableText(value.text).toLowerCase())}%`;
+      return sql`lower(${column}) like ${pattern} escape '!'`;
+    }
     case 'range': {
       const { gte: from, gt: after, lte: to, lt: before } = value.range;
       return and(
@@ -79,19 +107,20 @@ const condition = (column: Column, value: unknown): SQL | undefined => {
   }
 };
 
-/** Turns a filter into one drizzle condition over the dialect's columns. */
+/**
+ * Turns a filter into one drizzle condition over the dialect's columns; a value of `undefined`
+ * throws {@link UndefinedFilterValueError} rather than widening the filter.
+ */
 export const whereOf = <S extends TableSpec>(
   columns: Readonly<Record<string, Column>>,
   filter: Filter<S>,
 ): SQL | undefined =>
   and(
-    ...Object.entries(filter)
-      .filter(([, value]) => value !== undefined)
-      .map(([key, value]) => {
-        const column = columns[key];
-        if (!column) throw new TypeError(`Unknown column "${key}" in filter.`);
-        return condition(column, value);
-      }),
+    ...Object.entries(filter).map(([key, value]) => {
+      const column = columns[key];
+      if (!column) throw new TypeError(`Unknown column "${key}" in filter.`);
+      return condition(key, column, value);
+    }),
   );
 
 /** Turns an order into drizzle order expressions. */

@@ -2,7 +2,13 @@
 
 export type { SqlDialect } from './dialect.ts';
 export { parsePageQuery } from './entity-store.ts';
-export { type Filter, FilterOp, type OrderBy, op } from './filters.ts';
+export {
+  type Filter,
+  FilterOp,
+  type OrderBy,
+  op,
+  UndefinedFilterValueError,
+} from './filters.ts';
 export { MIGRATIONS, type Migration, type MigrationReport, migrate } from './migrations.ts';
 export {
   DatabaseConfigError,

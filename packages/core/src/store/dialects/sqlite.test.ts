@@ -35,6 +35,16 @@ const committedTenantNames = (): string[] => {
   }
 };
 
+/** How many pages the database file holds, as another connection sees it. */
+const committedPageCount = (): number => {
+  const other = new Database(filename, { readonly: true });
+  try {
+    return other.pragma('page_count', { simple: true }) as number;
+  } finally {
+    other.close();
+  }
+};
+
 const createTenant = (name: string, id: string = newId('tenant')) =>
   db.repositories.tenants.create({ id, name });
 
@@ -44,7 +54,7 @@ describe('SQLite group commit', () => {
     const writes = Array.from({ length: 40 }, (_, i) => createTenant(`batch-${String(i).padStart(2, '0')}`));
     // Issued but not yet committed: another connection cannot see them.
     expect(committedTenantNames()).toEqual(before);
-    // The writing connection reads its own pending writes.
+    // A read waits for the pending group to commit, then sees all of it.
     expect(await db.repositories.tenants.count()).toBe(before.length + 40);
     await Promise.all(writes);
     const after = committedTenantNames();
@@ -82,6 +92,56 @@ describe('SQLite group commit', () => {
     expect(await tenants.delete(ids[1] ?? '')).toBe(true);
     expect(await tenants.delete(ids[1] ?? '')).toBe(false);
     expect(committedTenantNames()).not.toContain('cached-1');
+  });
+
+  it('answers a read issued beside a pending write only once that write is committed', async () => {
+    const id = newId('tenant');
+    const write = createTenant('pending-read', id);
+    const read = db.repositories.tenants
+      .get(id)
+      .then((row) => ({ name: row?.name, committed: committedTenantNames() }));
+    await write;
+    expect(await read).toEqual({ name: 'pending-read', committed: expect.arrayContaining(['pending-read']) });
+  });
+
+  it('replays a batch that SQLite rolled back write by write: unrelated writes survive', async () => {
+    await db.dialect.executeDdl(
+      `CREATE TRIGGER poison_tenant BEFORE INSERT ON tenants WHEN NEW.name = 'poison'
+       BEGIN SELECT RAISE(ROLLBACK, 'poisoned write'); END`,
+    );
+    const innocentId = newId('tenant');
+    // One turn: a write, a read of it, a write that rolls the whole transaction back, another write.
+    const innocent = createTenant('innocent-1', innocentId);
+    const read = db.repositories.tenants.get(innocentId);
+    const poison = createTenant('poison');
+    const later = createTenant('innocent-2');
+    const [first, bad, second, seen] = await Promise.allSettled([innocent, poison, later, read]);
+    expect(first.status).toBe('fulfilled');
+    expect(second.status).toBe('fulfilled');
+    expect(bad.status).toBe('rejected');
+    expect(bad.status === 'rejected' ? String(bad.reason) : '').toContain('poisoned write');
+    // What the read answered is what is durable.
+    expect(seen.status === 'fulfilled' ? seen.value?.name : 'rejected').toBe('innocent-1');
+    const committed = committedTenantNames();
+    expect(committed).toEqual(expect.arrayContaining(['innocent-1', 'innocent-2']));
+    expect(committed).not.toContain('poison');
+  });
+
+  it('replays a batch that a full database failed: each write reports its own outcome', async () => {
+    const small = Array.from({ length: 3 }, (_, i) => createTenant(`small-${i}`));
+    await Promise.all(small);
+    const pages = committedPageCount();
+    await db.dialect.executeDdl(`PRAGMA max_page_count = ${pages + 2}`);
+    const id = newId('tenant');
+    const kept = createTenant('fits', id);
+    const read = db.repositories.tenants.get(id);
+    const huge = createTenant('x'.repeat(64 * 1024));
+    const [fits, tooBig, seen] = await Promise.allSettled([kept, huge, read]);
+    expect(tooBig.status).toBe('rejected');
+    expect(tooBig.status === 'rejected' ? (tooBig.reason as { code?: string }).code : '').toBe('SQLITE_FULL');
+    expect(fits.status).toBe('fulfilled');
+    expect(seen.status === 'fulfilled' ? seen.value?.name : 'rejected').toBe('fits');
+    expect(committedTenantNames()).toContain('fits');
   });
 
   it('commits what is pending when the database closes', async () => {

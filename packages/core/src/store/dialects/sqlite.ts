@@ -70,8 +70,11 @@ const rowDecoder = (spec: TableSpec): ((row: Record<string, unknown>) => LooseRo
   };
 };
 
+/** One write of an open batch: how to run it again alone, and how to answer its caller. */
 interface PendingWrite {
-  resolve(): void;
+  readonly statement: () => unknown;
+  result: unknown;
+  resolve(result: unknown): void;
   reject(error: unknown): void;
 }
 
@@ -79,50 +82,107 @@ interface PendingWrite {
  * Group commit. In WAL mode the commit is most of the cost of a small write, and a busy server
  * issues many writes per turn of the event loop: the writes of one turn share a transaction that
  * is committed on the next turn, and each write resolves only once that commit has happened, so
- * a resolved write is as durable as an autocommitted one. A statement that fails alone (a unique
- * key) rejects alone; an error that makes SQLite roll the whole transaction back rejects every
- * write of it.
+ * a resolved write is as durable as an autocommitted one.
+ *
+ * Answered means durable, so two more rules. Reads wait until no batch is open: a read never
+ * returns a row that a later rollback takes away. And a batch that fails as a whole (the commit
+ * fails, or a statement makes SQLite roll the whole transaction back, as a full disk or a
+ * `RAISE(ROLLBACK)` does) is replayed write by write, each in its own transaction, so writes
+ * unrelated to the failure survive and each write's promise reports its own outcome. A statement
+ * that fails alone (a unique key) rejects alone and the batch goes on.
  */
 const groupCommit = (client: Database.Database) => {
   let batch: PendingWrite[] | null = null;
+  /** Resolves when the open batch has been committed or replayed; null when none is open. */
+  let closed: { readonly promise: Promise<void>; readonly resolve: () => void } | null = null;
 
-  const settle = (writes: PendingWrite[], error: unknown) => {
-    for (const write of writes) error === undefined ? write.resolve() : write.reject(error);
+  const close = () => {
+    batch = null;
+    const done = closed;
+    closed = null;
+    // Readers go first: they were waiting for exactly this moment.
+    done?.resolve();
+  };
+
+  const rollback = () => {
+    if (client.inTransaction) client.exec('ROLLBACK');
+  };
+
+  /** Runs one write in a transaction of its own and settles it with its own outcome. */
+  const replay = (write: PendingWrite) => {
+    try {
+      client.exec('BEGIN');
+      const result = write.statement();
+      client.exec('COMMIT');
+      write.resolve(result);
+    } catch (error) {
+      rollback();
+      write.reject(error);
+    }
+  };
+
+  const fail = (writes: PendingWrite[]) => {
+    rollback();
+    close();
+    for (const write of writes) replay(write);
   };
 
   const commit = (writes: PendingWrite[]) => {
-    if (batch !== writes) return; // already rolled back and settled
-    batch = null;
+    if (batch !== writes) return; // already replayed and settled
     try {
       client.exec('COMMIT');
-    } catch (error) {
-      if (client.inTransaction) client.exec('ROLLBACK');
-      settle(writes, error);
+    } catch {
+      // The cause is reported by the write that still fails when run alone.
+      fail(writes);
       return;
     }
-    settle(writes, undefined);
+    close();
+    for (const write of writes) write.resolve(write.result);
+  };
+
+  const open = (): PendingWrite[] => {
+    client.exec('BEGIN');
+    const writes: PendingWrite[] = [];
+    let resolve = () => {};
+    const promise = new Promise<void>((done) => {
+      resolve = done;
+    });
+    batch = writes;
+    closed = { promise, resolve };
+    setImmediate(() => commit(writes));
+    return writes;
   };
 
   return {
     run<T>(statement: () => T): Promise<T> {
-      if (batch === null) {
-        client.exec('BEGIN');
-        const writes: PendingWrite[] = [];
-        batch = writes;
-        setImmediate(() => commit(writes));
-      }
-      const writes = batch;
-      let result: T;
-      try {
-        result = statement();
-      } catch (error) {
-        if (!client.inTransaction) {
-          batch = null;
-          settle(writes, error);
+      const writes = batch ?? open();
+      return new Promise<T>((resolve, reject) => {
+        const write: PendingWrite = {
+          statement,
+          result: undefined,
+          resolve: (result) => resolve(result as T),
+          reject,
+        };
+        try {
+          write.result = statement();
+        } catch (error) {
+          if (client.inTransaction) {
+            reject(error);
+            return;
+          }
+          // SQLite rolled the whole transaction back: this write is replayed with the others.
+          fail([...writes, write]);
+          return;
         }
-        return Promise.reject(error);
-      }
-      return new Promise<T>((resolve, reject) => writes.push({ resolve: () => resolve(result), reject }));
+        writes.push(write);
+      });
+    },
+    /**
+     * While a batch is open, a promise of its end; null when none is. A reader waits until this
+     * is null and then reads in the same synchronous step, so no new batch can slip in between.
+     */
+    openBatch(): Promise<void> | null {
+      return closed?.promise ?? null;
     },
     /** Commits what is pending now (before closing). */
     flush(): void {
@@ -156,6 +216,11 @@ export const openSqlite = (options: SqliteOptions): SqlDialect => {
     return { statement: prepared(text), params };
   };
   const writes = groupCommit(client);
+  // The last check and the read share one synchronous step: nothing can open a batch between.
+  const readCommitted = async <T>(read: () => T): Promise<T> => {
+    for (let open = writes.openBatch(); open !== null; open = writes.openBatch()) await open;
+    return read();
+  };
   const write = (query: { toSQL(): { sql: string; params: unknown[] } }): Promise<number> => {
     const { statement, params } = statementOf(query);
     return writes.run(() => statement.run(...params).changes);
@@ -174,13 +239,15 @@ export const openSqlite = (options: SqliteOptions): SqlDialect => {
         query.limit === undefined ? base : base.limit(query.limit).offset(query.offset ?? 0),
       );
       const decode = decoders(spec);
-      return (statement.all(...params) as Record<string, unknown>[]).map(decode);
+      return readCommitted(() => (statement.all(...params) as Record<string, unknown>[]).map(decode));
     },
     count: async (spec, where) => {
       const { statement, params } = statementOf(db.select({ n: count() }).from(tables(spec)).where(where));
-      // drizzle selects `count(*)` without an alias: the one column is the count.
-      const row = statement.get(...params) as Record<string, number> | undefined;
-      return row ? (Object.values(row)[0] ?? 0) : 0;
+      return readCommitted(() => {
+        // drizzle selects `count(*)` without an alias: the one column is the count.
+        const row = statement.get(...params) as Record<string, number> | undefined;
+        return row ? (Object.values(row)[0] ?? 0) : 0;
+      });
     },
     insert: async (spec, rows) => {
       if (rows.length > 0) await write(db.insert(tables(spec)).values([...rows]));
@@ -191,7 +258,11 @@ export const openSqlite = (options: SqliteOptions): SqlDialect => {
       await writes.run(() => client.exec(statement));
     },
     indexExists: async (_table, name) =>
-      client.prepare("SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?").get(name) !== undefined,
+      readCommitted(
+        () =>
+          client.prepare("SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?").get(name) !==
+          undefined,
+      ),
     columnType: (spec) => NATIVE[spec.kind],
     quote: (identifier) => `"${identifier.replace(/"/g, '""')}"`,
     tableOptions: '',
