@@ -1,3 +1,4 @@
+import { utf8Prefix } from '@tempo/core/engine';
 import { newId } from '@tempo/core/ids';
 import type { FastifyInstance } from 'fastify';
 import { principalName } from '../auth/principal.ts';
@@ -30,7 +31,12 @@ const headerMap = (headers: Readonly<Record<string, unknown>>): Record<string, s
       ]),
   );
 
-const captured = (body: unknown, limit: number) => {
+/**
+ * A body as stored: its text cut to `limitBytes` UTF-8 bytes on a character boundary (the
+ * limits are in bytes, and a character cut in half would not be text), its whole size, and
+ * whether it was cut.
+ */
+const captured = (body: unknown, limitBytes: number) => {
   const text =
     body === undefined || body === null
       ? ''
@@ -38,9 +44,10 @@ const captured = (body: unknown, limit: number) => {
         ? body
         : Buffer.isBuffer(body)
           ? body.toString('utf8')
-          : JSON.stringify(body);
+          : (JSON.stringify(body) ?? '');
   const bytes = Buffer.byteLength(text);
-  return { text: text === '' ? null : text.slice(0, limit), bytes, truncated: bytes > limit };
+  const kept = bytes > limitBytes ? utf8Prefix(text, limitBytes) : text;
+  return { text: kept === '' ? null : kept, bytes, truncated: bytes > limitBytes };
 };
 
 const responseBodies = new WeakMap<object, unknown>();

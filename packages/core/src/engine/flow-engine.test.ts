@@ -34,6 +34,19 @@ register(
     new Promise((resolve) => setTimeout(() => resolve({ result: 'Success', data: request.data }), 1000)),
 );
 
+register('big', async () => ({ result: 'Success', data: { text: 'x'.repeat(100_000) } }));
+register('function', async () => ({ result: 'Success', data: () => 1 }));
+register('function.nested', async () => ({ result: 'Success', data: { handler: () => 1 } }));
+register('undefined.in.array', async () => ({ result: 'Success', data: [1, undefined] }));
+register('bigint', async () => ({ result: 'Success', data: { count: 10n } }));
+register('cycle', async () => {
+  const data: { self?: unknown } = {};
+  data.self = data;
+  return { result: 'Success', data };
+});
+register('bad.metadata', async () => ({ result: 'Success', data: {}, metadata: { at: Symbol('x') } }));
+register('no.result', async () => undefined as unknown as StepResult);
+
 const providers = new Map([['Builtin.Method' as const, builtinProvider('Builtin.Method', registry)]]);
 
 const step = (
@@ -79,7 +92,7 @@ const run = async (
   transitions: Record<string, StepTransition>,
   steps: Record<string, ResolvedStep>,
   input: string | null,
-  extra: { maxRuntimeMs?: number; signal?: AbortSignal; start?: string } = {},
+  extra: { maxRuntimeMs?: number; signal?: AbortSignal; start?: string; maxOutputBytes?: number } = {},
 ) => {
   const reports: StepRunReport[] = [];
   const flow: FlowDefinition = {
@@ -100,6 +113,7 @@ const run = async (
       reports.push(report);
     },
     ...(extra.signal ? { signal: extra.signal } : {}),
+    ...(extra.maxOutputBytes ? { maxOutputBytes: extra.maxOutputBytes } : {}),
   });
   return { outcome, reports };
 };
@@ -279,5 +293,52 @@ describe('runFlow', () => {
       },
     );
     expect(outcome.state).toBe('Cancelled');
+  });
+
+  it('answers a large final output whole, and keeps a marked, parseable copy on the step run', async () => {
+    const { outcome, reports } = await run({ b: node() }, { b: step('b', 'big') }, null);
+    expect(outcome.state).toBe('Succeeded');
+    expect(JSON.parse(outcome.outputData ?? '')).toEqual({ text: 'x'.repeat(100_000) });
+    const stored = JSON.parse(reports[0]?.outputData ?? '') as Record<string, unknown>;
+    expect(stored).toMatchObject({ truncated: true, originalBytes: outcome.outputData?.length });
+    expect(String(stored.prefix)).toMatch(/^\{"text":"x+$/);
+    expect(Buffer.byteLength(reports[0]?.outputData ?? '')).toBeLessThanOrEqual(65_536);
+  });
+
+  it('fails the run with a clear message when its output is over maxOutputBytes', async () => {
+    const { outcome } = await run({ b: node() }, { b: step('b', 'big') }, null, { maxOutputBytes: 50_000 });
+    expect(outcome).toMatchObject({ state: 'Exception', outputData: null });
+    expect(outcome.errorMessage).toContain('100011 bytes, more than the 50000 bytes');
+  });
+
+  it('fails a step whose data or metadata has no faithful JSON form instead of throwing', async () => {
+    const cases: [string, string][] = [
+      ['function', 'a function as the whole value'],
+      ['function.nested', 'a function at key "handler"'],
+      ['undefined.in.array', 'undefined at index 1'],
+      ['bigint', 'a BigInt at key "count"'],
+      ['cycle', 'a cycle'],
+      ['bad.metadata', 'returned metadata that cannot be serialised as JSON: it holds a symbol at key "at"'],
+    ];
+    for (const [identifier, message] of cases) {
+      const { outcome, reports } = await run(
+        { s: node({ onException: 'e' }), e: node() },
+        { s: step('s', identifier), e: step('e', 'echo') },
+        null,
+      );
+      expect(reports[0], identifier).toMatchObject({
+        result: 'Exception',
+        outputData: null,
+        nextStepId: 'e',
+      });
+      expect(reports[0]?.errorMessage, identifier).toContain(message);
+      expect(outcome.state, identifier).toBe('Succeeded');
+    }
+  });
+
+  it('fails a built-in step that answers something other than a step result', async () => {
+    const { outcome } = await run({ n: node() }, { n: step('n', 'no.result') }, null);
+    expect(outcome.state).toBe('Exception');
+    expect(outcome.errorMessage).toContain('not a step result');
   });
 });

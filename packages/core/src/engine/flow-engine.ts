@@ -2,6 +2,12 @@ import type { FlowRunState, StepResultType, StepTransition } from '@tempo/contra
 import type { StepRequest, StepResult } from '../runtimes/step-protocol.ts';
 import type { ResolvedStep, RuntimeProviders, StepExecutionInfo } from './runtime-provider.ts';
 import { checkAgainstSchema } from './schema-check.ts';
+import {
+  DEFAULT_MAX_RUN_OUTPUT_BYTES,
+  serialiseStepData,
+  serialiseStepResult,
+  storedStepData,
+} from './step-data.ts';
 import { executeStep } from './step-executor.ts';
 
 /** The flow a run executes, as captured at run start. */
@@ -55,6 +61,11 @@ export interface RunFlowOptions {
   readonly onStep: (report: StepRunReport) => Promise<void>;
   /** Aborted to cancel the run. */
   readonly signal?: AbortSignal;
+  /**
+   * Largest final output in UTF-8 bytes (`engine.maxRunOutputBytes`); a larger one ends the run
+   * as `Exception`. Default {@link DEFAULT_MAX_RUN_OUTPUT_BYTES}.
+   */
+  readonly maxOutputBytes?: number;
 }
 
 /**
@@ -65,21 +76,6 @@ export const MAX_STEPS_PER_RUN = 10_000;
 
 /** Lets other work (requests, other runs) in between steps: a tight loop must not starve the process. */
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
-
-/** Largest input/output text kept on a step run, in characters. */
-const STEP_DATA_LIMIT = 65_536;
-
-const toJsonText = (value: unknown): string | null => {
-  if (value === undefined || value === null) return null;
-  let text: string;
-  try {
-    text = JSON.stringify(value);
-  } catch {
-    // Data nested too deep (or cyclic) to serialise is not kept rather than failing the run.
-    return null;
-  }
-  return text.length > STEP_DATA_LIMIT ? `${text.slice(0, STEP_DATA_LIMIT)}…` : text;
-};
 
 /** The first request's data: the input parsed as JSON when it parses, else the raw text. */
 const parseInput = (input: string | null): unknown => {
@@ -149,20 +145,38 @@ export const runFlow = async (options: RunFlowOptions): Promise<FlowOutcome> => 
   let current: string | null = flow.startStepId;
   let sequence = 0;
   let last: StepResult | null = null;
+  // The JSON text of `last.data` and of `request.data`, serialised once each.
+  let lastText: string | null = null;
+  const input = parseInput(options.inputData);
   let request: Omit<StepRequest, 'stepRunId'> = {
     tenantId: flow.tenantId,
     flowRunId: options.flowRunId,
     requestId: options.flowRunId,
-    data: parseInput(options.inputData),
+    data: input,
     metadata: options.metadata ?? null,
     previousResult: null,
   };
-  const end = (result: StepResult): FlowOutcome => ({
-    state: FINAL_STATE[result.result],
-    outputData: toJsonText(result.data),
-    errorMessage: result.errorMessage ?? null,
-    steps: sequence,
-  });
+  // The input is text or parsed JSON, so it always serialises.
+  const inputText = serialiseStepData(input);
+  let requestText: string | null = inputText.ok ? inputText.text : null;
+  const maxOutputBytes = options.maxOutputBytes ?? DEFAULT_MAX_RUN_OUTPUT_BYTES;
+  // The run's output is whole or absent: a cut copy would be answered as broken JSON.
+  const end = (result: StepResult, outputText: string | null = null): FlowOutcome => {
+    const outputBytes = outputText === null ? 0 : Buffer.byteLength(outputText, 'utf8');
+    if (outputBytes > maxOutputBytes)
+      return {
+        state: 'Exception',
+        outputData: null,
+        errorMessage: `The run's output is ${outputBytes} bytes, more than the ${maxOutputBytes} bytes that engine.maxRunOutputBytes allows.`,
+        steps: sequence,
+      };
+    return {
+      state: FINAL_STATE[result.result],
+      outputData: outputText,
+      errorMessage: result.errorMessage ?? null,
+      steps: sequence,
+    };
+  };
 
   while (current !== null) {
     if (signal?.aborted)
@@ -174,11 +188,14 @@ export const runFlow = async (options: RunFlowOptions): Promise<FlowOutcome> => 
       };
     const elapsed = Date.now() - startedMs;
     if (flow.maxRuntimeMs > 0 && elapsed > flow.maxRuntimeMs) {
-      return end({
-        result: 'Timeout',
-        data: request.data,
-        errorMessage: `The flow exceeded its maximum runtime of ${flow.maxRuntimeMs} ms.`,
-      });
+      return end(
+        {
+          result: 'Timeout',
+          data: request.data,
+          errorMessage: `The flow exceeded its maximum runtime of ${flow.maxRuntimeMs} ms.`,
+        },
+        requestText,
+      );
     }
     const key: string = current;
     const transition: StepTransition | undefined = flow.transitions[key];
@@ -187,19 +204,25 @@ export const runFlow = async (options: RunFlowOptions): Promise<FlowOutcome> => 
     const count = (entries.get(key) ?? 0) + 1;
     entries.set(key, count);
     if (transition.maxTransitions > 0 && count > transition.maxTransitions) {
-      return end({
-        result: 'MaxIterationsExceeded',
-        data: last?.data ?? null,
-        errorMessage: `Step "${key}" was entered more than its maxTransitions of ${transition.maxTransitions}.`,
-      });
+      return end(
+        {
+          result: 'MaxIterationsExceeded',
+          data: last?.data ?? null,
+          errorMessage: `Step "${key}" was entered more than its maxTransitions of ${transition.maxTransitions}.`,
+        },
+        lastText,
+      );
     }
 
     if (sequence >= MAX_STEPS_PER_RUN) {
-      return end({
-        result: 'MaxIterationsExceeded',
-        data: last?.data ?? null,
-        errorMessage: `The run executed ${MAX_STEPS_PER_RUN} steps, the most one run may; bound the loop with maxTransitions or maxRuntimeMs.`,
-      });
+      return end(
+        {
+          result: 'MaxIterationsExceeded',
+          data: last?.data ?? null,
+          errorMessage: `The run executed ${MAX_STEPS_PER_RUN} steps, the most one run may; bound the loop with maxTransitions or maxRuntimeMs.`,
+        },
+        lastText,
+      );
     }
     if (sequence > 0) await yieldToEventLoop();
     sequence += 1;
@@ -207,7 +230,7 @@ export const runFlow = async (options: RunFlowOptions): Promise<FlowOutcome> => 
     const startedUtc = new Date().toISOString();
     const step: ResolvedStep | null = inlineRestStep(flow, key, transition) ?? options.resolveStep(key);
     const remainingMs = flow.maxRuntimeMs > 0 ? Math.max(1, flow.maxRuntimeMs - (Date.now() - startedMs)) : 0;
-    const { result, info }: { result: StepResult; info: StepExecutionInfo } = step
+    const ran: { result: StepResult; info: StepExecutionInfo } = step
       ? await runOneStep(options, step, { ...request, stepRunId }, remainingMs)
       : {
           result: {
@@ -216,6 +239,8 @@ export const runFlow = async (options: RunFlowOptions): Promise<FlowOutcome> => 
           },
           info: {},
         };
+    const { info } = ran;
+    const { result, text: outputText } = serialiseStepResult(key, ran.result);
     const next: string | null = signal?.aborted ? null : nextKeyOf(transition, result.result);
     await options.onStep({
       stepRunId,
@@ -223,14 +248,15 @@ export const runFlow = async (options: RunFlowOptions): Promise<FlowOutcome> => 
       sequence,
       result: result.result,
       nextStepId: next,
-      inputData: toJsonText(request.data),
-      outputData: toJsonText(result.data),
+      inputData: storedStepData(requestText),
+      outputData: storedStepData(outputText),
       errorMessage: result.errorMessage ?? null,
       startedUtc,
       completedUtc: new Date().toISOString(),
       info,
     });
     last = result;
+    lastText = outputText;
     // Spec: after an exception (or a timeout, which carries one) the next step gets no data,
     // and the exception as metadata.
     const failed = result.result === 'Exception' || result.result === 'Timeout';
@@ -247,11 +273,12 @@ export const runFlow = async (options: RunFlowOptions): Promise<FlowOutcome> => 
           metadata: result.metadata ?? null,
           previousResult: result.result,
         };
+    requestText = failed ? null : outputText;
     current = next;
   }
   if (signal?.aborted)
     return { state: 'Cancelled', outputData: null, errorMessage: 'The run was cancelled.', steps: sequence };
-  return last ? end(last) : end({ result: 'Exception', errorMessage: 'The flow ran no step.' });
+  return last ? end(last, lastText) : end({ result: 'Exception', errorMessage: 'The flow ran no step.' });
 };
 
 /** Validates input, runs the step within its time limits, validates output. */
@@ -262,7 +289,7 @@ const runOneStep = async (
   flowRemainingMs: number,
 ): Promise<{ result: StepResult; info: StepExecutionInfo }> => {
   if (step.validateInput && step.inputSchema) {
-    const problem = checkAgainstSchema(step.inputSchema, request.data);
+    const problem = checkAgainstSchema(step.tenantId, step.inputSchema, request.data);
     if (problem)
       return {
         result: {
@@ -282,7 +309,7 @@ const runOneStep = async (
     ...(options.signal ? { signal: options.signal } : {}),
   });
   if (outcome.result.result === 'Success' && step.validateOutput && step.outputSchema) {
-    const problem = checkAgainstSchema(step.outputSchema, outcome.result.data ?? null);
+    const problem = checkAgainstSchema(step.tenantId, step.outputSchema, outcome.result.data ?? null);
     if (problem) {
       return {
         result: {

@@ -19,3 +19,11 @@ export type {
   StepInvocation,
 } from './runtime-provider.ts';
 export { checkAgainstSchema } from './schema-check.ts';
+export {
+  DEFAULT_MAX_RUN_OUTPUT_BYTES,
+  type SerialisedStepData,
+  STEP_DATA_LIMIT_BYTES,
+  serialiseStepData,
+  storedStepData,
+  utf8Prefix,
+} from './step-data.ts';
