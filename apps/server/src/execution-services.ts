@@ -45,7 +45,7 @@ export const createExecutionServices = (
     artifacts,
     log,
     maxConcurrentRuns: settings.engine.maxConcurrentRuns,
-    leaseDurationMs: settings.engine.leaseDurationMs,
+    maxRunOutputBytes: settings.engine.maxRunOutputBytes,
   });
   return { artifacts, runs, processHost: host };
 };

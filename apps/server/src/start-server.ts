@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import type { TempoSettings } from '@tempo/contracts';
 import { createLogger, type Logger } from '@tempo/core/logging';
 import { BuiltinStepRegistry, probeRuntimeCatalog } from '@tempo/core/runtimes';
@@ -9,6 +10,7 @@ import { buildApp } from './app.ts';
 import { seedSampleArtifacts } from './artifacts/sample-artifacts.ts';
 import { createExecutionServices } from './execution-services.ts';
 import { migrateInlineRest } from './resources/inline-rest-migration.ts';
+import { ServerInstance } from './runs/server-instance.ts';
 import { registerSampleBuiltins, sampleSteps } from './sample-builtins.ts';
 import { createServerContext } from './server-context.ts';
 import { SERVER_VERSION } from './server-version.ts';
@@ -27,7 +29,10 @@ export interface RunningServer {
   readonly url: string;
   readonly app: FastifyInstance;
   readonly log: Logger;
-  /** Stops listening, closes the database and flushes the logs. */
+  /**
+   * Stops listening, lets running runs finish within `engine.shutdownGracePeriodMs` (then stops
+   * them), leaves queued runs queued, closes the database and flushes the logs.
+   */
   close(): Promise<void>;
 }
 
@@ -47,6 +52,7 @@ export const startServer = async (options: StartServerOptions): Promise<RunningS
       : null,
   });
   const database = await openDatabase(settings.database);
+  let instance: ServerInstance | undefined;
   try {
     const migration = await database.migrate();
     log.info({ applied: migration.applied, version: migration.version }, 'database ready');
@@ -79,7 +85,17 @@ export const startServer = async (options: StartServerOptions): Promise<RunningS
         'inline REST transitions migrated',
       );
     }
-    await runs.recover();
+    // Spec: every server keeps a server_instances row; the runs it starts name it as their owner,
+    // so recovery ends only the runs of dead servers, never those of a live one on this database.
+    const owner = await ServerInstance.register({
+      repositories: database.repositories,
+      log,
+      address: `${hostname()} ${settings.rest.hostname}:${settings.rest.port}`,
+      version: SERVER_VERSION,
+      heartbeatTimeoutMs: settings.engine.workerHeartbeatTimeoutMs,
+    });
+    instance = owner;
+    await runs.recover(owner);
     const context = createServerContext({
       settings,
       repositories: database.repositories,
@@ -96,19 +112,33 @@ export const startServer = async (options: StartServerOptions): Promise<RunningS
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : settings.rest.port;
     const url = `http${settings.rest.ssl ? 's' : ''}://${settings.rest.hostname}:${port}`;
+    // Bound to the address now, so whatever server was recorded under it before has stopped: its
+    // runs are ended at once rather than after its heartbeat goes stale. Port 0 names no address.
+    if (settings.rest.port !== 0 && (await owner.retirePrevious()) > 0) await runs.sweepInterrupted();
     log.info({ url }, 'tempo server listening');
     return {
       url,
       app,
       log,
       close: async () => {
-        await app.close();
-        await runs.drain();
+        // Stop taking work first, then give running runs the grace period; queued runs are not
+        // waited for, the next start's recovery schedules them again.
+        log.info({ graceMs: settings.engine.shutdownGracePeriodMs }, 'tempo server stopping');
+        const closing = app.close();
+        await runs.shutdown(settings.engine.shutdownGracePeriodMs);
+        // A sync trigger still waiting on a run that will not start now would hold the listener
+        // open for its whole budget: its connection is cut instead (the run stays queued).
+        app.server.closeAllConnections();
+        await closing;
+        // Last, once no run of this server can still write: a run it could not end is then
+        // recoverable at once by any server, as its owner's row is gone.
+        await owner.close();
         await database.close();
         log.flush();
       },
     };
   } catch (error) {
+    await instance?.close().catch(() => undefined);
     await database.close().catch(() => undefined);
     throw error;
   }

@@ -155,6 +155,11 @@ export const EngineSettings = z.strictObject({
     .default('LeastLoaded'),
   /** Runs executed at once by the server, 1–1024; default 4. */
   maxConcurrentRuns: clampedInt(1, 1024, 4),
+  /**
+   * On SIGTERM/SIGINT, how long running runs may go on before they are stopped, in ms, 0–3600000;
+   * default 15000. Queued runs are not waited for: they stay queued for the next start.
+   */
+  shutdownGracePeriodMs: clampedInt(0, 3_600_000, 15_000),
   /** Queue poll period in ms, 100–60000; default 1000. */
   pollIntervalMs: clampedInt(100, 60_000, 1000),
   /** Assignment lease in ms, 1000–86400000; default 300000. */
@@ -169,6 +174,11 @@ export const EngineSettings = z.strictObject({
   stepAssemblyPaths: optionalText(),
   /** Period of the queue-depth gauge in ms, 1000–600000; default 15000. */
   queueDepthSampleIntervalMs: clampedInt(1000, 600_000, 15_000),
+  /**
+   * Largest final output of a run in UTF-8 bytes, 1 KiB–16 MiB; default 4 MiB. A run whose output
+   * is larger ends as `Exception` with no output rather than a cut one.
+   */
+  maxRunOutputBytes: clampedInt(1024, 16 * MIB, 4 * MIB),
 });
 
 /** `hydration`: first-boot seeding. */

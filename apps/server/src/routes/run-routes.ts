@@ -151,7 +151,9 @@ export const runRoutes: FastifyPluginAsync<{ context: ServerContext }> = async (
     {
       config: runAccess('Execute'),
       schema: {
-        ...describe('Cancel a queued run'),
+        ...describe('Cancel a queued or running run'),
+        description:
+          'A queued run ends Cancelled at once. A running run is stopped before its next step, its handler processes are killed, and it ends Cancelled; the answer is the run once it has stopped (or still Running if it has not stopped within 10 s). A finished run, or one executing on another server, is a 409.',
         params: ItemParams,
         response: { 200: FlowRunRecord, ...errors, 409: ErrorBody },
       },

@@ -8,11 +8,14 @@ import {
 import { type RuntimeProviders, runFlow, type StepRunReport } from '@tempo/core/engine';
 import { newId } from '@tempo/core/ids';
 import type { Logger } from '@tempo/core/logging';
-import { op, type Repositories } from '@tempo/core/store';
-import { ActiveRuns } from './active-runs.ts';
+import type { Repositories } from '@tempo/core/store';
+import { ActiveRuns, outcomeAfterStop } from './active-runs.ts';
 import { type ArtifactPinResolver, captureSnapshot, type ExecutionSnapshot } from './execution-snapshot.ts';
 import { LocalExecutor } from './local-executor.ts';
 import { isTerminal, RunCompletions } from './run-completions.ts';
+import { failRun, RunStoreError, recordRunEnd, STEP_RECORD_FAILED } from './run-end.ts';
+import { recoverInterruptedRuns } from './run-recovery.ts';
+import type { ServerInstance } from './server-instance.ts';
 
 /** Who and what started a run. */
 export interface RunOrigin {
@@ -31,8 +34,8 @@ export interface RunServiceDependencies {
   readonly log: Logger;
   /** `engine.maxConcurrentRuns`. */
   readonly maxConcurrentRuns: number;
-  /** `engine.leaseDurationMs`: how long an assignment is held. */
-  readonly leaseDurationMs: number;
+  /** `engine.maxRunOutputBytes`: a larger final output fails the run; default the engine's. */
+  readonly maxRunOutputBytes?: number;
 }
 
 const now = () => new Date().toISOString();
@@ -46,6 +49,10 @@ export class RunService {
   readonly #deps: RunServiceDependencies;
   readonly #executor: LocalExecutor;
   readonly #active = new ActiveRuns();
+  /** Runs executing in this process: an open attempt of this server whose run is not here is orphaned. */
+  readonly #executing = new Set<string>();
+  /** This server's instance row, the owner recorded on the runs it starts; set by {@link recover}. */
+  #instance: ServerInstance | null = null;
   readonly completions: RunCompletions;
 
   constructor(deps: RunServiceDependencies) {
@@ -94,14 +101,22 @@ export class RunService {
     return this.#active.stopTenant(tenantId);
   }
 
-  /** Cancels a queued run; a run that has started (or ended) is a 409. */
+  /**
+   * Cancels a queued run, or a running one: its engine stops before the next step, its handler
+   * processes are killed and it ends `Cancelled`. A run that has ended, or that runs somewhere
+   * this process cannot stop, is a 409.
+   */
   async cancel(tenantId: string, runId: string): Promise<FlowRunRecord> {
     const runs = this.#deps.repositories.flowRuns.inTenant(tenantId);
     const run = await runs.require(runId, 'FlowRun');
+    if (run.state === 'Running') return this.#cancelRunning(tenantId, run);
     if (run.state !== 'Queued')
-      throw CommonErrors.conflict(`Run ${runId} is ${run.state}; only queued runs can be cancelled.`, {
-        state: run.state,
-      });
+      throw CommonErrors.conflict(
+        `Run ${runId} is ${run.state}; only queued or running runs can be cancelled.`,
+        {
+          state: run.state,
+        },
+      );
     const stamp = now();
     const changed = await runs.updateWhere(
       { id: runId, state: 'Queued' },
@@ -112,9 +127,26 @@ export class RunService {
         errorMessage: 'Cancelled before it started.',
       },
     );
-    if (changed === 0) throw CommonErrors.conflict(`Run ${runId} started before it could be cancelled.`);
+    // The run started between the read and the update: cancel it as a running run instead.
+    if (changed === 0) return this.#cancelRunning(tenantId, (await runs.get(runId)) ?? run);
     this.completions.completed(runId);
     return (await runs.get(runId)) ?? run;
+  }
+
+  /** Aborts a running run's execution in this process and answers the run as it ended. */
+  async #cancelRunning(tenantId: string, run: FlowRunRecord): Promise<FlowRunRecord> {
+    const runs = this.#deps.repositories.flowRuns.inTenant(tenantId);
+    const executingHere = await this.#active.cancelRun(run.id);
+    const current = (await runs.get(run.id)) ?? run;
+    if (current.state === 'Cancelled' || (executingHere && current.state === 'Running')) return current;
+    if (isTerminal(current.state))
+      throw CommonErrors.conflict(`Run ${run.id} ended ${current.state} before it could be cancelled.`, {
+        state: current.state,
+      });
+    throw CommonErrors.conflict(
+      `Run ${run.id} is ${current.state} but not executing on this server, so it cannot be cancelled here.`,
+      { state: current.state },
+    );
   }
 
   /** Deletes a run and its step runs; a queued or running run is a 409. */
@@ -133,56 +165,83 @@ export class RunService {
   }
 
   /**
-   * At start-up: queued runs are scheduled again; runs this server's pseudo-worker was executing
-   * when it stopped end as `Exception`, since nothing can resume them.
+   * At start-up, once this server's instance row is written: runs left `Running` by a dead
+   * server (no instance row, or a stale heartbeat) end as `Exception` with their attempt closed,
+   * never those of another live server on the same database; queued runs are scheduled again.
+   * From then on every heartbeat repeats the sweep, which also ends this server's own runs whose
+   * end could not be written.
    */
-  async recover(): Promise<void> {
-    const { repositories, log } = this.#deps;
+  async recover(instance: ServerInstance): Promise<void> {
+    this.#instance = instance;
+    await this.sweepInterrupted();
+    instance.onHeartbeat(() =>
+      this.sweepInterrupted().then(
+        () => undefined,
+        (error: unknown) => this.#deps.log.error({ err: error }, 'recovery sweep failed'),
+      ),
+    );
+    const { repositories } = this.#deps;
     for (const tenant of await repositories.tenants.find()) {
       const runs = repositories.flowRuns.inTenant(tenant.id);
-      for (const run of await runs.find({ state: 'Running', assignedWorkerId: LOCAL_SERVER_WORKER_ID })) {
-        await runs.update(run.id, {
-          state: 'Exception',
-          dispatchState: 'Failed',
-          completedUtc: now(),
-          errorMessage: 'The server stopped while the run was executing.',
-        });
-        log.warn({ runId: run.id }, 'run interrupted by a server stop marked Exception');
-      }
       for (const run of await runs.find({ state: 'Queued' })) this.#schedule(run.tenantId, run.id);
     }
   }
 
-  /** Waits for running work to finish (shutdown). */
-  drain(): Promise<void> {
-    return this.#executor.idle();
+  /**
+   * Ends the runs that nobody will finish: those owned by an instance that is not alive, and this
+   * server's own runs that are no longer executing here. Answers how many were ended.
+   */
+  async sweepInterrupted(): Promise<number> {
+    const instance = this.#instance;
+    if (!instance) return 0;
+    const live = await instance.liveIds();
+    const ended = await recoverInterruptedRuns({
+      repositories: this.#deps.repositories,
+      log: this.#deps.log,
+      isAbandoned: (assignment) =>
+        assignment.workerSessionId === instance.id
+          ? !this.#executing.has(assignment.flowRunId)
+          : assignment.workerSessionId === null || !live.has(assignment.workerSessionId),
+    });
+    return ended;
+  }
+
+  /**
+   * Server stop: no run starts any more (queued ones stay `Queued` for the next start's
+   * recovery), running ones get `graceMs` to finish and are then stopped as interrupted.
+   */
+  shutdown(graceMs: number): Promise<void> {
+    return this.#active.stopAll(graceMs);
   }
 
   /** Queues a run for execution; `queued` is its record when the caller has just written it. */
   #schedule(tenantId: string, runId: string, queued?: FlowRunRecord): void {
-    this.#executor.submit(() =>
-      this.#execute(tenantId, runId, queued).catch(async (error: unknown) => {
-        this.#deps.log.error({ err: error, runId }, 'run execution failed unexpectedly');
-        await this.#failUnfinished(tenantId, runId, error).catch((cause: unknown) =>
-          this.#deps.log.error({ err: cause, runId }, 'run could not be marked failed'),
-        );
-      }),
-    );
+    this.#executor.submit(async () => {
+      // Held until the run's end is written or given up on: until then the sweep leaves it alone.
+      this.#executing.add(runId);
+      await this.#execute(tenantId, runId, queued)
+        .catch(async (error: unknown) => {
+          await this.#failUnfinished(tenantId, runId, error).catch((cause: unknown) =>
+            this.#deps.log.error(
+              { err: cause, runId },
+              'run could not be marked failed; left to the recovery sweep',
+            ),
+          );
+        })
+        .finally(() => this.#executing.delete(runId));
+    });
   }
 
-  /** An engine crash ends the run as `Exception` with the crash message, never leaves it running. */
+  /**
+   * An engine crash ends the run as `Exception` in our words (the crash itself is logged), never
+   * leaves it running.
+   */
   async #failUnfinished(tenantId: string, runId: string, error: unknown): Promise<void> {
-    const message = error instanceof Error ? error.message : String(error);
-    await this.#deps.repositories.flowRuns.inTenant(tenantId).updateWhere(
-      { id: runId, state: op.in(['Queued', 'Running'] as const) },
-      {
-        state: 'Exception',
-        dispatchState: 'Failed',
-        completedUtc: now(),
-        errorMessage: `The engine failed: ${message}`,
-      },
+    const stored = await failRun(
+      { repositories: this.#deps.repositories, log: this.#deps.log, tenantId, runId },
+      error,
     );
-    this.completions.completed(runId);
+    this.completions.completed(runId, stored ?? undefined);
   }
 
   /**
@@ -216,8 +275,12 @@ export class RunService {
       id: newId('runAssignment'),
       flowRunId: runId,
       workerId: LOCAL_SERVER_WORKER_ID,
+      // The pseudo-worker's session is this server instance: recovery reads the owner from here.
+      workerSessionId: this.#instance?.id ?? null,
       leaseToken: newId('tokenNonce'),
-      leaseExpiresUtc: new Date(Date.now() + this.#deps.leaseDurationMs).toISOString(),
+      // No lease is held or renewed yet (leases come with remote workers); the column cannot be
+      // empty, so it carries the assignment time rather than a deadline nobody enforces.
+      leaseExpiresUtc: assignedUtc,
       assignedUtc,
     });
     // Claim the run only if it is still queued: a cancel may have won the race.
@@ -231,7 +294,7 @@ export class RunService {
         runAssignmentId: assignment.id,
         executionNodeKind: 'Server',
         assignedUtc,
-        leaseExpiresUtc: assignment.leaseExpiresUtc,
+        leaseExpiresUtc: null,
         startedUtc: assignedUtc,
         queueWaitMs: Date.parse(assignedUtc) - Date.parse(run.createdUtc),
       },
@@ -247,7 +310,7 @@ export class RunService {
       metadata?: unknown;
     };
     const stepRuns = repositories.stepRuns.inTenant(tenantId);
-    const outcome = await runFlow({
+    const finished = await runFlow({
       flow: snapshot.flow,
       flowRunId: runId,
       inputData: run.inputData,
@@ -256,48 +319,45 @@ export class RunService {
       providers,
       newStepRunId: () => newId('stepRun'),
       signal,
+      ...(this.#deps.maxRunOutputBytes ? { maxOutputBytes: this.#deps.maxRunOutputBytes } : {}),
       onStep: async (report: StepRunReport) => {
         // The step that was running when its tenant was deleted is not recorded: nothing of the
         // tenant may be written after its deletion began.
         if (closed()) return;
-        await stepRuns.create({
-          id: report.stepRunId,
-          flowRunId: runId,
-          dataFlowId: run.dataFlowId,
-          stepId: report.stepId,
-          sequence: report.sequence,
-          result: report.result,
-          nextStepId: report.nextStepId,
-          inputData: report.inputData,
-          outputData: report.outputData,
-          errorMessage: report.errorMessage,
-          startedUtc: report.startedUtc,
-          completedUtc: report.completedUtc,
-          ...report.info,
-        });
+        await stepRuns
+          .create({
+            id: report.stepRunId,
+            flowRunId: runId,
+            dataFlowId: run.dataFlowId,
+            stepId: report.stepId,
+            sequence: report.sequence,
+            result: report.result,
+            nextStepId: report.nextStepId,
+            inputData: report.inputData,
+            outputData: report.outputData,
+            errorMessage: report.errorMessage,
+            startedUtc: report.startedUtc,
+            completedUtc: report.completedUtc,
+            ...report.info,
+          })
+          .catch((error: unknown) => {
+            this.#deps.log.error(
+              { err: error, runId, stepRunId: report.stepRunId },
+              'step run could not be stored',
+            );
+            throw new RunStoreError(STEP_RECORD_FAILED, error);
+          });
       },
     });
+    const outcome = outcomeAfterStop(signal, finished);
     if (closed()) {
       this.completions.completed(runId);
       return;
     }
-    const completedUtc = now();
-    const dispatchState =
-      outcome.state === 'Succeeded' ? 'Completed' : outcome.state === 'Cancelled' ? 'Cancelled' : 'Failed';
-    await runs.updateWhere(
-      { id: runId },
-      {
-        state: outcome.state,
-        dispatchState,
-        outputData: outcome.outputData,
-        errorMessage: outcome.errorMessage,
-        completedUtc,
-      },
+    const stored = await recordRunEnd(
+      { repositories, log: this.#deps.log, tenantId, runId, assignmentId: assignment.id },
+      outcome,
     );
-    await repositories.runAssignments.updateWhere(
-      { id: assignment.id },
-      { state: outcome.state === 'Succeeded' ? 'Succeeded' : outcome.state, completedUtc },
-    );
-    this.completions.completed(runId, (await runs.get(runId)) ?? undefined);
+    this.completions.completed(runId, stored ?? undefined);
   }
 }

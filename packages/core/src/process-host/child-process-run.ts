@@ -14,7 +14,10 @@ export interface ChildProcessSpec {
   readonly timeoutMs: number;
   readonly maxStdoutBytes: number;
   readonly maxStderrBytes: number;
-  /** Kill the child's whole process group, not only the child, when it is stopped. */
+  /**
+   * Kill the child's whole process group, not only the child, when it is stopped or exits
+   * (`killProcessTreeOnCancel`). When false, processes the child started are left running.
+   */
   readonly killTree: boolean;
   /** Aborted to stop the child (run cancelled). */
   readonly signal?: AbortSignal;
@@ -57,6 +60,13 @@ class BoundedBuffer {
 }
 
 /**
+ * How long the output pipes stay open after the child exits when its process tree is spared:
+ * what the child wrote before it exited is read within this, and a background process that
+ * inherited the pipes cannot hold the step open.
+ */
+const STRAGGLER_PIPE_GRACE_MS = 500;
+
+/**
  * Kills the child, and with `tree` its whole process group: the child is started as the leader
  * of a new group (`detached`), so grandchildren it forked go with it and none outlives the step.
  */
@@ -72,8 +82,9 @@ const kill = (pid: number | undefined, tree: boolean) => {
 /**
  * Runs one child process to its end and never throws: every way it can end is a
  * {@link ChildProcessOutcome}. On Linux and macOS the child leads its own process group, so a
- * timeout, an overflow or a cancel kills everything it started; stragglers left behind by a
- * child that exits normally are killed too.
+ * timeout, an overflow or a cancel kills everything it started, and stragglers left behind by a
+ * child that exits normally are killed too, unless `killTree` is false: then only the child is
+ * killed and what it started is left alone.
  */
 export const runChildProcess = (spec: ChildProcessSpec): Promise<ChildProcessOutcome> =>
   new Promise((resolve) => {
@@ -129,9 +140,18 @@ export const runChildProcess = (spec: ChildProcessSpec): Promise<ChildProcessOut
     child.stdin?.end(spec.stdin);
 
     // Stragglers in the group keep the pipes open: once the leader exits, they are killed so the
-    // pipes close and the step cannot hang on a background child.
+    // pipes close and the step cannot hang on a background child. When the tree is to be spared,
+    // the pipes are let go instead after a short while, which the stragglers may still hold.
+    let release: NodeJS.Timeout | undefined;
     child.on('exit', () => {
-      if (useGroup) kill(child.pid, true);
+      if (useGroup && spec.killTree) {
+        kill(child.pid, true);
+        return;
+      }
+      release = setTimeout(() => {
+        child.stdout?.destroy();
+        child.stderr?.destroy();
+      }, STRAGGLER_PIPE_GRACE_MS);
     });
 
     let settled = false;
@@ -139,6 +159,7 @@ export const runChildProcess = (spec: ChildProcessSpec): Promise<ChildProcessOut
       if (settled) return;
       settled = true;
       clearTimeout(timer);
+      clearTimeout(release);
       spec.signal?.removeEventListener('abort', onAbort);
       resolve(outcome);
     };
