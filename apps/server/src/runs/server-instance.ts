@@ -57,9 +57,13 @@ export class ServerInstance {
     this.#passes.push(pass);
   }
 
-  /** Ids of the instances whose heartbeat is recent, this one included. */
+  /**
+   * Ids of the instances whose heartbeat is recent, this one included. Another server counts as
+   * dead only after twice the timeout without a heartbeat: ending its runs is not undone, so a
+   * server whose event loop was held for a while is given a wide margin.
+   */
   async liveIds(): Promise<ReadonlySet<string>> {
-    const cutoff = new Date(Date.now() - this.#options.heartbeatTimeoutMs).toISOString();
+    const cutoff = new Date(Date.now() - 2 * this.#options.heartbeatTimeoutMs).toISOString();
     const rows = await this.#options.repositories.serverInstances.find({
       lastHeartbeatUtc: op.range({ gte: cutoff }),
     });

@@ -4,7 +4,13 @@ import { newId } from '../ids/index.ts';
 import { BuiltinStepRegistry } from '../runtimes/builtin-registry.ts';
 import type { StepRequest, StepResult } from '../runtimes/step-protocol.ts';
 import { builtinProvider } from './builtin-provider.ts';
-import { type FlowDefinition, MAX_STEPS_PER_RUN, runFlow, type StepRunReport } from './flow-engine.ts';
+import {
+  type FlowDefinition,
+  MAX_STEPS_PER_RUN,
+  RUN_STEP_DATA_BUDGET_BYTES,
+  runFlow,
+  type StepRunReport,
+} from './flow-engine.ts';
 import type { ResolvedStep } from './runtime-provider.ts';
 
 const registry = new BuiltinStepRegistry();
@@ -303,6 +309,29 @@ describe('runFlow', () => {
     expect(stored).toMatchObject({ truncated: true, originalBytes: outcome.outputData?.length });
     expect(String(stored.prefix)).toMatch(/^\{"text":"x+$/);
     expect(Buffer.byteLength(reports[0]?.outputData ?? '')).toBeLessThanOrEqual(65_536);
+  });
+
+  it('keeps the step-run copies of one run within RUN_STEP_DATA_BUDGET_BYTES, markers past it', async () => {
+    register('wide', async () => ({ result: 'Success', data: { text: 'y'.repeat(60_000) } }));
+    const { outcome, reports } = await run(
+      { w: node({ onSuccess: 'w', maxTransitions: 300 }) },
+      { w: step('w', 'wide') },
+      null,
+    );
+    expect(outcome.state).toBe('Failed');
+    expect(reports.length).toBeGreaterThan(200);
+    const storedBytes = reports.reduce(
+      (sum, report) =>
+        sum + Buffer.byteLength(report.inputData ?? '') + Buffer.byteLength(report.outputData ?? ''),
+      0,
+    );
+    // 300 steps of 60 KB in and out would keep about 36 MB; the budget plus small markers is all.
+    expect(storedBytes).toBeLessThan(RUN_STEP_DATA_BUDGET_BYTES + reports.length * 2 * 200);
+    expect(JSON.parse(reports.at(-1)?.outputData ?? '')).toMatchObject({
+      truncated: true,
+      originalBytes: 60_011,
+      prefix: '',
+    });
   });
 
   it('fails the run with a clear message when its output is over maxOutputBytes', async () => {

@@ -4,6 +4,7 @@ import type { ResolvedStep, RuntimeProviders, StepExecutionInfo } from './runtim
 import { checkAgainstSchema } from './schema-check.ts';
 import {
   DEFAULT_MAX_RUN_OUTPUT_BYTES,
+  STEP_DATA_LIMIT_BYTES,
   serialiseStepData,
   serialiseStepResult,
   storedStepData,
@@ -73,6 +74,9 @@ export interface RunFlowOptions {
  * `maxRuntimeMs`; a flow with neither would run forever, so this is the last guard.
  */
 export const MAX_STEPS_PER_RUN = 10_000;
+
+/** Bytes of step data all the step-run copies of one run may keep together; past it, markers only. */
+export const RUN_STEP_DATA_BUDGET_BYTES = 8 * 1024 * 1024;
 
 /** Lets other work (requests, other runs) in between steps: a tight loop must not starve the process. */
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -144,6 +148,14 @@ export const runFlow = async (options: RunFlowOptions): Promise<FlowOutcome> => 
   const entries = new Map<string, number>();
   let current: string | null = flow.startStepId;
   let sequence = 0;
+  // The step-run copies of one run share a budget: 10,000 steps of 64 KiB in and out would
+  // otherwise be 1.3 GB from one call, and the run's step list could not be served.
+  let storedBudget = RUN_STEP_DATA_BUDGET_BYTES;
+  const store = (text: string | null): string | null => {
+    const copy = storedStepData(text, Math.min(STEP_DATA_LIMIT_BYTES, storedBudget));
+    storedBudget = Math.max(0, storedBudget - (copy === null ? 0 : Buffer.byteLength(copy, 'utf8')));
+    return copy;
+  };
   let last: StepResult | null = null;
   // The JSON text of `last.data` and of `request.data`, serialised once each.
   let lastText: string | null = null;
@@ -248,8 +260,8 @@ export const runFlow = async (options: RunFlowOptions): Promise<FlowOutcome> => 
       sequence,
       result: result.result,
       nextStepId: next,
-      inputData: storedStepData(requestText),
-      outputData: storedStepData(outputText),
+      inputData: store(requestText),
+      outputData: store(outputText),
       errorMessage: result.errorMessage ?? null,
       startedUtc,
       completedUtc: new Date().toISOString(),

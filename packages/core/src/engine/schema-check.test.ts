@@ -43,4 +43,19 @@ describe('checkAgainstSchema', () => {
     expect(checkAgainstSchema('ten_a', '{"type":', {})).toMatch(/^the schema is not valid: /);
     expect(checkAgainstSchema('ten_a', '{"type":"no-such-type"}', {})).toMatch(/^the schema is not valid: /);
   });
+
+  it('matches patterns in linear time, so a catastrophic pattern cannot hold the thread', () => {
+    const schema = JSON.stringify({ type: 'string', pattern: '^(a+)+$' });
+    const started = performance.now();
+    // Backtracking takes about half a second at 26 characters and doubles with each one more:
+    // about 4 s here, kept finite so a regression fails instead of hanging the suite.
+    expect(checkAgainstSchema('ten_a', schema, `${'a'.repeat(29)}!`)).toMatch(/must match pattern/);
+    expect(checkAgainstSchema('ten_a', schema, 'aaaa')).toBeNull();
+    expect(performance.now() - started).toBeLessThan(1_000);
+  });
+
+  it('refuses a pattern a linear-time engine cannot run (lookbehind) as an invalid schema', () => {
+    const schema = JSON.stringify({ type: 'string', pattern: '(?<=a)b' });
+    expect(checkAgainstSchema('ten_a', schema, 'ab')).toMatch(/^the schema is not valid/);
+  });
 });
