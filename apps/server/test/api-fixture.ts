@@ -109,3 +109,12 @@ export const waitForRunEnd = async (tenant: TenantClient, runId: string, timeout
   }
   throw new Error(`run ${runId} did not end within ${timeoutMs} ms`);
 };
+
+/** Creates an `External.Rest` step that calls `url` with GET. */
+export const createRestStep = (tenant: TenantClient, executionKey: string, url: string, timeoutMs = 60_000) =>
+  tenant.steps.create({
+    executionKey,
+    name: executionKey,
+    runtimeKey: 'External.Rest',
+    runtimeConfig: { runtimeKey: 'External.Rest', method: 'GET', url, timeoutMs },
+  });

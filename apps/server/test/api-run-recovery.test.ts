@@ -6,7 +6,7 @@ import { DatabaseSync } from 'node:sqlite';
 import { TempoClient, type TenantClient } from '@tempo/client';
 import { op, openDatabase } from '@tempo/core/store';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { waitForRunEnd } from './api-fixture.ts';
+import { createRestStep, waitForRunEnd } from './api-fixture.ts';
 import { type ServerProcess, startServerProcess, TEST_ADMIN_API_KEY } from './server-process.ts';
 
 // Two real servers over one SQLite file, and a target whose answers the test controls: `/hold/<n>`
@@ -46,17 +46,7 @@ const serverOn = (engine: Record<string, unknown> = {}) =>
 
 /** A flow of one REST step calling `path` on the target, and a trigger of it. */
 const restFlow = async (key: string, path: string) => {
-  await t.steps.create({
-    executionKey: key,
-    name: key,
-    runtimeKey: 'External.Rest',
-    runtimeConfig: {
-      runtimeKey: 'External.Rest',
-      method: 'GET',
-      url: `${targetUrl}${path}`,
-      timeoutMs: 60_000,
-    },
-  });
+  await createRestStep(t, key, `${targetUrl}${path}`);
   const flow = await t.flows.create({ name: key, startStepId: key, transitions: { [key]: {} } });
   const trigger = await t.triggers.create({ name: key, dataFlowId: flow.id });
   return { flow, trigger };

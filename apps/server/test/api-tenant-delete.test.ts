@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { openDatabase } from '@tempo/core/store';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ApiFixture, startApiFixture, waitForRunEnd } from './api-fixture.ts';
+import { type ApiFixture, createRestStep, startApiFixture, waitForRunEnd } from './api-fixture.ts';
 import { expectApiError } from './expect-api-error.ts';
 
 /**
@@ -63,20 +63,8 @@ describe('deleting a tenant with a run in flight', () => {
   it('stops the run before its next call and leaves nothing of the tenant behind', async () => {
     const tenant = await f.admin.tenants.create({ name: 'Doomed tenant' });
     const t = f.admin.tenant(tenant.id);
-    const restStep = (key: string, path: string) =>
-      t.steps.create({
-        executionKey: key,
-        name: key,
-        runtimeKey: 'External.Rest',
-        runtimeConfig: {
-          runtimeKey: 'External.Rest',
-          method: 'GET',
-          url: `${slow.baseUrl}${path}`,
-          timeoutMs: 60_000,
-        },
-      });
-    await restStep('slow.first', '/first');
-    await restStep('slow.second', '/second');
+    await createRestStep(t, 'slow.first', `${slow.baseUrl}/first`);
+    await createRestStep(t, 'slow.second', `${slow.baseUrl}/second`);
     const flow = await t.flows.create({
       name: 'two outbound calls',
       startStepId: 'slow.first',
