@@ -123,7 +123,7 @@ describe('token and identity', () => {
     expect(wrongType.body).toMatchObject({ error: 'UnsupportedMediaType' });
   });
 
-  it('slows and then refuses repeated bad passwords for one account with 429', async () => {
+  it('slows and then refuses repeated bad passwords for one account from one address with 429', async () => {
     const email = 'user@tempo.local';
     const statuses: number[] = [];
     for (let i = 0; i < 11; i++) {
@@ -133,6 +133,7 @@ describe('token and identity', () => {
     }
     expect(statuses.slice(0, 10).every((status) => status === 401)).toBe(true);
     expect(statuses[10]).toBe(429);
+    // Every request here comes from the same address, so even the right password is refused.
     const refused = await f.anonymous.raw('POST', '/v1.0/token', { body: { email, password: 'password' } });
     expect(refused.status).toBe(429);
     expect(refused.body).toMatchObject({ error: 'TooManyRequests' });

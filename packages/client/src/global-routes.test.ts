@@ -40,6 +40,13 @@ const cases: RouteCase[] = [
     answer: { valid: false, authenticationResult: 'NotFound' },
   },
   {
+    name: 'token.revoke',
+    call: (c) => c.token.revoke(),
+    method: 'POST',
+    path: '/v1.0/token/revoke',
+    status: 204,
+  },
+  {
     name: 'token.details',
     call: (c) => c.token.details(),
     method: 'GET',

@@ -28,6 +28,14 @@ export class TokenClient {
     return this.#transport.request('GET', '/v1.0/token', TokenValidityResponse);
   }
 
+  /**
+   * Signs out everywhere: every token of this client's user or administrator stops working, the
+   * one this client holds included (sign in again for a new one). 401 without valid credentials.
+   */
+  revoke(): Promise<void> {
+    return this.#transport.send('POST', '/v1.0/token/revoke');
+  }
+
   /** Who this client's credentials belong to; 401 without valid credentials. */
   details(): Promise<TokenDetailsResponse> {
     return this.#transport.request('GET', '/v1.0/token/details', TokenDetailsResponse);

@@ -30,7 +30,22 @@ const expectTempoError = async (promise: Promise<unknown>, code: string, status:
 describe(`repositories on ${testDatabaseType()}`, () => {
   it('migrates to the current version, and a second run applies nothing', async () => {
     const again = await db.migrate();
-    expect(again).toEqual({ applied: [], version: 1 });
+    expect(again).toEqual({ applied: [], version: 2 });
+  });
+
+  it('adds token versions to a database from before version 2, starting existing rows at 0', async () => {
+    const q = db.dialect.quote;
+    const tenant = await createTenant('Token versions');
+    const userId = newId('user');
+    await db.repositories.users
+      .inTenant(tenant.id)
+      .create({ id: userId, tenantId: tenant.id, email: 'old@example.test', passwordHash: 'x' });
+    for (const name of ['users', 'administrators'])
+      await db.dialect.executeDdl(`ALTER TABLE ${q(name)} DROP COLUMN ${q('token_version')}`);
+    await db.dialect.executeDdl(`DELETE FROM ${q('schema_migrations')} WHERE ${q('version')} = 2`);
+    expect(await db.migrate()).toEqual({ applied: [2], version: 2 });
+    expect((await db.repositories.users.inTenant(tenant.id).get(userId))?.tokenVersion).toBe(0);
+    expect((await db.repositories.administrators.find({})).every((row) => row.tokenVersion === 0)).toBe(true);
   });
 
   it('round-trips every column kind: text, booleans, JSON, timestamps, numbers and nulls', async () => {

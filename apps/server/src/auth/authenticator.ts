@@ -1,6 +1,12 @@
 import { timingSafeEqual } from 'node:crypto';
 import { TempoError } from '@tempo/contracts';
-import { credentialKeyHash, hashSecret, legacyCredentialKeyHash, verifyPassword } from '@tempo/core/auth';
+import {
+  credentialKeyHash,
+  hashPassword,
+  hashSecret,
+  legacyCredentialKeyHash,
+  verifyPassword,
+} from '@tempo/core/auth';
 import type { Repositories } from '@tempo/core/store';
 import type { LoginLimiter } from './login-throttle.ts';
 import { type AuthenticationResult, type AuthMethod, anonymous, type Principal } from './principal.ts';
@@ -31,6 +37,16 @@ const sameSecret = (a: string, b: string): boolean => {
   const left = Buffer.from(hashSecret(a), 'hex');
   const right = Buffer.from(hashSecret(b), 'hex');
   return timingSafeEqual(left, right);
+};
+
+/**
+ * A hash no password matches, checked when no account has the email, so an unknown email costs
+ * the same time as a wrong password (made once, on first need).
+ */
+let decoyHash: Promise<string> | undefined;
+const decoy = (): Promise<string> => {
+  decoyHash ??= hashPassword(hashSecret(`decoy-${Date.now()}-${Math.random()}`));
+  return decoyHash;
 };
 
 /** A failed attempt: the caller stays anonymous, with the reason. */
@@ -74,7 +90,7 @@ export class Authenticator {
     if (apiKey) {
       const configured = this.#deps.adminApiKey;
       return configured !== '' && sameSecret(apiKey, configured)
-        ? { kind: 'administrator', administratorId: null, email: null, method: 'apiKey' }
+        ? { kind: 'administrator', administratorId: null, email: null, method: 'apiKey', tokenVersion: 0 }
         : failed('Invalid');
     }
     const accessKey = header(headers, 'x-access-key');
@@ -85,7 +101,10 @@ export class Authenticator {
     return anonymous();
   }
 
-  /** The principal of a bearer token this server issued. */
+  /**
+   * The principal of a bearer token this server issued; `Invalid` once the token was revoked (its
+   * version is no longer the principal's).
+   */
   async fromToken(token: string): Promise<Principal> {
     const payload = this.#deps.tokens.read(token);
     if (!payload) return failed('Invalid');
@@ -93,10 +112,17 @@ export class Authenticator {
     if (payload.kind === 'administrator') {
       const admin = await repositories.administrators.get(payload.sub);
       if (!admin) return failed('NotFound');
+      if (admin.tokenVersion !== payload.ver) return failed('Invalid');
       if (!admin.active) return failed('Inactive');
-      return { kind: 'administrator', administratorId: admin.id, email: admin.email, method: 'token' };
+      return {
+        kind: 'administrator',
+        administratorId: admin.id,
+        email: admin.email,
+        method: 'token',
+        tokenVersion: admin.tokenVersion,
+      };
     }
-    return this.#userPrincipal(payload.tenantId ?? '', payload.sub, 'token', null);
+    return this.#userPrincipal(payload.tenantId ?? '', payload.sub, 'token', null, payload.ver);
   }
 
   /**
@@ -121,7 +147,9 @@ export class Authenticator {
 
   /**
    * Checks an email and password (plain or SHA-256) against administrators first, then users;
-   * `tenantId` picks among users of several tenants with the same email.
+   * `tenantId` picks among users of several tenants with the same email. An unknown email and a
+   * wrong password give the same answer (`Invalid`) after the same work, so the answer does not
+   * tell which emails have accounts.
    */
   async #withPassword(
     email: string,
@@ -135,7 +163,13 @@ export class Authenticator {
     if (admin && (!tenantId || tenantId === '')) {
       if (!(await verifyPassword(password, admin.passwordHash))) return failed('Invalid');
       if (!admin.active) return failed('Inactive');
-      return { kind: 'administrator', administratorId: admin.id, email: admin.email, method };
+      return {
+        kind: 'administrator',
+        administratorId: admin.id,
+        email: admin.email,
+        method,
+        tokenVersion: admin.tokenVersion,
+      };
     }
     const candidates = await repositories.users.findAcrossTenants(
       tenantId ? { email: normalised, tenantId } : { email: normalised },
@@ -144,7 +178,8 @@ export class Authenticator {
       if (!(await verifyPassword(password, user.passwordHash))) continue;
       return this.#userPrincipal(user.tenantId, user.id, method, null);
     }
-    return failed(candidates.length === 0 && !admin ? 'NotFound' : 'Invalid');
+    if (candidates.length === 0 && !admin) await verifyPassword(password, await decoy());
+    return failed('Invalid');
   }
 
   async #fromAccessKey(accessKey: string): Promise<Principal> {
@@ -171,6 +206,8 @@ export class Authenticator {
     userId: string,
     method: AuthMethod,
     credentialId: string | null,
+    /** For a token: the version it was issued under, which must still be the user's. */
+    tokenVersion?: number,
   ): Promise<Principal> {
     const { repositories } = this.#deps;
     if (!tenantId) return failed('Invalid');
@@ -179,6 +216,7 @@ export class Authenticator {
       repositories.users.inTenant(tenantId).get(userId),
     ]);
     if (!tenant || !user) return failed('NotFound');
+    if (tokenVersion !== undefined && tokenVersion !== user.tokenVersion) return failed('Invalid');
     if (!tenant.active || !user.active) return failed('Inactive');
     return {
       kind: 'user',
@@ -189,6 +227,7 @@ export class Authenticator {
       isTenantAdmin: user.isTenantAdmin,
       method,
       credentialId,
+      tokenVersion: user.tokenVersion,
     };
   }
 }

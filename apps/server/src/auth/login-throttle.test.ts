@@ -45,17 +45,44 @@ const failOnce = async (
 const spreadAddress = (n: number) => `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}`;
 
 describe('LoginLimiter', () => {
-  it('slows an account after 3 failures, refuses it after 10, and forgets them after 15 minutes', async () => {
+  it('slows one account from one address after 3 failures, refuses that pair after 10, and forgets them after 15 minutes', async () => {
     const { clock, waits, advance } = manualClock();
     const limiter = new LoginLimiter({ clock });
     const outcomes: (string | null)[] = [];
     for (let i = 0; i < 11; i++)
-      outcomes.push((await failOnce(limiter, spreadAddress(i), 'victim@example.test'))?.message ?? null);
+      outcomes.push((await failOnce(limiter, '203.0.113.7', 'victim@example.test'))?.message ?? null);
     expect(outcomes.slice(0, 10)).toEqual(Array.from({ length: 10 }, () => null));
-    expect(outcomes[10]).toMatch(/for this account; try again in 900 s/);
+    expect(outcomes[10]).toMatch(/for this account from this address; try again in 900 s/);
     expect(waits).toEqual([250, 500, 750, 1000, 1250, 1500, 1750]);
     advance(15 * MINUTE_MS);
-    expect(await failOnce(limiter, spreadAddress(99), 'victim@example.test')).toBeNull();
+    expect(await failOnce(limiter, '203.0.113.7', 'victim@example.test')).toBeNull();
+  });
+
+  it('does not let guesses from one address lock out or slow the owner elsewhere', async () => {
+    const { clock, waits } = manualClock();
+    const limiter = new LoginLimiter({ clock });
+    for (let i = 0; i < 10; i++) await failOnce(limiter, '203.0.113.7', 'victim@example.test');
+    expect(await failOnce(limiter, '203.0.113.7', 'victim@example.test')).not.toBeNull();
+    const waitsBefore = waits.length;
+    const owner = limiter.forAddress('198.51.100.9');
+    await owner.admit('victim@example.test');
+    owner.succeed('victim@example.test');
+    expect(waits).toHaveLength(waitsBefore);
+    // The attacker's own pair stays refused after the owner signed in.
+    expect(await failOnce(limiter, '203.0.113.7', 'victim@example.test')).not.toBeNull();
+  });
+
+  it('refuses an account everywhere after 100 failures spread over many addresses', async () => {
+    const { clock } = manualClock();
+    const limiter = new LoginLimiter({ clock });
+    const outcomes: (string | null)[] = [];
+    for (let i = 0; i < 101; i++)
+      outcomes.push((await failOnce(limiter, spreadAddress(i), 'victim@example.test'))?.message ?? null);
+    expect(outcomes.slice(0, 100)).toEqual(Array.from({ length: 100 }, () => null));
+    expect(outcomes[100]).toMatch(/for this account; try again in 900 s/);
+    expect((await failOnce(limiter, '198.51.100.9', 'victim@example.test'))?.message).toMatch(
+      /for this account;/,
+    );
   });
 
   it('refuses one address after 30 failures, whichever accounts it tries', async () => {
@@ -74,26 +101,26 @@ describe('LoginLimiter', () => {
   it('keeps a locked account locked while 10,050 failures on made-up accounts overflow a full table', async () => {
     const { clock } = manualClock();
     const limiter = new LoginLimiter({ clock, accountCapacity: 10_000, addressCapacity: 20_000 });
-    for (let i = 0; i < 10; i++) await failOnce(limiter, '203.0.113.7', 'victim@example.test');
+    for (let i = 0; i < 100; i++) await failOnce(limiter, spreadAddress(100_000 + i), 'victim@example.test');
     // Spread over many addresses so the per-address limit does not end the spray early.
     for (let i = 0; i < 10_050; i++) await failOnce(limiter, spreadAddress(i), `junk-${i}@example.test`);
     const refused = await failOnce(limiter, '198.51.100.9', 'victim@example.test');
-    expect(refused?.message).toMatch(/for this account/);
+    expect(refused?.message).toMatch(/for this account;/);
   });
 
-  it('does not unlock a locked account when one address sprays made-up accounts into a small table', async () => {
+  it('does not unlock a locked pair when one address sprays made-up accounts into small tables', async () => {
     const { clock } = manualClock();
-    const limiter = new LoginLimiter({ clock, accountCapacity: 50 });
+    const limiter = new LoginLimiter({ clock, accountCapacity: 20, pairCapacity: 20 });
     for (let i = 0; i < 10; i++) await failOnce(limiter, '198.51.100.1', 'victim@example.test');
     const refusals: number[] = [];
     for (let i = 0; i < 200; i++) {
       if (await failOnce(limiter, '203.0.113.7', `junk-${i}@example.test`)) refusals.push(i);
     }
-    // The address is refused from its 31st failure on, long before the spray could matter.
+    // The address is refused from its 31st failure on, after it overflowed both small tables.
     expect(refusals[0]).toBe(30);
     expect(refusals).toHaveLength(170);
-    expect((await failOnce(limiter, '198.51.100.2', 'victim@example.test'))?.message).toMatch(
-      /for this account/,
+    expect((await failOnce(limiter, '198.51.100.1', 'victim@example.test'))?.message).toMatch(
+      /for this account from this address/,
     );
   });
 
@@ -101,9 +128,13 @@ describe('LoginLimiter', () => {
     const { clock } = manualClock();
     const limiter = new LoginLimiter({ clock });
     const admitted = await Promise.allSettled(
-      Array.from({ length: 25 }, (_, i) => limiter.forAddress(spreadAddress(i)).admit('victim@example.test')),
+      Array.from({ length: 25 }, () => limiter.forAddress('203.0.113.7').admit('victim@example.test')),
     );
     expect(admitted.filter((outcome) => outcome.status === 'fulfilled')).toHaveLength(10);
+    const spread = await Promise.allSettled(
+      Array.from({ length: 150 }, (_, i) => limiter.forAddress(spreadAddress(i)).admit('other@example.test')),
+    );
+    expect(spread.filter((outcome) => outcome.status === 'fulfilled')).toHaveLength(100);
   });
 
   it('clears an account on success but keeps the other failures of the address', async () => {

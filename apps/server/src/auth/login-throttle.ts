@@ -2,10 +2,16 @@ import { isIPv6 } from 'node:net';
 import { TempoError } from '@tempo/contracts';
 import { FailureTable } from './failure-table.ts';
 
-/** Failed sign-ins of one account within the window before attempts are slowed. */
-const ACCOUNT_SLOW_AFTER = 3;
-/** Failed sign-ins of one account within the window before attempts are refused. */
-const ACCOUNT_REFUSE_AFTER = 10;
+/** Failed sign-ins of one account from one address within the window before attempts are slowed. */
+const PAIR_SLOW_AFTER = 3;
+/** Failed sign-ins of one account from one address within the window before that pair is refused. */
+const PAIR_REFUSE_AFTER = 10;
+/**
+ * Failed sign-ins of one account, from all addresses together, within the window before the
+ * account is refused everywhere: far above {@link PAIR_REFUSE_AFTER}, so one attacker cannot lock
+ * the owner out from elsewhere, yet a guess spread over many addresses is still cut short.
+ */
+const ACCOUNT_REFUSE_AFTER = 100;
 /**
  * Failed sign-ins from one client address within the window before its attempts are refused:
  * room for a shared office address, far too few to fill the account table from one address.
@@ -13,23 +19,24 @@ const ACCOUNT_REFUSE_AFTER = 10;
 const ADDRESS_REFUSE_AFTER = 30;
 /** How long failures are remembered, in milliseconds. */
 const WINDOW_MS = 15 * 60 * 1000;
-/** Extra delay per failure past {@link ACCOUNT_SLOW_AFTER}, in milliseconds, capped at {@link MAX_DELAY_MS}. */
+/** Extra delay per failure past {@link PAIR_SLOW_AFTER}, in milliseconds, capped at {@link MAX_DELAY_MS}. */
 const DELAY_STEP_MS = 250;
 const MAX_DELAY_MS = 2000;
-/** Accounts and addresses remembered at most, each. */
+/** Accounts, addresses and account-address pairs remembered at most, each. */
 const DEFAULT_CAPACITY = 10_000;
 
 /** The throttle one sign-in attempt goes through, bound to the client address it came from. */
 export interface LoginThrottle {
   /**
-   * Refuses with 429 `TooManyRequests` when the address or the account has failed too often,
-   * otherwise waits as long as the account's failures ask and counts the attempt as failed
+   * Refuses with 429 `TooManyRequests` when the address, the account from this address, or the
+   * account from everywhere has failed too often, otherwise waits as long as the account's
+   * failures from this address ask and counts the attempt as failed
    * until {@link LoginThrottle.succeed} says otherwise.
    */
   admit(account: string): Promise<void>;
   /** Ends an attempt whose password was wrong. */
   fail(account: string): void;
-  /** Ends an attempt that signed in: clears the account's failures. */
+  /** Ends an attempt that signed in: clears the account's failures from this address. */
   succeed(account: string): void;
 }
 
@@ -47,6 +54,8 @@ export interface LoginLimiterOptions {
   readonly accountCapacity?: number;
   /** Client addresses remembered at most; default 10,000. */
   readonly addressCapacity?: number;
+  /** Account-address pairs remembered at most; default 10,000. */
+  readonly pairCapacity?: number;
   /** Time source; default the system clock. */
   readonly clock?: LoginClock;
 }
@@ -98,18 +107,22 @@ export const addressKey = (address: string): string => {
 };
 
 /**
- * Slows and refuses repeated bad passwords, counted both per client address and per account.
+ * Slows and refuses repeated bad passwords, counted per client address, per account and address
+ * together, and per account.
  *
  * The address count comes first: one address that sprays guesses (at one account or at many
  * made-up ones) is refused after {@link ADDRESS_REFUSE_AFTER} failures, long before it could fill
- * the account table. The account count catches guesses spread over many addresses. Both tables
- * are bounded and evict in an order that never frees a locked key early (see {@link FailureTable}).
- * An attempt is counted when admitted, so guesses sent in parallel cannot all pass before the
- * first failure is recorded; a success takes its charge back.
+ * the other tables. The pair count slows and then refuses one address guessing one account, and
+ * only there: the owner signing in from elsewhere is neither slowed nor refused by it. The
+ * account count, with its much higher ceiling, catches guesses spread over many addresses. The
+ * tables are bounded and evict in an order that never frees a locked key early (see
+ * {@link FailureTable}). An attempt is counted when admitted, so guesses sent in parallel cannot
+ * all pass before the first failure is recorded; a success takes its charge back.
  */
 export class LoginLimiter {
   readonly #accounts: FailureTable;
   readonly #addresses: FailureTable;
+  readonly #pairs: FailureTable;
   readonly #clock: LoginClock;
 
   constructor(options: LoginLimiterOptions = {}) {
@@ -123,35 +136,47 @@ export class LoginLimiter {
       windowMs: WINDOW_MS,
       capacity: options.addressCapacity ?? DEFAULT_CAPACITY,
     });
+    this.#pairs = new FailureTable({
+      lockAt: PAIR_REFUSE_AFTER,
+      windowMs: WINDOW_MS,
+      capacity: options.pairCapacity ?? DEFAULT_CAPACITY,
+    });
     this.#clock = options.clock ?? systemClock;
   }
 
   /** The throttle of one attempt from the given client address (as Fastify resolved it). */
   forAddress(address: string): LoginThrottle {
     const addressId = addressKey(address);
+    // JSON keeps the two parts apart whatever characters an account name holds.
+    const pairOf = (account: string) => JSON.stringify([account, addressId]);
     return {
-      admit: (account) => this.#admit(addressId, account),
+      admit: (account) => this.#admit(addressId, account, pairOf(account)),
       // Already counted when admitted.
       fail: () => undefined,
       succeed: (account) => {
-        this.#accounts.remove(account);
-        // The address keeps its other failures: one good sign-in from an attacker's own account
-        // must not wipe the guesses made from the same address.
-        this.#addresses.refund(addressId, this.#clock.now());
+        const nowMs = this.#clock.now();
+        this.#pairs.remove(pairOf(account));
+        // Only this attempt's charge comes back: a good sign-in from one address must not wipe
+        // the guesses made at the same account from elsewhere, nor those of the same address.
+        this.#accounts.refund(account, nowMs);
+        this.#addresses.refund(addressId, nowMs);
       },
     };
   }
 
-  async #admit(addressId: string, account: string): Promise<void> {
+  async #admit(addressId: string, account: string, pair: string): Promise<void> {
     const nowMs = this.#clock.now();
     if (this.#addresses.isLocked(addressId, nowMs))
       throw tooMany('from this address', this.#addresses.remainingMs(addressId, nowMs));
-    const failures = this.#accounts.count(account, nowMs);
-    if (failures >= ACCOUNT_REFUSE_AFTER)
+    const failures = this.#pairs.count(pair, nowMs);
+    if (failures >= PAIR_REFUSE_AFTER)
+      throw tooMany('for this account from this address', this.#pairs.remainingMs(pair, nowMs));
+    if (this.#accounts.isLocked(account, nowMs))
       throw tooMany('for this account', this.#accounts.remainingMs(account, nowMs));
     this.#addresses.add(addressId, nowMs);
+    this.#pairs.add(pair, nowMs);
     this.#accounts.add(account, nowMs);
-    if (failures >= ACCOUNT_SLOW_AFTER)
-      await this.#clock.sleep(Math.min(MAX_DELAY_MS, (failures - ACCOUNT_SLOW_AFTER + 1) * DELAY_STEP_MS));
+    if (failures >= PAIR_SLOW_AFTER)
+      await this.#clock.sleep(Math.min(MAX_DELAY_MS, (failures - PAIR_SLOW_AFTER + 1) * DELAY_STEP_MS));
   }
 }

@@ -13,6 +13,8 @@ export type Principal =
       readonly administratorId: string | null;
       readonly email: string | null;
       readonly method: AuthMethod;
+      /** The administrator's token version, written into tokens issued to it; 0 for the API key. */
+      readonly tokenVersion: number;
     }
   | {
       readonly kind: 'user';
@@ -24,6 +26,8 @@ export type Principal =
       readonly method: AuthMethod;
       /** The credential used, for access-key calls. */
       readonly credentialId: string | null;
+      /** The user's token version, written into tokens issued to it. */
+      readonly tokenVersion: number;
     };
 
 /** The anonymous caller, with why authentication failed when credentials were sent. */

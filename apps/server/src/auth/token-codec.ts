@@ -6,8 +6,8 @@ const TAG_BYTES = 16;
 
 /** What a bearer token carries, encrypted: who it is for and until when. */
 export const TokenPayload = z.object({
-  /** Payload format version. */
-  v: z.literal(1),
+  /** Payload format version; 2 added `ver`, so tokens of version 1 are no longer accepted. */
+  v: z.literal(2),
   /** Issuer from `auth.issuer`. */
   iss: z.string(),
   kind: z.enum(['user', 'administrator']),
@@ -17,6 +17,11 @@ export const TokenPayload = z.object({
   tenantId: z.string().nullable(),
   /** Expiry, ms since the epoch. */
   exp: z.number().int(),
+  /**
+   * The principal's token version when issued; a token whose version no longer matches the
+   * stored one was revoked.
+   */
+  ver: z.number().int().nonnegative(),
   /** Random nonce, so two tokens are never equal. */
   nonce: z.string(),
 });
@@ -43,12 +48,12 @@ export class TokenCodec {
 
   /** Issues a token for a principal, valid for `lifetimeMs`. */
   issue(
-    subject: Pick<TokenPayload, 'kind' | 'sub' | 'tenantId'>,
+    subject: Pick<TokenPayload, 'kind' | 'sub' | 'tenantId' | 'ver'>,
     lifetimeMs: number,
     nonce: string,
   ): { token: string; expiresUtc: string } {
     const exp = Date.now() + lifetimeMs;
-    const payload: TokenPayload = { v: 1, iss: this.#issuer, ...subject, exp, nonce };
+    const payload: TokenPayload = { v: 2, iss: this.#issuer, ...subject, exp, nonce };
     const iv = randomBytes(IV_BYTES);
     const cipher = createCipheriv('aes-256-gcm', this.#key, iv);
     const body = Buffer.concat([cipher.update(JSON.stringify(payload), 'utf8'), cipher.final()]);
@@ -56,10 +61,14 @@ export class TokenCodec {
     return { token, expiresUtc: new Date(exp).toISOString() };
   }
 
-  /** The payload of a token this server issued and that has not expired, or null. */
+  /**
+   * The payload of a token this server issued and that has not expired, or null. Only the exact
+   * text issued is accepted: the base64url decoder would also take padding, `+` and `/`, stray
+   * characters and other spellings of the same bytes, so the text must be the bytes' one encoding.
+   */
   read(token: string, nowMs = Date.now()): TokenPayload | null {
     const bytes = Buffer.from(token, 'base64url');
-    if (bytes.length <= IV_BYTES + TAG_BYTES) return null;
+    if (bytes.length <= IV_BYTES + TAG_BYTES || bytes.toString('base64url') !== token) return null;
     try {
       const decipher = createDecipheriv('aes-256-gcm', this.#key, bytes.subarray(0, IV_BYTES));
       decipher.setAuthTag(bytes.subarray(bytes.length - TAG_BYTES));

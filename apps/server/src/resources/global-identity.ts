@@ -15,6 +15,7 @@ import { newId } from '@tempo/core/ids';
 import { ensureRbacDefaults } from '@tempo/core/seeding';
 import type { RowOf, Tables } from '@tempo/core/store';
 import { isSystemAdmin } from '../auth/principal.ts';
+import { tokenRevocation } from '../services/token-service.ts';
 import { adminAccess } from './access.ts';
 import type { CrudResource } from './crud-routes.ts';
 import { passwordPatch } from './password-patch.ts';
@@ -46,6 +47,7 @@ export const accountResource: CrudResource<
 
 const administratorRecord = ({
   passwordHash: _hash,
+  tokenVersion: _version,
   ...row
 }: RowOf<T['administrators']>): AdministratorRecord => ({
   ...row,
@@ -80,10 +82,9 @@ export const administratorResource: CrudResource<
     ),
   updateBody: UpdateAdministratorRequest,
   update: async ({ repository }, existing, { passwordSha256, ...body }) => {
-    return (
-      (await repository.update(existing.id, { ...body, ...(await passwordPatch(passwordSha256)) })) ??
-      existing
-    );
+    const password = await passwordPatch(passwordSha256);
+    const change = { ...body, ...password, ...tokenRevocation(existing, { ...body, ...password }) };
+    return (await repository.update(existing.id, change)) ?? existing;
   },
   guardDelete: async ({ principal }, row) =>
     principal.kind === 'administrator' && principal.administratorId === row.id

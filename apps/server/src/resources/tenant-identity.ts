@@ -17,6 +17,7 @@ import {
 import { hashPassword, issueCredentialKeys } from '@tempo/core/auth';
 import { newId } from '@tempo/core/ids';
 import type { RowOf, Tables } from '@tempo/core/store';
+import { tokenRevocation } from '../services/token-service.ts';
 import { tenantAccess } from './access.ts';
 import type { CrudResource } from './crud-routes.ts';
 import {
@@ -33,7 +34,11 @@ import { passwordPatch } from './password-patch.ts';
 type T = typeof Tables;
 const TENANT_PATH = '/v1.0/tenants/:tenantId';
 
-const userRecord = ({ passwordHash: _hash, ...row }: RowOf<T['users']>): UserRecord => ({
+const userRecord = ({
+  passwordHash: _hash,
+  tokenVersion: _version,
+  ...row
+}: RowOf<T['users']>): UserRecord => ({
   ...row,
   passwordSha256: REDACTED,
 });
@@ -70,10 +75,9 @@ export const userResource: CrudResource<
     // Any change to another user (its password or email above all) is acting for that user.
     await guardManageUser(scope, existing, { needsUserUpdate: true });
     guardFlags(scope, existing, body);
-    return (
-      (await scope.repository.update(existing.id, { ...body, ...(await passwordPatch(passwordSha256)) })) ??
-      existing
-    );
+    const password = await passwordPatch(passwordSha256);
+    const change = { ...body, ...password, ...tokenRevocation(existing, { ...body, ...password }) };
+    return (await scope.repository.update(existing.id, change)) ?? existing;
   },
   guardDelete: async (scope, row) => {
     const { principal } = scope;

@@ -8,14 +8,18 @@ import {
 } from '@tempo/contracts';
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import { principalName } from '../auth/principal.ts';
 import { AUTHENTICATED } from '../http/openapi.ts';
 import type { ServerContext } from '../server-context.ts';
-import { issueToken } from '../services/token-service.ts';
+import { issueToken, revokeTokens } from '../services/token-service.ts';
 
 const authenticated = { access: { kind: 'authenticated' } } as const;
 
-/** Sign-in and identity: `POST/GET /v1.0/token`, `/v1.0/token/details`, `/v1.0/me`. */
+/**
+ * Sign-in and identity: `POST/GET /v1.0/token`, `POST /v1.0/token/revoke`, `/v1.0/token/details`,
+ * `/v1.0/me`.
+ */
 export const tokenRoutes: FastifyPluginAsync<{ context: ServerContext }> = async (app, { context }) => {
   const r = app.withTypeProvider<ZodTypeProvider>();
 
@@ -53,6 +57,25 @@ export const tokenRoutes: FastifyPluginAsync<{ context: ServerContext }> = async
       return principal.kind === 'anonymous'
         ? { valid: false, authenticationResult: principal.result ?? 'NotFound' }
         : { valid: true, authenticationResult: 'Success' as const };
+    },
+  );
+
+  r.post(
+    '/v1.0/token/revoke',
+    {
+      schema: {
+        tags: ['Identity'],
+        summary: 'Sign out everywhere: revoke every token of the caller',
+        description:
+          "Every token issued to the caller's user or administrator answers 401 from now on, the one sent included. Changing a password or deactivating an account does the same. The admin API key has no tokens (400).",
+        security: AUTHENTICATED,
+        response: { 204: z.null(), 400: ErrorBody, 401: ErrorBody },
+      },
+      config: authenticated,
+    },
+    async (request, reply) => {
+      await revokeTokens(context, request.principal);
+      return reply.code(204).send(null);
     },
   );
 

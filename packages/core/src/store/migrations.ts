@@ -2,7 +2,7 @@ import { TempoError } from '@tempo/contracts';
 import { ensureTable } from './ddl.ts';
 import type { SqlDialect } from './dialect.ts';
 import { EntityStore } from './entity-store.ts';
-import { col, table } from './table-model.ts';
+import { col, snakeCase, type TableSpec, table } from './table-model.ts';
 import { Tables } from './tables/index.ts';
 
 /** `schema_migrations`: which versions of the schema were applied, and when. */
@@ -15,6 +15,32 @@ export const schemaMigrations = table(
   },
   { primaryKey: ['version'] },
 );
+
+/** Whether a table has a column: a query naming it fails when it does not. */
+const hasColumn = async (dialect: SqlDialect, spec: TableSpec, key: string): Promise<boolean> => {
+  const q = dialect.quote;
+  try {
+    await dialect.executeDdl(`SELECT ${q(snakeCase(key))} FROM ${q(spec.name)} WHERE 1 = 0`);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/**
+ * Adds a column of a table's description when the table lacks it, with the description's
+ * default for existing rows. Only for columns whose default is a plain number.
+ */
+const addIntColumn = async (dialect: SqlDialect, spec: TableSpec, key: string): Promise<void> => {
+  const column = spec.columns[key];
+  if (!column || typeof column.defaultValue !== 'number')
+    throw new RangeError(`${spec.name}.${key} is not a number column with a default.`);
+  if (await hasColumn(dialect, spec, key)) return;
+  const q = dialect.quote;
+  await dialect.executeDdl(
+    `ALTER TABLE ${q(spec.name)} ADD COLUMN ${q(snakeCase(key))} ${dialect.columnType(column)} NOT NULL DEFAULT ${column.defaultValue}`,
+  );
+};
 
 /** One versioned, idempotent schema change. */
 export interface Migration {
@@ -34,6 +60,15 @@ export const MIGRATIONS: readonly Migration[] = [
     description: 'initial schema (Tempo v0.3.0 schema level 14)',
     up: async (dialect) => {
       for (const spec of Object.values(Tables)) await ensureTable(dialect, spec);
+    },
+  },
+  {
+    version: 2,
+    description:
+      'token versions of users and administrators (tokens revoked on password change, deactivation, revoke)',
+    up: async (dialect) => {
+      await addIntColumn(dialect, Tables.users, 'tokenVersion');
+      await addIntColumn(dialect, Tables.administrators, 'tokenVersion');
     },
   },
 ];

@@ -12,7 +12,9 @@ export const accounts = table('accounts', {
 
 /**
  * `administrators`: global system administrators. `passwordHash` is a salted scrypt hash of the
- * password's SHA-256 form (the spec's `password_sha256` is never stored as such).
+ * password's SHA-256 form (the spec's `password_sha256` is never stored as such). `tokenVersion`
+ * is written into every token issued; raising it (password change, deactivation, revoke) makes
+ * all earlier tokens invalid.
  */
 export const administrators = table(
   'administrators',
@@ -23,6 +25,7 @@ export const administrators = table(
     lastName: col.text().default(''),
     email: col.text(),
     passwordHash: col.text(),
+    tokenVersion: col.int().default(0),
     telephone: col.text().nullable(),
     ...audited,
   },
@@ -38,7 +41,7 @@ export const tenants = table('tenants', {
   ...audited,
 });
 
-/** `users`: people of one tenant; `passwordHash` as for administrators. */
+/** `users`: people of one tenant; `passwordHash` and `tokenVersion` as for administrators. */
 export const users = table(
   'users',
   {
@@ -48,6 +51,7 @@ export const users = table(
     lastName: col.text().default(''),
     email: col.text(),
     passwordHash: col.text(),
+    tokenVersion: col.int().default(0),
     isAdmin: col.bool().default(false),
     isTenantAdmin: col.bool().default(false),
     ...audited,
