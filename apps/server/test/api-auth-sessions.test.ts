@@ -82,6 +82,25 @@ describe('one answer for an unknown account and a wrong password', () => {
     expect(unknownMs).toBeGreaterThan(wrongMs * 0.4);
   }, 60_000);
 
+  it("gives an administrator's email with a tenant hint the same work as an unknown email", async () => {
+    // With a hint the administrator is not checked; the hashing must still happen.
+    const timed = async (email: string) => {
+      let total = 0;
+      for (let i = 0; i < 4; i++) {
+        total += await elapsedMs(() =>
+          anonymous.raw('POST', '/v1.0/token', {
+            body: { email, password: `guess-${i}`, tenantId: 'ten_no_such_tenant' },
+            headers: { 'x-forwarded-for': freshAddress() },
+          }),
+        );
+      }
+      return total;
+    };
+    const administratorMs = await timed('admin@tempo.local');
+    const unknownMs = await timed(`nobody-${Date.now()}@example.test`);
+    expect(administratorMs).toBeGreaterThan(unknownMs * 0.4);
+  }, 60_000);
+
   it('checks x-email/x-password on GET /v1.0/token with the same result for both', async () => {
     const { email } = await newUser('check');
     const check = async (who: string) =>
@@ -109,14 +128,18 @@ describe('guesses from one address do not lock the owner out', () => {
     expect((await signIn(email, password, attacker)).status).toBe(429);
   }, 60_000);
 
-  it('refuses the account everywhere after 100 failures spread over many addresses', async () => {
+  it('slows, never refuses, an account guessed at from many addresses: the owner still signs in', async () => {
     const { email, password } = await newUser('distributed');
-    const statuses: number[] = [];
-    for (let i = 0; i < 100; i++) statuses.push((await signIn(email, `guess-${i}`)).status);
-    expect(statuses).toEqual(Array.from({ length: 100 }, () => 401));
-    const refused = await signIn(email, password);
-    expect(refused).toMatchObject({ status: 429, error: 'TooManyRequests' });
-    expect(refused.message).toMatch(/for this account;/);
+    // 102 failures from 34 addresses, three each (below the pair's slow-down, to keep this quick;
+    // the pair lock has its own test above): the account is now under attack.
+    for (let a = 0; a < 34; a++) {
+      const attacker = freshAddress();
+      for (let i = 0; i < 3; i++) expect((await signIn(email, `guess-${i}`, attacker)).status).toBe(401);
+    }
+    // The owner, from an address of its own, gets in, after the slow-down of an account under attack.
+    const started = performance.now();
+    expect((await signIn(email, password)).status).toBe(200);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(1_900);
   }, 120_000);
 });
 
@@ -130,6 +153,18 @@ describe('tokens die with password changes, deactivation and revoke', () => {
     const after = await signIn(user.email, 'a-new-password');
     expect(after.status).toBe(200);
     expect(await statusWithToken(after.token)).toBe(200);
+  });
+
+  it("refuses a tenant's earlier tokens after the tenant is deactivated, also once it is active again", async () => {
+    const other = await admin.tenants.create({ name: 'Paused tenant' });
+    const email = `paused-${Math.random().toString(36).slice(2)}@example.test`;
+    await admin.tenant(other.id).users.create({ email, passwordSha256: 'paused-password' });
+    const before = (await signIn(email, 'paused-password')).token;
+    expect(await statusWithToken(before)).toBe(200);
+    await admin.tenants.update(other.id, { active: false });
+    await admin.tenants.update(other.id, { active: true });
+    expect(await statusWithToken(before)).toBe(401);
+    expect(await statusWithToken((await signIn(email, 'paused-password')).token)).toBe(200);
   });
 
   it("keeps a user's tokens when other fields change", async () => {

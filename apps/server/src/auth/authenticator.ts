@@ -176,9 +176,13 @@ export class Authenticator {
     );
     for (const user of candidates) {
       if (!(await verifyPassword(password, user.passwordHash))) continue;
-      return this.#userPrincipal(user.tenantId, user.id, method, null);
+      // The token must carry the version of the row whose password was checked: a password
+      // change that lands while it is being hashed bumps the version, and that token must die.
+      return this.#userPrincipal(user.tenantId, user.id, method, null, user.tokenVersion);
     }
-    if (candidates.length === 0 && !admin) await verifyPassword(password, await decoy());
+    // No password was checked (no user, or an administrator's email with a tenant hint): the
+    // same hashing work anyway, so the time does not tell which emails exist.
+    if (candidates.length === 0) await verifyPassword(password, await decoy());
     return failed('Invalid');
   }
 

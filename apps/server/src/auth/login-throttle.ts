@@ -7,11 +7,12 @@ const PAIR_SLOW_AFTER = 3;
 /** Failed sign-ins of one account from one address within the window before that pair is refused. */
 const PAIR_REFUSE_AFTER = 10;
 /**
- * Failed sign-ins of one account, from all addresses together, within the window before the
- * account is refused everywhere: far above {@link PAIR_REFUSE_AFTER}, so one attacker cannot lock
- * the owner out from elsewhere, yet a guess spread over many addresses is still cut short.
+ * Failed sign-ins of one account, from all addresses together, within the window after which
+ * every attempt at it waits {@link MAX_DELAY_MS}. A slow-down, never a refusal: a refusal would
+ * let ten addresses lock the owner out everywhere; each address is already held to
+ * {@link PAIR_REFUSE_AFTER} guesses at the account and {@link ADDRESS_REFUSE_AFTER} in all.
  */
-const ACCOUNT_REFUSE_AFTER = 100;
+const ACCOUNT_SLOW_AFTER = 100;
 /**
  * Failed sign-ins from one client address within the window before its attempts are refused:
  * room for a shared office address, far too few to fill the account table from one address.
@@ -28,9 +29,9 @@ const DEFAULT_CAPACITY = 10_000;
 /** The throttle one sign-in attempt goes through, bound to the client address it came from. */
 export interface LoginThrottle {
   /**
-   * Refuses with 429 `TooManyRequests` when the address, the account from this address, or the
-   * account from everywhere has failed too often, otherwise waits as long as the account's
-   * failures from this address ask and counts the attempt as failed
+   * Refuses with 429 `TooManyRequests` when the address, or the account from this address, has
+   * failed too often, otherwise waits as long as the failures ask (the account's from this
+   * address, or from everywhere when it is under attack) and counts the attempt as failed
    * until {@link LoginThrottle.succeed} says otherwise.
    */
   admit(account: string): Promise<void>;
@@ -127,7 +128,7 @@ export class LoginLimiter {
 
   constructor(options: LoginLimiterOptions = {}) {
     this.#accounts = new FailureTable({
-      lockAt: ACCOUNT_REFUSE_AFTER,
+      lockAt: ACCOUNT_SLOW_AFTER,
       windowMs: WINDOW_MS,
       capacity: options.accountCapacity ?? DEFAULT_CAPACITY,
     });
@@ -171,12 +172,12 @@ export class LoginLimiter {
     const failures = this.#pairs.count(pair, nowMs);
     if (failures >= PAIR_REFUSE_AFTER)
       throw tooMany('for this account from this address', this.#pairs.remainingMs(pair, nowMs));
-    if (this.#accounts.isLocked(account, nowMs))
-      throw tooMany('for this account', this.#accounts.remainingMs(account, nowMs));
+    const accountUnderAttack = this.#accounts.isLocked(account, nowMs);
     this.#addresses.add(addressId, nowMs);
     this.#pairs.add(pair, nowMs);
     this.#accounts.add(account, nowMs);
-    if (failures >= PAIR_SLOW_AFTER)
+    if (accountUnderAttack) await this.#clock.sleep(MAX_DELAY_MS);
+    else if (failures >= PAIR_SLOW_AFTER)
       await this.#clock.sleep(Math.min(MAX_DELAY_MS, (failures - PAIR_SLOW_AFTER + 1) * DELAY_STEP_MS));
   }
 }

@@ -15,7 +15,7 @@ import { newId } from '@tempo/core/ids';
 import { ensureRbacDefaults } from '@tempo/core/seeding';
 import type { RowOf, Tables } from '@tempo/core/store';
 import { isSystemAdmin } from '../auth/principal.ts';
-import { tokenRevocation } from '../services/token-service.ts';
+import { revokeTenantTokens, tokenRevocation } from '../services/token-service.ts';
 import { adminAccess } from './access.ts';
 import type { CrudResource } from './crud-routes.ts';
 import { passwordPatch } from './password-patch.ts';
@@ -130,6 +130,11 @@ export const tenantResource: CrudResource<
     return tenant;
   },
   updateBody: UpdateTenantRequest,
-  update: async ({ repository }, existing, body) => (await repository.update(existing.id, body)) ?? existing,
+  update: async ({ repository, context }, existing, body) => {
+    // Deactivating a tenant ends its users' tokens, as deactivating each user would: otherwise
+    // they would work again when the tenant is switched back on.
+    if (existing.active && body.active === false) await revokeTenantTokens(context.repositories, existing.id);
+    return (await repository.update(existing.id, body)) ?? existing;
+  },
   cascade: async ({ context }, row) => deleteTenantData(context, row.id),
 };

@@ -1,5 +1,6 @@
 import { CommonErrors, type TokenRequest, type TokenResponse } from '@tempo/contracts';
 import { newId } from '@tempo/core/ids';
+import type { Repositories } from '@tempo/core/store';
 import type { Principal } from '../auth/principal.ts';
 import type { ServerContext } from '../server-context.ts';
 
@@ -55,6 +56,16 @@ export const tokenRevocation = (
   change.passwordHash !== undefined || (existing.active && change.active === false)
     ? { tokenVersion: existing.tokenVersion + 1 }
     : {};
+
+/**
+ * Ends the tokens of every user of a tenant: each user's version moves past the highest one in
+ * the tenant, so every token issued before carries a version that no longer matches.
+ */
+export const revokeTenantTokens = async (repositories: Repositories, tenantId: string): Promise<void> => {
+  const users = repositories.users.inTenant(tenantId);
+  const highest = Math.max(0, ...(await users.find()).map((user) => user.tokenVersion));
+  await users.updateWhere({}, { tokenVersion: highest + 1 });
+};
 
 /**
  * `POST /v1.0/token/revoke`: makes every token of the caller's user or administrator invalid,
