@@ -1,12 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import { TempoError } from '@tempo/contracts';
-import {
-  credentialKeyHash,
-  hashPassword,
-  hashSecret,
-  legacyCredentialKeyHash,
-  verifyPassword,
-} from '@tempo/core/auth';
+import { credentialKeyHash, hashPassword, hashSecret, verifyPassword } from '@tempo/core/auth';
 import type { Repositories } from '@tempo/core/store';
 import type { LoginLimiter } from './login-throttle.ts';
 import { type AuthenticationResult, type AuthMethod, anonymous, type Principal } from './principal.ts';
@@ -39,16 +33,6 @@ const sameSecret = (a: string, b: string): boolean => {
   return timingSafeEqual(left, right);
 };
 
-/**
- * A hash no password matches, checked when no account has the email, so an unknown email costs
- * the same time as a wrong password (made once, on first need).
- */
-let decoyHash: Promise<string> | undefined;
-const decoy = (): Promise<string> => {
-  decoyHash ??= hashPassword(hashSecret(`decoy-${Date.now()}-${Math.random()}`));
-  return decoyHash;
-};
-
 /** A failed attempt: the caller stays anonymous, with the reason. */
 const failed = (result: AuthenticationResult): Principal => anonymous(result);
 
@@ -59,6 +43,11 @@ const failed = (result: AuthenticationResult): Principal => anonymous(result);
  */
 export class Authenticator {
   readonly #deps: AuthenticatorDependencies;
+  /**
+   * A hash no password matches, checked when no password of an account was, so an unknown email
+   * costs the same time as a wrong password (made once, on first need).
+   */
+  #decoyHash: Promise<string> | undefined;
 
   constructor(deps: AuthenticatorDependencies) {
     this.#deps = deps;
@@ -140,8 +129,8 @@ export class Authenticator {
     const throttle = this.#deps.signIns.forAddress(clientAddress);
     await throttle.admit(account);
     const principal = await this.#withPassword(email, password, tenantId, 'password');
-    if (principal.kind === 'anonymous') throttle.fail(account);
-    else throttle.succeed(account);
+    // A failure was counted when the attempt was admitted; only a success changes anything.
+    if (principal.kind !== 'anonymous') throttle.succeed(account);
     return principal;
   }
 
@@ -182,8 +171,13 @@ export class Authenticator {
     }
     // No password was checked (no user, or an administrator's email with a tenant hint): the
     // same hashing work anyway, so the time does not tell which emails exist.
-    if (candidates.length === 0) await verifyPassword(password, await decoy());
+    if (candidates.length === 0) await verifyPassword(password, await this.#decoy());
     return failed('Invalid');
+  }
+
+  #decoy(): Promise<string> {
+    this.#decoyHash ??= hashPassword(hashSecret(`decoy-${Date.now()}-${Math.random()}`));
+    return this.#decoyHash;
   }
 
   async #fromAccessKey(accessKey: string): Promise<Principal> {
@@ -193,10 +187,7 @@ export class Authenticator {
     if (!credential) {
       // Credentials issued before keyed hashing hold a plain SHA-256: found that way once, their
       // stored hash is replaced by the keyed one, so the plain form stops matching after first use.
-      [credential] = await credentials.findAcrossTenants(
-        { accessKeySha256: legacyCredentialKeyHash(accessKey) },
-        1,
-      );
+      [credential] = await credentials.findAcrossTenants({ accessKeySha256: hashSecret(accessKey) }, 1);
       if (credential)
         await credentials.inTenant(credential.tenantId).update(credential.id, { accessKeySha256: keyed });
     }

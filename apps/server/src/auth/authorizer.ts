@@ -23,6 +23,8 @@ export type AccessRule =
  */
 export class Authorizer {
   readonly #repositories: Repositories;
+  /** A user principal belongs to one tenant, so its permissions are keyed by the principal alone. */
+  readonly #perRequest = new WeakMap<Principal, Promise<readonly PermissionGrant[]>>();
 
   constructor(repositories: Repositories) {
     this.#repositories = repositories;
@@ -38,7 +40,7 @@ export class Authorizer {
     if (isSystemAdmin(principal)) return true;
     if (principal.kind !== 'user' || principal.tenantId !== tenantId) return false;
     if (principal.isTenantAdmin) return true;
-    return allows(await this.#permissionsOf(tenantId, principal.userId, true), resource, operation);
+    return allows(await this.#callerPermissions(principal, tenantId), resource, operation);
   }
 
   /** What the principal holds in the tenant now (nothing, for a user of another tenant). */
@@ -49,7 +51,7 @@ export class Authorizer {
     if (principal.isTenantAdmin) return { kind: 'tenantAdmin' };
     return {
       kind: 'roles',
-      pairs: pairsAllowed(await this.#permissionsOf(tenantId, principal.userId, true)),
+      pairs: pairsAllowed(await this.#callerPermissions(principal, tenantId)),
     };
   }
 
@@ -68,6 +70,22 @@ export class Authorizer {
       (permission) => permission.permissionType === 'Permit',
     );
     return { kind: 'roles', pairs: new Set(permits.flatMap(pairsNamed)) };
+  }
+
+  /**
+   * The active permissions of a calling user, read once per request: a principal is made for one
+   * request, and the route check and every identity guard of that request ask the same question.
+   */
+  #callerPermissions(
+    principal: Principal & { readonly kind: 'user' },
+    tenantId: string,
+  ): Promise<readonly PermissionGrant[]> {
+    let read = this.#perRequest.get(principal);
+    if (!read) {
+      read = this.#permissionsOf(tenantId, principal.userId, true);
+      this.#perRequest.set(principal, read);
+    }
+    return read;
   }
 
   /** The permissions of the user's roles: only those switched on along the way, or all of them. */

@@ -37,7 +37,7 @@ const failOnce = async (
     if (error instanceof TempoError && error.statusCode === 429) return error;
     throw error;
   }
-  throttle.fail(account);
+  // A wrong password needs no call: the attempt was counted as failed when it was admitted.
   return null;
 };
 

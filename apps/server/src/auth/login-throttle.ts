@@ -35,8 +35,6 @@ export interface LoginThrottle {
    * until {@link LoginThrottle.succeed} says otherwise.
    */
   admit(account: string): Promise<void>;
-  /** Ends an attempt whose password was wrong. */
-  fail(account: string): void;
   /** Ends an attempt that signed in: clears the account's failures from this address. */
   succeed(account: string): void;
 }
@@ -152,8 +150,6 @@ export class LoginLimiter {
     const pairOf = (account: string) => JSON.stringify([account, addressId]);
     return {
       admit: (account) => this.#admit(addressId, account, pairOf(account)),
-      // Already counted when admitted.
-      fail: () => undefined,
       succeed: (account) => {
         const nowMs = this.#clock.now();
         this.#pairs.remove(pairOf(account));

@@ -10,7 +10,6 @@ import {
   StepRecord,
   type StepRuntimeBindingState,
   type StepTransition,
-  TempoError,
   TriggerRecord,
   UpdateDataFlowRequest,
   UpdateStepRequest,
@@ -130,6 +129,12 @@ const flowsUsing = async (context: ServerContext, tenantId: string, executionKey
       ),
   );
 
+/** The flows that name an execution key, as an `InUse` reference text; null when none does. */
+const flowsReferencing = async (context: ServerContext, tenantId: string, executionKey: string) => {
+  const flows = await flowsUsing(context, tenantId, executionKey);
+  return flows.length === 0 ? null : `flow(s) ${flows.map((flow) => flow.id).join(', ')}`;
+};
+
 /** Steps: CRUD plus bulk delete; a step a flow still names cannot be deleted. */
 export const stepResource: CrudResource<
   T['steps'],
@@ -170,16 +175,8 @@ export const stepResource: CrudResource<
     if (body.executionKey !== undefined && body.executionKey !== existing.executionKey) {
       // Flows name steps by key: renaming a key they use would leave them pointing at no step,
       // which is exactly what the delete guard prevents, so a rename answers the same 409.
-      const flows = await flowsUsing(scope.context, scope.tenantId ?? '', existing.executionKey);
-      if (flows.length > 0) {
-        const referencedBy = `flow(s) ${flows.map((flow) => flow.id).join(', ')}`;
-        throw new TempoError(
-          'InUse',
-          409,
-          `Step ${existing.id} cannot be renamed: execution key "${existing.executionKey}" is still used by ${referencedBy}; change those flows first.`,
-          { resource: 'Step', id: existing.id, referencedBy },
-        );
-      }
+      const referencedBy = await flowsReferencing(scope.context, scope.tenantId ?? '', existing.executionKey);
+      if (referencedBy) throw CommonErrors.inUse('Step', existing.id, referencedBy);
     }
     return (
       (await scope.repository.update(existing.id, {
@@ -190,10 +187,8 @@ export const stepResource: CrudResource<
       })) ?? existing
     );
   },
-  guardDelete: async ({ context, tenantId }, row) => {
-    const flows = await flowsUsing(context, tenantId ?? '', row.executionKey);
-    return flows.length === 0 ? null : `flow(s) ${flows.map((flow) => flow.id).join(', ')}`;
-  },
+  guardDelete: async ({ context, tenantId }, row) =>
+    flowsReferencing(context, tenantId ?? '', row.executionKey),
   bulkDelete: true,
 };
 

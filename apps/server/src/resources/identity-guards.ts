@@ -22,11 +22,8 @@ interface GuardedFlags {
 }
 
 /** A user of the scope's tenant, or a 404. */
-export const tenantUser = async ({ context, tenantId }: GuardScope, userId: string): Promise<UserRow> => {
-  const user = await context.repositories.users.inTenant(tenantId ?? '').get(userId);
-  if (!user) throw CommonErrors.notFound('User', userId);
-  return user;
-};
+export const tenantUser = ({ context, tenantId }: GuardScope, userId: string): Promise<UserRow> =>
+  context.repositories.users.inTenant(tenantId ?? '').require(userId, 'User');
 
 const ONLY_GLOBAL = 'Only a global administrator may change a global administrator.';
 const PROTECTED_EDIT =

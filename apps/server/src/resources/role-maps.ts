@@ -42,18 +42,16 @@ const guardRoleAssignment = async (scope: GuardScope, user: RowOf<T['users']>, r
  * administrator's to change) and hands out, or takes back, the permission.
  */
 const guardAttachment = async (scope: GuardScope, roleId: string, permission: PermissionGrant) => {
-  const role = await scope.context.repositories.roles.inTenant(scope.tenantId ?? '').get(roleId);
-  if (!role) throw CommonErrors.notFound('Role', roleId);
-  guardProtectedEdit(scope, role);
+  guardProtectedEdit(
+    scope,
+    await scope.context.repositories.roles.inTenant(scope.tenantId ?? '').require(roleId, 'Role'),
+  );
   await guardRole(scope, roleId);
   await guardPermission(scope, permission);
 };
 
-const permissionOf = async ({ context, tenantId }: GuardScope, permissionId: string) => {
-  const permission = await context.repositories.permissions.inTenant(tenantId ?? '').get(permissionId);
-  if (!permission) throw CommonErrors.notFound('Permission', permissionId);
-  return permission;
-};
+const permissionOf = ({ context, tenantId }: GuardScope, permissionId: string) =>
+  context.repositories.permissions.inTenant(tenantId ?? '').require(permissionId, 'Permission');
 
 /** Role assignments of users. */
 export const userRoleMapResource: CrudResource<
@@ -74,10 +72,8 @@ export const userRoleMapResource: CrudResource<
   create: async (scope, body) => {
     const { repository, context, tenantId } = scope;
     const tenant = tenantId ?? '';
-    const user = await context.repositories.users.inTenant(tenant).get(body.userId);
-    if (!user) throw CommonErrors.notFound('User', body.userId);
-    if (!(await context.repositories.roles.inTenant(tenant).get(body.roleId)))
-      throw CommonErrors.notFound('Role', body.roleId);
+    const user = await tenantUser(scope, body.userId);
+    await context.repositories.roles.inTenant(tenant).require(body.roleId, 'Role');
     await guardRoleAssignment(scope, user, body.roleId);
     guardFlags(scope, null, body);
     const existing = await repository.findOne({ userId: body.userId, roleId: body.roleId });
@@ -114,10 +110,8 @@ export const rolePermissionMapResource: CrudResource<
   toRecord: (row) => row,
   createBody: CreateRolePermissionMapRequest,
   create: async (scope, body) => {
-    const { repository, context, tenantId } = scope;
-    const permission = await context.repositories.permissions.inTenant(tenantId ?? '').get(body.permissionId);
-    if (!permission) throw CommonErrors.notFound('Permission', body.permissionId);
-    await guardAttachment(scope, body.roleId, permission);
+    const { repository } = scope;
+    await guardAttachment(scope, body.roleId, await permissionOf(scope, body.permissionId));
     guardFlags(scope, null, body);
     const existing = await repository.findOne({ roleId: body.roleId, permissionId: body.permissionId });
     if (existing) throw CommonErrors.conflict('The role already has this permission.', { id: existing.id });

@@ -5,7 +5,6 @@ import {
   accessKeyHintOf,
   credentialKeyHash,
   issueCredentialKeys,
-  legacyCredentialKeyHash,
   newCredentialKey,
 } from './credential-keys.ts';
 import { sha256Hex } from './passwords.ts';
@@ -42,7 +41,6 @@ describe('credential keys', () => {
     expect(stored).toBe(createHmac('sha256', HASH_KEY).update(key).digest('hex'));
     expect(stored).not.toBe(sha256Hex(key));
     expect(stored).not.toBe(credentialKeyHash(key, `${HASH_KEY}-other`));
-    expect(legacyCredentialKeyHash(key)).toBe(sha256Hex(key));
     expect(() => credentialKeyHash(key, ' ')).toThrow(RangeError);
   });
 

@@ -1,6 +1,5 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { ID_MAX_LENGTH, IdPrefix } from '@tempo/contracts';
-import { sha256Hex } from './passwords.ts';
 
 /** Letters and digits: 62 symbols, about 5.95 bits each, with nothing that needs escaping. */
 const ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
@@ -12,12 +11,6 @@ export const ACCESS_KEY_HINT_LENGTH = 8;
 
 /** The two keys of a credential; their prefixes are the spec's (`pub_`, `key_`). */
 export type CredentialKeyKind = 'accessKey' | 'secretKey';
-
-/**
- * Random characters after the prefix. Keys keep the spec's 32-character length: 28 symbols of
- * 62 carry about 166 random bits, and about 142 stay unknown to a reader who sees the hint.
- */
-export const CREDENTIAL_KEY_RANDOM_CHARS = ID_MAX_LENGTH - IdPrefix.accessKey.length;
 
 const randomSymbols = (count: number): string => {
   let out = '';
@@ -32,7 +25,8 @@ const randomSymbols = (count: number): string => {
 };
 
 /**
- * A new credential key: its prefix and {@link CREDENTIAL_KEY_RANDOM_CHARS} symbols drawn from the
+ * A new credential key: its prefix, then random symbols up to the spec's 32 characters (28 of 62
+ * symbols, about 166 bits; about 142 stay unknown to a reader who sees the hint), drawn from the
  * CSPRNG alone. Unlike ids it carries no clock or counter, so nothing of it follows from the
  * credential's id or creation time.
  */
@@ -49,12 +43,6 @@ export const credentialKeyHash = (key: string, hashKey: string): string => {
   if (hashKey.trim() === '') throw new RangeError('auth.credentialHashKey must not be blank.');
   return createHmac('sha256', hashKey).update(key, 'utf8').digest('hex');
 };
-
-/**
- * The plain SHA-256 that credentials issued before keyed hashing were stored under. Only for
- * finding such a credential once, so its stored hash can be upgraded.
- */
-export const legacyCredentialKeyHash = (key: string): string => sha256Hex(key);
 
 /** The part of an access key shown in place of the key when a credential is read back. */
 export const accessKeyHintOf = (accessKey: string): string => accessKey.slice(0, ACCESS_KEY_HINT_LENGTH);

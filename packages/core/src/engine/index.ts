@@ -19,11 +19,4 @@ export type {
   StepInvocation,
 } from './runtime-provider.ts';
 export { checkAgainstSchema } from './schema-check.ts';
-export {
-  DEFAULT_MAX_RUN_OUTPUT_BYTES,
-  type SerialisedStepData,
-  STEP_DATA_LIMIT_BYTES,
-  serialiseStepData,
-  storedStepData,
-  utf8Prefix,
-} from './step-data.ts';
+export { utf8Prefix } from './step-data.ts';

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { TempoSettings } from '@tempo/contracts';
+import { envNameOf } from './env-overrides.ts';
 import { SettingsError } from './settings-error.ts';
 
 /**
@@ -35,11 +36,6 @@ export const missingAuthSecrets = (
   return generated;
 };
 
-const variableOf: Readonly<Record<AuthSecretField, string>> = {
-  signingKey: 'TEMPO_AUTH_SIGNING_KEY',
-  credentialHashKey: 'TEMPO_AUTH_CREDENTIAL_HASH_KEY',
-};
-
 /**
  * Refuses auth secrets a server must not run with: a blank one, or the published development
  * signing key. The message says where the value came from and how to set a good one.
@@ -54,7 +50,7 @@ export const assertUsableAuthSecrets = (
     const source = sourceOf(field);
     const howToSet =
       `delete auth.${field} from the settings file to have a random one generated at the next start, ` +
-      `or set it (or ${variableOf[field]}) to a random value of at least 32 characters, ` +
+      `or set it (or ${envNameOf(['auth', field])}) to a random value of at least 32 characters, ` +
       'e.g. the output of "openssl rand -base64 32".';
     if (auth[field] === '') {
       throw new SettingsError(`${source}: auth.${field} is empty: ${howToSet}`, `auth.${field}`, source);

@@ -1,11 +1,5 @@
 /** `tempo.json`: loading with defaults, case-insensitive keys, `TEMPO_*` overrides and clear errors. */
-export {
-  AUTH_SECRET_FIELDS,
-  type AuthSecretField,
-  assertUsableAuthSecrets,
-  generateAuthSecret,
-  PUBLISHED_DEVELOPMENT_SIGNING_KEY,
-} from './auth-secrets.ts';
+export { assertUsableAuthSecrets } from './auth-secrets.ts';
 export { envNameOf, settingsEnvNames } from './env-overrides.ts';
 export {
   type LoadedSettings,
