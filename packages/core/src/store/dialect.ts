@@ -1,4 +1,4 @@
-import type { Column, SQL } from 'drizzle-orm';
+import type { Filter, OrderBy } from './filters.ts';
 import type { DatabaseOptions } from './open-database.ts';
 import type { ColumnSpec, TableSpec } from './table-model.ts';
 
@@ -7,27 +7,26 @@ export type LooseRow = Record<string, unknown>;
 
 /** What one select asks for. */
 export interface SelectQuery {
-  readonly where: SQL | undefined;
-  readonly orderBy: readonly SQL[];
+  readonly filter: Filter<TableSpec>;
+  readonly orderBy: OrderBy<TableSpec>;
   readonly limit?: number;
   readonly offset?: number;
 }
 
 /**
- * One database dialect: its drizzle tables (derived from the table descriptions), the few query
- * shapes the store needs, and its DDL rules. Everything above this interface is dialect-free.
+ * One database dialect: the few query shapes the store needs (written from the table
+ * descriptions and compiled once per shape, see `CompiledStatements`), and its DDL rules.
+ * Everything above this interface is dialect-free.
  */
 export interface SqlDialect {
   readonly type: DatabaseOptions['type'];
-  /** The drizzle columns of a table, by property name, for building conditions. */
-  columns(spec: TableSpec): Readonly<Record<string, Column>>;
   select(spec: TableSpec, query: SelectQuery): Promise<LooseRow[]>;
-  count(spec: TableSpec, where: SQL | undefined): Promise<number>;
+  count(spec: TableSpec, filter: Filter<TableSpec>): Promise<number>;
   insert(spec: TableSpec, rows: readonly LooseRow[]): Promise<void>;
   /** Updates matching rows; resolves to how many matched. */
-  update(spec: TableSpec, values: LooseRow, where: SQL | undefined): Promise<number>;
+  update(spec: TableSpec, values: LooseRow, filter: Filter<TableSpec>): Promise<number>;
   /** Deletes matching rows; resolves to how many were deleted. */
-  delete(spec: TableSpec, where: SQL | undefined): Promise<number>;
+  delete(spec: TableSpec, filter: Filter<TableSpec>): Promise<number>;
   /** Runs one DDL statement. */
   executeDdl(statement: string): Promise<void>;
   /** Whether a named index exists on a table (for dialects without `CREATE INDEX IF NOT EXISTS`). */
@@ -40,6 +39,8 @@ export interface SqlDialect {
   readonly tableOptions: string;
   /** Whether `CREATE INDEX IF NOT EXISTS` is understood. */
   readonly supportsCreateIndexIfNotExists: boolean;
+  /** Whether writes are applied in the order they are issued, before earlier ones settle. */
+  readonly writesInIssueOrder: boolean;
   /** Whether the error is a unique-key violation. */
   isUniqueViolation(error: unknown): boolean;
   close(): Promise<void>;

@@ -1,7 +1,8 @@
 import { MAX_PAGE_SIZE, type Page, PageQuery, type PageQueryInput, TempoError } from '@tempo/contracts';
 import type { LooseRow, SqlDialect } from './dialect.ts';
-import { type Filter, type OrderBy, orderOf, whereOf } from './filters.ts';
+import type { Filter, OrderBy } from './filters.ts';
 import { type InsertOf, type RowOf, type TableSpec, withDefaults } from './table-model.ts';
+import { WriteClock } from './write-clock.ts';
 
 /** Options of a multi-row read. */
 export interface FindOptions<S extends TableSpec> {
@@ -33,21 +34,29 @@ export const parsePageQuery = (input: PageQueryInput): PageQuery => {
 export class EntityStore<S extends TableSpec> {
   readonly spec: S;
   readonly #dialect: SqlDialect;
+  readonly #clock: WriteClock;
 
-  constructor(dialect: SqlDialect, spec: S) {
+  constructor(dialect: SqlDialect, spec: S, clock = new WriteClock()) {
     this.#dialect = dialect;
     this.spec = spec;
+    this.#clock = clock;
   }
 
-  #where(filter: Filter<S>) {
-    return whereOf<S>(this.#dialect.columns(this.spec), filter);
+  /** Runs a write with the clock ticked before and after it (see {@link WriteClock}). */
+  async #write<T>(write: () => Promise<T>): Promise<T> {
+    this.#clock.tick(this.spec.name);
+    try {
+      return await write();
+    } finally {
+      this.#clock.tick(this.spec.name);
+    }
   }
 
   /** Rows matching a filter, in the given order. */
   async find(filter: Filter<S>, options: FindOptions<S> = {}): Promise<RowOf<S>[]> {
     const rows = await this.#dialect.select(this.spec, {
-      where: this.#where(filter),
-      orderBy: orderOf<S>(this.#dialect.columns(this.spec), options.orderBy ?? []),
+      filter: filter as Filter<TableSpec>,
+      orderBy: options.orderBy ?? [],
       ...(options.limit === undefined ? {} : { limit: options.limit, offset: options.offset ?? 0 }),
     });
     return rows as RowOf<S>[];
@@ -61,7 +70,7 @@ export class EntityStore<S extends TableSpec> {
 
   /** How many rows match a filter. */
   async count(filter: Filter<S>): Promise<number> {
-    return this.#dialect.count(this.spec, this.#where(filter));
+    return this.#dialect.count(this.spec, filter as Filter<TableSpec>);
   }
 
   /** One page of the rows matching a filter, with the total count. */
@@ -76,7 +85,7 @@ export class EntityStore<S extends TableSpec> {
   /** Inserts a row, filling defaults; a duplicate unique key is a 409 `Conflict`. */
   async insert(row: InsertOf<S>): Promise<RowOf<S>> {
     const full = withDefaults(this.spec, row);
-    await this.#guardUnique(() => this.#dialect.insert(this.spec, [full as LooseRow]));
+    await this.#write(() => this.#guardUnique(() => this.#dialect.insert(this.spec, [full as LooseRow])));
     return full;
   }
 
@@ -87,12 +96,14 @@ export class EntityStore<S extends TableSpec> {
   async update(filter: Filter<S>, patch: Partial<RowOf<S>>): Promise<number> {
     const values = Object.fromEntries(Object.entries(patch).filter(([, value]) => value !== undefined));
     if (Object.keys(values).length === 0) return this.count(filter);
-    return this.#guardUnique(() => this.#dialect.update(this.spec, values, this.#where(filter)));
+    return this.#write(() =>
+      this.#guardUnique(() => this.#dialect.update(this.spec, values, filter as Filter<TableSpec>)),
+    );
   }
 
   /** Deletes the rows matching a filter; resolves to how many were deleted. */
   async delete(filter: Filter<S>): Promise<number> {
-    return this.#dialect.delete(this.spec, this.#where(filter));
+    return this.#write(() => this.#dialect.delete(this.spec, filter as Filter<TableSpec>));
   }
 
   async #guardUnique<T>(write: () => Promise<T>): Promise<T> {

@@ -18,5 +18,6 @@ export {
 } from './open-database.ts';
 export { createRepositories, type Repositories } from './repositories.ts';
 export { ScopedRepository, TenantTable } from './repository.ts';
-export type { InsertOf, RowOf, TableSpec } from './table-model.ts';
+export { type InsertOf, type RowOf, type TableSpec, withDefaults } from './table-model.ts';
 export { nowUtc, type TableName, Tables } from './tables/index.ts';
+export { WriteClock } from './write-clock.ts';

@@ -37,8 +37,8 @@ const required = (value: string | null | undefined, field: string, type: string)
   throw new DatabaseConfigError(`database.${field} is required when database.type is ${type}.`);
 };
 
-// Each dialect is imported on first use: drizzle's driver modules take a second or more to load,
-// and a process only ever needs one of them.
+// Each dialect is imported on first use: a driver's modules cost start-up time and memory, and a
+// process only ever needs one of them.
 const openDialect = async (options: DatabaseOptions): Promise<SqlDialect> => {
   const timeout = options.commandTimeoutSeconds ?? 30;
   switch (options.type) {
@@ -70,7 +70,7 @@ const openDialect = async (options: DatabaseOptions): Promise<SqlDialect> => {
     }
     case 'SqlServer':
       throw new DatabaseConfigError(
-        'database.type SqlServer is not supported: drizzle-orm has no SQL Server dialect yet. Use Sqlite, Postgresql or Mysql.',
+        'database.type SqlServer is not supported yet. Use Sqlite, Postgresql or Mysql.',
       );
   }
 };

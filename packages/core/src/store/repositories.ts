@@ -4,6 +4,7 @@ import type { OrderBy } from './filters.ts';
 import { ScopedRepository, TenantTable } from './repository.ts';
 import type { TableSpec } from './table-model.ts';
 import { Tables } from './tables/index.ts';
+import { WriteClock } from './write-clock.ts';
 
 type T = typeof Tables;
 
@@ -42,14 +43,22 @@ export interface Repositories {
   readonly workerSessions: ScopedRepository<T['workerSessions']>;
   readonly workerActivity: ScopedRepository<T['workerActivity']>;
   readonly serverInstances: ScopedRepository<T['serverInstances']>;
+  /** Counts the writes made through these repositories, per table, for caches of their rows. */
+  readonly writeClock: WriteClock;
+  /**
+   * Whether writes reach the database in the order they are issued (one connection), so a caller
+   * may issue a write before the previous one has settled; false for pooled connections.
+   */
+  readonly writesInIssueOrder: boolean;
 }
 
 /** Builds every repository over one dialect. */
 export const createRepositories = (dialect: SqlDialect): Repositories => {
+  const writeClock = new WriteClock();
   const tenant = <S extends TableSpec>(spec: S, order: OrderBy<S>) =>
-    new TenantTable(new EntityStore(dialect, spec), order);
+    new TenantTable(new EntityStore(dialect, spec, writeClock), order);
   const global = <S extends TableSpec>(spec: S, order: OrderBy<S>) =>
-    new ScopedRepository(new EntityStore(dialect, spec), {}, order);
+    new ScopedRepository(new EntityStore(dialect, spec, writeClock), {}, order);
   const byStart = [
     { column: 'startedUtc', direction: 'asc' },
     { column: 'id', direction: 'asc' },
@@ -87,5 +96,7 @@ export const createRepositories = (dialect: SqlDialect): Repositories => {
     ]),
     workerActivity: global(Tables.workerActivity, newestFirst),
     serverInstances: global(Tables.serverInstances, byStart),
+    writeClock,
+    writesInIssueOrder: dialect.writesInIssueOrder,
   };
 };

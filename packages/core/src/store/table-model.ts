@@ -1,5 +1,5 @@
 /**
- * The one description of every table. Each dialect derives its drizzle table and its DDL from
+ * The one description of every table. Each dialect derives its statements and its DDL from
  * these descriptions, so SQLite, PostgreSQL and MySQL cannot drift apart and no schema is
  * written twice.
  */

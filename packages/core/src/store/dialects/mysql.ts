@@ -1,13 +1,11 @@
-import { type Column, count } from 'drizzle-orm';
-import { customType, type MySqlColumnBuilderBase, mysqlTable } from 'drizzle-orm/mysql-core';
-import { drizzle } from 'drizzle-orm/mysql2';
 import mysql from 'mysql2/promise';
+import { type BoundStatement, CompiledStatements } from '../compiled-statements.ts';
 import type { SqlDialect } from '../dialect.ts';
 import type { ColumnKind, ColumnSpec, TableSpec } from '../table-model.ts';
 import { codecFor } from './codecs.ts';
 import { hasCode } from './driver-errors.ts';
 import type { NetworkDatabaseOptions } from './network-options.ts';
-import { cachedTables, columnsFor } from './table-cache.ts';
+import { cachedTables } from './table-cache.ts';
 
 const native = (spec: ColumnSpec): string => {
   const types: Record<ColumnKind, string> = {
@@ -30,16 +28,12 @@ const toDatetime = (value: unknown): string =>
 const fromDatetime = (value: unknown): string =>
   new Date(`${String(value).replace(' ', 'T')}Z`).toISOString();
 
-const columnBuilder = (name: string, spec: ColumnSpec): MySqlColumnBuilderBase => {
-  const codec = codecFor(spec.kind, {
-    bool: { toDriver: (value) => (value ? 1 : 0), fromDriver: (value) => value === 1 || value === true },
-    timestamp: { toDriver: toDatetime, fromDriver: fromDatetime },
-  });
-  return customType<{ data: unknown; driverData: unknown }>({
-    dataType: () => native(spec),
-    toDriver: codec.toDriver,
-    fromDriver: codec.fromDriver,
-  })(name);
+const MYSQL_CODECS = {
+  bool: {
+    toDriver: (value: unknown) => (value ? 1 : 0),
+    fromDriver: (value: unknown) => value === 1 || value === true,
+  },
+  timestamp: { toDriver: toDatetime, fromDriver: fromDatetime },
 };
 
 /** Connects a pool to MySQL or MariaDB and returns its dialect. */
@@ -56,34 +50,34 @@ export const openMysql = (options: NetworkDatabaseOptions): SqlDialect => {
     dateStrings: true,
     charset: 'utf8mb4',
   });
-  const db = drizzle({ client });
-  const tables = cachedTables((spec: TableSpec) => mysqlTable(spec.name, columnsFor(spec, columnBuilder)));
+  const quote = (identifier: string) => `\`${identifier.replace(/`/g, '``')}\``;
+  const statements = new CompiledStatements({
+    quote,
+    parameter: () => '?',
+    codec: (kind) => codecFor(kind, MYSQL_CODECS),
+  });
+  const decoders = cachedTables((spec: TableSpec) => statements.decoder(spec));
+  const rowsOf = async ({ text, params }: BoundStatement) =>
+    (await client.query<mysql.RowDataPacket[]>(text, [...params]))[0];
+  const changesOf = async ({ text, params }: BoundStatement) =>
+    (await client.query<mysql.ResultSetHeader>(text, [...params]))[0].affectedRows;
 
   return {
     type: 'Mysql',
-    columns: (spec) => tables(spec) as unknown as Record<string, Column>,
     select: async (spec, query) => {
-      const base = db
-        .select()
-        .from(tables(spec))
-        .where(query.where)
-        .orderBy(...query.orderBy);
-      if (query.limit === undefined) return base;
-      return base.limit(query.limit).offset(query.offset ?? 0);
+      const page = query.limit === undefined ? undefined : { limit: query.limit, offset: query.offset ?? 0 };
+      const rows = await rowsOf(statements.select(spec, query.filter, query.orderBy, page));
+      return rows.map(decoders(spec));
     },
-    count: async (spec, where) =>
-      (await db.select({ n: count() }).from(tables(spec)).where(where))[0]?.n ?? 0,
+    count: async (spec, filter) => {
+      const [row] = await rowsOf(statements.count(spec, filter));
+      return Number(row?.n ?? 0);
+    },
     insert: async (spec, rows) => {
-      if (rows.length > 0) await db.insert(tables(spec)).values([...rows]);
+      if (rows.length > 0) await changesOf(statements.insert(spec, rows));
     },
-    update: async (spec, values, where) => {
-      const [header] = await db.update(tables(spec)).set(values).where(where);
-      return header.affectedRows;
-    },
-    delete: async (spec, where) => {
-      const [header] = await db.delete(tables(spec)).where(where);
-      return header.affectedRows;
-    },
+    update: async (spec, values, filter) => changesOf(statements.update(spec, values, filter)),
+    delete: async (spec, filter) => changesOf(statements.delete(spec, filter)),
     executeDdl: async (statement) => {
       await client.query(statement);
     },
@@ -95,10 +89,12 @@ export const openMysql = (options: NetworkDatabaseOptions): SqlDialect => {
       return rows.length > 0;
     },
     columnType: native,
-    quote: (identifier) => `\`${identifier.replace(/`/g, '``')}\``,
+    quote,
     // Binary collation: text compares case-sensitively, as in SQLite and PostgreSQL.
     tableOptions: ' ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin',
     supportsCreateIndexIfNotExists: false,
+    // A pool spreads writes over connections: a later one may land first.
+    writesInIssueOrder: false,
     isUniqueViolation: (error) => hasCode(error, ['ER_DUP_ENTRY', 1062]),
     close: () => client.end(),
   };

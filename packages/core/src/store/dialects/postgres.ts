@@ -1,13 +1,11 @@
-import { type Column, count, sql } from 'drizzle-orm';
-import { drizzle } from 'drizzle-orm/node-postgres';
-import { customType, type PgColumnBuilderBase, pgTable } from 'drizzle-orm/pg-core';
 import pg from 'pg';
+import { type BoundStatement, CompiledStatements } from '../compiled-statements.ts';
 import type { SqlDialect } from '../dialect.ts';
 import type { ColumnKind, ColumnSpec, TableSpec } from '../table-model.ts';
 import { codecFor } from './codecs.ts';
 import { hasCode } from './driver-errors.ts';
 import type { NetworkDatabaseOptions } from './network-options.ts';
-import { cachedTables, columnsFor } from './table-cache.ts';
+import { cachedTables } from './table-cache.ts';
 
 const native = (spec: ColumnSpec): string => {
   const types: Record<ColumnKind, string> = {
@@ -24,15 +22,6 @@ const native = (spec: ColumnSpec): string => {
   return types[spec.kind];
 };
 
-const columnBuilder = (name: string, spec: ColumnSpec): PgColumnBuilderBase => {
-  const codec = codecFor(spec.kind);
-  return customType<{ data: unknown; driverData: unknown }>({
-    dataType: () => native(spec),
-    toDriver: codec.toDriver,
-    fromDriver: codec.fromDriver,
-  })(name);
-};
-
 /** Connects a pool to PostgreSQL and returns its dialect. */
 export const openPostgres = (options: NetworkDatabaseOptions): SqlDialect => {
   const client = new pg.Pool({
@@ -45,31 +34,45 @@ export const openPostgres = (options: NetworkDatabaseOptions): SqlDialect => {
     statement_timeout: options.commandTimeoutSeconds * 1000,
     connectionTimeoutMillis: options.commandTimeoutSeconds * 1000,
   });
-  const db = drizzle({ client });
-  const tables = cachedTables((spec: TableSpec) => pgTable(spec.name, columnsFor(spec, columnBuilder)));
+  const quote = (identifier: string) => `"${identifier.replace(/"/g, '""')}"`;
+  const statements = new CompiledStatements({
+    quote,
+    parameter: (position) => `$${position}`,
+    codec: (kind) => codecFor(kind),
+  });
+  const decoders = cachedTables((spec: TableSpec) => statements.decoder(spec));
+  // Each statement text is prepared once per connection under a name of its own, so the server
+  // parses and plans a shape once rather than on every call.
+  const names = new Map<string, string>();
+  const run = ({ text, params }: BoundStatement) => {
+    let name = names.get(text);
+    if (name === undefined) {
+      name = `tempo_${names.size}`;
+      names.set(text, name);
+    }
+    return client.query<Record<string, unknown>>({ name, text, values: [...params] });
+  };
 
   return {
     type: 'Postgresql',
-    columns: (spec) => tables(spec) as unknown as Record<string, Column>,
     select: async (spec, query) => {
-      const base = db
-        .select()
-        .from(tables(spec))
-        .where(query.where)
-        .orderBy(...query.orderBy);
-      if (query.limit === undefined) return base;
-      return base.limit(query.limit).offset(query.offset ?? 0);
+      const page = query.limit === undefined ? undefined : { limit: query.limit, offset: query.offset ?? 0 };
+      const result = await run(statements.select(spec, query.filter, query.orderBy, page));
+      return result.rows.map(decoders(spec));
     },
-    count: async (spec, where) =>
-      (await db.select({ n: count() }).from(tables(spec)).where(where))[0]?.n ?? 0,
+    count: async (spec, filter) => {
+      const result = await run(statements.count(spec, filter));
+      // PostgreSQL counts in BIGINT, which the driver hands over as text.
+      return Number(result.rows[0]?.n ?? 0);
+    },
     insert: async (spec, rows) => {
-      if (rows.length > 0) await db.insert(tables(spec)).values([...rows]);
+      if (rows.length > 0) await run(statements.insert(spec, rows));
     },
-    update: async (spec, values, where) =>
-      (await db.update(tables(spec)).set(values).where(where)).rowCount ?? 0,
-    delete: async (spec, where) => (await db.delete(tables(spec)).where(where)).rowCount ?? 0,
+    update: async (spec, values, filter) =>
+      (await run(statements.update(spec, values, filter))).rowCount ?? 0,
+    delete: async (spec, filter) => (await run(statements.delete(spec, filter))).rowCount ?? 0,
     executeDdl: async (statement) => {
-      await db.execute(sql.raw(statement));
+      await client.query(statement);
     },
     indexExists: async (table, name) => {
       const result = await client.query('SELECT 1 FROM pg_indexes WHERE tablename = $1 AND indexname = $2', [
@@ -79,9 +82,11 @@ export const openPostgres = (options: NetworkDatabaseOptions): SqlDialect => {
       return (result.rowCount ?? 0) > 0;
     },
     columnType: native,
-    quote: (identifier) => `"${identifier.replace(/"/g, '""')}"`,
+    quote,
     tableOptions: '',
     supportsCreateIndexIfNotExists: true,
+    // A pool spreads writes over connections: a later one may land first.
+    writesInIssueOrder: false,
     isUniqueViolation: (error) => hasCode(error, ['23505']),
     close: () => client.end(),
   };

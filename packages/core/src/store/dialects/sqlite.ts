@@ -1,12 +1,10 @@
 import Database, { type Statement } from 'better-sqlite3';
-import { type Column, count } from 'drizzle-orm';
-import { drizzle } from 'drizzle-orm/better-sqlite3';
-import { customType, type SQLiteColumnBuilderBase, sqliteTable } from 'drizzle-orm/sqlite-core';
-import type { LooseRow, SqlDialect } from '../dialect.ts';
-import { type ColumnKind, type ColumnSpec, snakeCase, type TableSpec } from '../table-model.ts';
+import { type BoundStatement, CompiledStatements } from '../compiled-statements.ts';
+import type { SqlDialect } from '../dialect.ts';
+import type { ColumnKind, TableSpec } from '../table-model.ts';
 import { type Codec, codecFor } from './codecs.ts';
 import { hasCode } from './driver-errors.ts';
-import { cachedTables, columnsFor } from './table-cache.ts';
+import { cachedTables } from './table-cache.ts';
 
 /** Options of the embedded SQLite database. */
 export interface SqliteOptions {
@@ -52,21 +50,6 @@ const statementCache = (client: Database.Database) => {
       statements.set(text, statement);
     }
     return statement;
-  };
-};
-
-/** Turns a row as SQLite returns it (snake_case names, driver values) into the store's row. */
-const rowDecoder = (spec: TableSpec): ((row: Record<string, unknown>) => LooseRow) => {
-  const columns = Object.entries(spec.columns).map(
-    ([key, column]) => [key, snakeCase(key), codecFor(column.kind, SQLITE_CODECS)] as const,
-  );
-  return (row) => {
-    const decoded: LooseRow = {};
-    for (const [key, name, codec] of columns) {
-      const value = row[name];
-      decoded[key] = value === null || value === undefined ? null : codec.fromDriver(value);
-    }
-    return decoded;
   };
 };
 
@@ -191,69 +174,54 @@ const groupCommit = (client: Database.Database) => {
   };
 };
 
-const columnBuilder = (name: string, spec: ColumnSpec): SQLiteColumnBuilderBase => {
-  const codec = codecFor(spec.kind, SQLITE_CODECS);
-  return customType<{ data: unknown; driverData: unknown }>({
-    dataType: () => NATIVE[spec.kind],
-    toDriver: codec.toDriver,
-    fromDriver: codec.fromDriver,
-  })(name);
-};
-
 /** Opens an SQLite database in WAL mode and returns its dialect. */
 export const openSqlite = (options: SqliteOptions): SqlDialect => {
   const client = new Database(options.filename);
   client.pragma('journal_mode = WAL');
   client.pragma('synchronous = NORMAL');
   client.pragma(`busy_timeout = ${Math.trunc(options.busyTimeoutMs)}`);
-  const db = drizzle({ client });
-  const tables = cachedTables((spec: TableSpec) => sqliteTable(spec.name, columnsFor(spec, columnBuilder)));
-  const decoders = cachedTables(rowDecoder);
+  const quote = (identifier: string) => `"${identifier.replace(/"/g, '""')}"`;
+  const statements = new CompiledStatements({
+    quote,
+    parameter: () => '?',
+    codec: (kind) => codecFor(kind, SQLITE_CODECS),
+  });
+  const decoders = cachedTables((spec: TableSpec) => statements.decoder(spec));
   const prepared = statementCache(client);
-  // drizzle builds the SQL and encodes the parameters; running it goes through the cache.
-  const statementOf = (query: { toSQL(): { sql: string; params: unknown[] } }) => {
-    const { sql: text, params } = query.toSQL();
-    return { statement: prepared(text), params };
-  };
   const writes = groupCommit(client);
   // The last check and the read share one synchronous step: nothing can open a batch between.
   const readCommitted = async <T>(read: () => T): Promise<T> => {
     for (let open = writes.openBatch(); open !== null; open = writes.openBatch()) await open;
     return read();
   };
-  const write = (query: { toSQL(): { sql: string; params: unknown[] } }): Promise<number> => {
-    const { statement, params } = statementOf(query);
+  const write = ({ text, params }: BoundStatement): Promise<number> => {
+    const statement = prepared(text);
     return writes.run(() => statement.run(...params).changes);
   };
 
   return {
     type: 'Sqlite',
-    columns: (spec) => tables(spec) as unknown as Record<string, Column>,
     select: async (spec, query) => {
-      const base = db
-        .select()
-        .from(tables(spec))
-        .where(query.where)
-        .orderBy(...query.orderBy);
-      const { statement, params } = statementOf(
-        query.limit === undefined ? base : base.limit(query.limit).offset(query.offset ?? 0),
+      const { text, params } = statements.select(
+        spec,
+        query.filter,
+        query.orderBy,
+        query.limit === undefined ? undefined : { limit: query.limit, offset: query.offset ?? 0 },
       );
+      const statement = prepared(text);
       const decode = decoders(spec);
       return readCommitted(() => (statement.all(...params) as Record<string, unknown>[]).map(decode));
     },
-    count: async (spec, where) => {
-      const { statement, params } = statementOf(db.select({ n: count() }).from(tables(spec)).where(where));
-      return readCommitted(() => {
-        // drizzle selects `count(*)` without an alias: the one column is the count.
-        const row = statement.get(...params) as Record<string, number> | undefined;
-        return row ? (Object.values(row)[0] ?? 0) : 0;
-      });
+    count: async (spec, filter) => {
+      const { text, params } = statements.count(spec, filter);
+      const statement = prepared(text);
+      return readCommitted(() => (statement.get(...params) as { n: number } | undefined)?.n ?? 0);
     },
     insert: async (spec, rows) => {
-      if (rows.length > 0) await write(db.insert(tables(spec)).values([...rows]));
+      if (rows.length > 0) await write(statements.insert(spec, rows));
     },
-    update: async (spec, values, where) => write(db.update(tables(spec)).set(values).where(where)),
-    delete: async (spec, where) => write(db.delete(tables(spec)).where(where)),
+    update: async (spec, values, filter) => write(statements.update(spec, values, filter)),
+    delete: async (spec, filter) => write(statements.delete(spec, filter)),
     executeDdl: async (statement) => {
       await writes.run(() => client.exec(statement));
     },
@@ -264,9 +232,11 @@ export const openSqlite = (options: SqliteOptions): SqlDialect => {
           undefined,
       ),
     columnType: (spec) => NATIVE[spec.kind],
-    quote: (identifier) => `"${identifier.replace(/"/g, '""')}"`,
+    quote,
     tableOptions: '',
     supportsCreateIndexIfNotExists: true,
+    // One connection, and each statement runs when it is issued (see groupCommit).
+    writesInIssueOrder: true,
     isUniqueViolation: (error) =>
       hasCode(error, ['SQLITE_CONSTRAINT_UNIQUE', 'SQLITE_CONSTRAINT_PRIMARYKEY']),
     close: async () => {
