@@ -75,7 +75,7 @@ const runHeaders = (run: FlowRunRecord, triggerId: string): Record<string, strin
  * recorded in request history.
  */
 export const triggerRoutes: FastifyPluginAsync<{ context: ServerContext }> = async (app, { context }) => {
-  const { repositories, runs } = context;
+  const { runs } = context;
   // A trigger's body is the flow's input as sent, whatever its type: keep it as text.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => done(null, body));
@@ -83,8 +83,9 @@ export const triggerRoutes: FastifyPluginAsync<{ context: ServerContext }> = asy
 
   const fire = async (request: FastifyRequest, reply: FastifyReply) => {
     const { triggerId } = TriggerParams.parse(request.params);
-    const [trigger] = await repositories.triggers.findAcrossTenants({ id: triggerId }, 1);
-    if (!trigger) throw CommonErrors.notFound('Trigger', triggerId);
+    const target = await runs.definitions.triggerTarget(triggerId);
+    if (!target) throw CommonErrors.notFound('Trigger', triggerId);
+    const { trigger, flow } = target;
     const allowed = allowedTriggerMethods(trigger.configuration);
     if (!(allowed as string[]).includes(request.method)) {
       reply.header('allow', allowed.join(', '));
@@ -94,7 +95,6 @@ export const triggerRoutes: FastifyPluginAsync<{ context: ServerContext }> = asy
     }
     if (!trigger.active) throw new TempoError('Inactive', 409, `Trigger ${triggerId} is inactive.`);
     if (!trigger.dataFlowId) throw new TempoError('NoFlow', 409, `Trigger ${triggerId} has no flow to run.`);
-    const flow = await repositories.dataFlows.inTenant(trigger.tenantId).get(trigger.dataFlowId);
     if (!flow) throw CommonErrors.notFound('DataFlow', trigger.dataFlowId);
     const { principal } = request;
     if (flow.invocationAuthMode === 'ApiAuthenticated') {
@@ -109,12 +109,13 @@ export const triggerRoutes: FastifyPluginAsync<{ context: ServerContext }> = asy
       request.method === 'POST' && typeof request.body === 'string' && request.body !== ''
         ? request.body
         : null;
-    const queued = await runs.enqueue(flow, body, {
+    const started = await runs.start(flow, body, {
       triggerId,
       triggeredByUserId: principal.kind === 'user' ? principal.userId : null,
       sourceIp: request.ip,
     });
-    const run = (await runs.completions.wait(trigger.tenantId, queued.id, waitBudgetMs(flow))) ?? queued;
+    const run = await runs.endOf(started, waitBudgetMs(flow));
+    if (!run) throw CommonErrors.notFound('FlowRun', started.runId);
     reply.code(statusOf(run)).headers(runHeaders(run, triggerId)).type('application/json');
     return reply.send(run.outputData ?? '');
   };

@@ -1,6 +1,7 @@
 import type { FlowRunDispatchState, FlowRunRecord, FlowRunState, RunAssignmentState } from '@tempo/contracts';
 import type { Logger } from '@tempo/core/logging';
 import { op, type Repositories } from '@tempo/core/store';
+import type { RunWrites } from './run-writes.ts';
 import { RUN_END_RETRY, retryStoreWrite } from './store-retry.ts';
 
 /** The run error when a step run could not be written. */
@@ -20,6 +21,12 @@ export class RunStoreError extends Error {
     super(message, { cause });
     this.name = 'RunStoreError';
   }
+}
+
+/** A run as this process last wrote it, and the writes its end is issued behind. */
+export interface KnownRun {
+  readonly run: FlowRunRecord;
+  readonly writes: RunWrites;
 }
 
 /** How an execution ended, as the engine reports it. */
@@ -56,11 +63,36 @@ export const attemptStateOf = (state: FlowRunState): RunAssignmentState =>
  * the run. Answers the run as stored; throws only when not even the fallback could be written,
  * leaving the attempt open for the recovery sweep.
  */
-export const recordRunEnd = async (target: RunEndTarget, end: RunEnd): Promise<FlowRunRecord | null> => {
+export const recordRunEnd = async (
+  target: RunEndTarget,
+  end: RunEnd,
+  known?: KnownRun,
+): Promise<FlowRunRecord | null> => {
   const { repositories, log, runId, assignmentId } = target;
   const runs = repositories.flowRuns.inTenant(target.tenantId);
   const guard = { id: runId, state: 'Running', runAssignmentId: assignmentId } as const;
   const completedUtc = now();
+  if (known) {
+    // The usual case in one go: both ends issued behind the run's other writes, nothing read back.
+    const fields = {
+      state: end.state,
+      dispatchState: dispatchStateOf(end.state),
+      outputData: end.outputData,
+      errorMessage: end.errorMessage,
+      completedUtc,
+      lastUpdateUtc: completedUtc,
+    };
+    const changed = known.writes.issue(() => runs.updateWhere(guard, fields));
+    known.writes.issue(() =>
+      repositories.runAssignments.updateWhere(
+        { id: assignmentId, state: 'Assigned' },
+        { state: attemptStateOf(end.state), completedUtc },
+      ),
+    );
+    await known.writes.settled();
+    if (!known.writes.failure && (await changed) === 1) return { ...known.run, ...fields };
+    // Something failed or the run ended elsewhere: the careful path below sorts it out.
+  }
   const retry = {
     ...RUN_END_RETRY,
     onRetry: (error: unknown, attempt: number) =>
@@ -102,7 +134,8 @@ export const recordRunEnd = async (target: RunEndTarget, end: RunEnd): Promise<F
   await retryStoreWrite(
     () =>
       repositories.runAssignments.updateWhere(
-        { id: assignmentId, state: 'Assigned' },
+        // After the one-go attempt the attempt may already carry the end that was not stored.
+        { id: assignmentId, state: op.in(known ? ['Assigned', attemptStateOf(end.state)] : ['Assigned']) },
         { state: attemptStateOf(stored?.state ?? 'Running'), completedUtc },
       ),
     retry,
@@ -112,11 +145,14 @@ export const recordRunEnd = async (target: RunEndTarget, end: RunEnd): Promise<F
 
 /**
  * Ends a run whose execution failed outside the engine's own handling, as `Exception` with a
- * message in our words (the error itself goes to the log), and closes its attempt.
+ * message in our words (the error itself goes to the log), and closes its attempt. `endedAs` is
+ * the end this process wrote before it learned of the failure (a step record refused in the same
+ * commit), which is then replaced.
  */
 export const failRun = async (
   target: Omit<RunEndTarget, 'assignmentId'>,
   error: unknown,
+  endedAs?: RunEnd['state'],
 ): Promise<FlowRunRecord | null> => {
   const { repositories, log, runId } = target;
   const runs = repositories.flowRuns.inTenant(target.tenantId);
@@ -125,7 +161,7 @@ export const failRun = async (
   await retryStoreWrite(
     () =>
       runs.updateWhere(
-        { id: runId, state: op.in(['Queued', 'Running'] as const) },
+        { id: runId, state: op.in(endedAs ? ['Queued', 'Running', endedAs] : ['Queued', 'Running']) },
         {
           state: 'Exception',
           dispatchState: 'Failed',
@@ -141,7 +177,10 @@ export const failRun = async (
     await retryStoreWrite(
       () =>
         repositories.runAssignments.updateWhere(
-          { id: assignmentId, state: 'Assigned' },
+          {
+            id: assignmentId,
+            state: op.in(endedAs ? ['Assigned', attemptStateOf(endedAs)] : ['Assigned']),
+          },
           { state: attemptStateOf(stored.state), completedUtc },
         ),
       RUN_END_RETRY,

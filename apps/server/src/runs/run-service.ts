@@ -3,18 +3,21 @@ import {
   type DataFlowRecord,
   type FlowRunRecord,
   LOCAL_SERVER_WORKER_ID,
+  type RunAssignmentRecord,
   TempoError,
 } from '@tempo/contracts';
 import { type RuntimeProviders, runFlow, type StepRunReport } from '@tempo/core/engine';
 import { newId } from '@tempo/core/ids';
 import type { Logger } from '@tempo/core/logging';
-import type { Repositories } from '@tempo/core/store';
+import { type Repositories, Tables, withDefaults } from '@tempo/core/store';
 import { ActiveRuns, outcomeAfterStop } from './active-runs.ts';
-import { type ArtifactPinResolver, captureSnapshot, type ExecutionSnapshot } from './execution-snapshot.ts';
+import { DefinitionCache } from './definition-cache.ts';
+import type { ArtifactPinResolver, ExecutionSnapshot } from './execution-snapshot.ts';
 import { LocalExecutor } from './local-executor.ts';
 import { isTerminal, RunCompletions } from './run-completions.ts';
 import { failRun, RunStoreError, recordRunEnd, STEP_RECORD_FAILED } from './run-end.ts';
 import { recoverInterruptedRuns } from './run-recovery.ts';
+import { RunWrites } from './run-writes.ts';
 import type { ServerInstance } from './server-instance.ts';
 
 /** Who and what started a run. */
@@ -54,11 +57,16 @@ export class RunService {
   /** This server's instance row, the owner recorded on the runs it starts; set by {@link recover}. */
   #instance: ServerInstance | null = null;
   readonly completions: RunCompletions;
+  /** Triggers, flows and execution snapshots as the run path reads them. */
+  readonly definitions: DefinitionCache;
 
   constructor(deps: RunServiceDependencies) {
     this.#deps = deps;
     this.#executor = new LocalExecutor(deps.maxConcurrentRuns);
     this.completions = new RunCompletions(deps.repositories);
+    this.definitions = new DefinitionCache(deps.repositories, (tenantId, artifactId, label) =>
+      deps.artifacts.resolvePin(tenantId, artifactId, label),
+    );
   }
 
   /** Creates a `Queued` run of a flow with its input as JSON text, and schedules it. */
@@ -67,20 +75,9 @@ export class RunService {
     inputData: string | null,
     origin: RunOrigin = {},
   ): Promise<FlowRunRecord> {
-    if (this.#active.isClosed(flow.tenantId)) throw CommonErrors.notFound('Tenant', flow.tenantId);
-    const snapshot = await captureSnapshot(this.#deps.repositories, flow, (tenantId, artifactId, label) =>
-      this.#deps.artifacts.resolvePin(tenantId, artifactId, label),
-    );
+    const row = await this.#newRun(flow, inputData, origin);
     const runs = this.#deps.repositories.flowRuns.inTenant(flow.tenantId);
-    const run = await runs.create({
-      id: newId('flowRun'),
-      dataFlowId: flow.id,
-      triggerId: origin.triggerId ?? null,
-      triggeredByUserId: origin.triggeredByUserId ?? null,
-      sourceIp: origin.sourceIp ?? null,
-      inputData,
-      executionSnapshotJson: JSON.stringify({ ...snapshot, metadata: origin.metadata ?? null }),
-    });
+    const run = await runs.create(row);
     // The tenant may have been deleted while the run was written: its cleanup could have run
     // before this row landed, so the row is removed here rather than left behind.
     if (this.#active.isClosed(flow.tenantId)) {
@@ -89,6 +86,107 @@ export class RunService {
     }
     this.#schedule(run.tenantId, run.id, run);
     return run;
+  }
+
+  /**
+   * Starts a run for a caller that waits for its end (a trigger call). With a slot free, the run
+   * is written already `Running` and executes at once, its rows issued without waiting for each
+   * other (see {@link RunWrites}); otherwise it is queued like {@link enqueue}'s.
+   */
+  async start(flow: DataFlowRecord, inputData: string | null, origin: RunOrigin = {}): Promise<StartedRun> {
+    const row = await this.#newRun(flow, inputData, origin);
+    const { ended, answer } = runAnswer();
+    if (this.#executor.hasFreeSlot && this.#startNow(row, answer))
+      return { runId: row.id, tenantId: flow.tenantId, ended };
+    const queued = await this.enqueue(flow, inputData, origin);
+    return { runId: queued.id, tenantId: flow.tenantId, ended: null };
+  }
+
+  /** The row of a new run of `flow`, with the flow's execution snapshot as it is now. */
+  async #newRun(flow: DataFlowRecord, inputData: string | null, origin: RunOrigin): Promise<NewRun> {
+    if (this.#active.isClosed(flow.tenantId)) throw CommonErrors.notFound('Tenant', flow.tenantId);
+    const { json } = await this.definitions.snapshotOf(flow);
+    return {
+      id: newId('flowRun'),
+      tenantId: flow.tenantId,
+      dataFlowId: flow.id,
+      triggerId: origin.triggerId ?? null,
+      triggeredByUserId: origin.triggeredByUserId ?? null,
+      sourceIp: origin.sourceIp ?? null,
+      inputData,
+      executionSnapshotJson: withMetadata(json, origin.metadata ?? null),
+    };
+  }
+
+  /**
+   * Runs a new run in a free slot now: registered as active, its row and its attempt issued and
+   * its engine started in this one synchronous step, so a cancel or a tenant deletion sees the
+   * execution or is seen by it. False when it may not start here (tenant closed, server stopping).
+   */
+  #startNow(row: NewRun, answer: RunAnswer): boolean {
+    const execution = this.#active.begin(row.tenantId, row.id);
+    if (!execution) return false;
+    const { repositories } = this.#deps;
+    const writes = new RunWrites(repositories.writesInIssueOrder);
+    const stamp = now();
+    const attempt = this.#attemptOf(row.id, stamp);
+    const run: FlowRunRecord = withDefaults(Tables.flowRuns, {
+      ...row,
+      ...claimOf(attempt, 1, 0),
+      createdUtc: stamp,
+      lastUpdateUtc: stamp,
+    });
+    const created = writes.issue(() => repositories.flowRuns.inTenant(row.tenantId).create(run));
+    writes.issue(() => repositories.runAssignments.create(attempt));
+    this.#executor.submit(async (release) => {
+      this.#executing.add(run.id);
+      try {
+        const ended = await this.#executeClaimed(run, attempt.id, execution.signal, writes, release);
+        // A run whose own row could not be written does not exist: its caller gets the error.
+        await created;
+        answer.resolve(ended);
+      } catch (error) {
+        await created.then(
+          () => this.#failUnfinished(run.tenantId, run.id, error).then(answer.resolve),
+          answer.reject,
+        );
+      } finally {
+        release();
+        execution.end();
+        this.#executing.delete(run.id);
+      }
+    });
+    return true;
+  }
+
+  /** The waiting caller's end of a started run: how it ended here, or when it did not. */
+  async endOf(started: StartedRun, budgetMs: number): Promise<FlowRunRecord | null> {
+    const deadline = Date.now() + budgetMs;
+    if (started.ended) {
+      let timer: NodeJS.Timeout | undefined;
+      const expired = new Promise<null>((resolve) => {
+        timer = setTimeout(() => resolve(null), budgetMs);
+      });
+      const ended = await Promise.race([started.ended, expired]).finally(() => clearTimeout(timer));
+      if (ended) return ended;
+    }
+    return this.completions.wait(started.tenantId, started.runId, Math.max(0, deadline - Date.now()));
+  }
+
+  /** A new attempt of a run on this server's pseudo-worker. */
+  #attemptOf(runId: string, assignedUtc: string): NewAttempt {
+    return {
+      id: newId('runAssignment'),
+      flowRunId: runId,
+      workerId: LOCAL_SERVER_WORKER_ID,
+      // The pseudo-worker's session is this server instance: recovery reads the owner from here.
+      workerSessionId: this.#instance?.id ?? null,
+      leaseToken: newId('tokenNonce'),
+      // No lease is held or renewed yet (leases come with remote workers); the column cannot be
+      // empty, so it carries the assignment time rather than a deadline nobody enforces.
+      leaseExpiresUtc: assignedUtc,
+      assignedUtc,
+    };
   }
 
   /**
@@ -216,10 +314,10 @@ export class RunService {
 
   /** Queues a run for execution; `queued` is its record when the caller has just written it. */
   #schedule(tenantId: string, runId: string, queued?: FlowRunRecord): void {
-    this.#executor.submit(async () => {
+    this.#executor.submit(async (release) => {
       // Held until the run's end is written or given up on: until then the sweep leaves it alone.
       this.#executing.add(runId);
-      await this.#execute(tenantId, runId, queued)
+      await this.#execute(tenantId, runId, release, queued)
         .catch(async (error: unknown) => {
           await this.#failUnfinished(tenantId, runId, error).catch((cause: unknown) =>
             this.#deps.log.error(
@@ -236,83 +334,99 @@ export class RunService {
    * An engine crash ends the run as `Exception` in our words (the crash itself is logged), never
    * leaves it running.
    */
-  async #failUnfinished(tenantId: string, runId: string, error: unknown): Promise<void> {
+  async #failUnfinished(tenantId: string, runId: string, error: unknown): Promise<FlowRunRecord | null> {
     const stored = await failRun(
       { repositories: this.#deps.repositories, log: this.#deps.log, tenantId, runId },
       error,
     );
     this.completions.completed(runId, stored ?? undefined);
+    return stored;
   }
 
   /**
-   * Executes a run, registered as active before its first await so that {@link stopTenant}
-   * either sees it or it sees the tenant closed.
+   * Executes a queued run, registered as active before its first await so that
+   * {@link stopTenant} either sees it or it sees the tenant closed.
    */
-  async #execute(tenantId: string, runId: string, queued?: FlowRunRecord): Promise<void> {
+  async #execute(
+    tenantId: string,
+    runId: string,
+    release: () => void,
+    queued?: FlowRunRecord,
+  ): Promise<void> {
     const execution = this.#active.begin(tenantId, runId);
     if (!execution) return;
     try {
-      await this.#executeActive(tenantId, runId, execution.signal, queued);
+      await this.#claimAndExecute(tenantId, runId, execution.signal, release, queued);
     } finally {
       execution.end();
     }
   }
 
-  async #executeActive(
+  /** Claims a queued run for this server (unless a cancel won the race) and executes it. */
+  async #claimAndExecute(
     tenantId: string,
     runId: string,
     signal: AbortSignal,
+    release: () => void,
     queued?: FlowRunRecord,
   ): Promise<void> {
-    const { repositories, providers } = this.#deps;
-    const closed = () => this.#active.isClosed(tenantId);
+    const { repositories } = this.#deps;
     const runs = repositories.flowRuns.inTenant(tenantId);
     // A record handed over at enqueue may be stale by now; the guarded claim below settles that.
     const run = queued ?? (await runs.get(runId));
     if (run?.state !== 'Queued') return;
-    const assignedUtc = now();
-    const assignment = await repositories.runAssignments.create({
-      id: newId('runAssignment'),
-      flowRunId: runId,
-      workerId: LOCAL_SERVER_WORKER_ID,
-      // The pseudo-worker's session is this server instance: recovery reads the owner from here.
-      workerSessionId: this.#instance?.id ?? null,
-      leaseToken: newId('tokenNonce'),
-      // No lease is held or renewed yet (leases come with remote workers); the column cannot be
-      // empty, so it carries the assignment time rather than a deadline nobody enforces.
-      leaseExpiresUtc: assignedUtc,
-      assignedUtc,
-    });
-    // Claim the run only if it is still queued: a cancel may have won the race.
-    const claimed = await runs.updateWhere(
-      { id: runId, state: 'Queued' },
-      {
-        state: 'Running',
-        dispatchState: 'Assigned',
-        dispatchAttempt: run.dispatchAttempt + 1,
-        assignedWorkerId: LOCAL_SERVER_WORKER_ID,
-        runAssignmentId: assignment.id,
-        executionNodeKind: 'Server',
-        assignedUtc,
-        leaseExpiresUtc: null,
-        startedUtc: assignedUtc,
-        queueWaitMs: Date.parse(assignedUtc) - Date.parse(run.createdUtc),
-      },
+    const attempt = this.#attemptOf(runId, now());
+    const writes = new RunWrites(repositories.writesInIssueOrder);
+    const claim = claimOf(
+      attempt,
+      run.dispatchAttempt + 1,
+      Date.parse(attempt.assignedUtc) - Date.parse(run.createdUtc),
     );
+    writes.issue(() => repositories.runAssignments.create(attempt));
+    // Claim the run only if it is still queued: a cancel may have won the race.
+    const claimed = await writes.issue(() => runs.updateWhere({ id: runId, state: 'Queued' }, claim));
+    await writes.settled();
+    if (writes.failure) throw writes.failure.error;
     if (claimed === 0) {
       // A deleted tenant keeps no assignment; a cancel that won the race keeps its record.
-      if (closed()) await repositories.runAssignments.delete(assignment.id);
-      else
-        await repositories.runAssignments.update(assignment.id, { state: 'Cancelled', completedUtc: now() });
+      if (this.#active.isClosed(tenantId)) await repositories.runAssignments.delete(attempt.id);
+      else await repositories.runAssignments.update(attempt.id, { state: 'Cancelled', completedUtc: now() });
       return;
     }
+    const stored = await this.#executeClaimed(
+      { ...run, ...claim, lastUpdateUtc: attempt.assignedUtc },
+      attempt.id,
+      signal,
+      writes,
+      release,
+    );
+    if (stored) this.completions.completed(runId, stored);
+  }
+
+  /**
+   * Runs the engine over a claimed run, issues its step runs as they end and its end once the
+   * engine is done, frees the run's slot as soon as no step is left to execute (the rest is
+   * writing), and answers the run as stored, or null when its tenant was deleted meanwhile.
+   */
+  async #executeClaimed(
+    run: FlowRunRecord,
+    attemptId: string,
+    signal: AbortSignal,
+    writes: RunWrites,
+    release: () => void,
+  ): Promise<FlowRunRecord | null> {
+    const { repositories, providers } = this.#deps;
+    const { tenantId } = run;
+    const closed = () => this.#active.isClosed(tenantId);
     const snapshot = JSON.parse(run.executionSnapshotJson ?? '{}') as ExecutionSnapshot & {
       metadata?: unknown;
     };
     const stepRuns = repositories.stepRuns.inTenant(tenantId);
+    // Set by the first step record the database refused.
+    const stepRecord: { failure: { readonly error: unknown } | null } = { failure: null };
     const finished = await runFlow({
       flow: snapshot.flow,
-      flowRunId: runId,
+      flowRunId: run.id,
       inputData: run.inputData,
       metadata: snapshot.metadata ?? null,
       resolveStep: (key) => snapshot.steps[key] ?? null,
@@ -321,13 +435,15 @@ export class RunService {
       signal,
       ...(this.#deps.maxRunOutputBytes ? { maxOutputBytes: this.#deps.maxRunOutputBytes } : {}),
       onStep: async (report: StepRunReport) => {
+        // A step record that could not be written stops the run at the next step.
+        if (stepRecord.failure) throw new RunStoreError(STEP_RECORD_FAILED, stepRecord.failure.error);
         // The step that was running when its tenant was deleted is not recorded: nothing of the
         // tenant may be written after its deletion began.
         if (closed()) return;
-        await stepRuns
-          .create({
+        const written = writes.issue(() =>
+          stepRuns.create({
             id: report.stepRunId,
-            flowRunId: runId,
+            flowRunId: run.id,
             dataFlowId: run.dataFlowId,
             stepId: report.stepId,
             sequence: report.sequence,
@@ -339,25 +455,102 @@ export class RunService {
             startedUtc: report.startedUtc,
             completedUtc: report.completedUtc,
             ...report.info,
-          })
-          .catch((error: unknown) => {
-            this.#deps.log.error(
-              { err: error, runId, stepRunId: report.stepRunId },
-              'step run could not be stored',
-            );
-            throw new RunStoreError(STEP_RECORD_FAILED, error);
-          });
+          }),
+        );
+        written.catch((error: unknown) => {
+          stepRecord.failure ??= { error };
+          this.#deps.log.error(
+            { err: error, runId: run.id, stepRunId: report.stepRunId },
+            'step run could not be stored',
+          );
+        });
+        // Without issue-order writes, the step's row is written before the next step starts.
+        if (!repositories.writesInIssueOrder) await written;
       },
     });
+    release();
     const outcome = outcomeAfterStop(signal, finished);
-    if (closed()) {
-      this.completions.completed(runId);
-      return;
-    }
-    const stored = await recordRunEnd(
-      { repositories, log: this.#deps.log, tenantId, runId, assignmentId: assignment.id },
-      outcome,
+    if (closed()) return null;
+    const target = { repositories, log: this.#deps.log, tenantId, runId: run.id };
+    const stored = await recordRunEnd({ ...target, assignmentId: attemptId }, outcome, { run, writes });
+    if (!stepRecord.failure) return stored;
+    // The end shared a commit with the step record that was refused: the end is replaced.
+    const failed = await failRun(
+      target,
+      new RunStoreError(STEP_RECORD_FAILED, stepRecord.failure.error),
+      stored?.state === 'Running' || stored?.state === 'Queued' ? undefined : stored?.state,
     );
-    this.completions.completed(runId, stored ?? undefined);
+    this.completions.completed(run.id, failed ?? undefined);
+    return failed;
   }
 }
+
+/** A new run's row before it is written. */
+type NewRun = Pick<
+  FlowRunRecord,
+  | 'id'
+  | 'tenantId'
+  | 'dataFlowId'
+  | 'triggerId'
+  | 'triggeredByUserId'
+  | 'sourceIp'
+  | 'inputData'
+  | 'executionSnapshotJson'
+>;
+
+/** A new attempt's row before it is written. */
+type NewAttempt = Pick<
+  RunAssignmentRecord,
+  'id' | 'flowRunId' | 'workerId' | 'workerSessionId' | 'leaseToken' | 'leaseExpiresUtc' | 'assignedUtc'
+>;
+
+/** How a started run's waiting caller is answered. */
+interface RunAnswer {
+  resolve(run: FlowRunRecord | null): void;
+  reject(error: unknown): void;
+}
+
+/** A promise of a run's end and the means to settle it. */
+const runAnswer = (): { ended: Promise<FlowRunRecord | null>; answer: RunAnswer } => {
+  const answer: RunAnswer = { resolve: () => {}, reject: () => {} };
+  const ended = new Promise<FlowRunRecord | null>((resolve, reject) => {
+    answer.resolve = resolve;
+    answer.reject = reject;
+  });
+  return { ended, answer };
+};
+
+/** A run started for a waiting caller. */
+export interface StartedRun {
+  readonly runId: string;
+  readonly tenantId: string;
+  /**
+   * The run as stored once it ended in this process (null when it was not ended here: its
+   * tenant deleted, say); null itself when the run was queued, and then the caller polls.
+   * Rejects when the run's row could not be written.
+   */
+  readonly ended: Promise<FlowRunRecord | null> | null;
+}
+
+/** The fields that make a run `Running` on an attempt of this server. */
+const claimOf = (attempt: NewAttempt, dispatchAttempt: number, queueWaitMs: number) =>
+  ({
+    state: 'Running',
+    dispatchState: 'Assigned',
+    dispatchAttempt,
+    assignedWorkerId: LOCAL_SERVER_WORKER_ID,
+    runAssignmentId: attempt.id,
+    executionNodeKind: 'Server',
+    assignedUtc: attempt.assignedUtc,
+    leaseExpiresUtc: null,
+    startedUtc: attempt.assignedUtc,
+    queueWaitMs,
+  }) as const;
+
+/**
+ * The stored snapshot text of a run: the flow's cached snapshot JSON with the run's metadata as
+ * its last member, as `JSON.stringify({ ...snapshot, metadata })` would write it, without
+ * serialising the snapshot again for every run.
+ */
+const withMetadata = (snapshotJson: string, metadata: unknown): string =>
+  `${snapshotJson.slice(0, -1)},"metadata":${JSON.stringify(metadata) ?? 'null'}}`;
