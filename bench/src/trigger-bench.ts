@@ -1,119 +1,183 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
 import { TempoClient } from '@tempo/client';
-import autocannon from 'autocannon';
+import { openDatabase } from '@tempo/core/store';
+import { formatFigures, type LoadFigures, measureLoad } from './load.ts';
 import { freePort, startProcess, stopProcess } from './processes.ts';
+import { startTempo, type TempoProcess } from './tempo-process.ts';
 
 /**
- * bench/trigger: an echo flow (one built-in step) invoked through its HTTP trigger, with full
- * run, step-run and request-history persistence on SQLite, against a bare Fastify echo route
- * measured in the same run. Prints requests per second, p50 and p99 of both, and the ratios.
+ * bench/trigger: flows fired through their HTTP trigger with full persistence (run, step runs,
+ * request history), against a bare Fastify echo route measured in the same run, on the settings
+ * `./tempo up` writes. Reports: the one-step echo flow on SQLite (and on PostgreSQL when the
+ * `TEMPO_TEST_DB*` variables name one, as `./tempo bench trigger` arranges), the per-step cost
+ * from a long chain of built-in steps, server RSS idle and under sustained load, and the time a
+ * restart on an existing data folder takes to answer health. `--profile` writes a CPU profile of
+ * the SQLite server's whole life into `.tempo-bench/profiles`.
  */
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 10);
+const SOAK_S = Number(process.env.BENCH_SOAK_S ?? 60);
+const CHAIN_STEPS = Number(process.env.BENCH_CHAIN_STEPS ?? 40);
 const WARMUP_S = 2;
 const BODY = JSON.stringify({ hello: 'world', n: 42 });
 const ROOT = resolve(import.meta.dirname, '..', '..');
 
-interface Figures {
-  readonly name: string;
-  readonly requestsPerSecond: number;
-  readonly p50: number;
-  readonly p99: number;
-  readonly non2xx: number;
-  readonly errors: number;
-}
+const { values: flags } = parseArgs({ options: { profile: { type: 'boolean', default: false } } });
 
-const measure = async (name: string, url: string): Promise<Figures> => {
-  const options = {
-    url,
-    method: 'POST' as const,
-    body: BODY,
-    headers: { 'content-type': 'application/json' },
-    connections: CONNECTIONS,
-  };
-  await autocannon({ ...options, duration: WARMUP_S });
-  const result = await autocannon({ ...options, duration: DURATION_S });
-  return {
-    name,
-    requestsPerSecond: result.requests.average,
-    p50: result.latency.p50,
-    p99: result.latency.p99,
-    non2xx: result.non2xx,
-    errors: result.errors + result.timeouts,
-  };
-};
+const say = (line: string) => process.stdout.write(`${line}\n`);
+const pause = (ms: number) => new Promise((done) => setTimeout(done, ms));
 
-const main = async () => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'tempo-bench-'));
-  const [tempoPort, barePort] = [await freePort(), await freePort()];
-  writeFileSync(
-    join(dataDir, 'tempo.json'),
-    JSON.stringify({
-      rest: { port: tempoPort },
-      engine: { maxConcurrentRuns: Number(process.env.BENCH_MAX_CONCURRENT_RUNS ?? 4) },
-      auth: { adminApiKey: 'bench-admin-key' },
-      logging: { consoleLogging: false, fileLogging: true },
-    }),
-  );
-  const tempo = await startProcess(
-    join(ROOT, 'tempo'),
-    ['server', '--data-dir', dataDir],
-    /server listening on/,
-  );
-  const bare = await startProcess(
-    process.execPath,
-    [
-      '--disable-warning=ExperimentalWarning',
-      join(import.meta.dirname, 'bare-echo-server.ts'),
-      String(barePort),
-    ],
-    /listening/,
-  );
-  try {
-    const admin = new TempoClient({
-      baseUrl: `http://127.0.0.1:${tempoPort}`,
-      credentials: { apiKey: 'bench-admin-key' },
-    });
-    const tenantId = (await admin.tenants.list()).items[0]?.id ?? '';
-    const t = admin.tenant(tenantId);
+/** Creates the one-step echo flow and the chain of `CHAIN_STEPS` echo steps; answers their trigger URLs. */
+const createFlows = async (server: TempoProcess) => {
+  const admin = new TempoClient({ baseUrl: server.url, credentials: { apiKey: 'bench-admin-key' } });
+  const tenantId = (await admin.tenants.list()).items[0]?.id ?? '';
+  const t = admin.tenant(tenantId);
+  const keys = Array.from({ length: CHAIN_STEPS }, (_, index) => `bench.echo.${index + 1}`);
+  for (const key of keys)
     await t.steps.create({
-      executionKey: 'bench.echo',
-      name: 'Echo',
+      executionKey: key,
+      name: key,
       runtimeKey: 'Builtin.Method',
       runtimeConfig: { runtimeKey: 'Builtin.Method', identifier: 'tempo.builtin.echo' },
     });
-    const flow = await t.flows.create({
-      name: 'Echo',
-      startStepId: 'bench.echo',
-      transitions: { 'bench.echo': {} },
-    });
-    const trigger = await t.triggers.create({ name: 'Echo', dataFlowId: flow.id });
+  const [first = ''] = keys;
+  const echo = await t.flows.create({ name: 'Echo', startStepId: first, transitions: { [first]: {} } });
+  const chain = await t.flows.create({
+    name: 'Chain',
+    startStepId: first,
+    transitions: Object.fromEntries(keys.map((key, index) => [key, { onSuccess: keys[index + 1] ?? null }])),
+  });
+  const echoTrigger = await t.triggers.create({ name: 'Echo', dataFlowId: echo.id });
+  const chainTrigger = await t.triggers.create({ name: 'Chain', dataFlowId: chain.id });
+  for (const trigger of [echoTrigger, chainTrigger]) {
     const check = await admin.raw('POST', `/v1.0/triggers/http/${trigger.id}`, { rawBody: BODY });
     if (check.status !== 200 || JSON.stringify(check.body) !== BODY)
-      throw new Error(`echo flow answered ${check.status}`);
+      throw new Error(`flow of trigger ${trigger.name} answered ${check.status}`);
+  }
+  const url = (id: string) => `${server.url}/v1.0/triggers/http/${id}`;
+  return { t, echoUrl: url(echoTrigger.id), chainUrl: url(chainTrigger.id) };
+};
 
-    const bareFigures = await measure('bare Fastify echo route', `http://127.0.0.1:${barePort}/echo`);
-    const tempoFigures = await measure(
-      'Tempo echo flow via HTTP trigger',
-      `http://127.0.0.1:${tempoPort}/v1.0/triggers/http/${trigger.id}`,
+const load = (name: string, url: string, durationS = DURATION_S, warmupS = WARMUP_S) =>
+  measureLoad({ name, url, body: BODY, connections: CONNECTIONS, durationS, warmupS });
+
+/** Resets the public schema of the test PostgreSQL database the environment names. */
+const postgresSettings = async (): Promise<Record<string, unknown> | null> => {
+  if (process.env.TEMPO_TEST_DB !== 'Postgresql') return null;
+  const connection = {
+    host: process.env.TEMPO_TEST_DB_HOST ?? '127.0.0.1',
+    port: Number(process.env.TEMPO_TEST_DB_PORT ?? 5432),
+    database: process.env.TEMPO_TEST_DB_NAME ?? '',
+    user: process.env.TEMPO_TEST_DB_USER ?? '',
+    password: process.env.TEMPO_TEST_DB_PASSWORD ?? '',
+  };
+  const database = {
+    type: 'Postgresql',
+    server: connection.host,
+    port: connection.port,
+    databaseName: connection.database,
+    username: connection.user,
+    password: connection.password,
+  } as const;
+  const opened = await openDatabase(database);
+  await opened.dialect.executeDdl('DROP SCHEMA IF EXISTS public CASCADE');
+  await opened.dialect.executeDdl('CREATE SCHEMA public');
+  await opened.close();
+  return { database };
+};
+
+const main = async () => {
+  const scratch = mkdtempSync(join(tmpdir(), 'tempo-bench-'));
+  const profileDir = flags.profile ? join(ROOT, '.tempo-bench', 'profiles') : undefined;
+  if (profileDir) mkdirSync(profileDir, { recursive: true });
+  const rows: LoadFigures[] = [];
+  const notes: string[] = [];
+  try {
+    const barePort = await freePort();
+    const bare = await startProcess(
+      process.execPath,
+      [
+        '--disable-warning=ExperimentalWarning',
+        join(import.meta.dirname, 'bare-echo-server.ts'),
+        String(barePort),
+      ],
+      /listening/,
     );
+    const bareFigures = await load('bare Fastify echo route', `http://127.0.0.1:${barePort}/echo`);
+    rows.push(bareFigures);
+    await stopProcess(bare);
+
+    // SQLite, as `./tempo up` sets it up.
+    const sqliteDir = join(scratch, 'sqlite');
+    mkdirSync(sqliteDir);
+    let server = await startTempo({ dataDir: sqliteDir, ...(profileDir ? { profileDir } : {}) });
+    const { t, echoUrl, chainUrl } = await createFlows(server);
+    await pause(2_000);
+    const idleAfterSetup = server.rssMiB();
+    const echo = await load('Tempo 1-step flow, SQLite', echoUrl);
+    rows.push(echo);
+    const chain = await load(`Tempo ${CHAIN_STEPS}-step flow, SQLite`, chainUrl);
+    rows.push(chain);
+    const perStepMs = (1000 / chain.requestsPerSecond - 1000 / echo.requestsPerSecond) / (CHAIN_STEPS - 1);
+    // Sustained load: RSS after the first 10 s and at the end.
+    const soak = load('Tempo 1-step flow, SQLite, sustained', echoUrl, SOAK_S, 0);
+    await pause(10_000);
+    const rssAt10 = server.rssMiB();
+    const soaked = await soak;
+    const rssAtEnd = server.rssMiB();
+    rows.push(soaked);
     const runs = (await t.runs.list({ pageSize: 1 })).totalCount;
+    await server.stop();
+    if (profileDir) notes.push(`CPU profile of the SQLite server written to ${profileDir}`);
 
-    const row = (f: Figures) =>
-      `${f.name.padEnd(34)} ${f.requestsPerSecond.toFixed(0).padStart(8)} req/s   p50 ${String(f.p50).padStart(4)} ms   p99 ${String(f.p99).padStart(4)} ms   non-2xx ${f.non2xx}   errors ${f.errors}`;
-    process.stdout.write(
-      `bench/trigger: ${CONNECTIONS} connections, ${DURATION_S} s after ${WARMUP_S} s warm-up, SQLite with full persistence\n`,
+    // Restarts on the existing data folder: time to health and idle RSS.
+    const starts: number[] = [];
+    let idleRss = 0;
+    for (let attempt = 0; attempt < 3; attempt++) {
+      server = await startTempo({ dataDir: sqliteDir });
+      starts.push(server.startMs);
+      await pause(2_000);
+      idleRss = server.rssMiB();
+      await server.stop();
+    }
+    starts.sort((a, b) => a - b);
+
+    const pgSettings = await postgresSettings();
+    if (pgSettings) {
+      const pgDir = join(scratch, 'postgres');
+      mkdirSync(pgDir);
+      const pgServer = await startTempo({ dataDir: pgDir, settings: pgSettings });
+      const pgFlows = await createFlows(pgServer);
+      rows.push(await load('Tempo 1-step flow, PostgreSQL', pgFlows.echoUrl));
+      await pgServer.stop();
+    } else notes.push('PostgreSQL: skipped (run through `./tempo bench trigger` to get one)');
+
+    say(
+      `bench/trigger: ${CONNECTIONS} connections, ${DURATION_S} s after ${WARMUP_S} s warm-up, full persistence, settings as \`./tempo up\` writes them`,
     );
-    process.stdout.write(`${row(bareFigures)}\n${row(tempoFigures)}\n`);
-    process.stdout.write(
-      `ratio Tempo/bare: throughput ${(tempoFigures.requestsPerSecond / bareFigures.requestsPerSecond).toFixed(3)}, p50 ${(tempoFigures.p50 / Math.max(1, bareFigures.p50)).toFixed(2)}x, p99 ${(tempoFigures.p99 / Math.max(1, bareFigures.p99)).toFixed(2)}x\n`,
+    for (const row of rows) say(formatFigures(row));
+    say(
+      `ratio Tempo 1-step SQLite / bare: ${(echo.requestsPerSecond / bareFigures.requestsPerSecond).toFixed(3)}`,
     );
-    process.stdout.write(`runs persisted: ${runs}\n`);
+    const pgRow = rows.find((row) => row.name.includes('PostgreSQL'));
+    if (pgRow)
+      say(
+        `ratio Tempo 1-step PostgreSQL / bare: ${(pgRow.requestsPerSecond / bareFigures.requestsPerSecond).toFixed(3)}`,
+      );
+    say(`per-step cost of a built-in step (${CHAIN_STEPS}-step vs 1-step flow): ${perStepMs.toFixed(3)} ms`);
+    say(
+      `start-up to health on an existing data folder: ${starts.map((ms) => ms.toFixed(0)).join(', ')} ms (best ${starts[0]?.toFixed(0)} ms)`,
+    );
+    say(
+      `server RSS: idle after start ${idleRss.toFixed(0)} MiB; after setup ${idleAfterSetup.toFixed(0)} MiB; under load at 10 s ${rssAt10.toFixed(0)} MiB, at ${SOAK_S} s ${rssAtEnd.toFixed(0)} MiB (${(((rssAtEnd - rssAt10) / rssAt10) * 100).toFixed(1)}%)`,
+    );
+    say(`runs persisted (SQLite): ${runs}`);
+    for (const note of notes) say(note);
   } finally {
-    await Promise.all([stopProcess(tempo), stopProcess(bare)]);
-    rmSync(dataDir, { recursive: true, force: true });
+    rmSync(scratch, { recursive: true, force: true });
   }
 };
 

@@ -103,9 +103,9 @@ export const COMMANDS: readonly Command[] = [
   },
   {
     name: 'bench',
-    usage: 'bench trigger',
-    summary: 'run a benchmark of bench/ and print its figures',
-    options: {},
+    usage: 'bench trigger|steps [--profile]',
+    summary: 'run a benchmark of bench/ and print its figures (--profile: CPU profile of the server)',
+    options: { profile: { type: 'boolean' } },
     positionals: true,
     run: withUsageErrors(async (values) => (await import('./commands/bench-command.ts')).runBench(values)),
   },
