@@ -30,7 +30,9 @@ export const createExecutionServices = (
   const blobs = new ArtifactBlobStore(settings.artifacts.rootPath);
   const packages = new LocalArtifactPackages(
     blobs,
-    new ExtractionCache(externalExecution.cacheRoot),
+    new ExtractionCache(externalExecution.cacheRoot, {
+      maxConcurrentExtractions: settings.artifacts.maxConcurrentExtractions,
+    }),
     packageLimitsOf(settings.artifacts),
   );
   const artifacts = new ArtifactService({ repositories, blobs, packages, settings: settings.artifacts });

@@ -95,6 +95,10 @@ export const startServer = async (options: StartServerOptions): Promise<RunningS
       heartbeatTimeoutMs: settings.engine.workerHeartbeatTimeoutMs,
     });
     instance = owner;
+    // Handlers of a crashed server still run and hold scratch folders: gone before runs restart.
+    const leftovers = await processHost.clearLeftovers();
+    if (leftovers.processesKilled + leftovers.scratchFoldersRemoved > 0)
+      log.warn(leftovers, 'handler leftovers of a stopped server cleared');
     await runs.recover(owner);
     const context = createServerContext({
       settings,

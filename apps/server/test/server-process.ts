@@ -50,6 +50,9 @@ export const startServerProcess = async (overrides: SettingsOverrides = {}): Pro
     rest: { hostname: '127.0.0.1', port },
     auth: { adminApiKey: TEST_ADMIN_API_KEY, signingKey: 'test-signing-key-for-black-box-suites' },
     logging: { consoleLogging: true, fileLogging: true },
+    // REST steps in the suites call the server itself and small targets on loopback, which the
+    // outbound policy refuses unless allowed.
+    runtimes: { outboundRest: { allowedTargets: ['127.0.0.1'] } },
   };
   // Sections merge one level deep, so an override keeps the port and keys above.
   const settings = Object.fromEntries(

@@ -23,7 +23,10 @@ export interface TempoClientOptions {
   readonly baseUrl: string;
   /** Who the client calls as; anonymous when omitted. */
   readonly credentials?: ClientCredentials;
-  /** Time limit of each request in milliseconds; default 30000. */
+  /**
+   * Time limit of each request in milliseconds; default 30000. A trigger call waits at least as
+   * long as the server waits for its run, plus a margin (see `triggerCallTimeoutMs`).
+   */
   readonly timeoutMs?: number;
 }
 

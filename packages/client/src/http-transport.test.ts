@@ -165,3 +165,59 @@ describe('raw()', () => {
     }
   });
 });
+
+describe('redirects', () => {
+  const SECRETS = { apiKey: 'key-secret', accessKey: 'ak-secret', password: 'pw-secret' };
+
+  it('never follows a redirect to another origin, so no credential reaches it', async () => {
+    const elsewhere = await RecordingServer.start();
+    try {
+      elsewhere.respond = () => ({ body: { type: 'anonymous' } });
+      bench.server.respond = () => ({ status: 307, headers: { location: `${elsewhere.baseUrl}/v1.0/me` } });
+      for (const credentials of [
+        { apiKey: SECRETS.apiKey },
+        { accessKey: SECRETS.accessKey },
+        { email: 'a@example.test', password: SECRETS.password },
+      ]) {
+        const client = new TempoClient({ baseUrl: bench.server.baseUrl, credentials });
+        const answer = await client.raw('GET', '/v1.0/me');
+        expect(answer.status).toBe(307);
+        expect(answer.headers.location).toBe(`${elsewhere.baseUrl}/v1.0/me`);
+        await expect(client.me()).rejects.toMatchObject({ statusCode: 307 });
+      }
+      expect(elsewhere.requests).toHaveLength(0);
+    } finally {
+      await elsewhere.close();
+    }
+  });
+
+  it('follows a redirect within the server with its credentials, a bounded number of times', async () => {
+    bench.server.respond = (request) =>
+      request.path === '/v1.0/me'
+        ? { status: 308, headers: { location: '/tempo/v1.0/me' } }
+        : { body: { type: 'anonymous' } };
+    const client = new TempoClient({ baseUrl: bench.server.baseUrl, credentials: { token: 'tok' } });
+    expect(await client.me()).toEqual({ type: 'anonymous' });
+    expect(bench.server.last()).toMatchObject({ path: '/tempo/v1.0/me' });
+    expect(bench.server.last().headers.authorization).toBe('Bearer tok');
+
+    const before = bench.server.requests.length;
+    bench.server.respond = () => ({ status: 302, headers: { location: '/loop' } });
+    expect((await client.raw('GET', '/loop')).status).toBe(302);
+    expect(bench.server.requests.length - before).toBe(6);
+  });
+
+  it('turns a POST into a body-less GET after a 303, and repeats it after a 307', async () => {
+    bench.server.respond = (request) =>
+      request.path === '/see-other'
+        ? { status: 303, headers: { location: '/result' } }
+        : request.path === '/temporary'
+          ? { status: 307, headers: { location: '/again' } }
+          : { body: {} };
+    await bench.client.raw('POST', '/see-other', { body: { a: 1 } });
+    expect(bench.server.last()).toMatchObject({ method: 'GET', path: '/result', body: '' });
+    expect(bench.server.last().headers['content-type']).toBeUndefined();
+    await bench.client.raw('POST', '/temporary', { body: { a: 1 } });
+    expect(bench.server.last()).toMatchObject({ method: 'POST', path: '/again', body: '{"a":1}' });
+  });
+});

@@ -15,6 +15,8 @@ export interface RequestOptions {
   readonly rawBody?: string | Uint8Array;
   /** Content type of `rawBody`; default `application/json`. */
   readonly contentType?: string;
+  /** Time limit of this request in milliseconds; default the client's `timeoutMs`. */
+  readonly timeoutMs?: number;
 }
 
 /** An answer as `raw()` returns it, whatever its status. */
@@ -35,6 +37,44 @@ export const parseAnswerText = (text: string): unknown => {
   } catch {
     return text;
   }
+};
+
+/** Most redirects one request follows, all within the server's origin. */
+const MAX_REDIRECTS = 5;
+const REDIRECT_STATUSES: ReadonlySet<number> = new Set([301, 302, 303, 307, 308]);
+
+/** What one hop of a request sends. */
+interface Hop {
+  readonly url: string;
+  readonly method: string;
+  readonly headers: Headers;
+  readonly body: string | Uint8Array<ArrayBuffer> | undefined;
+}
+
+/** Where a redirect answer leads, or null when it leaves `from`'s origin or names no target. */
+const sameOriginTarget = (from: string, location: string | null): string | null => {
+  if (location === null) return null;
+  try {
+    const current = new URL(from);
+    const next = new URL(location, current);
+    return next.origin === current.origin ? next.href : null;
+  } catch {
+    return null;
+  }
+};
+
+/**
+ * The next hop after a redirect, by the fetch rules: 303 (and 301/302 after a POST) turn into a
+ * body-less GET; 307 and 308 repeat the request as it was.
+ */
+const redirected = (hop: Hop, status: number, url: string): Hop => {
+  const becomesGet =
+    (status === 303 && hop.method !== 'HEAD') ||
+    ((status === 301 || status === 302) && hop.method === 'POST');
+  if (!becomesGet) return { ...hop, url };
+  const headers = new Headers(hop.headers);
+  headers.delete('content-type');
+  return { url, method: 'GET', headers, body: undefined };
 };
 
 /** Sends requests to one server with one set of credentials, over the platform's `fetch`. */
@@ -67,12 +107,10 @@ export class HttpTransport {
     // set(), not a merged object: `Authorization` from the caller must replace `authorization`,
     // not be appended to it.
     for (const [name, value] of Object.entries(options.headers ?? {})) headers.set(name, value);
-    const response = await fetch(requestUrl(this.#options.baseUrl, path, options.query), {
-      method,
-      headers,
-      ...(body === undefined ? {} : { body }),
-      signal: AbortSignal.timeout(this.#options.timeoutMs ?? DEFAULT_TIMEOUT_MS),
-    });
+    const response = await this.#fetch(
+      { url: requestUrl(this.#options.baseUrl, path, options.query), method, headers, body },
+      options.timeoutMs,
+    );
     const answerHeaders: Record<string, string> = {};
     response.headers.forEach((value, name) => {
       answerHeaders[name] = value;
@@ -84,11 +122,10 @@ export class HttpTransport {
   async bytes(method: string, path: string, options: RequestOptions = {}): Promise<Uint8Array> {
     const headers = new Headers(credentialHeaders(this.#options.credentials));
     for (const [name, value] of Object.entries(options.headers ?? {})) headers.set(name, value);
-    const response = await fetch(requestUrl(this.#options.baseUrl, path, options.query), {
-      method,
-      headers,
-      signal: AbortSignal.timeout(this.#options.timeoutMs ?? DEFAULT_TIMEOUT_MS),
-    });
+    const response = await this.#fetch(
+      { url: requestUrl(this.#options.baseUrl, path, options.query), method, headers, body: undefined },
+      options.timeoutMs,
+    );
     const body = new Uint8Array(await response.arrayBuffer());
     if (!response.ok) {
       throw TempoApiError.fromAnswer(response.status, parseAnswerText(new TextDecoder().decode(body)));
@@ -115,6 +152,37 @@ export class HttpTransport {
   /** Sends a request whose answer carries nothing to read (a 204); throws like `request()`. */
   async send(method: string, path: string, options: RequestOptions = {}): Promise<void> {
     await this.#succeeded(method, path, options);
+  }
+
+  /**
+   * One request with the redirects it meets followed by hand: only within the server's origin,
+   * where its credentials belong, and at most {@link MAX_REDIRECTS} times. A redirect elsewhere
+   * is answered as it is, so no credential header ever reaches another origin.
+   */
+  async #fetch(first: Hop, timeoutMs = this.#options.timeoutMs ?? DEFAULT_TIMEOUT_MS): Promise<Response> {
+    const signal = AbortSignal.timeout(timeoutMs);
+    let hop = first;
+    for (let redirects = 0; ; redirects++) {
+      const response = await fetch(hop.url, {
+        method: hop.method,
+        headers: hop.headers,
+        ...(hop.body === undefined ? {} : { body: hop.body }),
+        redirect: 'manual',
+        signal,
+      });
+      // Browsers hide where a manual redirect leads; following it blind could leave the origin.
+      if (response.type === 'opaqueredirect') {
+        throw new TypeError(
+          `${hop.method} ${hop.url} was redirected; the client does not follow redirects it cannot check.`,
+        );
+      }
+      const next = REDIRECT_STATUSES.has(response.status)
+        ? sameOriginTarget(hop.url, response.headers.get('location'))
+        : null;
+      if (next === null || redirects >= MAX_REDIRECTS) return response;
+      await response.body?.cancel();
+      hop = redirected(hop, response.status, next);
+    }
   }
 
   async #succeeded(method: string, path: string, options: RequestOptions): Promise<RawResponse> {

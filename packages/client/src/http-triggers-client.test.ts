@@ -1,6 +1,8 @@
 import { TRIGGER_RESPONSE_HEADERS } from '@tempo/contracts';
 import { describe, expect, it } from 'vitest';
 import { TempoApiError, TempoResponseError } from './client-errors.ts';
+import { triggerCallTimeoutMs } from './http-triggers-client.ts';
+import { TempoClient } from './tempo-client.ts';
 import { useRecordingServer } from './test-support/use-recording-server.ts';
 
 const bench = useRecordingServer();
@@ -92,5 +94,29 @@ describe('httpTriggers.fire', () => {
   it('throws TempoResponseError when run headers are malformed', async () => {
     bench.server.respond = () => ({ headers: runHeaders({ 'x-run-state': 'Sleeping' }) });
     await expect(bench.client.httpTriggers.fire('trg_1')).rejects.toBeInstanceOf(TempoResponseError);
+  });
+});
+
+describe('httpTriggers.fire wait', () => {
+  it("waits for the server's own answer past the client's time limit", async () => {
+    const client = new TempoClient({ baseUrl: bench.server.baseUrl, timeoutMs: 100 });
+    // The server answers 202 when its wait for the run ends; the client must still be listening.
+    bench.server.respond = () => ({
+      status: 202,
+      delayMs: 400,
+      headers: runHeaders({ 'x-run-state': 'Running' }),
+    });
+    const result = await client.httpTriggers.fire('trg/1', { flowMaxRuntimeMs: 0 });
+    expect(result).toMatchObject({ status: 202, run: { state: 'Running' } });
+    await expect(client.httpTriggers.fire('trg/1', { timeoutMs: 100 })).rejects.toMatchObject({
+      name: 'TimeoutError',
+    });
+  });
+
+  it("follows the server's wait for the flow, plus a margin", () => {
+    expect(triggerCallTimeoutMs(0)).toBe(45_000);
+    expect(triggerCallTimeoutMs(60_000)).toBe(80_000);
+    expect(triggerCallTimeoutMs(10_000_000)).toBe(615_000);
+    expect(triggerCallTimeoutMs()).toBe(615_000);
   });
 });

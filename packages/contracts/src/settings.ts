@@ -212,6 +212,11 @@ export const ArtifactSettings = z.strictObject({
   gcBatchSize: clampedInt(1, 10_000, 100),
   /** Minutes between collections, 1–1440; default 60. */
   gcIntervalMinutes: clampedInt(1, 1440, 60),
+  /**
+   * Packages unzipped at once on this server (uploads checked and packages unpacked for runs),
+   * 1–64; default 2. More wait their turn.
+   */
+  maxConcurrentExtractions: clampedInt(1, 64, 2),
 });
 
 export type ArtifactSettings = z.infer<typeof ArtifactSettings>;
@@ -268,8 +273,11 @@ export const HostExecutableArgumentPolicy = z.strictObject({
   maxArguments: clampedInt(0, 256, 32),
   /** Extra arguments allowed verbatim. */
   allowedValues: z.array(z.string()).default([]),
-  /** Extra arguments allowed by prefix. */
-  allowedPrefixes: z.array(z.string()).default([]),
+  /**
+   * Extra arguments allowed by prefix, compared by path segment: `data/` admits `data/in.csv`,
+   * never `data/../x`; `--label=` admits `--label=x`. Blank prefixes are refused.
+   */
+  allowedPrefixes: z.array(z.string().trim().min(1, 'must not be blank')).default([]),
 });
 
 /** One operator-approved executable of `runtimes.hostExecutables.allowList`. */
@@ -278,7 +286,13 @@ export const HostExecutableEntry = z.strictObject({
   key: z.string().trim().min(1, 'must not be blank'),
   displayName: optionalText(),
   /** Absolute path; set by the operator only, never by a tenant. */
-  executablePath: z.string().trim().min(1, 'must not be blank'),
+  executablePath: z
+    .string()
+    .trim()
+    .min(1, 'must not be blank')
+    // A bare name would be looked up on PATH from the server's folder, so which program runs
+    // would depend on how the server was started.
+    .regex(/^(\/|[A-Za-z]:[\\/]|\\\\)/, 'must be an absolute path (/usr/bin/tool, C:\\Tools\\tool.exe)'),
   /** Working folder; default the executable's folder. */
   workingDirectory: optionalText(),
   /** Fixed arguments, placed before any extra ones. */
@@ -293,9 +307,48 @@ export const HostExecutableEntry = z.strictObject({
 
 export type HostExecutableEntry = z.infer<typeof HostExecutableEntry>;
 
+/** Host names: letters, digits, hyphens and dots, as DNS spells them. */
+const HOST_NAME =
+  /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*\.?$/i;
+
+/**
+ * One entry of `runtimes.outboundRest.allowedTargets`: a host name (matched exactly, ignoring
+ * case), an IP address or a CIDR range.
+ */
+export const OutboundTarget = z
+  .string()
+  .trim()
+  .refine(
+    (value) => proxyAddressFormats.some((format) => format.safeParse(value).success) || HOST_NAME.test(value),
+    'must be a host name, an IP address or a CIDR range (10.0.0.0/8, fd00::/8)',
+  );
+
+/** `runtimes.outboundRest`: what REST steps may call and how much they may read. */
+export const OutboundRestSettings = z.strictObject({
+  /**
+   * Targets a REST step may call although they are private, loopback, link-local or cloud
+   * metadata addresses, which are refused otherwise. Default `[]`: public addresses only.
+   */
+  allowedTargets: z.array(OutboundTarget).default([]),
+  /** Time limit of a REST step whose `timeoutMs` is 0, in ms, 100–86400000; default 30000. */
+  defaultTimeoutMs: clampedInt(100, 86_400_000, 30_000),
+  /**
+   * Largest response body in bytes after decompression, 1 KiB–1 GiB; default 2 MiB, whose base64
+   * form stays under the default `engine.maxRunOutputBytes`.
+   */
+  maxResponseBytes: clampedInt(1024, GIB, 2 * MIB),
+  /** Redirects followed per call, 0–20; 0 answers the 3xx itself. Default 5. */
+  maxRedirects: clampedInt(0, 20, 5),
+  /** Characters of a failed response's body quoted in the step's error, 0–65536; default 2048. */
+  maxErrorBodyChars: clampedInt(0, 65_536, 2048),
+});
+
+export type OutboundRestSettings = z.infer<typeof OutboundRestSettings>;
+
 /** `runtimes`: handler processes and host executables. */
 export const RuntimesSettings = z.strictObject({
   externalExecution: ExternalExecutionSettings.prefault({}),
+  outboundRest: OutboundRestSettings.prefault({}),
   hostExecutables: z
     .strictObject({
       /** Enable the `Host.Executable` runtime; default false. */

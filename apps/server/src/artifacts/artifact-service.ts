@@ -20,6 +20,7 @@ import {
   normalizeArtifactPath,
   type PackageFile,
   parseArtifactManifest,
+  readZipManifest,
   readZipPackage,
   sha256Hex,
   writeZipPackage,
@@ -210,11 +211,14 @@ export class ArtifactService {
         `The package's SHA-256 is ${sha256}, not the expected ${query.sha256.toLowerCase()}.`,
       );
     }
-    const files = await readZipPackage(bytes, packageLimitsOf(settings)).catch(badPackage);
-    const manifestText = findManifestFile(files)?.bytes.toString('utf8') ?? query.manifestJson ?? null;
+    // Checked by streaming: only the manifest is kept, so a small upload that inflates to the
+    // limit costs no memory. `current` alone needs the files, for the mutable tree.
+    const manifestFile = await readZipManifest(bytes, packageLimitsOf(settings)).catch(badPackage);
+    const manifestText = manifestFile?.bytes.toString('utf8') ?? query.manifestJson ?? null;
     const checked = parseArtifactManifest(manifestText);
     if (!checked.ok) throw CommonErrors.badRequest(checked.errors.join(' '), { errors: checked.errors });
     if (query.version === CURRENT_ARTIFACT_VERSION) {
+      const files = await readZipPackage(bytes, packageLimitsOf(settings)).catch(badPackage);
       const withManifest = findManifestFile(files)
         ? files
         : [...files, { path: 'tempo.step.json', bytes: Buffer.from(manifestText ?? ''), executable: false }];

@@ -15,6 +15,7 @@ import {
   UpdateStepRequest,
   UpdateTriggerRequest,
 } from '@tempo/contracts';
+import { urlCredentialsProblem } from '@tempo/core/engine';
 import { newId } from '@tempo/core/ids';
 import type { RowOf, Tables } from '@tempo/core/store';
 import type { ServerContext } from '../server-context.ts';
@@ -118,6 +119,18 @@ const requireInlineRestRights = async (
   }
 };
 
+/** Refuses a new or changed inline REST node whose URL carries credentials, as a step save does. */
+const refuseInlineUrlCredentials = (
+  before: Readonly<Record<string, StepTransition>>,
+  after: Readonly<Record<string, StepTransition>>,
+) => {
+  for (const [key, node] of Object.entries(after)) {
+    if (node.rest === null || isDeepStrictEqual(before[key]?.rest, node.rest)) continue;
+    const problem = urlCredentialsProblem(node.rest.url);
+    if (problem) throw CommonErrors.badRequest(`transitions.${key}.rest: ${problem}`, { errors: [problem] });
+  }
+};
+
 /** Flows of a tenant whose graph names an execution key. */
 const flowsUsing = async (context: ServerContext, tenantId: string, executionKey: string) =>
   (await context.repositories.dataFlows.inTenant(tenantId).find()).filter(
@@ -210,6 +223,7 @@ export const flowResource: CrudResource<
   createBody: CreateDataFlowRequest,
   create: async (scope, body) => {
     await requireInlineRestRights(scope, {}, body.transitions);
+    refuseInlineUrlCredentials({}, body.transitions);
     return scope.repository.create({
       ...body,
       id: newId('dataFlow'),
@@ -225,7 +239,10 @@ export const flowResource: CrudResource<
       throw CommonErrors.badRequest(merged.error.issues[0]?.message ?? 'Invalid flow.', {
         issues: merged.error.issues,
       });
-    if (body.transitions) await requireInlineRestRights(scope, existing.transitions, body.transitions);
+    if (body.transitions) {
+      await requireInlineRestRights(scope, existing.transitions, body.transitions);
+      refuseInlineUrlCredentials(existing.transitions, body.transitions);
+    }
     return (await scope.repository.update(existing.id, body)) ?? existing;
   },
   guardDelete: async ({ context, tenantId }, row) => {

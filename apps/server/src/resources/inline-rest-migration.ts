@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { isDeepStrictEqual } from 'node:util';
 import {
   type DataFlowRecord,
   EXECUTION_KEY_MAX_LENGTH,
@@ -19,10 +20,30 @@ export interface InlineRestMigrationScope {
   readonly flowId?: string | null;
 }
 
+/**
+ * The call of an inline REST node, by the engine's rule (`inlineRestStep` in the flow engine): a
+ * node is inline REST only when `stepType` is `Rest` and it carries a `rest` block. A leftover
+ * `rest` block beside `stepType: null` is ignored by the engine, which runs the step of that key,
+ * so migrating it would change what the flow runs.
+ */
 const restConfigOf = (transition: StepTransition): RestConfig | null =>
-  transition.rest ? { runtimeKey: 'External.Rest', ...transition.rest } : null;
+  transition.stepType === 'Rest' && transition.rest
+    ? { runtimeKey: 'External.Rest', ...transition.rest }
+    : null;
 
-const sameConfig = (a: RuntimeConfig | null, b: RestConfig) => JSON.stringify(a) === JSON.stringify(b);
+// By value: a step saved through the API holds its fields in schema order, an inline block in the
+// order it was written, and neither order changes the call.
+const sameConfig = (a: RuntimeConfig | null, b: RestConfig) => isDeepStrictEqual(a, b);
+
+/** JSON with object keys sorted, so equal configs always hash alike. */
+const canonicalJson = (value: unknown): string =>
+  JSON.stringify(value, (_key, item: unknown) =>
+    item !== null && typeof item === 'object' && !Array.isArray(item)
+      ? Object.fromEntries(
+          Object.entries(item).sort(([left], [right]) => (left < right ? -1 : left > right ? 1 : 0)),
+        )
+      : item,
+  );
 
 /** The spec's deterministic key for an inline call whose own key is taken: `{key}_rest_{hash}`. */
 const deterministicKey = (
@@ -32,7 +53,7 @@ const deterministicKey = (
   reserved: ReadonlySet<string>,
 ) => {
   const hash = createHash('sha256')
-    .update(`${flow.tenantId}\n${flow.id}\n${sourceKey}\n${JSON.stringify(config)}`)
+    .update(`${flow.tenantId}\n${flow.id}\n${sourceKey}\n${canonicalJson(config)}`)
     .digest('hex')
     .slice(0, 12);
   const base = sourceKey.slice(0, Math.max(1, EXECUTION_KEY_MAX_LENGTH - hash.length - 10));
@@ -63,7 +84,7 @@ const migrateFlow = async (
   const migrated: Record<string, StepTransition> = {};
   const entries: InlineRestMigrationEntry[] = [];
   for (const [sourceKey, transition] of Object.entries(flow.transitions)) {
-    const config = transition.stepType === 'Rest' || transition.rest ? restConfigOf(transition) : null;
+    const config = restConfigOf(transition);
     if (!config) {
       migrated[sourceKey] = transition;
       continue;

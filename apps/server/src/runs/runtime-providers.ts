@@ -29,8 +29,8 @@ export const createRuntimeProviders = (options: RuntimeProviderOptions): Runtime
   const providers: RuntimeProvider[] = [
     builtinProvider('Builtin.Class', builtins),
     builtinProvider('Builtin.Method', builtins),
-    restProvider('External.Rest'),
-    restProvider('Legacy.InlineRest'),
+    restProvider('External.Rest', { settings: settings.runtimes.outboundRest }),
+    restProvider('Legacy.InlineRest', { settings: settings.runtimes.outboundRest }),
     ...ARTIFACT_RUNTIME_KEYS.map((key) => artifactProvider(key, processDeps)),
     hostExecutableProvider(processDeps, settings.runtimes.hostExecutables),
   ];

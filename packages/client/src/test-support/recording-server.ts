@@ -21,6 +21,8 @@ export interface CannedAnswer {
   readonly status?: number;
   readonly headers?: Readonly<Record<string, string>>;
   readonly body?: unknown;
+  /** Milliseconds to wait before answering; default none. */
+  readonly delayMs?: number;
 }
 
 /** Decides the answer to each request (null: never answer); the default answers 200 with `{}`. */
@@ -64,11 +66,15 @@ export class RecordingServer {
         const body = answer.body;
         const text = body === undefined ? '' : typeof body === 'string' ? body : JSON.stringify(body);
         const isJson = body !== undefined && typeof body !== 'string';
-        response.writeHead(answer.status ?? 200, {
-          ...(isJson ? { 'content-type': 'application/json' } : {}),
-          ...answer.headers,
-        });
-        response.end(text);
+        const send = () => {
+          response.writeHead(answer.status ?? 200, {
+            ...(isJson ? { 'content-type': 'application/json' } : {}),
+            ...answer.headers,
+          });
+          response.end(text);
+        };
+        if (answer.delayMs === undefined) send();
+        else setTimeout(send, answer.delayMs);
       });
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -119,3 +119,62 @@ describe('ExtractionCache', () => {
     expect(() => cache.folderFor('ten_1', '../../etc')).toThrow(ArtifactStorageError);
   });
 });
+
+describe('ExtractionCache limits', () => {
+  it('unpacks no more packages at once than allowed; the others wait their turn', async () => {
+    const bounded = new ExtractionCache(root, { maxConcurrentExtractions: 2 });
+    const packages = await Promise.all(
+      ['a', 'b', 'c'].map((name) =>
+        writeZipPackage([{ path: 'tempo.step.json', bytes: Buffer.from(name), executable: false }]),
+      ),
+    );
+    let loading = 0;
+    let mostAtOnce = 0;
+    const gates: (() => void)[] = [];
+    const slowLoad = (bytes: Buffer) => async () => {
+      loading++;
+      mostAtOnce = Math.max(mostAtOnce, loading);
+      await new Promise<void>((resolve) => gates.push(resolve));
+      loading--;
+      return bytes;
+    };
+    // Two tenants: one tenant alone gets half the slots, so another's package is not held up.
+    const done = packages.map((bytes, index) =>
+      bounded.ensureExtracted(`ten_${index % 2}`, sha256Hex(bytes), slowLoad(bytes), LIMITS),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(loading).toBe(2);
+    while (gates.length > 0 || loading > 0) {
+      gates.shift()?.();
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    await Promise.all(done);
+    expect(mostAtOnce).toBe(2);
+    for (const [index, bytes] of packages.entries()) {
+      const folder = bounded.folderFor(`ten_${index % 2}`, sha256Hex(bytes));
+      expect(await readFile(join(folder, 'tempo.step.json'), 'utf8')).toBe(['a', 'b', 'c'][index]);
+    }
+  });
+
+  it('streams entries to disk and stops at the limit, leaving no partial folder', async () => {
+    const bomb = await new Promise<Buffer>((resolve, reject) => {
+      const archive = new yazl.ZipFile();
+      archive.addBuffer(Buffer.alloc(4_000_000), 'zeros.bin');
+      const parts: Buffer[] = [];
+      archive.outputStream.on('data', (part: Buffer) => parts.push(part));
+      archive.outputStream.on('error', reject);
+      archive.outputStream.on('end', () => resolve(Buffer.concat(parts)));
+      archive.end();
+    });
+    const sha256 = sha256Hex(bomb);
+    await expect(
+      cache.ensureExtracted('ten_1', sha256, async () => bomb, { maxEntries: 10, maxTotalBytes: 3_000_000 }),
+    ).rejects.toMatchObject({ code: 'TooLarge' });
+    expect(await readdir(join(root, 'packages', 'ten_1'))).toEqual([]);
+    const folder = await cache.ensureExtracted('ten_1', sha256, async () => bomb, {
+      maxEntries: 10,
+      maxTotalBytes: 4_000_000,
+    });
+    expect((await stat(join(folder, 'zeros.bin'))).size).toBe(4_000_000);
+  });
+});

@@ -1,10 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { chmod, mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { createWriteStream } from 'node:fs';
+import { chmod, mkdir, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { CapacityLimiter } from '../process-host/capacity-limiter.ts';
 import { ArtifactStorageError } from './errors.ts';
 import { sha256Hex } from './file-content.ts';
 import { assertSha256, resolveInside, tenantSegment } from './storage-paths.ts';
-import { type PackageLimits, readZipPackage } from './zip-package.ts';
+import { type PackageLimits, walkZipPackage } from './zip-entries.ts';
 
 const isMissing = (error: unknown): boolean => (error as NodeJS.ErrnoException).code === 'ENOENT';
 
@@ -20,6 +23,29 @@ const isFolder = async (path: string): Promise<boolean> => {
   }
 };
 
+/** Options of an {@link ExtractionCache}. */
+export interface ExtractionCacheOptions {
+  /** Packages unzipped at once; more wait their turn. Default 2 (`artifacts.maxConcurrentExtractions`). */
+  readonly maxConcurrentExtractions?: number;
+}
+
+const DEFAULT_MAX_CONCURRENT_EXTRACTIONS = 2;
+
+/**
+ * Unzips an untrusted package into the empty folder `root`, streaming each entry to its file: the
+ * inflated bytes never sit in memory, and the running count stops the package at its limit.
+ */
+const extractInto = (bytes: Buffer, limits: PackageLimits, root: string) =>
+  walkZipPackage(bytes, limits, async (file) => {
+    const target = resolveInside(root, file.path);
+    // Owner-only: handler processes run as this user, and packages may hold tenants' secrets.
+    await mkdir(dirname(target), { recursive: true, mode: 0o700 });
+    const mode = file.executable ? 0o700 : 0o600;
+    await pipeline(file.content, createWriteStream(target, { flags: 'wx', mode }));
+    // The umask may have cleared bits of `mode`; the execute bit must survive it.
+    await chmod(target, mode);
+  });
+
 /**
  * Packages unzipped on local disk, one folder per tenant and SHA-256 (spec §8). Folders are only
  * ever complete: a package is unzipped into a temp sibling and renamed into place, so any folder
@@ -29,9 +55,13 @@ export class ExtractionCache {
   /** Absolute cache root; packages live under `{cacheRoot}/packages/{tenant}/{sha256}`. */
   readonly cacheRoot: string;
   readonly #inFlight = new Map<string, Promise<string>>();
+  // Per tenant as well as in all: one tenant's uploads cannot keep another's packages waiting.
+  readonly #slots: CapacityLimiter;
 
-  constructor(cacheRoot: string) {
+  constructor(cacheRoot: string, options: ExtractionCacheOptions = {}) {
     this.cacheRoot = resolve(cacheRoot);
+    const max = Math.max(1, options.maxConcurrentExtractions ?? DEFAULT_MAX_CONCURRENT_EXTRACTIONS);
+    this.#slots = new CapacityLimiter({ maxServerWide: max, maxPerTenant: Math.max(1, Math.ceil(max / 2)) });
   }
 
   /** The folder a package is (or would be) extracted to. */
@@ -54,16 +84,33 @@ export class ExtractionCache {
     const folder = this.folderFor(tenantId, sha256);
     const running = this.#inFlight.get(folder);
     if (running) return running;
-    const extraction = this.#extract(folder, sha256, load, limits).finally(() =>
+    const extraction = this.#extract(tenantId, folder, sha256, load, limits).finally(() =>
       this.#inFlight.delete(folder),
     );
     this.#inFlight.set(folder, extraction);
     return extraction;
   }
 
-  async #extract(folder: string, sha256: string, load: () => Promise<Buffer>, limits: PackageLimits) {
+  async #extract(
+    tenantId: string,
+    folder: string,
+    sha256: string,
+    load: () => Promise<Buffer>,
+    limits: PackageLimits,
+  ) {
     if (await isFolder(folder)) return folder;
-    const bytes = await load();
+    // The slot covers the blob in memory as well as the unzipping, so both are bounded.
+    const slot = await this.#slots.acquire(tenantId);
+    try {
+      // Another process may have finished it while this one waited.
+      if (await isFolder(folder)) return folder;
+      return await this.#unpack(folder, sha256, await load(), limits);
+    } finally {
+      slot.release();
+    }
+  }
+
+  async #unpack(folder: string, sha256: string, bytes: Buffer, limits: PackageLimits) {
     // The folder name vouches for the content, so bytes under the wrong hash must not land there.
     if (sha256Hex(bytes) !== sha256) {
       throw new ArtifactStorageError(
@@ -71,19 +118,10 @@ export class ExtractionCache {
         `Artifact package bytes do not match SHA-256 ${sha256}.`,
       );
     }
-    const files = await readZipPackage(bytes, limits);
     const temp = `${folder}.${randomUUID()}.tmp`;
     try {
-      // Owner-only: handler processes run as this user, and packages may hold tenants' secrets.
       await mkdir(temp, { recursive: true, mode: 0o700 });
-      for (const file of files) {
-        const target = resolveInside(temp, file.path);
-        await mkdir(dirname(target), { recursive: true, mode: 0o700 });
-        const mode = file.executable ? 0o700 : 0o600;
-        await writeFile(target, file.bytes, { flag: 'wx', mode });
-        // The umask may have cleared bits of `mode`; the execute bit must survive it.
-        await chmod(target, mode);
-      }
+      await extractInto(bytes, limits, temp);
       await rename(temp, folder);
     } catch (error) {
       await rm(temp, { recursive: true, force: true });

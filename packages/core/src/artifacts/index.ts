@@ -31,6 +31,7 @@ export {
   isZipPackage,
   type PackageFile,
   type PackageLimits,
+  readZipManifest,
   readZipPackage,
   writeZipPackage,
 } from './zip-package.ts';

@@ -1,8 +1,9 @@
-import type { Readable } from 'node:stream';
-import yauzl from 'yauzl';
 import yazl from 'yazl';
-import { compareOrdinal, isUnsafeArtifactPath, normalizeArtifactPath } from './artifact-path.ts';
+import { compareOrdinal, normalizeArtifactPath } from './artifact-path.ts';
 import { ArtifactPackageError } from './errors.ts';
+import { type PackageLimits, walkZipPackage } from './zip-entries.ts';
+
+export { isZipPackage, type PackageLimits } from './zip-entries.ts';
 
 /** One file of a package, by its normalised package-relative path. */
 export interface PackageFile {
@@ -13,174 +14,54 @@ export interface PackageFile {
   readonly executable: boolean;
 }
 
-/** Bounds on what reading a package may cost. */
-export interface PackageLimits {
-  /** Most entries (files and folders) the archive may list. */
-  readonly maxEntries: number;
-  /** Most bytes all files may inflate to, together. */
-  readonly maxTotalBytes: number;
-}
-
 /** The manifest's file name at a package's root. */
 export const ARTIFACT_MANIFEST_FILE_NAME = 'tempo.step.json';
 
-const S_IFMT = 0o170000;
 const S_IFREG = 0o100000;
-const S_IFDIR = 0o040000;
-const S_IFLNK = 0o120000;
 
 // Noon local time: yazl writes DOS times from local date parts, so this gives the same bytes in
 // every time zone, and noon is clear of midnight DST switches.
 const FIXED_MTIME = new Date(2000, 0, 1, 12, 0, 0);
 
-/** Whether the bytes start with a zip signature (local header, empty archive or spanned archive). */
-export const isZipPackage = (bytes: Uint8Array): boolean =>
-  bytes.length >= 4 &&
-  bytes[0] === 0x50 &&
-  bytes[1] === 0x4b &&
-  ((bytes[2] === 0x03 && bytes[3] === 0x04) ||
-    (bytes[2] === 0x05 && bytes[3] === 0x06) ||
-    (bytes[2] === 0x07 && bytes[3] === 0x08));
-
-const tooLarge = (limits: PackageLimits) =>
-  new ArtifactPackageError(
-    'TooLarge',
-    `Artifact package expands to more than ${limits.maxTotalBytes} bytes.`,
-  );
-
-// Inflates one entry, counting the bytes as they come: headers can lie about sizes (zip bombs),
-// so the count, not the header, enforces the budget.
-const inflate = async (zip: yauzl.ZipFile, entry: yauzl.Entry, budget: number, limits: PackageLimits) => {
-  const stream: Readable = await zip.openReadStreamPromise(entry);
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of stream as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > budget) {
-      stream.destroy();
-      throw tooLarge(limits);
-    }
-    chunks.push(chunk);
-  }
-  if (size !== entry.uncompressedSize) throw new Error(`entry data does not match its declared size`);
-  return Buffer.concat(chunks, size);
-};
-
-/** Where an entry goes, or null for a folder (folders are implied by the files in them). */
-const entryTarget = (entry: yauzl.Entry) => {
-  // Strict decoding keeps `\` so the safety check sees exactly what a Windows tool would.
-  const name = yauzl.getFileNameLowLevel(
-    entry.generalPurposeBitFlag,
-    entry.fileNameRaw,
-    entry.extraFields,
-    true,
-  );
-  const fileType = (entry.externalFileAttributes >>> 16) & S_IFMT;
-  if (fileType === S_IFLNK) {
-    throw new ArtifactPackageError('Symlink', `Artifact archives may not contain symlinks: ${name}`, name);
-  }
-  if (fileType !== 0 && fileType !== S_IFREG && fileType !== S_IFDIR) {
-    throw new ArtifactPackageError(
-      'SpecialFile',
-      `Artifact archives may only contain files and folders: ${name}`,
-      name,
-    );
-  }
-  const isFolder = fileType === S_IFDIR || /[\\/]$/.test(name);
-  const path = normalizeArtifactPath(name);
-  // A folder entry for the root itself (`./`) is harmless; anything else that does not normalise is not.
-  if (isUnsafeArtifactPath(name) || (path === null && !isFolder)) {
-    throw new ArtifactPackageError(
-      'UnsafePath',
-      `Artifact archive entry escapes the package root: ${name}`,
-      name,
-    );
-  }
-  return { name, path, isFolder, executable: ((entry.externalFileAttributes >>> 16) & 0o111) !== 0 };
-};
-
-/** Refuses a file that sits where another entry needs a folder (`a` and `a/b`). */
-const assertNoFileFolderClash = (paths: ReadonlySet<string>, folders: ReadonlySet<string>) => {
-  for (const path of paths) {
-    if (folders.has(path))
-      throw new ArtifactPackageError(
-        'Duplicate',
-        `Artifact archive uses ${path} as both a file and a folder.`,
-        path,
-      );
-    const segments = path.split('/');
-    for (let length = 1; length < segments.length; length++) {
-      const parent = segments.slice(0, length).join('/');
-      if (paths.has(parent)) {
-        throw new ArtifactPackageError(
-          'Duplicate',
-          `Artifact archive uses ${parent} as both a file and a folder.`,
-          parent,
-        );
-      }
-    }
-  }
+/** The files of a package that `keep` accepts, in ordinal path order; the others are only counted. */
+const readKept = async (
+  bytes: Buffer,
+  limits: PackageLimits,
+  keep: (path: string) => boolean,
+): Promise<PackageFile[]> => {
+  const files: PackageFile[] = [];
+  await walkZipPackage(bytes, limits, async ({ path, executable, content }) => {
+    const kept = keep(path);
+    const chunks: Buffer[] = [];
+    for await (const chunk of content) if (kept) chunks.push(chunk);
+    if (kept) files.push({ path, bytes: Buffer.concat(chunks), executable });
+  });
+  return files.sort((left, right) => compareOrdinal(left.path, right.path));
 };
 
 /**
- * Reads an untrusted package: files in ordinal path order, folders skipped. Refuses symlinks and
- * other special entries, unsafe or duplicate paths, and archives past `limits`.
+ * Reads an untrusted package into memory: files in ordinal path order, folders skipped. Refuses
+ * symlinks and other special entries, unsafe or duplicate paths, and archives past `limits`.
+ * Holds every inflated byte, so only for packages whose files are needed in memory; see
+ * {@link readZipManifest} to check a package without that cost.
  * @throws ArtifactPackageError
  */
-export const readZipPackage = async (bytes: Buffer, limits: PackageLimits): Promise<PackageFile[]> => {
-  if (!isZipPackage(bytes))
-    throw new ArtifactPackageError('NotZip', 'Artifact package is not a zip archive.');
-  let zip: yauzl.ZipFile | null = null;
-  try {
-    // Raw names and our own size accounting: yauzl's checks would fail with untyped errors.
-    zip = await yauzl.fromBufferPromise(bytes, {
-      lazyEntries: true,
-      decodeStrings: false,
-      validateEntrySizes: false,
-    });
-    if (zip.entryCount > limits.maxEntries) {
-      throw new ArtifactPackageError(
-        'TooManyEntries',
-        `Artifact package has more than ${limits.maxEntries} entries.`,
-      );
-    }
-    const files = new Map<string, PackageFile>();
-    const folders = new Set<string>();
-    let declaredBytes = 0;
-    let totalBytes = 0;
-    for await (const entry of zip.eachEntry()) {
-      const target = entryTarget(entry);
-      if (target.path !== null && (files.has(target.path) || (target.isFolder && folders.has(target.path)))) {
-        throw new ArtifactPackageError(
-          'Duplicate',
-          `Artifact archive contains ${target.path} twice.`,
-          target.name,
-        );
-      }
-      if (target.isFolder) {
-        if (target.path !== null) folders.add(target.path);
-        continue;
-      }
-      // Honest headers are refused before any inflating; lying ones are caught by the count.
-      declaredBytes += entry.uncompressedSize;
-      if (declaredBytes > limits.maxTotalBytes) throw tooLarge(limits);
-      const data = await inflate(zip, entry, limits.maxTotalBytes - totalBytes, limits);
-      totalBytes += data.length;
-      const path = target.path ?? target.name;
-      files.set(path, { path, bytes: data, executable: target.executable });
-    }
-    assertNoFileFolderClash(new Set(files.keys()), folders);
-    return [...files.values()].sort((left, right) => compareOrdinal(left.path, right.path));
-  } catch (error) {
-    if (error instanceof ArtifactPackageError) throw error;
-    throw new ArtifactPackageError(
-      'Corrupt',
-      `Artifact package is not a readable zip archive: ${(error as Error).message}`,
-    );
-  } finally {
-    zip?.close();
-  }
-};
+export const readZipPackage = (bytes: Buffer, limits: PackageLimits): Promise<PackageFile[]> =>
+  readKept(bytes, limits, () => true);
+
+/** How the root manifest's path may be spelled (spec §8): `\` → `/`, leading `/` stripped, any case. */
+const rootName = (path: string) => path.replaceAll('\\', '/').replace(/^\/+/, '');
+
+/**
+ * Checks an untrusted package like {@link readZipPackage} (every entry inflated and counted), but
+ * keeps only its root manifest: memory stays at one chunk whatever the package inflates to.
+ * @returns the manifest file, or null when the package has none.
+ * @throws ArtifactPackageError
+ */
+export const readZipManifest = async (bytes: Buffer, limits: PackageLimits): Promise<PackageFile | null> =>
+  findManifestFile(
+    await readKept(bytes, limits, (path) => rootName(path).toLowerCase() === ARTIFACT_MANIFEST_FILE_NAME),
+  );
 
 /**
  * Zips files deterministically: ordinal path order, a fixed timestamp and fixed modes (0755 when
@@ -228,7 +109,6 @@ export const writeZipPackage = async (files: readonly PackageFile[]): Promise<Bu
  * stripping leading `/` (spec §8). An exact-case match wins over other spellings.
  */
 export const findManifestFile = (files: readonly PackageFile[]): PackageFile | null => {
-  const rootName = (path: string) => path.replaceAll('\\', '/').replace(/^\/+/, '');
   return (
     files.find((file) => rootName(file.path) === ARTIFACT_MANIFEST_FILE_NAME) ??
     files.find((file) => rootName(file.path).toLowerCase() === ARTIFACT_MANIFEST_FILE_NAME) ??

@@ -7,7 +7,8 @@ export {
   runFlow,
   type StepRunReport,
 } from './flow-engine.ts';
-export { restProvider, restRequestOf } from './rest-provider.ts';
+export { urlCredentialsProblem } from './outbound-text.ts';
+export { type RestProviderOptions, restProvider, restRequestOf } from './rest-provider.ts';
 export type {
   ArtifactPin,
   PinnedArtifact,

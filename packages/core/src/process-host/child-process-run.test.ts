@@ -1,4 +1,6 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type ChildProcessSpec, runChildProcess } from './child-process-run.ts';
 
@@ -91,6 +93,60 @@ describe.skipIf(process.platform === 'win32')('runChildProcess and killProcessTr
       leftovers.push(...group);
       if (killTree) expect(group).toEqual([]);
       else expect(group.length).toBe(1);
+    }
+  });
+});
+
+describe.skipIf(process.platform !== 'linux')('runChildProcess contains the whole tree', () => {
+  /** A shell whose grandchild moves to a session of its own, prints its pid and sleeps. */
+  const escaping = (redirect: string, then: string, timeoutMs = 0): ChildProcessSpec => ({
+    ...spawnSpec(true, ''),
+    args: ['-c', `setsid -f sh -c 'echo $$ >&2; exec sleep 60' ${redirect}; sleep 0.2; ${then}`],
+    timeoutMs,
+  });
+  const sleeperOf = (outcome: Awaited<ReturnType<typeof runChildProcess>>) => {
+    const pid = Number(('stderr' in outcome ? outcome.stderr.toString() : '').trim().split('\n')[0]);
+    leftovers.push(pid);
+    return pid;
+  };
+
+  it('ends at the time limit although a grandchild in another session holds the pipes', async () => {
+    const started = Date.now();
+    const outcome = await runChildProcess(escaping('', 'exec sleep 60', 1_000));
+    expect(outcome.kind).toBe('timedOut');
+    expect(Date.now() - started).toBeLessThan(5_000);
+    const sleeper = sleeperOf(outcome);
+    expect(sleeper).toBeGreaterThan(0);
+    expect(alive(sleeper)).toBe(false);
+  });
+
+  it('ends when the child exits although such a grandchild holds the pipes, and kills it', async () => {
+    const started = Date.now();
+    const outcome = await runChildProcess(escaping('', 'echo done'));
+    expect(outcome).toMatchObject({ kind: 'exited', exitCode: 0 });
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(alive(sleeperOf(outcome))).toBe(false);
+  });
+
+  it('kills a grandchild that let go of the pipes and lost its parent', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'tempo-orphan-'));
+    const pidFile = join(folder, 'sleeper.pid');
+    try {
+      const outcome = await runChildProcess({
+        ...spawnSpec(true, ''),
+        args: [
+          '-c',
+          `setsid -f sh -c 'echo $$ > ${pidFile}; exec sleep 60' > /dev/null 2>&1 < /dev/null
+          while [ ! -s ${pidFile} ]; do sleep 0.02; done`,
+        ],
+        timeoutMs: 10_000,
+      });
+      expect(outcome).toMatchObject({ kind: 'exited', exitCode: 0 });
+      const sleeper = Number(readFileSync(pidFile, 'utf8').trim());
+      leftovers.push(sleeper);
+      expect(alive(sleeper)).toBe(false);
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
     }
   });
 });

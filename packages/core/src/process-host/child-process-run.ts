@@ -1,4 +1,7 @@
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { canReadProcessTable } from './process-tree.ts';
+import { HANDLER_TAG_VARIABLE, TreeContainment } from './tree-containment.ts';
 
 /** One child process to start: no shell, an explicit environment, bounded output. */
 export interface ChildProcessSpec {
@@ -6,7 +9,10 @@ export interface ChildProcessSpec {
   readonly command: string;
   readonly args: readonly string[];
   readonly cwd: string;
-  /** The whole environment of the child; nothing is inherited from the server. */
+  /**
+   * The whole environment of the child; nothing is inherited from the server. The call's tag
+   * ({@link HANDLER_TAG_VARIABLE}) is added to it.
+   */
   readonly env: Readonly<Record<string, string>>;
   /** Written to stdin, which is then closed. */
   readonly stdin: Buffer;
@@ -15,10 +21,16 @@ export interface ChildProcessSpec {
   readonly maxStdoutBytes: number;
   readonly maxStderrBytes: number;
   /**
-   * Kill the child's whole process group, not only the child, when it is stopped or exits
-   * (`killProcessTreeOnCancel`). When false, processes the child started are left running.
+   * Kill everything the child started, not only the child, when it is stopped or exits
+   * (`killProcessTreeOnCancel`): its process group, and on Linux every process below it or
+   * carrying its tag, whatever session it moved to. When false, those processes are left running.
    */
   readonly killTree: boolean;
+  /**
+   * The value of {@link HANDLER_TAG_VARIABLE} for this call, naming its owner so a later start
+   * can find what a crashed server left; a random one is used when omitted.
+   */
+  readonly containmentTag?: string;
   /** Aborted to stop the child (run cancelled). */
   readonly signal?: AbortSignal;
 }
@@ -60,9 +72,9 @@ class BoundedBuffer {
 }
 
 /**
- * How long the output pipes stay open after the child exits when its process tree is spared:
- * what the child wrote before it exited is read within this, and a background process that
- * inherited the pipes cannot hold the step open.
+ * How long the output pipes stay open after the child exits: what the child wrote before it
+ * exited is read within this, and a background process that inherited the pipes (spared, or one
+ * that escaped the sweep) cannot hold the step open.
  */
 const STRAGGLER_PIPE_GRACE_MS = 500;
 
@@ -84,7 +96,9 @@ const kill = (pid: number | undefined, tree: boolean) => {
  * {@link ChildProcessOutcome}. On Linux and macOS the child leads its own process group, so a
  * timeout, an overflow or a cancel kills everything it started, and stragglers left behind by a
  * child that exits normally are killed too, unless `killTree` is false: then only the child is
- * killed and what it started is left alone.
+ * killed and what it started is left alone. On Linux the tree is followed through `/proc` as
+ * well ({@link TreeContainment}), so a grandchild in a session of its own goes with it, and the
+ * outcome is answered only once that tree is gone.
  */
 export const runChildProcess = (spec: ChildProcessSpec): Promise<ChildProcessOutcome> =>
   new Promise((resolve) => {
@@ -93,11 +107,16 @@ export const runChildProcess = (spec: ChildProcessSpec): Promise<ChildProcessOut
       return;
     }
     const useGroup = process.platform !== 'win32';
+    const tag = spec.containmentTag ?? (spec.killTree ? `call.${randomBytes(8).toString('hex')}` : undefined);
+    const containment =
+      tag !== undefined && spec.killTree && useGroup && canReadProcessTable()
+        ? new TreeContainment(tag)
+        : null;
     let child: ReturnType<typeof spawn>;
     try {
       child = spawn(spec.command, [...spec.args], {
         cwd: spec.cwd,
-        env: spec.env,
+        env: tag === undefined ? spec.env : { ...spec.env, [HANDLER_TAG_VARIABLE]: tag },
         stdio: ['pipe', 'pipe', 'pipe'],
         detached: useGroup,
         shell: false,
@@ -107,6 +126,13 @@ export const runChildProcess = (spec: ChildProcessSpec): Promise<ChildProcessOut
       resolve({ kind: 'failedToStart', message: error instanceof Error ? error.message : String(error) });
       return;
     }
+    if (containment && child.pid !== undefined) containment.attach(child.pid);
+    // The sweeps of the tree so far; the outcome waits for them, so no process outlives it.
+    let sweep: Promise<unknown> = Promise.resolve();
+    const killTree = () => {
+      kill(child.pid, true);
+      if (containment) sweep = Promise.allSettled([sweep, containment.killAll()]);
+    };
     const stdout = new BoundedBuffer(spec.maxStdoutBytes);
     const stderr = new BoundedBuffer(spec.maxStderrBytes);
     let ending: ChildProcessOutcome['kind'] | null = null;
@@ -116,7 +142,8 @@ export const runChildProcess = (spec: ChildProcessSpec): Promise<ChildProcessOut
     const stop = (why: 'timedOut' | 'overflow' | 'cancelled') => {
       if (ending) return;
       ending = why;
-      kill(child.pid, spec.killTree && useGroup);
+      if (spec.killTree && useGroup) killTree();
+      else kill(child.pid, false);
     };
     const onAbort = () => stop('cancelled');
     spec.signal?.addEventListener('abort', onAbort, { once: true });
@@ -139,15 +166,12 @@ export const runChildProcess = (spec: ChildProcessSpec): Promise<ChildProcessOut
     child.stdin?.on('error', () => undefined);
     child.stdin?.end(spec.stdin);
 
-    // Stragglers in the group keep the pipes open: once the leader exits, they are killed so the
-    // pipes close and the step cannot hang on a background child. When the tree is to be spared,
-    // the pipes are let go instead after a short while, which the stragglers may still hold.
+    // Stragglers keep the pipes open: once the leader exits, they are killed so the pipes close
+    // and the step cannot hang on a background child. Whatever still holds the pipes after a
+    // short while (a spared tree) is not waited for: the pipes are let go.
     let release: NodeJS.Timeout | undefined;
     child.on('exit', () => {
-      if (useGroup && spec.killTree) {
-        kill(child.pid, true);
-        return;
-      }
+      if (useGroup && spec.killTree) killTree();
       release = setTimeout(() => {
         child.stdout?.destroy();
         child.stderr?.destroy();
@@ -161,7 +185,11 @@ export const runChildProcess = (spec: ChildProcessSpec): Promise<ChildProcessOut
       clearTimeout(timer);
       clearTimeout(release);
       spec.signal?.removeEventListener('abort', onAbort);
-      resolve(outcome);
+      const done = () => {
+        containment?.dispose();
+        resolve(outcome);
+      };
+      sweep.then(done, done);
     };
     child.on('error', (error) => {
       // Only a spawn failure arrives here before any exit (ENOENT, EACCES, bad cwd).

@@ -12,6 +12,7 @@ export {
   type HandlerEnvironmentOptions,
   redactSecrets,
 } from './handler-environment.ts';
+export type { HandlerLeftoverReport } from './handler-leftovers.ts';
 export { LANGUAGE_SHIMS, type ShimLanguage } from './language-shims.ts';
 export {
   type CapacityReport,
@@ -32,3 +33,4 @@ export {
   SUPPORTED_PROTOCOL_VERSIONS,
 } from './protocol-v1.ts';
 export { safePathSegment } from './scratch-folder.ts';
+export { HANDLER_TAG_VARIABLE } from './tree-containment.ts';

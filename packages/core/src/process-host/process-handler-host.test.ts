@@ -1,9 +1,12 @@
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { spawn, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { ExternalExecutionSettings, StepProtocolRequest } from '@tempo/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type HandlerInvocation, ProcessHandlerHost } from './process-handler-host.ts';
+import { HANDLER_TAG_VARIABLE } from './tree-containment.ts';
 
 let folder: string;
 let scratchRoot: string;
@@ -166,6 +169,58 @@ describe('ProcessHandlerHost', () => {
     expect(data.allowed).toBe('allowed-value');
     expect(data.names).not.toContain('TEMPO_TEST_SECRET');
     expect(outcome.stderr).toBe('value is [redacted]\n');
+  });
+
+  it("redacts allowed values from the handler's own exception and from stdout that is not JSON", async () => {
+    const allowed = { requestedEnvironment: ['TEMPO_TEST_ALLOWED'] };
+    const thrown = await script(
+      'leak-exception.cjs',
+      `process.stdout.write(JSON.stringify({ result: 'Exception', exception: 'auth failed with ' + process.env.TEMPO_TEST_ALLOWED }));`,
+    );
+    const exceptionOutcome = await hostWith().invoke({ ...thrown, launch: { ...thrown.launch, ...allowed } });
+    expect(exceptionOutcome.result.errorMessage).toBe('auth failed with [redacted]');
+    const garbage = await script(
+      'leak-garbage.cjs',
+      `process.stdout.write('token=' + process.env.TEMPO_TEST_ALLOWED);`,
+    );
+    const garbageOutcome = await hostWith().invoke({ ...garbage, launch: { ...garbage.launch, ...allowed } });
+    // The parser would quote the start of the text, cut where no redaction recognises it.
+    expect(garbageOutcome.result.errorMessage).toBe(
+      'External process stdout was not valid StepResult JSON: the output is not a JSON document.',
+    );
+  });
+
+  it('clears the processes and scratch folders of a host whose process is gone, not those of a live one', async () => {
+    const root = join(folder, 'leftovers');
+    const host = hostWith({ scratchRoot: root });
+    const deadFolder = join(root, 'ten_dead', 'sru_dead-0001');
+    const liveFolder = join(root, 'ten_live', 'sru_live-0001');
+    await mkdir(deadFolder, { recursive: true });
+    await mkdir(liveFolder, { recursive: true });
+    // A tag that names this root under a process that has exited, and one naming this process.
+    const exited = spawnSync(process.execPath, ['-e', '']).pid;
+    const rootKey = createHash('sha256').update(resolve(root)).digest('hex').slice(0, 16);
+    const ownStart = (await readFile('/proc/self/stat', 'utf8')).split(') ')[1]?.split(' ')[19];
+    const sleeper = (tag: string, scratch: string) =>
+      spawn('sleep', ['60'], {
+        detached: true,
+        stdio: 'ignore',
+        env: { ...process.env, [HANDLER_TAG_VARIABLE]: tag, TEMPO_SCRATCH_DIR: scratch },
+      }).pid ?? 0;
+    const orphan = sleeper(`${rootKey}.${exited}.1.abcdef`, deadFolder);
+    const kept = sleeper(`${rootKey}.${process.pid}.${ownStart}.abcdef`, liveFolder);
+    try {
+      const report = await host.clearLeftovers();
+      expect(report).toEqual({ processesKilled: 1, scratchFoldersRemoved: 1 });
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(await isAlive(orphan)).toBe(false);
+      expect(await isAlive(kept)).toBe(true);
+      expect(await readdir(join(root, 'ten_dead'))).toEqual([]);
+      expect(await readdir(join(root, 'ten_live'))).toEqual(['sru_live-0001']);
+    } finally {
+      process.kill(kept, 'SIGKILL');
+      if (await isAlive(orphan)) process.kill(orphan, 'SIGKILL');
+    }
   });
 
   it('refuses a request over maxInputBytes without starting anything', async () => {

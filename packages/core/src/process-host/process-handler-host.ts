@@ -3,6 +3,13 @@ import type { StepResult } from '../runtimes/step-protocol.ts';
 import { type CapacityLease, CapacityLimiter, type CapacitySnapshot } from './capacity-limiter.ts';
 import { type ChildProcessOutcome, runChildProcess } from './child-process-run.ts';
 import { buildHandlerEnvironment, redactSecrets } from './handler-environment.ts';
+import {
+  clearHandlerLeftovers,
+  type HandlerLeftoverReport,
+  type HandlerOwner,
+  handlerCallTag,
+  handlerOwnerOf,
+} from './handler-leftovers.ts';
 import { type ShimLanguage, writeShim } from './language-shims.ts';
 import { parseStepResult, SUPPORTED_PROTOCOL_VERSIONS } from './protocol-v1.ts';
 import { createScratchFolder, removeScratchFolder } from './scratch-folder.ts';
@@ -91,15 +98,21 @@ const KILLED_OUTCOMES: ReadonlySet<ChildProcessOutcome['kind']> = new Set([
   'cancelled',
 ]);
 
-/** One process per call, under the server-wide and per-tenant process limits. */
+/**
+ * One process per call, under the server-wide and per-tenant process limits. Each call's
+ * processes carry a tag naming this host's process and scratch root, so none of them outlives
+ * the call, and {@link ProcessHandlerHost.clearLeftovers} finds those a crashed server left.
+ */
 export class ProcessHandlerHost implements HandlerHost {
   readonly #options: ProcessHandlerHostOptions;
   readonly #capacity: CapacityLimiter;
+  readonly #owner: HandlerOwner;
   #processRuntimeMs = 0;
   #killCount = 0;
 
   constructor(options: ProcessHandlerHostOptions) {
     this.#options = options;
+    this.#owner = handlerOwnerOf(options.settings.scratchRoot);
     this.#capacity = new CapacityLimiter({
       maxServerWide: options.settings.maxConcurrentProcessesServerWide,
       maxPerTenant: options.settings.maxConcurrentProcessesPerTenant,
@@ -113,6 +126,15 @@ export class ProcessHandlerHost implements HandlerHost {
       totalProcessRuntimeMs: this.#processRuntimeMs,
       processKillCount: this.#killCount,
     };
+  }
+
+  /**
+   * Kills the handler processes a server that is no longer running left over this scratch root,
+   * and removes the scratch folders no running handler uses. Call it once at start, before the
+   * first run: a server killed without a chance to stop its handlers leaves them to its restart.
+   */
+  clearLeftovers(): Promise<HandlerLeftoverReport> {
+    return clearHandlerLeftovers(this.#options.settings.scratchRoot, this.#owner);
   }
 
   async invoke(invocation: HandlerInvocation): Promise<HandlerOutcome> {
@@ -172,12 +194,14 @@ export class ProcessHandlerHost implements HandlerHost {
         maxStdoutBytes: Math.min(settings.maxStdoutBytes, settings.maxOutputBytes),
         maxStderrBytes: settings.maxStderrBytes,
         killTree: settings.killProcessTreeOnCancel,
+        containmentTag: handlerCallTag(this.#owner),
         signal: invocation.signal,
       });
       this.#processRuntimeMs += Date.now() - started;
       if (KILLED_OUTCOMES.has(outcome.kind)) this.#killCount += 1;
-      const stderr = 'stderr' in outcome ? redactSecrets(outcome.stderr.toString('utf8'), secretValues) : '';
-      return { result: mapOutcome(outcome, stderr, invocation, secretValues), capacity, stderr };
+      const redact = (text: string) => redactSecrets(text, secretValues);
+      const stderr = 'stderr' in outcome ? redact(outcome.stderr.toString('utf8')) : '';
+      return { result: mapOutcome(outcome, stderr, invocation, redact), capacity, stderr };
     } finally {
       lease.release();
       if (scratch) await removeScratchFolder(scratch);
@@ -185,16 +209,20 @@ export class ProcessHandlerHost implements HandlerHost {
   }
 }
 
-/** The spec's host-side outcome table, in its order. */
+/**
+ * The spec's host-side outcome table, in its order. Every text that comes from the handler (its
+ * stderr, its own error or exception, what is wrong with its stdout) goes through `redact`, the
+ * rule stderr follows, since all of it reaches run records and trigger callers.
+ */
 const mapOutcome = (
   outcome: ChildProcessOutcome,
   stderr: string,
   invocation: HandlerInvocation,
-  secretValues: readonly string[],
+  redact: (text: string) => string,
 ): StepResult => {
   switch (outcome.kind) {
     case 'failedToStart':
-      return exception(`External process failed to start: ${redactSecrets(outcome.message, secretValues)}`);
+      return exception(`External process failed to start: ${redact(outcome.message)}`);
     case 'timedOut':
       return {
         result: 'Timeout',
@@ -214,10 +242,14 @@ const mapOutcome = (
       const parsed = parseStepResult(stdout, invocation.request);
       if (!parsed.ok) {
         return exception(
-          withStderr(`External process stdout was not valid StepResult JSON: ${parsed.message}`, stderr),
+          withStderr(
+            `External process stdout was not valid StepResult JSON: ${redact(parsed.message)}`,
+            stderr,
+          ),
         );
       }
-      return parsed.result;
+      const { errorMessage } = parsed.result;
+      return errorMessage ? { ...parsed.result, errorMessage: redact(errorMessage) } : parsed.result;
     }
     default:
       return assertNever(outcome);

@@ -41,6 +41,17 @@ const resultTypeOf = (value: unknown): StepResultType | null => {
 };
 
 /**
+ * Why stdout is not JSON, without quoting it: the parser's own message quotes the start of the
+ * text, cut at a length that can leave half a secret no redaction recognises.
+ */
+const notJsonMessage = (error: unknown): string => {
+  const position = /at position (\d+)/.exec(error instanceof Error ? error.message : '')?.[1];
+  return position === undefined
+    ? 'the output is not a JSON document.'
+    : `the output is not a JSON document (error at character ${position}).`;
+};
+
+/**
  * Reads a handler's whole stdout as one StepResult. The result must echo the request's version
  * and, where it names them, its correlation ids: a result for another request is refused.
  */
@@ -49,7 +60,7 @@ export const parseStepResult = (stdout: string, request: StepProtocolRequest): P
   try {
     value = JSON.parse(stdout);
   } catch (error) {
-    return { ok: false, message: (error as Error).message };
+    return { ok: false, message: notJsonMessage(error) };
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     return { ok: false, message: 'the document is not a JSON object.' };

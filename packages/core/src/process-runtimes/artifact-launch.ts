@@ -8,7 +8,7 @@ import type {
 } from '@tempo/contracts';
 import type { HandlerLaunch } from '../process-host/index.ts';
 import { insidePackage } from './artifact-launch-paths.ts';
-import { pythonInterpreterFor } from './python-dependencies.ts';
+import { type PythonBuildBounds, pythonInterpreterFor } from './python-dependencies.ts';
 
 /** An artifact package ready to run: its unpacked folder and its manifest. */
 export interface OpenedArtifactPackage {
@@ -67,12 +67,14 @@ const environmentOf = (
 /**
  * Builds the command line of an artifact step from its manifest entrypoint and the step's
  * configuration: the spec's launch rules per runtime, with every package path proven to stay
- * inside the package.
+ * inside the package. A Python environment built on the way ends by `bounds` (default: the
+ * default handler time limit from now).
  */
 export const planArtifactLaunch = async (
   settings: ExternalExecutionSettings,
   opened: OpenedArtifactPackage,
   config: ArtifactRuntimeConfig,
+  bounds: PythonBuildBounds = { deadline: Date.now() + settings.defaultMaxRuntimeMs },
 ): Promise<LaunchPlan> => {
   const { manifest, root } = opened;
   if (manifest.runtimeKey !== config.runtimeKey) {
@@ -113,7 +115,7 @@ export const planArtifactLaunch = async (
       const module = config.module ?? entrypoint.module;
       const fn = config.function ?? entrypoint.function;
       if (!module) return refuse(`entrypoint '${entrypointName}' requires module.`);
-      const interpreter = await pythonInterpreterFor(settings, python, opened, entrypoint);
+      const interpreter = await pythonInterpreterFor(settings, python, opened, entrypoint, bounds);
       if (!interpreter.ok) return refuse(interpreter.message);
       return {
         ok: true,

@@ -114,9 +114,15 @@ export const artifactProvider = (
       const reason = error instanceof Error ? error.message : String(error);
       return failure(`The artifact package could not be opened: ${reason}`, info);
     }
-    const plan = await planArtifactLaunch(deps.settings, opened, config);
+    // Preparing the launch (a Python environment's build) spends the step's time like the handler.
+    const timeoutMs = processTimeoutMs(step, deps.settings);
+    const deadline = Date.now() + timeoutMs;
+    const plan = await planArtifactLaunch(deps.settings, opened, config, {
+      deadline,
+      signal: invocation.signal,
+    });
     if (!plan.ok) return failure(plan.message, info);
-    return runLaunch(deps, invocation, plan.launch, processTimeoutMs(step, deps.settings), {
+    return runLaunch(deps, invocation, plan.launch, Math.max(1, deadline - Date.now()), {
       ...info,
       manifestEntrypoint: plan.entrypointName,
     });

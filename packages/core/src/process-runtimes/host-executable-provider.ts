@@ -11,10 +11,37 @@ import {
 /** `runtimes.hostExecutables`. */
 export type HostExecutableSettings = TempoSettings['runtimes']['hostExecutables'];
 
+const SEPARATOR = /[\\/]/;
+
+/** A path's segments without `.` and empty ones; a leading `''` marks an absolute path. */
+const segmentsOf = (path: string): string[] => {
+  const segments = path.split(SEPARATOR).filter((segment) => segment !== '' && segment !== '.');
+  return SEPARATOR.test(path.charAt(0)) ? ['', ...segments] : segments;
+};
+
+/**
+ * Whether `prefix` admits `arg`, compared segment by segment rather than as text, so `data/` admits
+ * `data/in.csv` but not `data/../../etc/passwd` or `database.db`. A prefix that does not end with a
+ * separator may end inside the argument's segment (`--label=` admits `--label=x`). An argument
+ * that climbs with `..` is never admitted by a prefix, and a blank prefix admits nothing.
+ */
+export const prefixAdmits = (prefix: string, arg: string): boolean => {
+  if (prefix.trim() === '') return false;
+  const wanted = segmentsOf(prefix);
+  const given = segmentsOf(arg);
+  if (wanted.length === 0 || given.includes('..') || given.length < wanted.length) return false;
+  const last = wanted.length - 1;
+  const endsInFolder = SEPARATOR.test(prefix.charAt(prefix.length - 1));
+  return wanted.every((segment, index) =>
+    index === last && !endsInFolder ? given[index]?.startsWith(segment) : given[index] === segment,
+  );
+};
+
 /**
  * Why an entry's argument policy refuses a step's extra arguments, or null when it accepts them:
  * none at all unless `allowAdditionalArguments`, at most `maxArguments`, and each one listed in
- * `allowedValues` or starting with one of `allowedPrefixes` when either list is set.
+ * `allowedValues` or admitted by one of `allowedPrefixes` ({@link prefixAdmits}) when either list
+ * is set.
  */
 const hostArgumentProblem = (entry: HostExecutableEntry, args: readonly string[]): string | null => {
   if (args.length === 0) return null;
@@ -28,7 +55,8 @@ const hostArgumentProblem = (entry: HostExecutableEntry, args: readonly string[]
   if (!restricted) return null;
   const refused = args.find(
     (arg) =>
-      !policy.allowedValues.includes(arg) && !policy.allowedPrefixes.some((prefix) => arg.startsWith(prefix)),
+      !policy.allowedValues.includes(arg) &&
+      !policy.allowedPrefixes.some((prefix) => prefixAdmits(prefix, arg)),
   );
   return refused === undefined
     ? null

@@ -18,4 +18,8 @@ export {
   hostExecutableProvider,
   resolveHostExecutable,
 } from './host-executable-provider.ts';
-export { type PythonInterpreter, pythonInterpreterFor } from './python-dependencies.ts';
+export {
+  type PythonBuildBounds,
+  type PythonInterpreter,
+  pythonInterpreterFor,
+} from './python-dependencies.ts';
