@@ -1,0 +1,279 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { TempoClient, type TenantClient } from '@tempo/client';
+import { openDatabase } from '@tempo/core/store';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createRestStep } from './api-fixture.ts';
+import { type ServerProcess, startServerProcess, TEST_ADMIN_API_KEY } from './server-process.ts';
+
+// The trigger path serves definitions from memory and writes a run's rows without waiting for
+// each other: these are the promises that must survive that.
+
+const BODY = JSON.stringify({ hot: 'path', n: 7 });
+const pause = (ms: number) => new Promise((done) => setTimeout(done, ms));
+
+const adminOf = (server: ServerProcess) =>
+  new TempoClient({ baseUrl: server.baseUrl, credentials: { apiKey: TEST_ADMIN_API_KEY } });
+
+const tenantOf = async (server: ServerProcess): Promise<TenantClient> => {
+  const admin = adminOf(server);
+  return admin.tenant((await admin.tenants.list()).items[0]?.id ?? '');
+};
+
+const builtin = (t: TenantClient, executionKey: string, identifier: string) =>
+  t.steps.create({
+    executionKey,
+    name: executionKey,
+    runtimeKey: 'Builtin.Method',
+    runtimeConfig: { runtimeKey: 'Builtin.Method', identifier },
+  });
+
+const fire = (server: ServerProcess, triggerId: string) =>
+  fetch(`${server.baseUrl}/v1.0/triggers/http/${triggerId}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: BODY,
+  });
+
+/** The pid of the server process started with this data folder's settings file. */
+const pidOf = (server: ServerProcess): number => {
+  const settingsFile = join(server.dataDir, 'tempo.json');
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0').includes(settingsFile))
+        return Number(entry);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  throw new Error('server process not found');
+};
+
+describe('definitions served from memory', () => {
+  let server: ServerProcess;
+  let t: TenantClient;
+  let echoStepId: string;
+
+  beforeAll(async () => {
+    server = await startServerProcess();
+    t = await tenantOf(server);
+    echoStepId = (await builtin(t, 'hot.echo', 'tempo.builtin.echo')).id;
+    await builtin(t, 'hot.method', 'tempo.sample.builtin.method');
+  });
+
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  it('takes every edit, deactivation and deletion of a trigger, flow or step into the next call', async () => {
+    const flow = await t.flows.create({
+      name: 'Hot',
+      startStepId: 'hot.echo',
+      transitions: { 'hot.echo': {} },
+    });
+    const trigger = await t.triggers.create({ name: 'Hot', dataFlowId: flow.id });
+    const answer = async () => {
+      const response = await fire(server, trigger.id);
+      return { status: response.status, body: await response.text() };
+    };
+    // Served twice first, so the definitions are cached before each edit.
+    expect(await answer()).toEqual({ status: 200, body: BODY });
+    expect(await answer()).toEqual({ status: 200, body: BODY });
+
+    await t.steps.update(echoStepId, {
+      runtimeConfig: { runtimeKey: 'Builtin.Method', identifier: 'tempo.sample.builtin.method' },
+    });
+    expect(await answer()).toEqual({ status: 200, body: '{"sample":"builtin-method"}' });
+    await t.steps.update(echoStepId, {
+      runtimeConfig: { runtimeKey: 'Builtin.Method', identifier: 'tempo.builtin.echo' },
+    });
+    expect(await answer()).toEqual({ status: 200, body: BODY });
+
+    await t.steps.update(echoStepId, { active: false });
+    expect((await answer()).status).toBe(500);
+    await t.steps.update(echoStepId, { active: true });
+    expect((await answer()).status).toBe(200);
+
+    await t.flows.update(flow.id, { startStepId: 'hot.method', transitions: { 'hot.method': {} } });
+    expect(await answer()).toEqual({ status: 200, body: '{"sample":"builtin-method"}' });
+    await t.flows.update(flow.id, { active: false });
+    expect((await answer()).status).toBe(409);
+    await t.flows.update(flow.id, { active: true, startStepId: 'hot.echo', transitions: { 'hot.echo': {} } });
+    expect(await answer()).toEqual({ status: 200, body: BODY });
+
+    await t.triggers.update(trigger.id, { active: false });
+    expect((await answer()).status).toBe(409);
+    await t.triggers.update(trigger.id, { active: true });
+    expect((await answer()).status).toBe(200);
+    const other = await t.flows.create({
+      name: 'Other',
+      startStepId: 'hot.method',
+      transitions: { 'hot.method': {} },
+    });
+    await t.triggers.update(trigger.id, { dataFlowId: other.id });
+    expect(await answer()).toEqual({ status: 200, body: '{"sample":"builtin-method"}' });
+
+    await t.triggers.delete(trigger.id);
+    expect((await answer()).status).toBe(404);
+  });
+
+  it('keeps a step run and a request history row for every trigger call', async () => {
+    const flow = await t.flows.create({
+      name: 'Two steps',
+      startStepId: 'hot.echo',
+      transitions: { 'hot.echo': { onSuccess: 'hot.method' }, 'hot.method': {} },
+    });
+    const trigger = await t.triggers.create({ name: 'Two steps', dataFlowId: flow.id });
+    const answers = await Promise.all(Array.from({ length: 40 }, () => fire(server, trigger.id)));
+    expect(answers.map((response) => response.status)).toEqual(answers.map(() => 200));
+    const runIds = answers.map((response) => response.headers.get('x-run-id') ?? '');
+    for (const runId of runIds) {
+      const run = await t.runs.get(runId);
+      expect(run).toMatchObject({ state: 'Succeeded', outputData: '{"sample":"builtin-method"}' });
+      expect((await t.runs.steps(runId)).map((step) => step.stepId)).toEqual(['hot.echo', 'hot.method']);
+    }
+    // Request history is written once the answer is sent.
+    await pause(300);
+    const database = await openDatabase({ type: 'Sqlite', filename: join(server.dataDir, 'tempo.db') });
+    try {
+      const recorded = await database.repositories.requestHistory.count({
+        url: `/v1.0/triggers/http/${trigger.id}`,
+        statusCode: 200,
+      });
+      expect(recorded).toBe(40);
+    } finally {
+      await database.close();
+    }
+  });
+});
+
+describe('a run while it executes', () => {
+  let server: ServerProcess;
+  let target: Server;
+  // Resolves with the means to answer once the step's request has reached the target.
+  let arrived: Promise<() => void>;
+  let arrive: (release: () => void) => void = () => {};
+
+  beforeAll(async () => {
+    arrived = new Promise((resolve) => {
+      arrive = resolve;
+    });
+    target = createServer((_request, response) => {
+      arrive(() => response.writeHead(200, { 'content-type': 'application/json' }).end('{"slow":true}'));
+    });
+    await new Promise<void>((ready) => target.listen(0, '127.0.0.1', ready));
+    server = await startServerProcess();
+  });
+
+  afterAll(async () => {
+    await server?.stop();
+    target?.close();
+  });
+
+  it('is listed as Running through the runs API before its answer is sent', async () => {
+    const t = await tenantOf(server);
+    const address = target.address();
+    const port = typeof address === 'object' && address ? address.port : 0;
+    await createRestStep(t, 'hot.slow', `http://127.0.0.1:${port}/slow`);
+    const flow = await t.flows.create({
+      name: 'Slow',
+      startStepId: 'hot.slow',
+      transitions: { 'hot.slow': {} },
+    });
+    const trigger = await t.triggers.create({ name: 'Slow', dataFlowId: flow.id });
+    const call = fire(server, trigger.id);
+    const release = await arrived;
+    let running: string | undefined;
+    for (let attempt = 0; attempt < 100 && !running; attempt++) {
+      running = (await t.runs.list({ dataFlowId: flow.id, state: 'Running' })).items[0]?.id;
+      if (!running) await pause(50);
+    }
+    expect(running).toBeDefined();
+    release();
+    const answer = await call;
+    expect(answer.status).toBe(200);
+    expect(answer.headers.get('x-run-id')).toBe(running);
+  });
+});
+
+describe('kill -9 under trigger load', () => {
+  const servers: ServerProcess[] = [];
+  let shared: string;
+
+  beforeAll(() => {
+    shared = mkdtempSync(join(tmpdir(), 'tempo-hot-path-'));
+  });
+
+  afterEach(async () => {
+    for (const server of servers.splice(0)) await server.stop().catch(() => undefined);
+  });
+
+  afterAll(() => {
+    rmSync(shared, { recursive: true, force: true });
+  });
+
+  it('keeps every answered run Succeeded and leaves none Queued or Running after a restart', async () => {
+    // Both servers use one database; a short heartbeat lets the second judge the first dead soon.
+    const settings = {
+      database: { filename: join(shared, 'tempo.db') },
+      engine: { workerHeartbeatTimeoutMs: 1000 },
+    };
+    const first = await startServerProcess(settings);
+    servers.push(first);
+    const t = await tenantOf(first);
+    await builtin(t, 'hot.echo', 'tempo.builtin.echo');
+    const flow = await t.flows.create({
+      name: 'Load',
+      startStepId: 'hot.echo',
+      transitions: { 'hot.echo': {} },
+    });
+    const trigger = await t.triggers.create({ name: 'Load', dataFlowId: flow.id });
+
+    const answered: string[] = [];
+    let killed = false;
+    const caller = async () => {
+      while (!killed) {
+        try {
+          const response = await fire(first, trigger.id);
+          const runId = response.headers.get('x-run-id');
+          if (response.status === 200 && runId) answered.push(runId);
+        } catch {
+          return;
+        }
+      }
+    };
+    const callers = Array.from({ length: 16 }, caller);
+    await pause(2_000);
+    process.kill(pidOf(first), 'SIGKILL');
+    killed = true;
+    await Promise.all(callers);
+    expect(answered.length).toBeGreaterThan(50);
+
+    const second = await startServerProcess(settings);
+    servers.push(second);
+    const t2 = await tenantOf(second);
+    const states = new Map<string, string>();
+    const readAll = async () => {
+      states.clear();
+      for (let page = 1; ; page++) {
+        const batch = await t2.runs.list({ dataFlowId: flow.id, pageSize: 1000, pageNumber: page });
+        for (const run of batch.items) states.set(run.id, run.state);
+        if (batch.items.length < 1000) return;
+      }
+    };
+    await readAll();
+    const lost = answered.filter((runId) => states.get(runId) !== 'Succeeded');
+    expect(lost).toEqual([]);
+    // The first server's unfinished runs end once it is judged dead (twice the heartbeat timeout).
+    let unfinished = Number.POSITIVE_INFINITY;
+    for (let attempt = 0; attempt < 40 && unfinished > 0; attempt++) {
+      await pause(250);
+      await readAll();
+      unfinished = [...states.values()].filter((state) => state === 'Queued' || state === 'Running').length;
+    }
+    expect(unfinished).toBe(0);
+  }, 90_000);
+});
