@@ -48,7 +48,8 @@ export interface RunEndTarget {
 
 const now = () => new Date().toISOString();
 
-const dispatchStateOf = (state: RunEnd['state']): FlowRunDispatchState =>
+/** The dispatch state that matches how a run ended. */
+export const dispatchStateOf = (state: RunEnd['state']): FlowRunDispatchState =>
   state === 'Succeeded' ? 'Completed' : state === 'Cancelled' ? 'Cancelled' : 'Failed';
 
 /** The assignment state that matches how its run ended (spec: completion mapping). */

@@ -3,7 +3,6 @@ import {
   type DataFlowRecord,
   type FlowRunRecord,
   LOCAL_SERVER_WORKER_ID,
-  type RunAssignmentRecord,
   TempoError,
 } from '@tempo/contracts';
 import { type RuntimeProviders, runFlow, type StepRunReport } from '@tempo/core/engine';
@@ -15,8 +14,9 @@ import { DefinitionCache } from './definition-cache.ts';
 import type { ArtifactPinResolver, ExecutionSnapshot } from './execution-snapshot.ts';
 import { LocalExecutor } from './local-executor.ts';
 import { isTerminal, RunCompletions } from './run-completions.ts';
-import { failRun, RunStoreError, recordRunEnd, STEP_RECORD_FAILED } from './run-end.ts';
+import { failRun, RunStoreError, STEP_RECORD_FAILED } from './run-end.ts';
 import { recoverInterruptedRuns } from './run-recovery.ts';
+import { DeferredRunRows, type NewAttempt, type RunRows, writtenRunRows } from './run-rows.ts';
 import { RunWrites } from './run-writes.ts';
 import type { ServerInstance } from './server-instance.ts';
 
@@ -75,7 +75,7 @@ export class RunService {
     inputData: string | null,
     origin: RunOrigin = {},
   ): Promise<FlowRunRecord> {
-    const row = await this.#newRun(flow, inputData, origin);
+    const { row } = await this.#newRun(flow, inputData, origin);
     const runs = this.#deps.repositories.flowRuns.inTenant(flow.tenantId);
     const run = await runs.create(row);
     // The tenant may have been deleted while the run was written: its cleanup could have run
@@ -94,19 +94,26 @@ export class RunService {
    * other (see {@link RunWrites}); otherwise it is queued like {@link enqueue}'s.
    */
   async start(flow: DataFlowRecord, inputData: string | null, origin: RunOrigin = {}): Promise<StartedRun> {
-    const row = await this.#newRun(flow, inputData, origin);
+    const { row, snapshot } = await this.#newRun(flow, inputData, origin);
     const { ended, answer } = runAnswer();
-    if (this.#executor.hasFreeSlot && this.#startNow(row, answer))
+    if (
+      this.#executor.hasFreeSlot &&
+      this.#startNow(row, { ...snapshot, metadata: origin.metadata ?? null }, answer)
+    )
       return { runId: row.id, tenantId: flow.tenantId, ended };
     const queued = await this.enqueue(flow, inputData, origin);
     return { runId: queued.id, tenantId: flow.tenantId, ended: null };
   }
 
   /** The row of a new run of `flow`, with the flow's execution snapshot as it is now. */
-  async #newRun(flow: DataFlowRecord, inputData: string | null, origin: RunOrigin): Promise<NewRun> {
+  async #newRun(
+    flow: DataFlowRecord,
+    inputData: string | null,
+    origin: RunOrigin,
+  ): Promise<{ row: NewRun; snapshot: ExecutionSnapshot }> {
     if (this.#active.isClosed(flow.tenantId)) throw CommonErrors.notFound('Tenant', flow.tenantId);
-    const { json } = await this.definitions.snapshotOf(flow);
-    return {
+    const { json, snapshot } = await this.definitions.snapshotOf(flow);
+    const row = {
       id: newId('flowRun'),
       tenantId: flow.tenantId,
       dataFlowId: flow.id,
@@ -116,6 +123,7 @@ export class RunService {
       inputData,
       executionSnapshotJson: withMetadata(json, origin.metadata ?? null),
     };
+    return { row, snapshot };
   }
 
   /**
@@ -123,7 +131,7 @@ export class RunService {
    * its engine started in this one synchronous step, so a cancel or a tenant deletion sees the
    * execution or is seen by it. False when it may not start here (tenant closed, server stopping).
    */
-  #startNow(row: NewRun, answer: RunAnswer): boolean {
+  #startNow(row: NewRun, snapshot: RunSnapshot, answer: RunAnswer): boolean {
     const execution = this.#active.begin(row.tenantId, row.id);
     if (!execution) return false;
     const { repositories } = this.#deps;
@@ -136,20 +144,20 @@ export class RunService {
       createdUtc: stamp,
       lastUpdateUtc: stamp,
     });
-    const created = writes.issue(() => repositories.flowRuns.inTenant(row.tenantId).create(run));
-    writes.issue(() => repositories.runAssignments.create(attempt));
+    const rows = new DeferredRunRows({ repositories, log: this.#deps.log, writes, run, attempt });
+    // Still running once this turn is over: written now, so that it is listed while it runs.
+    setImmediate(() => rows.publish());
     this.#executor.submit(async (release) => {
       this.#executing.add(run.id);
       try {
-        const ended = await this.#executeClaimed(run, attempt.id, execution.signal, writes, release);
+        const ended = await this.#executeClaimed(run, rows, execution.signal, release, snapshot);
         // A run whose own row could not be written does not exist: its caller gets the error.
-        await created;
+        await rows.written();
         answer.resolve(ended);
       } catch (error) {
-        await created.then(
-          () => this.#failUnfinished(run.tenantId, run.id, error).then(answer.resolve),
-          answer.reject,
-        );
+        await rows
+          .written()
+          .then(() => this.#failUnfinished(run.tenantId, run.id, error).then(answer.resolve), answer.reject);
       } finally {
         release();
         execution.end();
@@ -393,13 +401,9 @@ export class RunService {
       else await repositories.runAssignments.update(attempt.id, { state: 'Cancelled', completedUtc: now() });
       return;
     }
-    const stored = await this.#executeClaimed(
-      { ...run, ...claim, lastUpdateUtc: attempt.assignedUtc },
-      attempt.id,
-      signal,
-      writes,
-      release,
-    );
+    const claimedRun = { ...run, ...claim, lastUpdateUtc: attempt.assignedUtc };
+    const rows = writtenRunRows({ repositories, log: this.#deps.log, writes, run: claimedRun, attempt });
+    const stored = await this.#executeClaimed(claimedRun, rows, signal, release);
     if (stored) this.completions.completed(runId, stored);
   }
 
@@ -410,17 +414,16 @@ export class RunService {
    */
   async #executeClaimed(
     run: FlowRunRecord,
-    attemptId: string,
+    rows: RunRows,
     signal: AbortSignal,
-    writes: RunWrites,
     release: () => void,
+    // The snapshot of a run started here, not parsed back from the text stored for it.
+    given?: RunSnapshot,
   ): Promise<FlowRunRecord | null> {
     const { repositories, providers } = this.#deps;
     const { tenantId } = run;
     const closed = () => this.#active.isClosed(tenantId);
-    const snapshot = JSON.parse(run.executionSnapshotJson ?? '{}') as ExecutionSnapshot & {
-      metadata?: unknown;
-    };
+    const snapshot = given ?? (JSON.parse(run.executionSnapshotJson ?? '{}') as RunSnapshot);
     const stepRuns = repositories.stepRuns.inTenant(tenantId);
     // Set by the first step record the database refused.
     const stepRecord: { failure: { readonly error: unknown } | null } = { failure: null };
@@ -440,7 +443,7 @@ export class RunService {
         // The step that was running when its tenant was deleted is not recorded: nothing of the
         // tenant may be written after its deletion began.
         if (closed()) return;
-        const written = writes.issue(() =>
+        const written = rows.step(() =>
           stepRuns.create({
             id: report.stepRunId,
             flowRunId: run.id,
@@ -472,7 +475,7 @@ export class RunService {
     const outcome = outcomeAfterStop(signal, finished);
     if (closed()) return null;
     const target = { repositories, log: this.#deps.log, tenantId, runId: run.id };
-    const stored = await recordRunEnd({ ...target, assignmentId: attemptId }, outcome, { run, writes });
+    const stored = await rows.end(outcome);
     if (!stepRecord.failure) return stored;
     // The end shared a commit with the step record that was refused: the end is replaced.
     const failed = await failRun(
@@ -498,11 +501,8 @@ type NewRun = Pick<
   | 'executionSnapshotJson'
 >;
 
-/** A new attempt's row before it is written. */
-type NewAttempt = Pick<
-  RunAssignmentRecord,
-  'id' | 'flowRunId' | 'workerId' | 'workerSessionId' | 'leaseToken' | 'leaseExpiresUtc' | 'assignedUtc'
->;
+/** What a run executes, with the metadata it was started with (as stored on the run). */
+type RunSnapshot = ExecutionSnapshot & { readonly metadata?: unknown };
 
 /** How a started run's waiting caller is answered. */
 interface RunAnswer {

@@ -29,3 +29,14 @@ describe('storable text', () => {
     expect(codecFor('json').toDriver([NUL])).toBe(`["${TEXT_REPLACEMENT}"]`);
   });
 });
+
+describe('timestamps', () => {
+  const timestamp = codecFor('timestamp');
+
+  it('keeps canonical UTC text and normalises every other form to it', () => {
+    expect(timestamp.toDriver('2026-12-02T04:10:06.123Z')).toBe('2026-12-02T04:10:06.123Z');
+    expect(timestamp.toDriver('2026-12-02T05:10:06+01:00')).toBe('2026-12-02T04:10:06.000Z');
+    expect(timestamp.toDriver(Date.UTC(2026, 11, 2))).toBe('2026-12-02T00:00:00.000Z');
+    expect(timestamp.fromDriver(new Date(Date.UTC(2026, 11, 2, 4)))).toBe('2026-12-02T04:00:00.000Z');
+  });
+});

@@ -49,8 +49,18 @@ const text: Codec = {
   fromDriver: (value) => value,
 };
 
-/** Timestamps are ISO 8601 UTC text with milliseconds, so text order is time order. */
-const toIsoUtc = (value: unknown): string => new Date(value as string | number | Date).toISOString();
+/** `Date.prototype.toISOString` output for years 0000–9999: already in the stored form. */
+const CANONICAL_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
+/**
+ * Timestamps are ISO 8601 UTC text with milliseconds, so text order is time order. Text already
+ * in that form (every timestamp Tempo writes) is kept as it is: parsing and formatting it again
+ * cost a few percent of the trigger path.
+ */
+const toIsoUtc = (value: unknown): string =>
+  typeof value === 'string' && CANONICAL_UTC.test(value)
+    ? value
+    : new Date(value as string | number | Date).toISOString();
 
 // The one place where values meet the drivers: every dialect's columns, inserts, updates and
 // filter parameters go through these codecs, so text is made storable here and nowhere else.
