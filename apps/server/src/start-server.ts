@@ -44,7 +44,7 @@ export const startServer = async (options: StartServerOptions): Promise<RunningS
   const { settings } = options;
   // The CLI already generated or refused these; checked again for anyone embedding the server.
   assertUsableAuthSecrets(settings.auth, () => 'settings');
-  const log = await createLogger({
+  const log = createLogger({
     name: 'tempo-server',
     console: settings.logging.consoleLogging,
     file: settings.logging.fileLogging

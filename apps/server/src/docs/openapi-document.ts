@@ -20,7 +20,7 @@ export const buildOpenApiDocument = async (): Promise<OpenApiDocumentLike & Reco
     const builtins = new BuiltinStepRegistry();
     registerSampleBuiltins(builtins);
     const settings = TempoSettings.parse({});
-    const log = await createLogger({ name: 'tempo-openapi', console: false, file: null });
+    const log = createLogger({ name: 'tempo-openapi', console: false, file: null });
     const { artifacts, runs, processHost } = createExecutionServices(
       settings,
       database.repositories,

@@ -1,23 +1,7 @@
 import { mkdirSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { type DestinationStream, type Logger, pino, type StreamEntry } from 'pino';
-
-/** Options of a rolling log file, as pino-roll reads them. */
-interface RollOptions {
-  readonly file: string;
-  readonly frequency: 'daily' | 'hourly';
-  readonly size: string;
-  readonly limit: { readonly count: number };
-  readonly mkdir: boolean;
-  readonly mode: number;
-}
-
-// pino-roll ships no type declarations: it is loaded through require and given the one
-// signature Tempo calls (opens the current file, numbering after the existing ones).
-const rollingFile = createRequire(import.meta.url)('pino-roll') as (
-  options: RollOptions,
-) => Promise<DestinationStream>;
+import { type Logger, pino, type StreamEntry } from 'pino';
+import { openRollingFile } from './rolling-file.ts';
 
 /** Where a service logs. */
 export interface LoggerOptions {
@@ -65,18 +49,16 @@ export const REDACTED_PATHS: readonly string[] = [
  * written from this thread through asynchronous buffered streams: a transport worker thread
  * would cost its own V8 instance (tens of MiB and start-up time) to move a few writes.
  */
-export const createLogger = async (options: LoggerOptions): Promise<Logger> => {
+export const createLogger = (options: LoggerOptions): Logger => {
   const streams: StreamEntry[] = [];
   if (options.console) streams.push({ stream: pino.destination({ dest: 1, sync: false }) });
   if (options.file) {
     mkdirSync(options.file.directory, { recursive: true, mode: 0o700 });
     streams.push({
-      stream: await rollingFile({
+      stream: openRollingFile({
         file: join(options.file.directory, options.file.filename),
-        frequency: 'daily',
-        size: '10m',
-        limit: { count: 10 },
-        mkdir: true,
+        maxBytes: 10 * 1024 * 1024,
+        keep: 10,
         // Owner-only whatever the umask: logs name users, tenants and requests.
         mode: 0o600,
       }),
