@@ -47,6 +47,8 @@ export const createExecutionServices = (
     artifacts,
     log,
     maxConcurrentRuns: settings.engine.maxConcurrentRuns,
+    maxConcurrentRunsPerTenant: settings.engine.maxConcurrentRunsPerTenant,
+    maxRunInputBytes: settings.engine.maxRunInputBytes,
     maxRunOutputBytes: settings.engine.maxRunOutputBytes,
   });
   return { artifacts, runs, processHost: host };

@@ -75,6 +75,23 @@ export const RestSettings = z.strictObject({
    * Default `[]`: no forwarding header is believed.
    */
   trustedProxies: z.array(TrustedProxy).default([]),
+  /**
+   * Largest body of an HTTP trigger call in bytes, 1 KiB–16 MiB; default 1 MiB. A larger one is
+   * refused with `413 PayloadTooLarge` before it is stored anywhere. The rest of the API keeps
+   * its own 16 MiB limit.
+   */
+  maxTriggerBodyBytes: clampedInt(1024, 16 * MIB, MIB),
+  /**
+   * Calls per second one trigger of a `Public` flow accepts, 0–1000000; 0 = no limit. Default
+   * 5000. A token bucket holding one second's worth: past it, `429 TooManyRequests` with
+   * `Retry-After`. Counted per server process.
+   */
+  publicTriggerRatePerSecond: clampedInt(0, 1_000_000, 5000),
+  /**
+   * Calls per second all `Public` triggers of one tenant accept together, 0–1000000; 0 = no
+   * limit. Default 10000; a bucket of one second's worth like `publicTriggerRatePerSecond`.
+   */
+  publicTriggerTenantRatePerSecond: clampedInt(0, 1_000_000, 10_000),
 });
 
 /** `database`: where state is kept. */
@@ -156,6 +173,12 @@ export const EngineSettings = z.strictObject({
   /** Runs executed at once by the server, 1–1024; default 4. */
   maxConcurrentRuns: clampedInt(1, 1024, 4),
   /**
+   * Runs of one tenant executed at once by the server, 0–1024; 0 (default) = three quarters of
+   * `maxConcurrentRuns` rounded down, at least 1, so another tenant always finds a slot that no
+   * run of the first can hold. Values above `maxConcurrentRuns` lift the cap.
+   */
+  maxConcurrentRunsPerTenant: clampedInt(0, 1024, 0),
+  /**
    * On SIGTERM/SIGINT, how long running runs may go on before they are stopped, in ms, 0–3600000;
    * default 15000. Queued runs are not waited for: they stay queued for the next start.
    */
@@ -179,6 +202,12 @@ export const EngineSettings = z.strictObject({
    * is larger ends as `Exception` with no output rather than a cut one.
    */
   maxRunOutputBytes: clampedInt(1024, 16 * MIB, 4 * MIB),
+  /**
+   * Largest input of a run in UTF-8 bytes (a trigger's body, a direct run's `data` and `metadata`
+   * as JSON), 1 KiB–16 MiB; default 1 MiB. A larger one is refused with `413 PayloadTooLarge` and
+   * no run is created.
+   */
+  maxRunInputBytes: clampedInt(1024, 16 * MIB, MIB),
 });
 
 /** `hydration`: first-boot seeding. */

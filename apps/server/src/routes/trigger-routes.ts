@@ -10,9 +10,21 @@ import {
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { canActOnTenant } from '../auth/principal.ts';
+import { PublicTriggerRateLimit, TriggerLimitErrors } from '../http/trigger-limits.ts';
+import type { TriggerTarget } from '../runs/definition-cache.ts';
 import { recordRequestHistory } from '../runs/request-history-recorder.ts';
 import { isTerminal } from '../runs/run-completions.ts';
 import type { ServerContext } from '../server-context.ts';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /**
+     * Set on trigger calls only: the trigger and flow the limits looked up before the body was
+     * read (false: no such trigger; null: not looked up), so that the handler does not look again.
+     */
+    triggerTarget: TriggerTarget | false | null;
+  }
+}
 
 const TriggerParams = z.object({ triggerId: EntityId });
 
@@ -72,18 +84,44 @@ const runHeaders = (run: FlowRunRecord, triggerId: string): Record<string, strin
 /**
  * `GET`/`POST /v1.0/triggers/http/{triggerId}`: fires the trigger's flow and waits for the run;
  * the body is the final output only, the run's metadata is in `x-` headers. Every call is
- * recorded in request history.
+ * recorded in request history, except those refused by the rate limit. Calls to a `Public`
+ * flow's trigger are rate-limited per trigger and per tenant, and every trigger body is capped
+ * by `rest.maxTriggerBodyBytes`; both are checked before the body is read.
  */
 export const triggerRoutes: FastifyPluginAsync<{ context: ServerContext }> = async (app, { context }) => {
   const { runs } = context;
+  const { maxTriggerBodyBytes } = context.settings.rest;
+  const rateLimit = new PublicTriggerRateLimit(context.settings.rest);
+  // A decoration rather than a map keyed by request: nothing to allocate or collect per call.
+  app.decorateRequest('triggerTarget', null);
   // A trigger's body is the flow's input as sent, whatever its type: keep it as text.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => done(null, body));
   recordRequestHistory(app, context);
 
+  // After authentication, before the body is read: a refused call costs neither the reading of
+  // its body nor a run.
+  app.addHook('onRequest', async (request, reply) => {
+    const params = TriggerParams.safeParse(request.params);
+    if (!params.success) return;
+    const target = await runs.definitions.triggerTarget(params.data.triggerId);
+    request.triggerTarget = target ?? false;
+    if (target?.flow?.invocationAuthMode === 'Public') {
+      const refusal = rateLimit.admit(target.trigger.id, target.trigger.tenantId);
+      if (refusal) {
+        reply.header('retry-after', String(refusal.retryAfterSeconds));
+        throw TriggerLimitErrors.tooManyCalls(refusal);
+      }
+    }
+    // A body sent in chunks has no length up front; the route's body limit stops it while read.
+    const declaredBytes = Number(request.headers['content-length'] ?? 0);
+    if (declaredBytes > maxTriggerBodyBytes) throw TriggerLimitErrors.bodyTooLarge(maxTriggerBodyBytes);
+  });
+
   const fire = async (request: FastifyRequest, reply: FastifyReply) => {
     const { triggerId } = TriggerParams.parse(request.params);
-    const target = await runs.definitions.triggerTarget(triggerId);
+    const looked = request.triggerTarget;
+    const target = looked === null ? await runs.definitions.triggerTarget(triggerId) : looked;
     if (!target) throw CommonErrors.notFound('Trigger', triggerId);
     const { trigger, flow } = target;
     const allowed = allowedTriggerMethods(trigger.configuration);
@@ -127,6 +165,6 @@ export const triggerRoutes: FastifyPluginAsync<{ context: ServerContext }> = asy
       'The body is the final output only; run metadata is in the x- headers. 200 succeeded, 202 still running after the wait, 409 cancelled, 500 failed.',
     params: TriggerParams,
   };
-  app.get('/v1.0/triggers/http/:triggerId', { schema }, fire);
-  app.post('/v1.0/triggers/http/:triggerId', { schema }, fire);
+  app.get('/v1.0/triggers/http/:triggerId', { schema, bodyLimit: maxTriggerBodyBytes }, fire);
+  app.post('/v1.0/triggers/http/:triggerId', { schema, bodyLimit: maxTriggerBodyBytes }, fire);
 };

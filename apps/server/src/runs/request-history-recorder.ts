@@ -53,7 +53,8 @@ const captured = (body: unknown, limitBytes: number) => {
 const responseBodies = new WeakMap<object, unknown>();
 
 /**
- * Records every request of the routes of `app` (an encapsulated plugin) in request history:
+ * Records every request of the routes of `app` (an encapsulated plugin) but those refused with
+ * 429 in request history:
  * method, path, status, duration, caller, client address, headers with credentials redacted,
  * and both bodies cut to the `requestHistory` limits. A failed write is logged, never answered.
  */
@@ -65,6 +66,9 @@ export const recordRequestHistory = (app: FastifyInstance, context: ServerContex
     return payload;
   });
   app.addHook('onResponse', async (request, reply) => {
+    // A call refused by a rate limit leaves no row: a flood of them would otherwise grow the
+    // database at the flood's pace, which is what the limit is there to prevent.
+    if (reply.statusCode === 429) return;
     const requestBody = captured(request.body, settings.maxRequestBodyBytes);
     const responseBody = captured(responseBodies.get(request), settings.maxResponseBodyBytes);
     const responseHeaders = headerMap(reply.getHeaders());

@@ -15,6 +15,7 @@ import type { ArtifactPinResolver, ExecutionSnapshot } from './execution-snapsho
 import { LocalExecutor } from './local-executor.ts';
 import { isTerminal, RunCompletions } from './run-completions.ts';
 import { failRun, RunStoreError, STEP_RECORD_FAILED } from './run-end.ts';
+import { assertRunInputWithin } from './run-input-limit.ts';
 import { recoverInterruptedRuns } from './run-recovery.ts';
 import { DeferredRunRows, type NewAttempt, type RunRows, writtenRunRows } from './run-rows.ts';
 import { RunWrites } from './run-writes.ts';
@@ -37,6 +38,10 @@ export interface RunServiceDependencies {
   readonly log: Logger;
   /** `engine.maxConcurrentRuns`. */
   readonly maxConcurrentRuns: number;
+  /** `engine.maxConcurrentRunsPerTenant`; 0 or absent = the executor's default share. */
+  readonly maxConcurrentRunsPerTenant?: number;
+  /** `engine.maxRunInputBytes`: a larger input (data and metadata) is refused with 413. */
+  readonly maxRunInputBytes: number;
   /** `engine.maxRunOutputBytes`: a larger final output fails the run; default the engine's. */
   readonly maxRunOutputBytes?: number;
 }
@@ -62,7 +67,10 @@ export class RunService {
 
   constructor(deps: RunServiceDependencies) {
     this.#deps = deps;
-    this.#executor = new LocalExecutor(deps.maxConcurrentRuns);
+    this.#executor = new LocalExecutor({
+      concurrency: deps.maxConcurrentRuns,
+      perTenant: deps.maxConcurrentRunsPerTenant ?? 0,
+    });
     this.completions = new RunCompletions(deps.repositories);
     this.definitions = new DefinitionCache(deps.repositories, (tenantId, artifactId, label) =>
       deps.artifacts.resolvePin(tenantId, artifactId, label),
@@ -97,7 +105,7 @@ export class RunService {
     const { row, snapshot } = await this.#newRun(flow, inputData, origin);
     const { ended, answer } = runAnswer();
     if (
-      this.#executor.hasFreeSlot &&
+      this.#executor.hasFreeSlot(flow.tenantId) &&
       this.#startNow(row, { ...snapshot, metadata: origin.metadata ?? null }, answer)
     )
       return { runId: row.id, tenantId: flow.tenantId, ended };
@@ -112,6 +120,12 @@ export class RunService {
     origin: RunOrigin,
   ): Promise<{ row: NewRun; snapshot: ExecutionSnapshot }> {
     if (this.#active.isClosed(flow.tenantId)) throw CommonErrors.notFound('Tenant', flow.tenantId);
+    const metadataJson = JSON.stringify(origin.metadata ?? null) ?? 'null';
+    assertRunInputWithin(
+      this.#deps.maxRunInputBytes,
+      inputData,
+      origin.metadata == null ? null : metadataJson,
+    );
     const { json, snapshot } = await this.definitions.snapshotOf(flow);
     const row = {
       id: newId('flowRun'),
@@ -121,7 +135,7 @@ export class RunService {
       triggeredByUserId: origin.triggeredByUserId ?? null,
       sourceIp: origin.sourceIp ?? null,
       inputData,
-      executionSnapshotJson: withMetadata(json, origin.metadata ?? null),
+      executionSnapshotJson: withMetadata(json, metadataJson),
     };
     return { row, snapshot };
   }
@@ -147,7 +161,7 @@ export class RunService {
     const rows = new DeferredRunRows({ repositories, log: this.#deps.log, writes, run, attempt });
     // Still running once this turn is over: written now, so that it is listed while it runs.
     setImmediate(() => rows.publish());
-    this.#executor.submit(async (release) => {
+    this.#executor.submit(run.tenantId, async (release) => {
       this.#executing.add(run.id);
       try {
         const ended = await this.#executeClaimed(run, rows, execution.signal, release, snapshot);
@@ -322,7 +336,7 @@ export class RunService {
 
   /** Queues a run for execution; `queued` is its record when the caller has just written it. */
   #schedule(tenantId: string, runId: string, queued?: FlowRunRecord): void {
-    this.#executor.submit(async (release) => {
+    this.#executor.submit(tenantId, async (release) => {
       // Held until the run's end is written or given up on: until then the sweep leaves it alone.
       this.#executing.add(runId);
       await this.#execute(tenantId, runId, release, queued)
@@ -548,9 +562,9 @@ const claimOf = (attempt: NewAttempt, dispatchAttempt: number, queueWaitMs: numb
   }) as const;
 
 /**
- * The stored snapshot text of a run: the flow's cached snapshot JSON with the run's metadata as
- * its last member, as `JSON.stringify({ ...snapshot, metadata })` would write it, without
- * serialising the snapshot again for every run.
+ * The stored snapshot text of a run: the flow's cached snapshot JSON with the run's metadata (as
+ * JSON) as its last member, as `JSON.stringify({ ...snapshot, metadata })` would write it,
+ * without serialising the snapshot again for every run.
  */
-const withMetadata = (snapshotJson: string, metadata: unknown): string =>
-  `${snapshotJson.slice(0, -1)},"metadata":${JSON.stringify(metadata) ?? 'null'}}`;
+const withMetadata = (snapshotJson: string, metadataJson: string): string =>
+  `${snapshotJson.slice(0, -1)},"metadata":${metadataJson}}`;

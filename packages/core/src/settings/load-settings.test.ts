@@ -43,6 +43,9 @@ describe('loadSettings', () => {
       corsOrigins: ['*'],
       securityHeaders: true,
       trustedProxies: [],
+      maxTriggerBodyBytes: 1_048_576,
+      publicTriggerRatePerSecond: 5000,
+      publicTriggerTenantRatePerSecond: 10_000,
     });
     expect(settings.database).toMatchObject({
       type: 'Sqlite',
@@ -52,6 +55,8 @@ describe('loadSettings', () => {
     expect(settings.auth).toMatchObject({ issuer: 'tempo', tokenExpirationMinutes: 1440, adminApiKey: '' });
     expect(settings.engine).toMatchObject({
       maxConcurrentRuns: 4,
+      maxConcurrentRunsPerTenant: 0,
+      maxRunInputBytes: 1_048_576,
       loadBalancingStrategy: 'LeastLoaded',
       leaseDurationMs: 300_000,
     });
