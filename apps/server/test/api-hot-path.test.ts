@@ -277,3 +277,50 @@ describe('kill -9 under trigger load', () => {
     expect(unfinished).toBe(0);
   }, 90_000);
 });
+
+describe('two servers on one database', () => {
+  const servers: ServerProcess[] = [];
+  let shared: string;
+
+  beforeAll(() => {
+    shared = mkdtempSync(join(tmpdir(), 'tempo-hot-shared-'));
+  });
+
+  afterAll(async () => {
+    for (const server of servers.splice(0)) await server.stop().catch(() => undefined);
+    rmSync(shared, { recursive: true, force: true });
+  });
+
+  it("serve each other's edits to the next call once they see each other", async () => {
+    const settings = {
+      database: { filename: join(shared, 'tempo.db') },
+      engine: { workerHeartbeatTimeoutMs: 1000 },
+    };
+    const a = await startServerProcess(settings);
+    servers.push(a);
+    const b = await startServerProcess(settings);
+    servers.push(b);
+    const t = await tenantOf(a);
+    await builtin(t, 'hot.echo', 'tempo.builtin.echo');
+    const flow = await t.flows.create({
+      name: 'Shared',
+      startStepId: 'hot.echo',
+      transitions: { 'hot.echo': {} },
+    });
+    const trigger = await t.triggers.create({ name: 'Shared', dataFlowId: flow.id });
+    // Both have served (and could have cached) the trigger; a heartbeat later each knows the other.
+    expect((await fire(a, trigger.id)).status).toBe(200);
+    expect((await fire(b, trigger.id)).status).toBe(200);
+    await pause(1_000);
+
+    await t.triggers.update(trigger.id, { active: false });
+    expect((await fire(b, trigger.id)).status).toBe(409);
+    const tb = await tenantOf(b);
+    await tb.triggers.update(trigger.id, { active: true });
+    expect((await fire(a, trigger.id)).status).toBe(200);
+    await tb.flows.update(flow.id, { invocationAuthMode: 'ApiAuthenticated' });
+    expect((await fire(a, trigger.id)).status).toBe(401);
+    await t.triggers.delete(trigger.id);
+    expect((await fire(b, trigger.id)).status).toBe(404);
+  }, 90_000);
+});

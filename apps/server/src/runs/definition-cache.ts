@@ -60,14 +60,20 @@ class BoundedMap<T> {
  * Triggers, their flows and the flows' execution snapshots, served from memory on the trigger
  * path. An entry is stamped with the definition tables' write clock before its rows are read and
  * is used only while the clock has not moved, so an edit, deactivation or deletion made through
- * the API takes effect for the very next call. Writes by another process are not seen here; the
- * clock's `tick` is where a cluster-wide invalidation plugs in.
+ * the API takes effect for the very next call. Writes by another process are not seen here, so
+ * while another live server shares the database ({@link shared}) every call reads the database;
+ * a cluster-wide invalidation will plug in through the clock's `tick`.
  */
 export class DefinitionCache {
   readonly #repositories: Repositories;
   readonly #resolvePin: ArtifactPinResolver;
   readonly #targets = new BoundedMap<TriggerTarget>();
   readonly #snapshots = new BoundedMap<CachedSnapshot>();
+  /**
+   * Whether another live server works on the same database. Its writes do not move this
+   * process's clock, so while one is seen (each heartbeat looks) nothing is served from memory.
+   */
+  shared = false;
 
   constructor(repositories: Repositories, resolvePin: ArtifactPinResolver) {
     this.#repositories = repositories;
@@ -78,11 +84,16 @@ export class DefinitionCache {
     return this.#repositories.writeClock.stampOf(DEFINITION_TABLES);
   }
 
+  /** The cached entry when it may be served: same stamp, and no other server writing. */
+  #fresh<T>(entry: Entry<T> | undefined, stamp: number): T | undefined {
+    return entry?.stamp === stamp && !this.shared ? entry.value : undefined;
+  }
+
   /** A trigger (of any tenant) and its flow, or null when there is no such trigger. */
   async triggerTarget(triggerId: string): Promise<TriggerTarget | null> {
     const stamp = this.#stamp();
-    const cached = this.#targets.get(triggerId);
-    if (cached?.stamp === stamp) return cached.value;
+    const cached = this.#fresh(this.#targets.get(triggerId), stamp);
+    if (cached) return cached;
     const [trigger] = await this.#repositories.triggers.findAcrossTenants({ id: triggerId }, 1);
     if (!trigger) return null;
     const flow = trigger.dataFlowId
@@ -96,9 +107,9 @@ export class DefinitionCache {
   /** The execution snapshot of a flow as it is now (see {@link captureSnapshot}). */
   async snapshotOf(flow: DataFlowRecord): Promise<CachedSnapshot> {
     const stamp = this.#stamp();
-    const cached = this.#snapshots.get(flow.id);
+    const cached = this.#fresh(this.#snapshots.get(flow.id), stamp);
     // The row's version is compared too: a caller may hold a row read before the cached one.
-    if (cached?.stamp === stamp && cached.value.flowUpdatedUtc === flow.lastUpdateUtc) return cached.value;
+    if (cached && cached.flowUpdatedUtc === flow.lastUpdateUtc) return cached;
     const snapshot = await captureSnapshot(this.#repositories, flow, this.#resolvePin);
     const value = { snapshot, json: JSON.stringify(snapshot), flowUpdatedUtc: flow.lastUpdateUtc };
     this.#snapshots.set(flow.id, { stamp, value });

@@ -315,6 +315,8 @@ export class RunService {
     const instance = this.#instance;
     if (!instance) return 0;
     const live = await instance.liveIds();
+    // Another live server may change definitions behind this one's cache: read them every call.
+    this.definitions.shared = live.size > 1;
     const ended = await recoverInterruptedRuns({
       repositories: this.#deps.repositories,
       log: this.#deps.log,

@@ -44,6 +44,12 @@ export const REDACTED_PATHS: readonly string[] = [
 ];
 
 /**
+ * Most log text held in memory per destination while it cannot keep up (a standard output that
+ * nobody reads, a stalled disk); lines past it are dropped rather than growing the server.
+ */
+export const MAX_BUFFERED_LOG_BYTES = 16 * 1024 * 1024;
+
+/**
  * Creates the structured logger of a service: JSON lines to standard output and to a file
  * under the log directory that rolls daily or at 10 MiB, keeping the last 10 files. Both are
  * written from this thread through asynchronous buffered streams: a transport worker thread
@@ -51,7 +57,8 @@ export const REDACTED_PATHS: readonly string[] = [
  */
 export const createLogger = (options: LoggerOptions): Logger => {
   const streams: StreamEntry[] = [];
-  if (options.console) streams.push({ stream: pino.destination({ dest: 1, sync: false }) });
+  if (options.console)
+    streams.push({ stream: pino.destination({ dest: 1, sync: false, maxLength: MAX_BUFFERED_LOG_BYTES }) });
   if (options.file) {
     mkdirSync(options.file.directory, { recursive: true, mode: 0o700 });
     streams.push({
@@ -59,6 +66,7 @@ export const createLogger = (options: LoggerOptions): Logger => {
         file: join(options.file.directory, options.file.filename),
         maxBytes: 10 * 1024 * 1024,
         keep: 10,
+        maxBufferedBytes: MAX_BUFFERED_LOG_BYTES,
         // Owner-only whatever the umask: logs name users, tenants and requests.
         mode: 0o600,
       }),

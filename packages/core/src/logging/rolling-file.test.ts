@@ -19,7 +19,13 @@ describe('rolling log file', () => {
     // Written two days ago: a new day starts a new file.
     const twoDaysAgo = new Date(Date.now() - 2 * 86_400_000);
     utimesSync(join(folder, 'tempo.7.log'), twoDaysAgo, twoDaysAgo);
-    const file = openRollingFile({ file: join(folder, 'tempo.log'), maxBytes: 10, keep: 3, mode: 0o600 });
+    const file = openRollingFile({
+      file: join(folder, 'tempo.log'),
+      maxBytes: 10,
+      keep: 3,
+      mode: 0o600,
+      maxBufferedBytes: 1024,
+    });
     for (const line of ['0123456789\n', 'abcdefghij\n', 'second\n', 'third\n', 'fourth\n']) file.write(line);
     file.flush();
     await settle();
@@ -29,7 +35,13 @@ describe('rolling log file', () => {
     expect(statSync(join(folder, 'tempo.11.log')).mode & 0o777).toBe(0o600);
 
     // A restart on the same day goes on in the last file while it has room.
-    const again = openRollingFile({ file: join(folder, 'tempo.log'), maxBytes: 10, keep: 3, mode: 0o600 });
+    const again = openRollingFile({
+      file: join(folder, 'tempo.log'),
+      maxBytes: 10,
+      keep: 3,
+      mode: 0o600,
+      maxBufferedBytes: 1024,
+    });
     again.write('more\n');
     again.flush();
     await settle();

@@ -12,6 +12,8 @@ export interface RollingFileOptions {
   readonly keep: number;
   /** Mode of each new file. */
   readonly mode: number;
+  /** Most text held in memory while the disk cannot keep up; lines past it are dropped. */
+  readonly maxBufferedBytes: number;
 }
 
 /** A log stream that rolls over to a new numbered file daily and past a size. */
@@ -58,7 +60,12 @@ export const openRollingFile = (options: RollingFileOptions): RollingFile => {
   let rollAt = nextMidnight(Date.now());
   let written = reuse && lastFile ? lastFile.size : 0;
   // Opened here, not by the stream: the file exists (with its mode) before the first write.
-  const open = () => pino.destination({ dest: openSync(pathOf(number), 'a', options.mode), sync: false });
+  const open = () =>
+    pino.destination({
+      dest: openSync(pathOf(number), 'a', options.mode),
+      sync: false,
+      maxLength: options.maxBufferedBytes,
+    });
   let current = open();
 
   const roll = () => {

@@ -122,12 +122,19 @@ export const artifactProvider = (
       signal: invocation.signal,
     });
     if (!plan.ok) return failure(plan.message, info);
-    return runLaunch(deps, invocation, plan.launch, Math.max(1, deadline - Date.now()), {
+    // A plan that needed no build takes a moment of bookkeeping, which is not charged to the
+    // handler: its limit (and the message when it hits it) stays the step's own.
+    const left = deadline - Date.now();
+    const handlerMs = timeoutMs - left < PLAN_GRACE_MS ? timeoutMs : Math.max(1, left);
+    return runLaunch(deps, invocation, plan.launch, handlerMs, {
       ...info,
       manifestEntrypoint: plan.entrypointName,
     });
   },
 });
+
+/** Planning time under this is bookkeeping, not a build, and leaves the handler its whole limit. */
+const PLAN_GRACE_MS = 100;
 
 /** The four artifact runtimes. */
 export const ARTIFACT_RUNTIME_KEYS: readonly ArtifactRuntimeKey[] = [
