@@ -71,6 +71,14 @@ export const MIGRATIONS: readonly Migration[] = [
       await addIntColumn(dialect, Tables.administrators, 'tokenVersion');
     },
   },
+  {
+    version: 3,
+    description:
+      "index of a tenant's runs by state (start-up read every run of a tenant to find its queued ones)",
+    up: async (dialect) => {
+      await ensureTable(dialect, Tables.flowRuns);
+    },
+  },
 ];
 
 /** What a migration run did. */

@@ -41,6 +41,8 @@ export const flowRuns = table(
     indexes: [
       ['tenantId', 'dataFlowId'],
       ['tenantId', 'createdUtc'],
+      // A tenant's runs in one state, newest first: the start-up's queued runs, `?state=` lists.
+      ['tenantId', 'state', 'createdUtc'],
       ['state'],
       ['createdUtc'],
       ['dispatchState', 'state', 'createdUtc'],
