@@ -4,7 +4,7 @@ import { createLogger, type Logger } from '@tempo/core/logging';
 import { BuiltinStepRegistry, probeRuntimeCatalog } from '@tempo/core/runtimes';
 import { seedDatabase } from '@tempo/core/seeding';
 import { assertUsableAuthSecrets } from '@tempo/core/settings';
-import { openDatabase } from '@tempo/core/store';
+import { checkSqliteIntegrity, openDatabase } from '@tempo/core/store';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.ts';
 import { seedSampleArtifacts } from './artifacts/sample-artifacts.ts';
@@ -56,6 +56,16 @@ export const startServer = async (options: StartServerOptions): Promise<RunningS
   try {
     const migration = await database.migrate();
     log.info({ applied: migration.applied, version: migration.version }, 'database ready');
+    const { filename } = settings.database;
+    if (settings.database.type === 'Sqlite' && filename !== ':memory:')
+      void checkSqliteIntegrity(filename).then((report) =>
+        report.ok
+          ? log.info({ durationMs: report.durationMs }, 'database integrity check passed')
+          : log.error(
+              { problems: report.problems },
+              'database integrity check FAILED: stop the server and restore the database from a backup',
+            ),
+      );
     const builtins = new BuiltinStepRegistry();
     registerSampleBuiltins(builtins);
     const runtimeCatalog = await probeRuntimeCatalog(settings);

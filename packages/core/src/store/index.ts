@@ -1,6 +1,7 @@
 /** Persistence: one table description, three SQL dialects, tenant-scoped repositories, migrations. */
 
 export type { SqlDialect } from './dialect.ts';
+export { checkSqliteIntegrity, type IntegrityReport } from './dialects/sqlite-integrity.ts';
 export { parsePageQuery } from './entity-store.ts';
 export {
   type Filter,
