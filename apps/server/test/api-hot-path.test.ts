@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TempoClient, type TenantClient } from '@tempo/client';
-import { openDatabase } from '@tempo/core/store';
+import { checkSqliteIntegrity, openDatabase } from '@tempo/core/store';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createRestStep } from './api-fixture.ts';
 import { type ServerProcess, startServerProcess, TEST_ADMIN_API_KEY } from './server-process.ts';
@@ -251,6 +251,7 @@ describe('kill -9 under trigger load', () => {
     killed = true;
     await Promise.all(callers);
     expect(answered.length).toBeGreaterThan(50);
+    expect(await checkSqliteIntegrity(join(shared, 'tempo.db'))).toMatchObject({ ok: true, problems: [] });
 
     const second = await startServerProcess(settings);
     servers.push(second);
