@@ -1,7 +1,12 @@
 import cors from '@fastify/cors';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyReply,
+  LogController,
+} from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { authPlugin } from './auth/auth-plugin.ts';
 import { answerClientError, installErrorHandling, toErrorResponse } from './http/error-handler.ts';
@@ -21,7 +26,7 @@ export const buildApp = async (context: ServerContext): Promise<FastifyInstance>
     loggerInstance,
     // Fastify's own pair of lines per request carries whole request and reply objects through
     // the redaction paths; one small line from the hook below says what an operator needs.
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: BODY_LIMIT_BYTES,
     // Forwarding headers are believed only from the proxies named in settings; otherwise any
     // client could pick the address that rate limits, sign-in throttles and sourceIp record.
