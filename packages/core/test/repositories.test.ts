@@ -1,7 +1,8 @@
 import { TempoError } from '@tempo/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '../src/ids/index.ts';
-import { op, type TempoDatabase } from '../src/store/index.ts';
+import { createIndexSql, indexName } from '../src/store/ddl.ts';
+import { op, Tables, type TempoDatabase } from '../src/store/index.ts';
 import { freshTestDatabase, testDatabaseType } from './test-database.ts';
 
 let db: TempoDatabase;
@@ -46,6 +47,19 @@ describe(`repositories on ${testDatabaseType()}`, () => {
     expect(await db.migrate()).toEqual({ applied: [2], version: 3 });
     expect((await db.repositories.users.inTenant(tenant.id).get(userId))?.tokenVersion).toBe(0);
     expect((await db.repositories.administrators.find({})).every((row) => row.tokenVersion === 0)).toBe(true);
+  });
+
+  it("indexes a tenant's runs by state and drops the run indexes nothing used (version 3)", async () => {
+    const flowRuns = Tables.flowRuns;
+    const unused = [['state'], ['createdUtc']].map((columns) => ({ columns, unique: false }));
+    for (const index of unused) await db.dialect.executeDdl(createIndexSql(db.dialect, flowRuns, index));
+    const q = db.dialect.quote;
+    await db.dialect.executeDdl(`DELETE FROM ${q('schema_migrations')} WHERE ${q('version')} = 3`);
+    expect(await db.migrate()).toEqual({ applied: [3], version: 3 });
+    for (const index of unused)
+      expect(await db.dialect.indexExists(flowRuns.name, indexName(flowRuns, index))).toBe(false);
+    const byState = { columns: ['tenantId', 'state', 'createdUtc'], unique: false };
+    expect(await db.dialect.indexExists(flowRuns.name, indexName(flowRuns, byState))).toBe(true);
   });
 
   it('round-trips every column kind: text, booleans, JSON, timestamps, numbers and nulls', async () => {

@@ -50,6 +50,19 @@ export const createIndexSql = (dialect: SqlDialect, spec: TableSpec, index: Inde
   return `CREATE ${index.unique ? 'UNIQUE ' : ''}INDEX ${ifNotExists}${q(indexName(spec, index))} ON ${q(spec.name)} (${columns})`;
 };
 
+/** Drops an index of a table when it exists; safe to run again. */
+export const dropIndex = async (dialect: SqlDialect, spec: TableSpec, index: IndexSpec): Promise<void> => {
+  const q = dialect.quote;
+  const name = indexName(spec, index);
+  if (dialect.supportsCreateIndexIfNotExists) {
+    await dialect.executeDdl(`DROP INDEX IF EXISTS ${q(name)}`);
+    return;
+  }
+  // MySQL names an index within its table and has no IF EXISTS for it.
+  if (await dialect.indexExists(spec.name, name))
+    await dialect.executeDdl(`DROP INDEX ${q(name)} ON ${q(spec.name)}`);
+};
+
 /** Creates a table and its indexes when missing; safe to run again. */
 export const ensureTable = async (dialect: SqlDialect, spec: TableSpec): Promise<void> => {
   await dialect.executeDdl(createTableSql(dialect, spec));

@@ -1,5 +1,5 @@
 import { TempoError } from '@tempo/contracts';
-import { ensureTable } from './ddl.ts';
+import { dropIndex, ensureTable } from './ddl.ts';
 import type { SqlDialect } from './dialect.ts';
 import { EntityStore } from './entity-store.ts';
 import { col, snakeCase, type TableSpec, table } from './table-model.ts';
@@ -74,9 +74,12 @@ export const MIGRATIONS: readonly Migration[] = [
   {
     version: 3,
     description:
-      "index of a tenant's runs by state (start-up read every run of a tenant to find its queued ones)",
+      "index of a tenant's runs by state (start-up read every run of a tenant to find its queued ones); unused run indexes dropped",
     up: async (dialect) => {
       await ensureTable(dialect, Tables.flowRuns);
+      // Every run query is scoped to a tenant, so these served nothing and cost every run write.
+      for (const columns of [['state'], ['createdUtc']])
+        await dropIndex(dialect, Tables.flowRuns, { columns, unique: false });
     },
   },
 ];

@@ -43,8 +43,6 @@ export const flowRuns = table(
       ['tenantId', 'createdUtc'],
       // A tenant's runs in one state, newest first: the start-up's queued runs, `?state=` lists.
       ['tenantId', 'state', 'createdUtc'],
-      ['state'],
-      ['createdUtc'],
       ['dispatchState', 'state', 'createdUtc'],
     ],
   },
