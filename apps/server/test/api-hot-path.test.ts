@@ -1,5 +1,5 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { createServer, request as httpRequest, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TempoClient, type TenantClient } from '@tempo/client';
@@ -118,6 +118,54 @@ describe('definitions served from memory', () => {
 
     await t.triggers.delete(trigger.id);
     expect((await answer()).status).toBe(404);
+  });
+
+  it('checks the trigger again once a slowly sent body has arrived', async () => {
+    const flow = await t.flows.create({
+      name: 'Slow body',
+      startStepId: 'hot.method',
+      transitions: { 'hot.method': {} },
+    });
+    const trigger = await t.triggers.create({ name: 'Slow body', dataFlowId: flow.id });
+    const { status } = await new Promise<{ status: number }>((resolve, reject) => {
+      const call = httpRequest(
+        `${server.baseUrl}/v1.0/triggers/http/${trigger.id}`,
+        { method: 'POST', headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' } },
+        (response) => {
+          response.resume();
+          resolve({ status: response.statusCode ?? 0 });
+        },
+      );
+      call.on('error', reject);
+      call.write('{"slow":');
+      void pause(300)
+        .then(() => t.triggers.update(trigger.id, { active: false }))
+        .then(() => call.end('true}'));
+    });
+    expect(status).toBe(409);
+  });
+
+  it('records anonymous calls no tenant owns at a bounded rate', async () => {
+    const before = Date.now();
+    const answers = await Promise.all(
+      Array.from({ length: 60 }, (_, index) =>
+        fetch(`${server.baseUrl}/v1.0/triggers/http/trg_NOSUCHTRIGGER${String(index).padStart(4, '0')}`, {
+          method: 'POST',
+          body: '{"flood":true}',
+        }),
+      ),
+    );
+    expect(answers.every((answer) => answer.status === 404)).toBe(true);
+    await pause(300);
+    const database = await openDatabase({ type: 'Sqlite', filename: join(server.dataDir, 'tempo.db') });
+    try {
+      const rows = await database.repositories.requestHistory.find({ statusCode: 404 });
+      const recent = rows.filter((row) => Date.parse(row.createdUtc) >= before - 1_000);
+      expect(recent.length).toBeGreaterThan(0);
+      expect(recent.length).toBeLessThanOrEqual(12);
+    } finally {
+      await database.close();
+    }
   });
 
   it('keeps a step run and a request history row for every trigger call', async () => {
@@ -323,5 +371,15 @@ describe('two servers on one database', () => {
     expect((await fire(a, trigger.id)).status).toBe(401);
     await t.triggers.delete(trigger.id);
     expect((await fire(b, trigger.id)).status).toBe(404);
+
+    // Once the other server has gone, nothing read before its edits is served again.
+    const second = await t.triggers.create({ name: 'Second', dataFlowId: flow.id });
+    await t.flows.update(flow.id, { invocationAuthMode: 'Public' });
+    expect((await fire(a, second.id)).status).toBe(200);
+    await tb.triggers.update(second.id, { active: false });
+    await b.stop();
+    servers.splice(servers.indexOf(b), 1);
+    await pause(2_500);
+    expect((await fire(a, second.id)).status).toBe(409);
   }, 90_000);
 });

@@ -11,20 +11,9 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { canActOnTenant } from '../auth/principal.ts';
 import { PublicTriggerRateLimit, TriggerLimitErrors } from '../http/trigger-limits.ts';
-import type { TriggerTarget } from '../runs/definition-cache.ts';
 import { recordRequestHistory } from '../runs/request-history-recorder.ts';
 import { isTerminal } from '../runs/run-completions.ts';
 import type { ServerContext } from '../server-context.ts';
-
-declare module 'fastify' {
-  interface FastifyRequest {
-    /**
-     * Set on trigger calls only: the trigger and flow the limits looked up before the body was
-     * read (false: no such trigger; null: not looked up), so that the handler does not look again.
-     */
-    triggerTarget: TriggerTarget | false | null;
-  }
-}
 
 const TriggerParams = z.object({ triggerId: EntityId });
 
@@ -92,8 +81,6 @@ export const triggerRoutes: FastifyPluginAsync<{ context: ServerContext }> = asy
   const { runs } = context;
   const { maxTriggerBodyBytes } = context.settings.rest;
   const rateLimit = new PublicTriggerRateLimit(context.settings.rest);
-  // A decoration rather than a map keyed by request: nothing to allocate or collect per call.
-  app.decorateRequest('triggerTarget', null);
   // A trigger's body is the flow's input as sent, whatever its type: keep it as text.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => done(null, body));
@@ -105,7 +92,6 @@ export const triggerRoutes: FastifyPluginAsync<{ context: ServerContext }> = asy
     const params = TriggerParams.safeParse(request.params);
     if (!params.success) return;
     const target = await runs.definitions.triggerTarget(params.data.triggerId);
-    request.triggerTarget = target ?? false;
     if (target?.flow?.invocationAuthMode === 'Public') {
       const refusal = rateLimit.admit(target.trigger.id, target.trigger.tenantId);
       if (refusal) {
@@ -120,8 +106,9 @@ export const triggerRoutes: FastifyPluginAsync<{ context: ServerContext }> = asy
 
   const fire = async (request: FastifyRequest, reply: FastifyReply) => {
     const { triggerId } = TriggerParams.parse(request.params);
-    const looked = request.triggerTarget;
-    const target = looked === null ? await runs.definitions.triggerTarget(triggerId) : looked;
+    // Looked up again, not taken from the limits' look-up: the body may have taken the caller
+    // minutes to send, and an edit made meanwhile (deactivation, authentication) must count.
+    const target = await runs.definitions.triggerTarget(triggerId);
     if (!target) throw CommonErrors.notFound('Trigger', triggerId);
     const { trigger, flow } = target;
     const allowed = allowedTriggerMethods(trigger.configuration);

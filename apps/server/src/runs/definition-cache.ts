@@ -46,6 +46,10 @@ class BoundedMap<T> {
     return this.#entries.get(key);
   }
 
+  clear(): void {
+    this.#entries.clear();
+  }
+
   set(key: string, entry: Entry<T>): void {
     this.#entries.delete(key);
     if (this.#entries.size >= MAX_ENTRIES) {
@@ -69,11 +73,25 @@ export class DefinitionCache {
   readonly #resolvePin: ArtifactPinResolver;
   readonly #targets = new BoundedMap<TriggerTarget>();
   readonly #snapshots = new BoundedMap<CachedSnapshot>();
+  #shared = false;
+
   /**
    * Whether another live server works on the same database. Its writes do not move this
-   * process's clock, so while one is seen (each heartbeat looks) nothing is served from memory.
+   * process's clock, so while one is seen (each heartbeat looks) nothing is served from memory
+   * or kept there, and what was kept before is dropped: once the other server has gone, no entry
+   * read before its edits can come back.
    */
-  shared = false;
+  get shared(): boolean {
+    return this.#shared;
+  }
+
+  set shared(value: boolean) {
+    if (value) {
+      this.#targets.clear();
+      this.#snapshots.clear();
+    }
+    this.#shared = value;
+  }
 
   constructor(repositories: Repositories, resolvePin: ArtifactPinResolver) {
     this.#repositories = repositories;
@@ -86,7 +104,7 @@ export class DefinitionCache {
 
   /** The cached entry when it may be served: same stamp, and no other server writing. */
   #fresh<T>(entry: Entry<T> | undefined, stamp: number): T | undefined {
-    return entry?.stamp === stamp && !this.shared ? entry.value : undefined;
+    return entry?.stamp === stamp && !this.#shared ? entry.value : undefined;
   }
 
   /** A trigger (of any tenant) and its flow, or null when there is no such trigger. */
@@ -100,7 +118,7 @@ export class DefinitionCache {
       ? await this.#repositories.dataFlows.inTenant(trigger.tenantId).get(trigger.dataFlowId)
       : null;
     const value = { trigger, flow };
-    this.#targets.set(triggerId, { stamp, value });
+    if (!this.#shared) this.#targets.set(triggerId, { stamp, value });
     return value;
   }
 
@@ -112,7 +130,7 @@ export class DefinitionCache {
     if (cached && cached.flowUpdatedUtc === flow.lastUpdateUtc) return cached;
     const snapshot = await captureSnapshot(this.#repositories, flow, this.#resolvePin);
     const value = { snapshot, json: JSON.stringify(snapshot), flowUpdatedUtc: flow.lastUpdateUtc };
-    this.#snapshots.set(flow.id, { stamp, value });
+    if (!this.#shared) this.#snapshots.set(flow.id, { stamp, value });
     return value;
   }
 }

@@ -2,6 +2,7 @@ import { utf8Prefix } from '@tempo/core/engine';
 import { newId } from '@tempo/core/ids';
 import type { FastifyInstance } from 'fastify';
 import { principalName } from '../auth/principal.ts';
+import { TokenBuckets } from '../http/token-buckets.ts';
 import type { ServerContext } from '../server-context.ts';
 
 /** Headers whose values are credentials: stored as `****`. */
@@ -53,14 +54,22 @@ const captured = (body: unknown, limitBytes: number) => {
 const responseBodies = new WeakMap<object, unknown>();
 
 /**
- * Records every request of the routes of `app` (an encapsulated plugin) but those refused with
- * 429 in request history:
+ * Rows per second for anonymous calls no tenant owns (an unknown trigger, a refused sign-in, a
+ * body refused before any trigger was found): enough to see such traffic, never a way to grow
+ * the database at a flood's pace.
+ */
+const UNOWNED_ROWS_PER_SECOND = 10;
+
+/**
+ * Records every request of the routes of `app` (an encapsulated plugin) in request history, but
+ * those refused with 429 and, past {@link UNOWNED_ROWS_PER_SECOND}, anonymous ones no tenant owns:
  * method, path, status, duration, caller, client address, headers with credentials redacted,
  * and both bodies cut to the `requestHistory` limits. A failed write is logged, never answered.
  */
 export const recordRequestHistory = (app: FastifyInstance, context: ServerContext): void => {
   const settings = context.settings.requestHistory;
   if (!settings.enabled) return;
+  const unowned = new TokenBuckets({ ratePerSecond: UNOWNED_ROWS_PER_SECOND });
   app.addHook('onSend', async (request, _reply, payload) => {
     responseBodies.set(request, payload);
     return payload;
@@ -73,11 +82,18 @@ export const recordRequestHistory = (app: FastifyInstance, context: ServerContex
     const responseBody = captured(responseBodies.get(request), settings.maxResponseBodyBytes);
     const responseHeaders = headerMap(reply.getHeaders());
     const { principal } = request;
+    const tenantId =
+      principal.kind === 'user' ? principal.tenantId : (responseHeaders['x-tenant-id'] ?? null);
+    if (tenantId === null && principal.kind === 'anonymous') {
+      const bucket = unowned.refilled('anonymous', Date.now());
+      if (bucket.tokens < 1) return;
+      bucket.tokens -= 1;
+    }
     const startedMs = Date.now() - reply.elapsedTime;
     await context.repositories.requestHistory
       .create({
         id: newId('requestHistory'),
-        tenantId: principal.kind === 'user' ? principal.tenantId : (responseHeaders['x-tenant-id'] ?? null),
+        tenantId,
         userId: principal.kind === 'user' ? principal.userId : null,
         principalName: principalName(principal),
         method: request.method,

@@ -60,12 +60,16 @@ export const openRollingFile = (options: RollingFileOptions): RollingFile => {
   let rollAt = nextMidnight(Date.now());
   let written = reuse && lastFile ? lastFile.size : 0;
   // Opened here, not by the stream: the file exists (with its mode) before the first write.
-  const open = () =>
-    pino.destination({
+  const open = () => {
+    const destination = pino.destination({
       dest: openSync(pathOf(number), 'a', options.mode),
       sync: false,
       maxLength: options.maxBufferedBytes,
     });
+    // A full or failing disk loses log lines; it must not stop the server.
+    destination.on('error', () => undefined);
+    return destination;
+  };
   let current = open();
 
   const roll = () => {
