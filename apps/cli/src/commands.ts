@@ -19,14 +19,17 @@ const settingsOptions = {
   settings: { type: 'string' },
 } as const satisfies ParseArgsOptionsConfig;
 
-/** Commands whose issue has not landed yet answer honestly instead of pretending. */
-const notInThisBuild = (name: string, what: string): Command => ({
+/**
+ * Commands of parts this build does not have yet: they say so plainly, with what to use
+ * meanwhile, instead of pretending or pointing at notes that do not cover them.
+ */
+const notInThisBuild = (name: string, what: string, meanwhile: string): Command => ({
   name,
   usage: name,
-  summary: `${what} (not in this build yet)`,
+  summary: `${what} (not part of this build yet)`,
   options: {},
   run: async () => {
-    process.stderr.write(`tempo ${name}: ${what} is not part of this build yet; see CHANGELOG.md.\n`);
+    process.stderr.write(`tempo ${name}: ${what} is not part of this build yet; ${meanwhile}\n`);
     return 2;
   },
 });
@@ -87,8 +90,12 @@ export const COMMANDS: readonly Command[] = [
       }),
     ),
   },
-  notInThisBuild('worker', 'the execution-plane worker'),
-  notInThisBuild('mcp', 'the MCP server'),
+  notInThisBuild(
+    'worker',
+    'the execution-plane worker',
+    'the server runs every flow itself (engine.serverCanExecuteWorkload).',
+  ),
+  notInThisBuild('mcp', 'the MCP server', 'use the REST API, described at /openapi.json.'),
   {
     name: 'migrate',
     usage: 'migrate [--settings FILE | --data-dir DIR]',
@@ -103,8 +110,9 @@ export const COMMANDS: readonly Command[] = [
   },
   {
     name: 'bench',
-    usage: 'bench trigger|steps [--profile]',
-    summary: 'run a benchmark of bench/ and print its figures (--profile: CPU profile of the server)',
+    usage: 'bench [trigger|steps] [--profile]',
+    summary:
+      'run a benchmark of bench/ and print its figures (--profile: CPU profile of the server); no name lists them',
     options: { profile: { type: 'boolean' } },
     positionals: true,
     run: withUsageErrors(async (values) => (await import('./commands/bench-command.ts')).runBench(values)),
@@ -115,6 +123,16 @@ export const COMMANDS: readonly Command[] = [
     summary: 'regenerate postman/tempo.postman_collection.json from the OpenAPI document',
     options: {},
     run: async () => (await import('./commands/postman-command.ts')).runPostman(),
+  },
+  {
+    name: 'version',
+    usage: 'version',
+    summary: 'print the product version (also --version)',
+    options: {},
+    run: async () => {
+      process.stdout.write(`${(await import('./product-version.ts')).productVersion()}\n`);
+      return 0;
+    },
   },
   {
     name: 'test',

@@ -5,6 +5,7 @@ const usage = (): string => {
   const width = Math.max(...COMMANDS.map((command) => command.usage.length));
   return [
     'Usage: ./tempo <command> [options]',
+    '       ./tempo --version',
     '',
     'Commands:',
     ...COMMANDS.map((command) => `  ${command.usage.padEnd(width)}  ${command.summary}`),
@@ -19,7 +20,9 @@ const main = async (argv: readonly string[]): Promise<number> => {
     process.stdout.write(`${usage()}\n`);
     return name === undefined ? 2 : 0;
   }
-  const command: Command | undefined = COMMANDS.find((candidate) => candidate.name === name);
+  const command: Command | undefined = COMMANDS.find(
+    (candidate) => candidate.name === (name === '--version' || name === '-V' ? 'version' : name),
+  );
   if (!command) {
     process.stderr.write(`tempo: unknown command "${name}".\n\n${usage()}\n`);
     return 2;

@@ -82,10 +82,10 @@ describe('./tempo', () => {
       const first = await runTempo(['migrate', '--settings', settingsFile]);
       expect(first.stderr).toBe('');
       expect(first.code).toBe(0);
-      expect(first.stdout).toContain(`${type} schema version 2 (applied 1, 2)`);
+      expect(first.stdout).toContain(`${type} schema version 3 (applied 1, 2, 3)`);
       const second = await runTempo(['migrate', '--settings', settingsFile]);
       expect(second.code).toBe(0);
-      expect(second.stdout).toContain(`${type} schema version 2 (nothing to apply)`);
+      expect(second.stdout).toContain(`${type} schema version 3 (nothing to apply)`);
     },
   );
 

@@ -4,19 +4,49 @@ import { REPO_ROOT, TEST_STATE_DIR } from '../repo-paths.ts';
 import { runNode } from '../run-process.ts';
 import { databaseServiceEnv, ensurePostgres } from '../services/index.ts';
 
-/** Benchmarks by name, their scripts, and whether they measure PostgreSQL too. */
-const BENCHMARKS: Readonly<Record<string, { readonly script: string; readonly postgres: boolean }>> = {
-  trigger: { script: join(REPO_ROOT, 'bench', 'src', 'trigger-bench.ts'), postgres: true },
-  steps: { script: join(REPO_ROOT, 'bench', 'src', 'steps-bench.ts'), postgres: false },
+/** One benchmark of bench/. */
+interface Benchmark {
+  readonly script: string;
+  /** Whether it measures PostgreSQL too, and so needs the test server. */
+  readonly postgres: boolean;
+  /** One line for the list `./tempo bench` prints. */
+  readonly summary: string;
+}
+
+/** Benchmarks by name. */
+const BENCHMARKS: Readonly<Record<string, Benchmark>> = {
+  trigger: {
+    script: join(REPO_ROOT, 'bench', 'src', 'trigger-bench.ts'),
+    postgres: true,
+    summary: 'HTTP trigger calls with full persistence, on SQLite and PostgreSQL, against a bare route',
+  },
+  steps: {
+    script: join(REPO_ROOT, 'bench', 'src', 'steps-bench.ts'),
+    postgres: false,
+    summary: 'one protocol v1 call of a Python and a JavaScript handler, against a bare spawn',
+  },
+};
+
+const listBenchmarks = (): number => {
+  const width = Math.max(...Object.keys(BENCHMARKS).map((name) => name.length));
+  const lines = Object.entries(BENCHMARKS).map(
+    ([name, { summary }]) => `  ${name.padEnd(width)}  ${summary}`,
+  );
+  process.stdout.write(
+    ['Benchmarks (run one with ./tempo bench NAME [--profile]):', ...lines, ''].join('\n'),
+  );
+  return 0;
 };
 
 /**
- * `./tempo bench NAME [--profile]`: runs one benchmark script with this Node; the trigger
- * benchmark gets the test PostgreSQL server (started when not running) for its PostgreSQL row.
+ * `./tempo bench [NAME] [--profile]`: without a name, lists the benchmarks; with one, runs its
+ * script with this Node; the trigger benchmark gets the test PostgreSQL server (started when not
+ * running) for its PostgreSQL row.
  */
 export const runBench = async (values: FlagValues): Promise<number> => {
   const words = values._;
-  const name = Array.isArray(words) && typeof words[0] === 'string' ? words[0] : 'trigger';
+  const name = Array.isArray(words) && typeof words[0] === 'string' ? words[0] : undefined;
+  if (name === undefined) return listBenchmarks();
   const benchmark = BENCHMARKS[name];
   if (!benchmark)
     throw new UsageError(`unknown benchmark "${name}"; known: ${Object.keys(BENCHMARKS).join(', ')}.`);

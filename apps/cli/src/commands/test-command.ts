@@ -93,6 +93,8 @@ export const runTests = async (only: readonly TestStage[]): Promise<number> => {
     }
   }
   if (wanted('unit')) results.push(await vitestStage('unit', 'unit'));
+  // The database-service tests start (or reuse) their servers themselves.
+  if (wanted('services')) results.push(await vitestStage('services', 'services'));
 
   let databaseEnv: Record<string, string> = {};
   if (wanted('store') || wanted('apps')) {
@@ -110,7 +112,6 @@ export const runTests = async (only: readonly TestStage[]): Promise<number> => {
       ...prefixed('TEMPO_TEST_MYSQL', databaseServiceEnv(mariadb)),
     };
     if (wanted('store')) {
-      results.push(await vitestStage('services', 'services'));
       results.push(await vitestStage('store (Sqlite)', 'store', { TEMPO_TEST_DB: 'Sqlite' }));
       results.push(await vitestStage('store (Postgresql)', 'store', databaseServiceEnv(postgres)));
       results.push(await vitestStage('store (Mysql)', 'store', databaseServiceEnv(mariadb)));

@@ -1,14 +1,10 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { TempoSettings } from '@tempo/contracts';
 import { saveSettings } from '@tempo/core/settings';
-import { startServer } from '@tempo/server';
-import { restrictNewFiles } from '../data-folder.ts';
 import { UsageError } from '../flags.ts';
 import { DEFAULT_DATA_DIR } from '../repo-paths.ts';
-import { loadServerSettings } from '../settings-file.ts';
-import { announceSeededAccessKey } from './server-command.ts';
-import { waitForShutdownSignal } from './wait-for-signal.ts';
+import { serveDataFolder } from './server-command.ts';
 
 /** Admin API key of the local stack, as the spec's local and Docker configurations ship it. */
 export const LOCAL_ADMIN_API_KEY = 'tempo-local-admin-api-key';
@@ -38,27 +34,22 @@ export const runUp = async (options: UpOptions): Promise<number> => {
   if (options.dashboardPort !== undefined) {
     throw new UsageError('--dashboard-port: the dashboard is not part of this build yet.');
   }
-  // Listen for the stop signal before starting, so one sent during start-up stops cleanly too.
-  const stopped = waitForShutdownSignal();
   const dataDir = resolve(options.dataDir ?? DEFAULT_DATA_DIR);
-  restrictNewFiles();
-  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const settingsFile = join(dataDir, 'tempo.json');
-  if (!existsSync(settingsFile)) saveSettings(settingsFile, firstStartSettings());
-  const settings = loadServerSettings(settingsFile, true);
-  const server = await startServer({
-    settings:
-      options.port === undefined ? settings : { ...settings, rest: { ...settings.rest, port: options.port } },
-    onSeededAccessKey: announceSeededAccessKey,
+  return serveDataFolder({
+    settingsFile,
+    dedicated: true,
+    port: options.port,
+    prepare: () => {
+      if (!existsSync(settingsFile)) saveSettings(settingsFile, firstStartSettings());
+    },
+    onListening: (url) =>
+      process.stderr.write(
+        [
+          `tempo: up: server ${url} (data in ${dataDir})`,
+          `tempo: sign in as admin@tempo.local / password, or send x-api-key: ${LOCAL_ADMIN_API_KEY}`,
+          '',
+        ].join('\n'),
+      ),
   });
-  process.stderr.write(
-    [
-      `tempo: up: server ${server.url} (data in ${dataDir})`,
-      `tempo: sign in as admin@tempo.local / password, or send x-api-key: ${LOCAL_ADMIN_API_KEY}`,
-      '',
-    ].join('\n'),
-  );
-  await stopped;
-  await server.close();
-  return 0;
 };

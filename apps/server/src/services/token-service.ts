@@ -1,8 +1,17 @@
-import { CommonErrors, type TokenRequest, type TokenResponse } from '@tempo/contracts';
+import { CommonErrors, TempoError, type TokenRequest, type TokenResponse } from '@tempo/contracts';
 import { newId } from '@tempo/core/ids';
 import type { Repositories } from '@tempo/core/store';
 import type { Principal } from '../auth/principal.ts';
 import type { ServerContext } from '../server-context.ts';
+
+/** Errors of signing in. */
+export const SignInErrors = {
+  /**
+   * One answer for an unknown email and a wrong password, so the answer does not tell which
+   * accounts exist; the code and status stay those of any missing credential.
+   */
+  invalidCredentials: () => new TempoError('Unauthorized', 401, 'Invalid email or password.'),
+} as const;
 
 /**
  * `POST /v1.0/token`: checks the email and password (administrators first, then users, the
@@ -20,7 +29,7 @@ export const issueToken = async (
     body.tenantId ?? undefined,
     clientAddress,
   );
-  if (principal.kind === 'anonymous') throw CommonErrors.unauthorized();
+  if (principal.kind === 'anonymous') throw SignInErrors.invalidCredentials();
   const lifetimeMs = context.settings.auth.tokenExpirationMinutes * 60_000;
   const nonce = newId('tokenNonce');
   if (principal.kind === 'administrator') {
