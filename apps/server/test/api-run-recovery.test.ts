@@ -196,4 +196,43 @@ describe('a run whose records the database refuses', () => {
       await withDatabase((db) => db.exec('DROP TRIGGER refuse_leak'));
     }
   }, 60_000);
+
+  it('ends a built-in flow that finishes in its first turn as Exception when its step record is refused', async () => {
+    await t.steps.create({
+      executionKey: 'echo.refused',
+      name: 'echo.refused',
+      runtimeKey: 'Builtin.Method',
+      runtimeConfig: { runtimeKey: 'Builtin.Method', identifier: 'tempo.builtin.echo' },
+    });
+    const flow = await t.flows.create({
+      name: 'Echo refused',
+      startStepId: 'echo.refused',
+      transitions: { 'echo.refused': {} },
+    });
+    const trigger = await t.triggers.create({ name: 'Echo refused', dataFlowId: flow.id });
+    await withDatabase((db) =>
+      db.exec(`CREATE TRIGGER refuse_echo BEFORE INSERT ON step_runs
+        WHEN NEW.output_data LIKE '%refused-echo-marker%'
+        BEGIN SELECT RAISE(ABORT, 'refused-echo-marker'); END`),
+    );
+    try {
+      const anonymous = new TempoClient({ baseUrl: first.baseUrl });
+      const answer = await anonymous.raw('POST', `/v1.0/triggers/http/${trigger.id}`, {
+        body: { note: 'refused-echo-marker' },
+      });
+      expect(answer.status).toBe(500);
+      expect(answer.headers['x-run-state']).toBe('Exception');
+      expect(answer.headers['x-run-error']).toBe("The run's step record could not be stored.");
+      const run = await t.runs.get(answer.headers['x-run-id'] ?? '');
+      expect(run).toMatchObject({
+        state: 'Exception',
+        errorMessage: "The run's step record could not be stored.",
+      });
+      expect((await t.runs.activity(run.id)).assignments).toEqual([
+        expect.objectContaining({ state: 'Exception' }),
+      ]);
+    } finally {
+      await withDatabase((db) => db.exec('DROP TRIGGER refuse_echo'));
+    }
+  });
 });

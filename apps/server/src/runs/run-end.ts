@@ -29,6 +29,10 @@ export interface KnownRun {
   readonly writes: RunWrites;
 }
 
+/** The run error for a failure outside the engine's own handling, in our words. */
+export const failureMessageOf = (error: unknown): string =>
+  error instanceof RunStoreError ? error.message : ENGINE_FAILED;
+
 /** How an execution ended, as the engine reports it. */
 export interface RunEnd {
   readonly state: Exclude<FlowRunState, 'Queued' | 'Running'>;
@@ -167,7 +171,7 @@ export const failRun = async (
           state: 'Exception',
           dispatchState: 'Failed',
           completedUtc,
-          errorMessage: error instanceof RunStoreError ? error.message : ENGINE_FAILED,
+          errorMessage: failureMessageOf(error),
         },
       ),
     RUN_END_RETRY,

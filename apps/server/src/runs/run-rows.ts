@@ -59,10 +59,17 @@ export class DeferredRunRows implements RunRows {
   /** Step run writes held until the run's row is issued. */
   readonly #held: { write: () => Promise<unknown>; settle: (issued: Promise<unknown>) => void }[] = [];
   #state: 'held' | 'published' | 'ended' = 'held';
+  /** The promises handed out for held step runs; settled before {@link end} answers. */
+  readonly #heldSteps: Promise<unknown>[] = [];
   #created: Promise<unknown> = Promise.resolve();
 
   constructor(target: RunRowsTarget) {
     this.#target = target;
+  }
+
+  /** Whether nothing of the run has been written yet. */
+  get unwritten(): boolean {
+    return this.#state === 'held';
   }
 
   /** Settles once the run's own row has been written; rejects when it could not be. */
@@ -82,9 +89,11 @@ export class DeferredRunRows implements RunRows {
 
   step(write: () => Promise<unknown>): Promise<unknown> {
     if (this.#state !== 'held') return this.#target.writes.issue(write);
-    return new Promise((resolve, reject) => {
+    const held = new Promise((resolve, reject) => {
       this.#held.push({ write, settle: (issued) => issued.then(resolve, reject) });
     });
+    this.#heldSteps.push(held);
+    return held;
   }
 
   async end(outcome: RunEnd): Promise<FlowRunRecord | null> {
@@ -111,6 +120,9 @@ export class DeferredRunRows implements RunRows {
     );
     this.#release();
     await writes.settled();
+    // After the handlers the caller attached to its step promises (a refused step record), so the
+    // caller sees every outcome once this answers.
+    await Promise.allSettled(this.#heldSteps);
     await this.#created;
     return ended;
   }

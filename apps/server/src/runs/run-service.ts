@@ -14,7 +14,7 @@ import { DefinitionCache } from './definition-cache.ts';
 import type { ArtifactPinResolver, ExecutionSnapshot } from './execution-snapshot.ts';
 import { LocalExecutor } from './local-executor.ts';
 import { isTerminal, RunCompletions } from './run-completions.ts';
-import { failRun, RunStoreError, STEP_RECORD_FAILED } from './run-end.ts';
+import { failRun, failureMessageOf, RunStoreError, STEP_RECORD_FAILED } from './run-end.ts';
 import { assertRunInputWithin } from './run-input-limit.ts';
 import { recoverInterruptedRuns } from './run-recovery.ts';
 import { DeferredRunRows, type NewAttempt, type RunRows, writtenRunRows } from './run-rows.ts';
@@ -169,9 +169,25 @@ export class RunService {
         await rows.written();
         answer.resolve(ended);
       } catch (error) {
-        await rows
-          .written()
-          .then(() => this.#failUnfinished(run.tenantId, run.id, error).then(answer.resolve), answer.reject);
+        if (rows.unwritten) {
+          // Nothing of it is stored yet: it is written once, as the failure it ended in.
+          this.#deps.log.error(
+            { err: error, runId: run.id },
+            'run failed outside the engine; ending it as Exception',
+          );
+          const outcome = {
+            state: 'Exception',
+            outputData: null,
+            errorMessage: failureMessageOf(error),
+          } as const;
+          await rows.end(outcome).then(answer.resolve, answer.reject);
+        } else
+          await rows
+            .written()
+            .then(
+              () => this.#failUnfinished(run.tenantId, run.id, error).then(answer.resolve),
+              answer.reject,
+            );
       } finally {
         release();
         execution.end();
