@@ -77,6 +77,11 @@ export class DeferredRunRows implements RunRows {
     await this.#created;
   }
 
+  /** Nothing of the run will be written (its tenant is being deleted); later calls do nothing. */
+  abandon(): void {
+    if (this.#state === 'held') this.#state = 'ended';
+  }
+
   /** Writes the run `Running` with its attempt and the step runs so far, unless it has ended. */
   publish(): void {
     if (this.#state !== 'held') return;

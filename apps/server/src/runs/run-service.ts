@@ -159,8 +159,12 @@ export class RunService {
       lastUpdateUtc: stamp,
     });
     const rows = new DeferredRunRows({ repositories, log: this.#deps.log, writes, run, attempt });
-    // Still running once this turn is over: written now, so that it is listed while it runs.
-    setImmediate(() => rows.publish());
+    // Still running once this turn is over: written now, so that it is listed while it runs;
+    // never once its tenant's deletion has begun.
+    setImmediate(() => {
+      if (this.#active.isClosed(run.tenantId)) rows.abandon();
+      else rows.publish();
+    });
     this.#executor.submit(run.tenantId, async (release) => {
       this.#executing.add(run.id);
       try {
@@ -189,6 +193,8 @@ export class RunService {
               answer.reject,
             );
       } finally {
+        // A run that ended without its rows (its tenant deleted) must not be written later.
+        rows.abandon();
         release();
         execution.end();
         this.#executing.delete(run.id);
