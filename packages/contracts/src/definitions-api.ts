@@ -56,8 +56,29 @@ export const BulkDeleteResponse = z.object({
 });
 export type BulkDeleteResponse = z.infer<typeof BulkDeleteResponse>;
 
-/** `POST .../steps`. */
-export const CreateStepRequest = z.object(stepFields).refine(sameRuntimeKey, runtimeKeyMismatch);
+/**
+ * A create body may name its runtime once, in `runtimeKey`: the inner `runtimeConfig.runtimeKey`
+ * is filled from it when left out, since nobody guesses that it must be repeated. A body that
+ * sends both still has to make them agree.
+ */
+const fillInnerRuntimeKey = (body: unknown): unknown => {
+  if (typeof body !== 'object' || body === null) return body;
+  const { runtimeKey, runtimeConfig } = body as Record<string, unknown>;
+  if (typeof runtimeKey !== 'string') return body;
+  if (typeof runtimeConfig !== 'object' || runtimeConfig === null || Array.isArray(runtimeConfig))
+    return body;
+  if ('runtimeKey' in runtimeConfig) return body;
+  return { ...body, runtimeConfig: { runtimeKey, ...runtimeConfig } };
+};
+
+const CreateStepFields = z.object(stepFields).refine(sameRuntimeKey, runtimeKeyMismatch);
+
+/** `POST .../steps`; `runtimeConfig.runtimeKey` may be left out when `runtimeKey` is sent. */
+export const CreateStepRequest = z.preprocess<
+  unknown,
+  typeof CreateStepFields,
+  z.input<typeof CreateStepFields>
+>(fillInnerRuntimeKey, CreateStepFields);
 export type CreateStepRequest = z.infer<typeof CreateStepRequest>;
 
 /** `PUT .../steps/{id}`: only the fields sent change. */
@@ -112,15 +133,26 @@ const flowFields = {
   name,
   description,
   triggerId: EntityId.nullish(),
-  /** Execution key of the first step; a key of `transitions`. */
-  startStepId: ExecutionKey,
+  /** Execution key of the first step (not a step id); a key of `transitions`. */
+  startStepId: ExecutionKey.meta({
+    description: 'The executionKey of the first step, not its id (step_...); must be a key of transitions.',
+  }),
   /** Whole-flow timeout in milliseconds; 0 = none. */
   maxRuntimeMs: z.number().int().min(0).max(86_400_000).optional(),
+  /** Steps by execution key (not step id), each with the keys that follow it. */
   transitions: z
     .record(z.string().min(1).max(255), StepTransition)
-    .refine((map) => Object.keys(map).length > 0, 'at least one step is required.'),
+    .refine((map) => Object.keys(map).length > 0, 'at least one step is required.')
+    .meta({
+      description:
+        'Keyed by step executionKey (not step id); onSuccess/onFailure/onException name executionKeys too.',
+    }),
   routingHintLabel: z.string().trim().max(255).nullish(),
-  invocationAuthMode: DataFlowInvocationAuthMode.optional(),
+  /** Who may fire the flow's triggers; left out on create, the `engine.defaultInvocationAuthMode` setting. */
+  invocationAuthMode: DataFlowInvocationAuthMode.optional().meta({
+    description:
+      'Public: anyone holding a trigger id fires the flow; ApiAuthenticated: trigger calls need credentials allowed on the tenant. Left out on create, the server setting engine.defaultInvocationAuthMode applies (Public unless changed).',
+  }),
   ...flags,
 };
 

@@ -23,6 +23,8 @@ export const ErrorCode = z.enum([
   'TooManyRequests',
   'Unavailable',
   'InternalError',
+  'RunFailed',
+  'RunException',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DataFlowInvocationAuthMode } from './enums.ts';
 
 /** A whole number clamped into [min, max] (the spec clamps out-of-range settings, never rejects them). */
 const clampedInt = (min: number, max: number, fallback: number) =>
@@ -208,6 +209,12 @@ export const EngineSettings = z.strictObject({
    * no run is created.
    */
   maxRunInputBytes: clampedInt(1024, 16 * MIB, MIB),
+  /**
+   * `invocationAuthMode` of a flow created without one: `Public` (default, what existing clients
+   * expect: the trigger id alone fires the flow) or `ApiAuthenticated` (trigger calls need
+   * credentials allowed on the flow's tenant). Flows already saved keep their own mode.
+   */
+  defaultInvocationAuthMode: DataFlowInvocationAuthMode.default('Public'),
 });
 
 /** `hydration`: first-boot seeding. */

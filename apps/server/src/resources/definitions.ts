@@ -227,6 +227,7 @@ export const flowResource: CrudResource<
     return scope.repository.create({
       ...body,
       id: newId('dataFlow'),
+      invocationAuthMode: body.invocationAuthMode ?? scope.context.settings.engine.defaultInvocationAuthMode,
       description: body.description ?? null,
       triggerId: body.triggerId ?? null,
       routingHintLabel: body.routingHintLabel ?? null,

@@ -41,6 +41,20 @@ const statusOf = (run: FlowRunRecord): number => {
   }
 };
 
+/**
+ * The error a trigger call answers when its run failed without output: the run's own message,
+ * under a code per failed state, so the caller gets the one error body instead of nothing.
+ */
+export const TriggerRunErrors = {
+  ended: (run: FlowRunRecord) =>
+    new TempoError(
+      run.state === 'Exception' ? 'RunException' : 'RunFailed',
+      500,
+      run.errorMessage ?? `Run ${run.id} ended ${run.state} without output.`,
+      { runId: run.id, state: run.state },
+    ),
+} as const;
+
 const runtimeMs = (run: FlowRunRecord): string => {
   const start = Date.parse(run.startedUtc ?? run.createdUtc);
   const end = run.completedUtc ? Date.parse(run.completedUtc) : Date.now();
@@ -141,7 +155,10 @@ export const triggerRoutes: FastifyPluginAsync<{ context: ServerContext }> = asy
     });
     const run = await runs.endOf(started, waitBudgetMs(flow));
     if (!run) throw CommonErrors.notFound('FlowRun', started.runId);
-    reply.code(statusOf(run)).headers(runHeaders(run, triggerId)).type('application/json');
+    const status = statusOf(run);
+    reply.code(status).headers(runHeaders(run, triggerId)).type('application/json');
+    // A failed run's output, when it has one, stays the body as v0.3.0 answers it.
+    if (status === 500 && !run.outputData) throw TriggerRunErrors.ended(run);
     return reply.send(run.outputData ?? '');
   };
 
@@ -149,7 +166,7 @@ export const triggerRoutes: FastifyPluginAsync<{ context: ServerContext }> = asy
     tags: ['Triggers'],
     summary: 'Fire an HTTP trigger and wait for its run',
     description:
-      'The body is the final output only; run metadata is in the x- headers. 200 succeeded, 202 still running after the wait, 409 cancelled, 500 failed.',
+      "The body is the final output only; run metadata is in the x- headers. 200 succeeded, 202 still running after the wait, 409 cancelled, 500 failed: a failed run without output answers the error body (RunFailed or RunException, the run's error message, details.runId).",
     params: TriggerParams,
   };
   app.get('/v1.0/triggers/http/:triggerId', { schema, bodyLimit: maxTriggerBodyBytes }, fire);
