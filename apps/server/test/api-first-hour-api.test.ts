@@ -1,6 +1,6 @@
 import { TempoClient, type TenantClient } from '@tempo/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ApiFixture, startApiFixture } from './api-fixture.ts';
+import { type ApiFixture, createRestStep, startApiFixture } from './api-fixture.ts';
 import { startServerProcess, TEST_ADMIN_API_KEY } from './server-process.ts';
 
 /**
@@ -15,16 +15,7 @@ let t: TenantClient;
 beforeAll(async () => {
   f = await startApiFixture();
   t = f.admin.tenant(f.tenantA);
-  await t.steps.create({
-    executionKey: 'first.missing-route',
-    name: 'REST 404',
-    runtimeKey: 'External.Rest',
-    runtimeConfig: {
-      runtimeKey: 'External.Rest',
-      method: 'GET',
-      url: `${f.server.baseUrl}/v1.0/no-such-route`,
-    },
-  });
+  await createRestStep(t, 'first.missing-route', `${f.server.baseUrl}/v1.0/no-such-route`);
 });
 
 afterAll(async () => {

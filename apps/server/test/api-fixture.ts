@@ -118,3 +118,29 @@ export const createRestStep = (tenant: TenantClient, executionKey: string, url: 
     runtimeKey: 'External.Rest',
     runtimeConfig: { runtimeKey: 'External.Rest', method: 'GET', url, timeoutMs },
   });
+
+/**
+ * A built-in step `executionKey` running `identifier`, a one-step flow of it (with `flowFields`)
+ * and a trigger of that flow.
+ */
+export const createBuiltinTrigger = async (
+  tenant: TenantClient,
+  executionKey: string,
+  identifier = 'tempo.sample.builtin.method',
+  flowFields: { readonly maxRuntimeMs?: number } = {},
+) => {
+  const step = await tenant.steps.create({
+    executionKey,
+    name: executionKey,
+    runtimeKey: 'Builtin.Method',
+    runtimeConfig: { runtimeKey: 'Builtin.Method', identifier },
+  });
+  const flow = await tenant.flows.create({
+    name: executionKey,
+    startStepId: executionKey,
+    transitions: { [executionKey]: {} },
+    ...flowFields,
+  });
+  const trigger = await tenant.triggers.create({ name: executionKey, dataFlowId: flow.id });
+  return { step, flow, trigger };
+};

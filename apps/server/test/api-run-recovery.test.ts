@@ -6,7 +6,7 @@ import { DatabaseSync } from 'node:sqlite';
 import { TempoClient, type TenantClient } from '@tempo/client';
 import { op, openDatabase } from '@tempo/core/store';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRestStep, waitForRunEnd } from './api-fixture.ts';
+import { createBuiltinTrigger, createRestStep, waitForRunEnd } from './api-fixture.ts';
 import { type ServerProcess, startServerProcess, TEST_ADMIN_API_KEY } from './server-process.ts';
 
 // Two real servers over one SQLite file, and a target whose answers the test controls: `/hold/<n>`
@@ -198,18 +198,7 @@ describe('a run whose records the database refuses', () => {
   }, 60_000);
 
   it('ends a built-in flow that finishes in its first turn as Exception when its step record is refused', async () => {
-    await t.steps.create({
-      executionKey: 'echo.refused',
-      name: 'echo.refused',
-      runtimeKey: 'Builtin.Method',
-      runtimeConfig: { runtimeKey: 'Builtin.Method', identifier: 'tempo.builtin.echo' },
-    });
-    const flow = await t.flows.create({
-      name: 'Echo refused',
-      startStepId: 'echo.refused',
-      transitions: { 'echo.refused': {} },
-    });
-    const trigger = await t.triggers.create({ name: 'Echo refused', dataFlowId: flow.id });
+    const { trigger } = await createBuiltinTrigger(t, 'echo.refused', 'tempo.builtin.echo');
     await withDatabase((db) =>
       db.exec(`CREATE TRIGGER refuse_echo BEFORE INSERT ON step_runs
         WHEN NEW.output_data LIKE '%refused-echo-marker%'

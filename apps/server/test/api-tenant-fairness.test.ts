@@ -2,7 +2,7 @@ import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { TempoClient, type TenantClient } from '@tempo/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRestStep, waitForRunEnd } from './api-fixture.ts';
+import { createBuiltinTrigger, createRestStep, waitForRunEnd } from './api-fixture.ts';
 import { type ServerProcess, startServerProcess, TEST_ADMIN_API_KEY } from './server-process.ts';
 
 // One tenant's long runs must not hold every run slot of the server: with the default
@@ -72,20 +72,8 @@ describe('run slots shared between tenants', () => {
     await pause(300);
 
     const other = await tenantNamed('Other tenant');
-    await other.steps.create({
-      executionKey: 'fair.quick',
-      name: 'quick',
-      runtimeKey: 'Builtin.Method',
-      runtimeConfig: { runtimeKey: 'Builtin.Method', identifier: 'tempo.sample.builtin.method' },
-    });
     // A short flow time limit keeps the call's wait short (6 s) when it is stuck behind the others.
-    const quickFlow = await other.flows.create({
-      name: 'quick',
-      startStepId: 'fair.quick',
-      transitions: { 'fair.quick': {} },
-      maxRuntimeMs: 1_000,
-    });
-    const trigger = await other.triggers.create({ name: 'quick', dataFlowId: quickFlow.id });
+    const { trigger } = await createBuiltinTrigger(other, 'fair.quick', undefined, { maxRuntimeMs: 1_000 });
     const answer = await fetch(`${server.baseUrl}/v1.0/triggers/http/${trigger.id}`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
