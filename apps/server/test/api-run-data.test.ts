@@ -93,7 +93,12 @@ describe('run outputs', () => {
     expect(answer.headers.get('x-run-error')).toContain(
       `more than the ${RUN_OUTPUT_LIMIT_BYTES} bytes that engine.maxRunOutputBytes allows`,
     );
-    expect(await answer.text()).toBe('');
+    // No output is cut and sent: the caller gets the error body with the run's error.
+    expect(await answer.json()).toMatchObject({
+      error: 'RunException',
+      message: expect.stringContaining('engine.maxRunOutputBytes'),
+      details: { runId: answer.headers.get('x-run-id'), state: 'Exception' },
+    });
     const run = await tenantA.runs.get(answer.headers.get('x-run-id') ?? '');
     expect(run).toMatchObject({ state: 'Exception', outputData: null });
   });
