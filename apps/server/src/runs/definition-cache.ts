@@ -1,5 +1,5 @@
 import type { DataFlowRecord, TriggerRecord } from '@tempo/contracts';
-import { type Repositories, Tables } from '@tempo/core/store';
+import { BoundedMap, type Repositories, Tables } from '@tempo/core/store';
 import { type ArtifactPinResolver, captureSnapshot, type ExecutionSnapshot } from './execution-snapshot.ts';
 
 /**
@@ -38,28 +38,6 @@ interface Entry<T> {
   readonly value: T;
 }
 
-/** A bounded map that forgets its oldest entry first. */
-class BoundedMap<T> {
-  readonly #entries = new Map<string, Entry<T>>();
-
-  get(key: string): Entry<T> | undefined {
-    return this.#entries.get(key);
-  }
-
-  clear(): void {
-    this.#entries.clear();
-  }
-
-  set(key: string, entry: Entry<T>): void {
-    this.#entries.delete(key);
-    if (this.#entries.size >= MAX_ENTRIES) {
-      const oldest = this.#entries.keys().next().value;
-      if (oldest !== undefined) this.#entries.delete(oldest);
-    }
-    this.#entries.set(key, entry);
-  }
-}
-
 /**
  * Triggers, their flows and the flows' execution snapshots, served from memory on the trigger
  * path. An entry is stamped with the definition tables' write clock before its rows are read and
@@ -71,8 +49,8 @@ class BoundedMap<T> {
 export class DefinitionCache {
   readonly #repositories: Repositories;
   readonly #resolvePin: ArtifactPinResolver;
-  readonly #targets = new BoundedMap<TriggerTarget>();
-  readonly #snapshots = new BoundedMap<CachedSnapshot>();
+  readonly #targets = new BoundedMap<string, Entry<TriggerTarget>>(MAX_ENTRIES);
+  readonly #snapshots = new BoundedMap<string, Entry<CachedSnapshot>>(MAX_ENTRIES);
   #shared = false;
 
   /**

@@ -1,3 +1,4 @@
+import { BoundedMap } from './bounded-map.ts';
 import type { LooseRow } from './dialect.ts';
 import { type Codec, storableText } from './dialects/codecs.ts';
 import { type Filter, FilterOp, type OrderBy, UndefinedFilterValueError } from './filters.ts';
@@ -44,7 +45,7 @@ interface TableNames {
  */
 export class CompiledStatements {
   readonly #style: SqlStyle;
-  readonly #texts = new Map<string, string>();
+  readonly #texts = new BoundedMap<string, string>(MAX_SHAPES);
   readonly #names = new Map<TableSpec, TableNames>();
 
   constructor(style: SqlStyle) {
@@ -136,10 +137,6 @@ export class CompiledStatements {
     let text = this.#texts.get(key);
     if (text === undefined) {
       text = write();
-      if (this.#texts.size >= MAX_SHAPES) {
-        const oldest = this.#texts.keys().next().value;
-        if (oldest !== undefined) this.#texts.delete(oldest);
-      }
       this.#texts.set(key, text);
     }
     return { text, params: args };

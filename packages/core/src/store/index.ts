@@ -1,5 +1,6 @@
 /** Persistence: one table description, three SQL dialects, tenant-scoped repositories, migrations. */
 
+export { BoundedMap } from './bounded-map.ts';
 export type { SqlDialect } from './dialect.ts';
 export { checkSqliteIntegrity, type IntegrityReport } from './dialects/sqlite-integrity.ts';
 export { parsePageQuery } from './entity-store.ts';

@@ -1,4 +1,5 @@
 import Database, { type Statement } from 'better-sqlite3';
+import { BoundedMap } from '../bounded-map.ts';
 import { type BoundStatement, CompiledStatements } from '../compiled-statements.ts';
 import type { SqlDialect } from '../dialect.ts';
 import type { ColumnKind, TableSpec } from '../table-model.ts';
@@ -38,15 +39,11 @@ const STATEMENT_CACHE_SIZE = 512;
  * wide table, and the store issues the same few shapes over and over.
  */
 const statementCache = (client: Database.Database) => {
-  const statements = new Map<string, Statement>();
+  const statements = new BoundedMap<string, Statement>(STATEMENT_CACHE_SIZE);
   return (text: string): Statement => {
     let statement = statements.get(text);
     if (statement === undefined) {
       statement = client.prepare(text);
-      if (statements.size >= STATEMENT_CACHE_SIZE) {
-        const oldest = statements.keys().next().value;
-        if (oldest !== undefined) statements.delete(oldest);
-      }
       statements.set(text, statement);
     }
     return statement;
