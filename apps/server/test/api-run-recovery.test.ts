@@ -71,6 +71,29 @@ const withDatabase = async <T>(use: (db: DatabaseSync) => T): Promise<T> => {
   }
 };
 
+/**
+ * Runs `use` while the database refuses to store `marker` in `table`'s output_data on `event`
+ * (a SQLite trigger raising `message`, as a driver error would quote parameters), then lets it.
+ */
+const whileRefusing = async (
+  event: 'INSERT' | 'UPDATE',
+  table: string,
+  marker: string,
+  message: string,
+  use: () => Promise<void>,
+): Promise<void> => {
+  await withDatabase((db) =>
+    db.exec(`CREATE TRIGGER refuse_marker BEFORE ${event} ON ${table}
+      WHEN NEW.output_data LIKE '%${marker}%'
+      BEGIN SELECT RAISE(ABORT, '${message}'); END`),
+  );
+  try {
+    await use();
+  } finally {
+    await withDatabase((db) => db.exec('DROP TRIGGER refuse_marker'));
+  }
+};
+
 beforeAll(async () => {
   sharedDir = mkdtempSync(join(tmpdir(), 'tempo-recovery-test-'));
   databaseFile = join(sharedDir, 'tempo.db');
@@ -149,62 +172,55 @@ describe('a run whose records the database refuses', () => {
   it('ends Exception in our words when its end cannot be stored, and the trigger caller gets the answer', async () => {
     const { trigger } = await restFlow('say.poison', '/say/poison-output-marker');
     // The database refuses the run's final output, quoting it as a driver would quote parameters.
-    await withDatabase((db) =>
-      db.exec(`CREATE TRIGGER refuse_poison BEFORE UPDATE ON flow_runs
-        WHEN NEW.output_data LIKE '%poison-output-marker%'
-        BEGIN SELECT RAISE(ABORT, 'cannot store output_data = poison-output-marker'); END`),
+    await whileRefusing(
+      'UPDATE',
+      'flow_runs',
+      'poison-output-marker',
+      'cannot store output_data = poison-output-marker',
+      async () => {
+        const started = Date.now();
+        const anonymous = new TempoClient({ baseUrl: first.baseUrl });
+        const answer = await anonymous.raw('POST', `/v1.0/triggers/http/${trigger.id}`, { body: {} });
+        expect(Date.now() - started).toBeLessThan(20_000);
+        expect(answer.status).toBe(500);
+        expect(answer.headers['x-run-state']).toBe('Exception');
+        expect(answer.headers['x-run-error']).toBe("The run's result could not be stored.");
+        const run = await t.runs.get(answer.headers['x-run-id'] ?? '');
+        expect(run).toMatchObject({ state: 'Exception', dispatchState: 'Failed', outputData: null });
+        expect(run.errorMessage).not.toContain('poison');
+        expect((await t.runs.activity(run.id)).assignments).toEqual([
+          expect.objectContaining({ state: 'Exception' }),
+        ]);
+      },
     );
-    try {
-      const started = Date.now();
-      const anonymous = new TempoClient({ baseUrl: first.baseUrl });
-      const answer = await anonymous.raw('POST', `/v1.0/triggers/http/${trigger.id}`, { body: {} });
-      expect(Date.now() - started).toBeLessThan(20_000);
-      expect(answer.status).toBe(500);
-      expect(answer.headers['x-run-state']).toBe('Exception');
-      expect(answer.headers['x-run-error']).toBe("The run's result could not be stored.");
-      const run = await t.runs.get(answer.headers['x-run-id'] ?? '');
-      expect(run).toMatchObject({ state: 'Exception', dispatchState: 'Failed', outputData: null });
-      expect(run.errorMessage).not.toContain('poison');
-      expect((await t.runs.activity(run.id)).assignments).toEqual([
-        expect.objectContaining({ state: 'Exception' }),
-      ]);
-    } finally {
-      await withDatabase((db) => db.exec('DROP TRIGGER refuse_poison'));
-    }
   }, 60_000);
 
   it('tells the caller that a step record could not be stored, never the driver text', async () => {
     const { trigger } = await restFlow('say.leak', '/say/leaky-parameter-marker');
-    await withDatabase((db) =>
-      db.exec(`CREATE TRIGGER refuse_leak BEFORE INSERT ON step_runs
-        WHEN NEW.output_data LIKE '%leaky-parameter-marker%'
-        BEGIN SELECT RAISE(ABORT, 'insert into step_runs failed: params leaky-parameter-marker'); END`),
+    await whileRefusing(
+      'INSERT',
+      'step_runs',
+      'leaky-parameter-marker',
+      'insert into step_runs failed: params leaky-parameter-marker',
+      async () => {
+        const anonymous = new TempoClient({ baseUrl: first.baseUrl });
+        const answer = await anonymous.raw('POST', `/v1.0/triggers/http/${trigger.id}`, { body: {} });
+        expect(answer.status).toBe(500);
+        expect(answer.headers['x-run-state']).toBe('Exception');
+        expect(answer.headers['x-run-error']).toBe("The run's step record could not be stored.");
+        const run = await t.runs.get(answer.headers['x-run-id'] ?? '');
+        expect(run.errorMessage).toBe("The run's step record could not be stored.");
+        expect(run.state).toBe('Exception');
+        // The driver text goes to the server log, with the run id, for the operator.
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        expect(first.output()).toMatch(/leaky-parameter-marker/);
+      },
     );
-    try {
-      const anonymous = new TempoClient({ baseUrl: first.baseUrl });
-      const answer = await anonymous.raw('POST', `/v1.0/triggers/http/${trigger.id}`, { body: {} });
-      expect(answer.status).toBe(500);
-      expect(answer.headers['x-run-state']).toBe('Exception');
-      expect(answer.headers['x-run-error']).toBe("The run's step record could not be stored.");
-      const run = await t.runs.get(answer.headers['x-run-id'] ?? '');
-      expect(run.errorMessage).toBe("The run's step record could not be stored.");
-      expect(run.state).toBe('Exception');
-      // The driver text goes to the server log, with the run id, for the operator.
-      await new Promise((resolve) => setTimeout(resolve, 300));
-      expect(first.output()).toMatch(/leaky-parameter-marker/);
-    } finally {
-      await withDatabase((db) => db.exec('DROP TRIGGER refuse_leak'));
-    }
   }, 60_000);
 
   it('ends a built-in flow that finishes in its first turn as Exception when its step record is refused', async () => {
     const { trigger } = await createBuiltinTrigger(t, 'echo.refused', 'tempo.builtin.echo');
-    await withDatabase((db) =>
-      db.exec(`CREATE TRIGGER refuse_echo BEFORE INSERT ON step_runs
-        WHEN NEW.output_data LIKE '%refused-echo-marker%'
-        BEGIN SELECT RAISE(ABORT, 'refused-echo-marker'); END`),
-    );
-    try {
+    await whileRefusing('INSERT', 'step_runs', 'refused-echo-marker', 'refused-echo-marker', async () => {
       const anonymous = new TempoClient({ baseUrl: first.baseUrl });
       const answer = await anonymous.raw('POST', `/v1.0/triggers/http/${trigger.id}`, {
         body: { note: 'refused-echo-marker' },
@@ -220,8 +236,6 @@ describe('a run whose records the database refuses', () => {
       expect((await t.runs.activity(run.id)).assignments).toEqual([
         expect.objectContaining({ state: 'Exception' }),
       ]);
-    } finally {
-      await withDatabase((db) => db.exec('DROP TRIGGER refuse_echo'));
-    }
+    });
   });
 });
