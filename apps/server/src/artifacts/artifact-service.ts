@@ -212,13 +212,17 @@ export class ArtifactService {
       );
     }
     // Checked by streaming: only the manifest is kept, so a small upload that inflates to the
-    // limit costs no memory. `current` alone needs the files, for the mutable tree.
-    const manifestFile = await readZipManifest(bytes, packageLimitsOf(settings)).catch(badPackage);
+    // limit costs no memory. `current` alone needs the files, for the mutable tree, and takes
+    // its manifest from them rather than inflating the package twice.
+    const isCurrent = query.version === CURRENT_ARTIFACT_VERSION;
+    const files = isCurrent ? await readZipPackage(bytes, packageLimitsOf(settings)).catch(badPackage) : null;
+    const manifestFile = files
+      ? findManifestFile(files)
+      : await readZipManifest(bytes, packageLimitsOf(settings)).catch(badPackage);
     const manifestText = manifestFile?.bytes.toString('utf8') ?? query.manifestJson ?? null;
     const checked = parseArtifactManifest(manifestText);
     if (!checked.ok) throw CommonErrors.badRequest(checked.errors.join(' '), { errors: checked.errors });
-    if (query.version === CURRENT_ARTIFACT_VERSION) {
-      const files = await readZipPackage(bytes, packageLimitsOf(settings)).catch(badPackage);
+    if (files) {
       const withManifest = findManifestFile(files)
         ? files
         : [...files, { path: 'tempo.step.json', bytes: Buffer.from(manifestText ?? ''), executable: false }];

@@ -1,4 +1,5 @@
 import type { OutboundRestSettings, RestStepConfiguration } from '@tempo/contracts';
+import { assertNever } from '@tempo/contracts';
 import type { StepResult } from '../runtimes/step-protocol.ts';
 import { headerProblem, mergeRequestHeaders } from './outbound-headers.ts';
 import { createOutboundPolicy, type HostResolver } from './outbound-policy.ts';
@@ -146,7 +147,7 @@ export const restProvider = (
               safe(`The response body could not be decoded as ${body.encoding}: ${body.message}`),
             );
           default:
-            return assertNever(body);
+            return assertNever(body, 'response body outcome');
         }
       } catch (error) {
         if (timeout.aborted && !signal.aborted)
@@ -162,8 +163,4 @@ export const restProvider = (
       }
     },
   };
-};
-
-const assertNever = (value: never): never => {
-  throw new Error(`Unexpected response body outcome: ${JSON.stringify(value)}`);
 };

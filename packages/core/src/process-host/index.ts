@@ -33,4 +33,3 @@ export {
   SUPPORTED_PROTOCOL_VERSIONS,
 } from './protocol-v1.ts';
 export { safePathSegment } from './scratch-folder.ts';
-export { HANDLER_TAG_VARIABLE } from './tree-containment.ts';

@@ -1,4 +1,5 @@
 import type { ExternalExecutionSettings, StepProtocolRequest } from '@tempo/contracts';
+import { assertNever } from '@tempo/contracts';
 import type { StepResult } from '../runtimes/step-protocol.ts';
 import { type CapacityLease, CapacityLimiter, type CapacitySnapshot } from './capacity-limiter.ts';
 import { type ChildProcessOutcome, runChildProcess } from './child-process-run.ts';
@@ -252,10 +253,6 @@ const mapOutcome = (
       return errorMessage ? { ...parsed.result, errorMessage: redact(errorMessage) } : parsed.result;
     }
     default:
-      return assertNever(outcome);
+      return assertNever(outcome, 'process outcome');
   }
-};
-
-const assertNever = (value: never): never => {
-  throw new Error(`Unhandled process outcome: ${JSON.stringify(value)}`);
 };

@@ -6,6 +6,7 @@ import type {
   ExternalExecutionSettings,
   RuntimeConfig,
 } from '@tempo/contracts';
+import { assertNever } from '@tempo/contracts';
 import type { HandlerLaunch } from '../process-host/index.ts';
 import { insidePackage } from './artifact-launch-paths.ts';
 import { type PythonBuildBounds, pythonInterpreterFor } from './python-dependencies.ts';
@@ -145,10 +146,6 @@ export const planArtifactLaunch = async (
       };
     }
     default:
-      return assertNever(config);
+      return assertNever(config, 'artifact runtime');
   }
-};
-
-const assertNever = (value: never): never => {
-  throw new Error(`Unhandled artifact runtime: ${JSON.stringify(value)}`);
 };

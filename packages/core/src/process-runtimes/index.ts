@@ -19,7 +19,6 @@ export {
   resolveHostExecutable,
 } from './host-executable-provider.ts';
 export {
-  type PythonBuildBounds,
   type PythonInterpreter,
   pythonInterpreterFor,
 } from './python-dependencies.ts';

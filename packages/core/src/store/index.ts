@@ -22,4 +22,4 @@ export { createRepositories, type Repositories } from './repositories.ts';
 export { ScopedRepository, TenantTable } from './repository.ts';
 export { type InsertOf, type RowOf, type TableSpec, withDefaults } from './table-model.ts';
 export { nowUtc, type TableName, Tables } from './tables/index.ts';
-export { WriteClock } from './write-clock.ts';
+export type { WriteClock } from './write-clock.ts';

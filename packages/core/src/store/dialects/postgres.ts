@@ -22,6 +22,9 @@ const native = (spec: ColumnSpec): string => {
   return types[spec.kind];
 };
 
+/** How many statement texts get a prepared name of their own on every pooled connection. */
+const MAX_PREPARED_STATEMENTS = 1_024;
+
 /** Connects a pool to PostgreSQL and returns its dialect. */
 export const openPostgres = (options: NetworkDatabaseOptions): SqlDialect => {
   const client = new pg.Pool({
@@ -42,15 +45,19 @@ export const openPostgres = (options: NetworkDatabaseOptions): SqlDialect => {
   });
   const decoders = cachedTables((spec: TableSpec) => statements.decoder(spec));
   // Each statement text is prepared once per connection under a name of its own, so the server
-  // parses and plans a shape once rather than on every call.
+  // parses and plans a shape once rather than on every call. Names are never reused for another
+  // text (the driver refuses that), so past the bound new texts simply run unprepared.
   const names = new Map<string, string>();
   const run = ({ text, params }: BoundStatement) => {
     let name = names.get(text);
-    if (name === undefined) {
+    if (name === undefined && names.size < MAX_PREPARED_STATEMENTS) {
       name = `tempo_${names.size}`;
       names.set(text, name);
     }
-    return client.query<Record<string, unknown>>({ name, text, values: [...params] });
+    const values = [...params];
+    return client.query<Record<string, unknown>>(
+      name === undefined ? { text, values } : { name, text, values },
+    );
   };
 
   return {
