@@ -2,7 +2,7 @@ import type { ChildProcess } from 'node:child_process';
 import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { freePort, stopProcess } from './processes.ts';
+import { freePort, pause, stopProcess } from './processes.ts';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 
@@ -25,8 +25,6 @@ export interface StartTempoOptions {
   /** Folder to write a CPU profile of the server into when it stops. */
   readonly profileDir?: string;
 }
-
-const pause = (ms: number) => new Promise((done) => setTimeout(done, ms));
 
 /** Polls the health route until it answers 200 (bounded by 60 s). */
 const waitForHealth = async (url: string, child: ChildProcess, output: () => string): Promise<void> => {

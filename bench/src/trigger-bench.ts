@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
 import { TempoClient } from '@tempo/client';
 import { openDatabase } from '@tempo/core/store';
 import { formatFigures, type LoadFigures, measureLoad } from './load.ts';
-import { freePort, startProcess, stopProcess } from './processes.ts';
+import { freePort, pause, startProcess, stopProcess } from './processes.ts';
 import { startTempo, type TempoProcess } from './tempo-process.ts';
 
 /**
@@ -28,7 +28,6 @@ const ROOT = resolve(import.meta.dirname, '..', '..');
 const { values: flags } = parseArgs({ options: { profile: { type: 'boolean', default: false } } });
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
-const pause = (ms: number) => new Promise((done) => setTimeout(done, ms));
 
 /** Creates the one-step echo flow and the chain of `CHAIN_STEPS` echo steps; answers their trigger URLs. */
 const createFlows = async (server: TempoProcess) => {
@@ -67,20 +66,13 @@ const load = (name: string, url: string, durationS = DURATION_S, warmupS = WARMU
 /** Resets the public schema of the test PostgreSQL database the environment names. */
 const postgresSettings = async (): Promise<Record<string, unknown> | null> => {
   if (process.env.TEMPO_TEST_DB !== 'Postgresql') return null;
-  const connection = {
-    host: process.env.TEMPO_TEST_DB_HOST ?? '127.0.0.1',
-    port: Number(process.env.TEMPO_TEST_DB_PORT ?? 5432),
-    database: process.env.TEMPO_TEST_DB_NAME ?? '',
-    user: process.env.TEMPO_TEST_DB_USER ?? '',
-    password: process.env.TEMPO_TEST_DB_PASSWORD ?? '',
-  };
   const database = {
     type: 'Postgresql',
-    server: connection.host,
-    port: connection.port,
-    databaseName: connection.database,
-    username: connection.user,
-    password: connection.password,
+    server: process.env.TEMPO_TEST_DB_HOST ?? '127.0.0.1',
+    port: Number(process.env.TEMPO_TEST_DB_PORT ?? 5432),
+    databaseName: process.env.TEMPO_TEST_DB_NAME ?? '',
+    username: process.env.TEMPO_TEST_DB_USER ?? '',
+    password: process.env.TEMPO_TEST_DB_PASSWORD ?? '',
   } as const;
   const opened = await openDatabase(database);
   await opened.dialect.executeDdl('DROP SCHEMA IF EXISTS public CASCADE');

@@ -99,6 +99,10 @@ export const answerClientError = (error: Error & { code?: string }, socket: Dupl
 export const installErrorHandling = (app: FastifyInstance): void => {
   app.setErrorHandler((error, request, reply: FastifyReply) => {
     const { statusCode, body } = toErrorResponse(error, request);
+    // Every throttle (sign-in, trigger rates) says when to come back in its details; the
+    // standard header says it to clients that read only headers.
+    const retryAfter = (body.details as { retryAfterSeconds?: unknown } | null)?.retryAfterSeconds;
+    if (statusCode === 429 && typeof retryAfter === 'number') reply.header('retry-after', String(retryAfter));
     return reply.code(statusCode).type('application/json').send(body);
   });
   app.setNotFoundHandler((request, reply) =>

@@ -45,7 +45,7 @@ const statusOf = (run: FlowRunRecord): number => {
  * The error a trigger call answers when its run failed without output: the run's own message,
  * under a code per failed state, so the caller gets the one error body instead of nothing.
  */
-export const TriggerRunErrors = {
+const TriggerRunErrors = {
   ended: (run: FlowRunRecord) =>
     new TempoError(
       run.state === 'Exception' ? 'RunException' : 'RunFailed',
@@ -102,16 +102,13 @@ export const triggerRoutes: FastifyPluginAsync<{ context: ServerContext }> = asy
 
   // After authentication, before the body is read: a refused call costs neither the reading of
   // its body nor a run.
-  app.addHook('onRequest', async (request, reply) => {
+  app.addHook('onRequest', async (request) => {
     const params = TriggerParams.safeParse(request.params);
     if (!params.success) return;
     const target = await runs.definitions.triggerTarget(params.data.triggerId);
     if (target?.flow?.invocationAuthMode === 'Public') {
       const refusal = rateLimit.admit(target.trigger.id, target.trigger.tenantId);
-      if (refusal) {
-        reply.header('retry-after', String(refusal.retryAfterSeconds));
-        throw TriggerLimitErrors.tooManyCalls(refusal);
-      }
+      if (refusal) throw TriggerLimitErrors.tooManyCalls(refusal);
     }
     // A body sent in chunks has no length up front; the route's body limit stops it while read.
     const declaredBytes = Number(request.headers['content-length'] ?? 0);

@@ -52,9 +52,18 @@ export interface RunEndTarget {
 
 const now = () => new Date().toISOString();
 
-/** The dispatch state that matches how a run ended. */
-export const dispatchStateOf = (state: RunEnd['state']): FlowRunDispatchState =>
+const dispatchStateOf = (state: RunEnd['state']): FlowRunDispatchState =>
   state === 'Succeeded' ? 'Completed' : state === 'Cancelled' ? 'Cancelled' : 'Failed';
+
+/** The fields of a run's row that say how it ended, at `completedUtc`. */
+export const endFieldsOf = (end: RunEnd, completedUtc: string) => ({
+  state: end.state,
+  dispatchState: dispatchStateOf(end.state),
+  outputData: end.outputData,
+  errorMessage: end.errorMessage,
+  completedUtc,
+  lastUpdateUtc: completedUtc,
+});
 
 /** The assignment state that matches how its run ended (spec: completion mapping). */
 export const attemptStateOf = (state: FlowRunState): RunAssignmentState =>
@@ -79,14 +88,7 @@ export const recordRunEnd = async (
   const completedUtc = now();
   if (known) {
     // The usual case in one go: both ends issued behind the run's other writes, nothing read back.
-    const fields = {
-      state: end.state,
-      dispatchState: dispatchStateOf(end.state),
-      outputData: end.outputData,
-      errorMessage: end.errorMessage,
-      completedUtc,
-      lastUpdateUtc: completedUtc,
-    };
+    const fields = endFieldsOf(end, completedUtc);
     const changed = known.writes.issue(() => runs.updateWhere(guard, fields));
     known.writes.issue(() =>
       repositories.runAssignments.updateWhere(
@@ -105,17 +107,7 @@ export const recordRunEnd = async (
   };
   let changed: number;
   try {
-    changed = await retryStoreWrite(
-      () =>
-        runs.updateWhere(guard, {
-          state: end.state,
-          dispatchState: dispatchStateOf(end.state),
-          outputData: end.outputData,
-          errorMessage: end.errorMessage,
-          completedUtc,
-        }),
-      retry,
-    );
+    changed = await retryStoreWrite(() => runs.updateWhere(guard, endFieldsOf(end, completedUtc)), retry);
   } catch (error) {
     log.error(
       { err: error, runId },

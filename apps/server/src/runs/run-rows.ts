@@ -1,7 +1,7 @@
 import type { FlowRunRecord, RunAssignmentRecord } from '@tempo/contracts';
 import type { Logger } from '@tempo/core/logging';
 import type { Repositories } from '@tempo/core/store';
-import { attemptStateOf, dispatchStateOf, type RunEnd, recordRunEnd } from './run-end.ts';
+import { attemptStateOf, endFieldsOf, type RunEnd, recordRunEnd } from './run-end.ts';
 import type { RunWrites } from './run-writes.ts';
 
 /** How the run path writes one run's rows after its start. */
@@ -106,15 +106,7 @@ export class DeferredRunRows implements RunRows {
     this.#state = 'ended';
     const { repositories, writes, run, attempt } = this.#target;
     const completedUtc = new Date().toISOString();
-    const ended: FlowRunRecord = {
-      ...run,
-      state: outcome.state,
-      dispatchState: dispatchStateOf(outcome.state),
-      outputData: outcome.outputData,
-      errorMessage: outcome.errorMessage,
-      completedUtc,
-      lastUpdateUtc: completedUtc,
-    };
+    const ended: FlowRunRecord = { ...run, ...endFieldsOf(outcome, completedUtc) };
     this.#created = writes.issue(() => repositories.flowRuns.inTenant(run.tenantId).create(ended));
     writes.issue(() =>
       repositories.runAssignments.create({

@@ -83,14 +83,18 @@ export class RunService {
     inputData: string | null,
     origin: RunOrigin = {},
   ): Promise<FlowRunRecord> {
-    const { row } = await this.#newRun(flow, inputData, origin);
-    const runs = this.#deps.repositories.flowRuns.inTenant(flow.tenantId);
+    return this.#enqueueRow((await this.#newRun(flow, inputData, origin)).row);
+  }
+
+  /** Writes a new run `Queued` and schedules it. */
+  async #enqueueRow(row: NewRun): Promise<FlowRunRecord> {
+    const runs = this.#deps.repositories.flowRuns.inTenant(row.tenantId);
     const run = await runs.create(row);
     // The tenant may have been deleted while the run was written: its cleanup could have run
     // before this row landed, so the row is removed here rather than left behind.
-    if (this.#active.isClosed(flow.tenantId)) {
+    if (this.#active.isClosed(row.tenantId)) {
       await runs.delete(run.id);
-      throw CommonErrors.notFound('Tenant', flow.tenantId);
+      throw CommonErrors.notFound('Tenant', row.tenantId);
     }
     this.#schedule(run.tenantId, run.id, run);
     return run;
@@ -109,7 +113,7 @@ export class RunService {
       this.#startNow(row, { ...snapshot, metadata: origin.metadata ?? null }, answer)
     )
       return { runId: row.id, tenantId: flow.tenantId, ended };
-    const queued = await this.enqueue(flow, inputData, origin);
+    const queued = await this.#enqueueRow(row);
     return { runId: queued.id, tenantId: flow.tenantId, ended: null };
   }
 

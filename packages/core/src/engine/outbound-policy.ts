@@ -8,7 +8,7 @@ export interface OutboundPolicyOptions {
 }
 
 /** The address a call connects to, checked once and used for the connection itself. */
-export interface OutboundTarget {
+export interface PinnedTarget {
   /** The URL's host name as written (no IPv6 brackets), for `Host` and TLS server name. */
   readonly hostname: string;
   /** The checked IP address the socket connects to. */
@@ -18,7 +18,7 @@ export interface OutboundTarget {
 
 /** A checked target, or why the call may not be made (the message names no secret). */
 export type OutboundDecision =
-  | { readonly kind: 'allowed'; readonly target: OutboundTarget }
+  | { readonly kind: 'allowed'; readonly target: PinnedTarget }
   | { readonly kind: 'denied'; readonly message: string };
 
 /** Resolves a host name to its addresses (injectable so unit tests need no DNS). */

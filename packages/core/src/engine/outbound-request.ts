@@ -3,7 +3,7 @@ import { request as httpsRequest } from 'node:https';
 import { isIP } from 'node:net';
 import { type OutboundBody, readBoundedBody } from './outbound-body.ts';
 import { crossOriginHeaders } from './outbound-headers.ts';
-import type { OutboundPolicy, OutboundTarget } from './outbound-policy.ts';
+import type { OutboundPolicy, PinnedTarget } from './outbound-policy.ts';
 import { describeUrl, urlCredentialsProblem } from './outbound-text.ts';
 
 /** One outbound call as a REST step makes it. */
@@ -52,11 +52,7 @@ const flatHeaders = (message: IncomingMessage): Record<string, string> => {
  * DNS answer), while `Host` and the TLS server name keep the URL's name so virtual hosts and
  * certificates still match.
  */
-const sendOnce = (
-  call: OutboundCall,
-  target: OutboundTarget,
-  signal: AbortSignal,
-): Promise<IncomingMessage> =>
+const sendOnce = (call: OutboundCall, target: PinnedTarget, signal: AbortSignal): Promise<IncomingMessage> =>
   new Promise((resolve, reject) => {
     const secure = call.url.protocol === 'https:';
     const send = secure ? httpsRequest : httpRequest;
