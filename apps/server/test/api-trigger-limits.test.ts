@@ -99,7 +99,11 @@ describe('trigger body cap (rest.maxTriggerBodyBytes)', () => {
     // A body sent in chunks declares no length; it is stopped while it is read.
     const chunks = new Blob([jsonOfBytes(BODY_LIMIT_BYTES + 1)]).stream();
     const chunked = await fire(triggerId, chunks, { apiKey, duplex: 'half' });
-    expect(await refusalOf(chunked)).toMatchObject({ status: 413, error: 'PayloadTooLarge' });
+    expect(await refusalOf(chunked)).toMatchObject({
+      status: 413,
+      error: 'PayloadTooLarge',
+      details: { limitBytes: BODY_LIMIT_BYTES },
+    });
     expect(await runsOf(t, flowId)).toEqual([]);
 
     // Below both caps a body goes through whole.

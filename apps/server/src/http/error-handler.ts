@@ -5,19 +5,34 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 
 /** Fastify's own client-error codes and the Tempo error each becomes. */
-const FASTIFY_CODES: Readonly<Record<string, (error: FastifyError) => TempoError>> = {
-  FST_ERR_CTP_INVALID_MEDIA_TYPE: () =>
-    new TempoError('UnsupportedMediaType', 415, 'Unsupported Content-Type: send application/json.'),
-  FST_ERR_CTP_BODY_TOO_LARGE: () => new TempoError('PayloadTooLarge', 413, 'The request body is too large.'),
-  FST_ERR_CTP_EMPTY_JSON_BODY: () =>
-    new TempoError(
-      'BadRequest',
-      400,
-      'body required: Content-Type is application/json but the body is empty.',
-    ),
-  FST_ERR_CTP_INVALID_JSON_BODY: (error) =>
-    new TempoError('BadRequest', 400, `Invalid JSON body: ${error.message}`),
-};
+const FASTIFY_CODES: Readonly<Record<string, (error: FastifyError, request: FastifyRequest) => TempoError>> =
+  {
+    FST_ERR_CTP_INVALID_MEDIA_TYPE: () =>
+      new TempoError('UnsupportedMediaType', 415, 'Unsupported Content-Type: send application/json.'),
+    // The route's own limit (trigger routes have a smaller one), whether the length was declared
+    // or the body was stopped while it arrived in chunks.
+    FST_ERR_CTP_BODY_TOO_LARGE: (_error, request) => {
+      const limitBytes = request.routeOptions?.bodyLimit;
+      return limitBytes === undefined
+        ? new TempoError('PayloadTooLarge', 413, 'The request body is too large.')
+        : new TempoError(
+            'PayloadTooLarge',
+            413,
+            `The request body may be at most ${limitBytes} bytes; send a smaller one.`,
+            {
+              limitBytes,
+            },
+          );
+    },
+    FST_ERR_CTP_EMPTY_JSON_BODY: () =>
+      new TempoError(
+        'BadRequest',
+        400,
+        'body required: Content-Type is application/json but the body is empty.',
+      ),
+    FST_ERR_CTP_INVALID_JSON_BODY: (error) =>
+      new TempoError('BadRequest', 400, `Invalid JSON body: ${error.message}`),
+  };
 
 /** Framework messages quote the request (a whole URL, say); keep them readable. */
 const shorten = (message: string): string => (message.length > 300 ? `${message.slice(0, 300)}…` : message);
@@ -48,7 +63,7 @@ export const toErrorResponse = (
   const fastifyError = error as Partial<FastifyError>;
   const mapped = fastifyError.code ? FASTIFY_CODES[fastifyError.code] : undefined;
   if (mapped) {
-    const tempoError = mapped(fastifyError as FastifyError);
+    const tempoError = mapped(fastifyError as FastifyError, request);
     return { statusCode: tempoError.statusCode, body: tempoError.toBody() };
   }
   const status = fastifyError.statusCode;

@@ -19,13 +19,6 @@ export interface RateRefusal {
 
 /** The errors of the trigger limits. */
 export const TriggerLimitErrors = {
-  bodyTooLarge: (limitBytes: number) =>
-    new TempoError(
-      'PayloadTooLarge',
-      413,
-      `A trigger call's body may be at most ${limitBytes} bytes; send a smaller one.`,
-      { limitBytes },
-    ),
   tooManyCalls: ({ scope, ratePerSecond, retryAfterSeconds }: RateRefusal) =>
     new TempoError(
       'TooManyRequests',

@@ -110,9 +110,6 @@ export const triggerRoutes: FastifyPluginAsync<{ context: ServerContext }> = asy
       const refusal = rateLimit.admit(target.trigger.id, target.trigger.tenantId);
       if (refusal) throw TriggerLimitErrors.tooManyCalls(refusal);
     }
-    // A body sent in chunks has no length up front; the route's body limit stops it while read.
-    const declaredBytes = Number(request.headers['content-length'] ?? 0);
-    if (declaredBytes > maxTriggerBodyBytes) throw TriggerLimitErrors.bodyTooLarge(maxTriggerBodyBytes);
   });
 
   const fire = async (request: FastifyRequest, reply: FastifyReply) => {
