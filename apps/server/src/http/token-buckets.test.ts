@@ -14,6 +14,13 @@ describe('TokenBuckets', () => {
     expect(buckets.refilled('k', 60_000).tokens).toBe(10);
   });
 
+  it('takes a token only while one is there', () => {
+    const buckets = new TokenBuckets({ ratePerSecond: 2 });
+    expect([buckets.take('k', 0), buckets.take('k', 0), buckets.take('k', 0)]).toEqual([true, true, false]);
+    expect(buckets.take('k', 500)).toBe(true);
+    expect(buckets.take('k', 500)).toBe(false);
+  });
+
   it('keeps keys apart', () => {
     const buckets = new TokenBuckets({ ratePerSecond: 1 });
     buckets.refilled('a', 0).tokens = 0;

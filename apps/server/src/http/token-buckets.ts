@@ -53,6 +53,14 @@ export class TokenBuckets {
     return bucket;
   }
 
+  /** Spends one token of the key's bucket when it holds one; answers whether it did. */
+  take(key: string, nowMs: number): boolean {
+    const bucket = this.refilled(key, nowMs);
+    if (bucket.tokens < 1) return false;
+    bucket.tokens -= 1;
+    return true;
+  }
+
   /** Milliseconds until a bucket brought up to date by {@link refilled} holds a whole token; 0 = now. */
   waitMs(bucket: TokenBucket): number {
     return bucket.tokens >= 1 ? 0 : (1 - bucket.tokens) / this.#ratePerMs;

@@ -84,11 +84,8 @@ export const recordRequestHistory = (app: FastifyInstance, context: ServerContex
     const { principal } = request;
     const tenantId =
       principal.kind === 'user' ? principal.tenantId : (responseHeaders['x-tenant-id'] ?? null);
-    if (tenantId === null && principal.kind === 'anonymous') {
-      const bucket = unowned.refilled('anonymous', Date.now());
-      if (bucket.tokens < 1) return;
-      bucket.tokens -= 1;
-    }
+    if (tenantId === null && principal.kind === 'anonymous' && !unowned.take('anonymous', performance.now()))
+      return;
     const startedMs = Date.now() - reply.elapsedTime;
     await context.repositories.requestHistory
       .create({
