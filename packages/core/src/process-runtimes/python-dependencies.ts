@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ArtifactEntrypoint, ArtifactManifest, ExternalExecutionSettings } from '@tempo/contracts';
 import { runChildProcess } from '../process-host/child-process-run.ts';
+import { readProcessStatSync } from '../process-host/process-tree.ts';
 import { safePathSegment } from '../process-host/scratch-folder.ts';
 import { insidePackage } from './artifact-launch-paths.ts';
 
@@ -51,12 +52,23 @@ const outOfTime = (bounds: PythonBuildBounds): PythonInterpreter | null => {
   return null;
 };
 
-const pidIsAlive = (pid: number): boolean => {
+/**
+ * This process as a lock owner: its pid and start time, so a pid reused by another process after
+ * the owner died does not keep the lock (on systems without `/proc`, the pid alone).
+ */
+const ownerMark = (): string => `${process.pid}.${readProcessStatSync(process.pid)?.startTicks ?? 0}`;
+
+/** Whether the owner a lock names still runs: the same pid, started at the same time. */
+const ownerIsAlive = (mark: string): boolean => {
+  const [pid = 0, startTicks = 0] = mark.split('.').map(Number);
+  if (!Number.isInteger(pid) || pid <= 0) return true;
+  const now = readProcessStatSync(pid);
+  if (now) return !now.zombie && (startTicks === 0 || now.startTicks === startTicks);
   try {
+    // No `/proc`: whether the pid exists at all. EPERM: alive, but another user's.
     process.kill(pid, 0);
     return true;
   } catch (error) {
-    // EPERM: alive, but another user's.
     return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 };
@@ -65,8 +77,7 @@ const pidIsAlive = (pid: number): boolean => {
 const isStale = async (lock: string): Promise<boolean> => {
   try {
     if (Date.now() - (await stat(lock)).mtimeMs > STALE_LOCK_MS) return true;
-    const owner = Number((await readFile(join(lock, 'owner'), 'utf8')).trim());
-    return Number.isInteger(owner) && owner > 0 && !pidIsAlive(owner);
+    return !ownerIsAlive((await readFile(join(lock, 'owner'), 'utf8')).trim());
   } catch {
     // No owner file yet (its builder is just starting), or the lock is already gone.
     return false;
@@ -165,7 +176,7 @@ export const pythonInterpreterFor = async (
     }
     if (holding) {
       try {
-        await writeFile(join(lock, 'owner'), String(process.pid), { mode: 0o600 });
+        await writeFile(join(lock, 'owner'), ownerMark(), { mode: 0o600 });
         // The previous holder may have finished between the check above and taking the lock.
         if (await ready()) return { ok: true, python: interpreter };
         return await build(python, venv, interpreter, pkg.root, requirements, bounds);
