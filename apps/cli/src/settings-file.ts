@@ -1,7 +1,7 @@
 import { dirname, join, resolve } from 'node:path';
 import type { TempoSettings } from '@tempo/contracts';
 import { loadSettings, resolveSettingsPath, resolveSettingsPaths } from '@tempo/core/settings';
-import { restrictNewFiles, secureDataFolder } from './data-folder.ts';
+import { secureDataFolder } from './data-folder.ts';
 
 /** Where a command finds its settings. */
 export interface SettingsLocation {
@@ -45,8 +45,6 @@ export const loadCommandSettings = (
  * @param dedicated the data folder belongs to Tempo alone (see `secureDataFolder`).
  */
 export const loadServerSettings = (filePath: string, dedicated: boolean): TempoSettings => {
-  // Before anything is written, so a settings file or folder made now is owner-only as well.
-  restrictNewFiles();
   const settings = loadCommandSettings(filePath, true, true);
   secureDataFolder({ settingsFile: filePath, settings, dedicated });
   return settings;
