@@ -1,7 +1,8 @@
 import { hostname } from 'node:os';
-import type { TempoSettings } from '@tempo/contracts';
+import { REDACTED, type TempoSettings } from '@tempo/contracts';
 import { createLogger, type Logger } from '@tempo/core/logging';
 import { BuiltinStepRegistry, probeRuntimeCatalog } from '@tempo/core/runtimes';
+import { assertSecretKeysPresent, createSecretSealer, loadSecretKeyring } from '@tempo/core/secrets';
 import { seedDatabase } from '@tempo/core/seeding';
 import { assertUsableAuthSecrets } from '@tempo/core/settings';
 import { checkSqliteIntegrity, openDatabase } from '@tempo/core/store';
@@ -51,11 +52,16 @@ export const startServer = async (options: StartServerOptions): Promise<RunningS
       ? { directory: settings.logging.logDirectory, filename: settings.logging.logFilename }
       : null,
   });
-  const database = await openDatabase(settings.database);
+  // Stored secrets are sealed under this keyring (generated into the key file on first start).
+  const secrets = loadSecretKeyring(settings.secrets);
+  const sealer = createSecretSealer(secrets.keyring, REDACTED);
+  const database = await openDatabase(settings.database, sealer);
   let instance: ServerInstance | undefined;
   try {
     const migration = await database.migrate();
     log.info({ applied: migration.applied, version: migration.version }, 'database ready');
+    await assertSecretKeysPresent(database.repositories, sealer);
+    log.info({ keyId: secrets.keyring.currentKeyId, created: secrets.created }, 'secrets keyring ready');
     const { filename } = settings.database;
     if (settings.database.type === 'Sqlite' && filename !== ':memory:')
       void checkSqliteIntegrity(filename).then((report) =>
@@ -86,7 +92,9 @@ export const startServer = async (options: StartServerOptions): Promise<RunningS
       log,
     );
     if (settings.hydration.seedDefaults)
-      await seedSampleArtifacts(database.repositories, artifacts, runtimeCatalog);
+      await seedSampleArtifacts(database.repositories, artifacts, runtimeCatalog, log);
+    // Before any write: leftovers of a crash and blobs no row names go, then a pass every interval.
+    const artifactHousekeeping = await artifacts.startHousekeeping(log);
     // Spec: the start-up migrator turns legacy inline REST transitions into steps, as the route does.
     const inlineRest = await migrateInlineRest(database.repositories);
     if (inlineRest.inlineRestStepsFound > 0) {
@@ -109,6 +117,8 @@ export const startServer = async (options: StartServerOptions): Promise<RunningS
     const leftovers = await processHost.clearLeftovers();
     if (leftovers.processesKilled + leftovers.scratchFoldersRemoved > 0)
       log.warn(leftovers, 'handler leftovers of a stopped server cleared');
+    const { mode, reason, limitsApply } = processHost.isolation;
+    log.info({ handlerIsolation: mode, reason, handlerLimitsApply: limitsApply }, 'handler isolation chosen');
     await runs.recover(owner);
     const context = createServerContext({
       settings,
@@ -140,6 +150,7 @@ export const startServer = async (options: StartServerOptions): Promise<RunningS
         log.info({ graceMs: settings.engine.shutdownGracePeriodMs }, 'tempo server stopping');
         const closing = app.close();
         await runs.shutdown(settings.engine.shutdownGracePeriodMs);
+        artifactHousekeeping.stop();
         // A sync trigger still waiting on a run that will not start now would hold the listener
         // open for its whole budget: its connection is cut instead (the run stays queued).
         app.server.closeAllConnections();

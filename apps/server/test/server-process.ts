@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -20,7 +20,8 @@ export interface ServerProcess {
   output(): string;
   /** The access key of the seeded credential, printed once on first start. */
   readonly seededAccessKey: string;
-  stop(): Promise<void>;
+  /** Stops the server and deletes its data folder, unless `keepDataDir` (to start it again). */
+  stop(options?: { readonly keepDataDir?: boolean }): Promise<void>;
 }
 
 const freePort = (): Promise<number> =>
@@ -40,15 +41,27 @@ const freePort = (): Promise<number> =>
 export type SettingsOverrides = Readonly<Record<string, unknown>>;
 
 /**
- * Starts `./tempo server` with a fresh SQLite database in a temporary folder, waits until it
- * listens, and returns how to reach and stop it.
+ * Starts `./tempo server` with a fresh SQLite database in a temporary folder (or again on the
+ * folder of a server stopped with `keepDataDir`, its settings file kept but for the port), waits
+ * until it listens, and returns how to reach and stop it.
  */
-export const startServerProcess = async (overrides: SettingsOverrides = {}): Promise<ServerProcess> => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'tempo-server-test-'));
+export const startServerProcess = async (
+  overrides: SettingsOverrides = {},
+  reuseDataDir?: string,
+): Promise<ServerProcess> => {
+  const dataDir = reuseDataDir ?? mkdtempSync(join(tmpdir(), 'tempo-server-test-'));
   const port = await freePort();
+  const kept: Record<string, Record<string, unknown>> = reuseDataDir
+    ? JSON.parse(readFileSync(join(dataDir, 'tempo.json'), 'utf8'))
+    : {};
   const defaults: Record<string, Record<string, unknown>> = {
-    rest: { hostname: '127.0.0.1', port },
-    auth: { adminApiKey: TEST_ADMIN_API_KEY, signingKey: 'test-signing-key-for-black-box-suites' },
+    ...kept,
+    rest: { ...kept.rest, hostname: '127.0.0.1', port },
+    auth: {
+      ...kept.auth,
+      adminApiKey: TEST_ADMIN_API_KEY,
+      signingKey: 'test-signing-key-for-black-box-suites',
+    },
     logging: { consoleLogging: true, fileLogging: true },
     // REST steps in the suites call the server itself and small targets on loopback, which the
     // outbound policy refuses unless allowed.
@@ -83,7 +96,8 @@ export const startServerProcess = async (overrides: SettingsOverrides = {}): Pro
     child.on('exit', (code) => {
       clearTimeout(timer);
       // A server that refused to start leaves nothing to stop, so its folder goes now.
-      if (!/server listening on http/.test(output)) rmSync(dataDir, { recursive: true, force: true });
+      if (!/server listening on http/.test(output) && !reuseDataDir)
+        rmSync(dataDir, { recursive: true, force: true });
       reject(new Error(`server exited with ${code} before listening:\n${output}`));
     });
   });
@@ -94,13 +108,13 @@ export const startServerProcess = async (overrides: SettingsOverrides = {}): Pro
     logDirectory: join(dataDir, 'logs'),
     output: () => output,
     seededAccessKey,
-    stop: async () => {
+    stop: async (options = {}) => {
       child.kill('SIGTERM');
       // A server that cannot shut down within 10 s is killed, so a hung suite never leaks it.
       const killer = setTimeout(() => child.kill('SIGKILL'), 10_000);
       await exited;
       clearTimeout(killer);
-      rmSync(dataDir, { recursive: true, force: true });
+      if (!options.keepDataDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };
 };

@@ -16,6 +16,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AUTHENTICATED } from '../http/openapi.ts';
+import { runAnswerWithoutSecrets } from '../resources/secret-views.ts';
 import type { ServerContext } from '../server-context.ts';
 
 const TenantParams = z.object({ tenantId: EntityId });
@@ -38,6 +39,8 @@ const inputText = (data: unknown): string => {
 export const runRoutes: FastifyPluginAsync<{ context: ServerContext }> = async (app, { context }) => {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const { repositories, runs } = context;
+  // Every answer here may hold runs, whose snapshots copy the credentials of their REST calls.
+  app.addHook('preSerialization', async (_request, _reply, payload) => runAnswerWithoutSecrets(payload));
 
   r.post(
     '/v1.0/tenants/:tenantId/flows/:id/runs',

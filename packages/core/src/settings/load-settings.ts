@@ -126,9 +126,10 @@ export const resolveSettingsPath = (
 /** A copy of the settings with every relative path taken from `baseDir` (the settings file's folder). */
 export const resolveSettingsPaths = (settings: TempoSettings, baseDir: string): TempoSettings => {
   const at = (path: string) => (isAbsolute(path) ? path : resolve(baseDir, path));
-  const { database, logging, artifacts, runLogs, logViewer, hydration, runtimes } = settings;
+  const { database, logging, artifacts, runLogs, logViewer, hydration, runtimes, secrets } = settings;
   return {
     ...settings,
+    secrets: { ...secrets, keyFile: at(secrets.keyFile) },
     database: {
       ...database,
       filename: database.filename === ':memory:' ? database.filename : at(database.filename),

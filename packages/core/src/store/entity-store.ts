@@ -1,6 +1,7 @@
 import { MAX_PAGE_SIZE, type Page, PageQuery, type PageQueryInput, TempoError } from '@tempo/contracts';
 import type { LooseRow, SqlDialect } from './dialect.ts';
 import type { Filter, OrderBy } from './filters.ts';
+import { applySealer, type ColumnSealer } from './sealed-columns.ts';
 import { type InsertOf, type RowOf, type TableSpec, withDefaults } from './table-model.ts';
 import { WriteClock } from './write-clock.ts';
 
@@ -35,11 +36,14 @@ export class EntityStore<S extends TableSpec> {
   readonly spec: S;
   readonly #dialect: SqlDialect;
   readonly #clock: WriteClock;
+  readonly #sealer: ColumnSealer | undefined;
 
-  constructor(dialect: SqlDialect, spec: S, clock = new WriteClock()) {
+  constructor(dialect: SqlDialect, spec: S, clock = new WriteClock(), sealer?: ColumnSealer) {
     this.#dialect = dialect;
     this.spec = spec;
     this.#clock = clock;
+    // Only tables with sealed columns pay for the per-row check.
+    this.#sealer = sealer?.columns[spec.name] ? sealer : undefined;
   }
 
   /** Runs a write with the clock ticked before and after it (see {@link WriteClock}). */
@@ -59,7 +63,8 @@ export class EntityStore<S extends TableSpec> {
       orderBy: options.orderBy ?? [],
       ...(options.limit === undefined ? {} : { limit: options.limit, offset: options.offset ?? 0 }),
     });
-    return rows as RowOf<S>[];
+    if (!this.#sealer) return rows as RowOf<S>[];
+    return rows.map((row) => applySealer(this.#sealer, this.spec.name, row, 'open')) as RowOf<S>[];
   }
 
   /** The first row matching a filter, or null. */
@@ -85,7 +90,8 @@ export class EntityStore<S extends TableSpec> {
   /** Inserts a row, filling defaults; a duplicate unique key is a 409 `Conflict`. */
   async insert(row: InsertOf<S>): Promise<RowOf<S>> {
     const full = withDefaults(this.spec, row);
-    await this.#write(() => this.#guardUnique(() => this.#dialect.insert(this.spec, [full as LooseRow])));
+    const stored = applySealer(this.#sealer, this.spec.name, full as LooseRow, 'seal');
+    await this.#write(() => this.#guardUnique(() => this.#dialect.insert(this.spec, [stored])));
     return full;
   }
 
@@ -94,7 +100,8 @@ export class EntityStore<S extends TableSpec> {
    * here, so a bad filter rejects the promise instead of throwing at the caller.
    */
   async update(filter: Filter<S>, patch: Partial<RowOf<S>>): Promise<number> {
-    const values = Object.fromEntries(Object.entries(patch).filter(([, value]) => value !== undefined));
+    const given = Object.fromEntries(Object.entries(patch).filter(([, value]) => value !== undefined));
+    const values = applySealer(this.#sealer, this.spec.name, given, 'seal');
     if (Object.keys(values).length === 0) return this.count(filter);
     return this.#write(() =>
       this.#guardUnique(() => this.#dialect.update(this.spec, values, filter as Filter<TableSpec>)),

@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import type { SqlDialect } from './dialect.ts';
 import { type MigrationReport, migrate } from './migrations.ts';
 import { createRepositories, type Repositories } from './repositories.ts';
+import type { ColumnSealer } from './sealed-columns.ts';
 
 /** The `database` settings the store needs (the fields of `tempo.json`'s `database` section). */
 export interface DatabaseOptions {
@@ -75,12 +76,18 @@ const openDialect = async (options: DatabaseOptions): Promise<SqlDialect> => {
   }
 };
 
-/** Opens the configured database; call `migrate()` before first use. */
-export const openDatabase = async (options: DatabaseOptions): Promise<TempoDatabase> => {
+/**
+ * Opens the configured database; call `migrate()` before first use.
+ * @param sealer seals the columns holding secrets (the server passes its secrets keyring's).
+ */
+export const openDatabase = async (
+  options: DatabaseOptions,
+  sealer?: ColumnSealer,
+): Promise<TempoDatabase> => {
   const dialect = await openDialect(options);
   return {
     dialect,
-    repositories: createRepositories(dialect),
+    repositories: createRepositories(dialect, sealer),
     migrate: () => migrate(dialect),
     close: () => dialect.close(),
   };
