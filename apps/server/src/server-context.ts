@@ -5,6 +5,7 @@ import type { BuiltinStepRegistry } from '@tempo/core/runtimes';
 import type { Repositories } from '@tempo/core/store';
 import type { ArtifactService } from './artifacts/artifact-service.ts';
 import { SourceBuildGate } from './artifacts/source-build-gate.ts';
+import { AuditRecorder } from './audit/audit-recorder.ts';
 import { Authenticator } from './auth/authenticator.ts';
 import { Authorizer } from './auth/authorizer.ts';
 import { LoginLimiter } from './auth/login-throttle.ts';
@@ -18,6 +19,8 @@ export interface ServerContext {
   readonly tokens: TokenCodec;
   readonly authenticator: Authenticator;
   readonly authorizer: Authorizer;
+  /** The audit log's writer (sign-ins, identity changes, deletes). */
+  readonly audit: AuditRecorder;
   readonly log: Logger;
   /** Built-in steps registered in this process. */
   readonly builtins: BuiltinStepRegistry;
@@ -52,9 +55,11 @@ export interface ServerContextOptions {
 export const createServerContext = (options: ServerContextOptions): ServerContext => {
   const { settings, repositories } = options;
   const tokens = new TokenCodec(settings.auth.signingKey, settings.auth.issuer);
+  const audit = new AuditRecorder({ repositories, log: options.log, settings: settings.audit });
   return {
     ...options,
     tokens,
+    audit,
     authenticator: new Authenticator({
       repositories,
       tokens,
@@ -62,6 +67,7 @@ export const createServerContext = (options: ServerContextOptions): ServerContex
       credentialHashKey: settings.auth.credentialHashKey,
       // One per server process: failures are counted per client address and per account.
       signIns: new LoginLimiter(),
+      audit,
     }),
     authorizer: new Authorizer(repositories),
     sourceBuilds: new SourceBuildGate(settings.runtimes.externalExecution.maxConcurrentSourceBuilds),

@@ -207,6 +207,14 @@ export const ROUTE_TABLE: Readonly<Record<string, RouteSpec>> = {
     scope: 'global',
     call: async (_g, victim) => ({ body: { tenantId: victim.tenantId } }),
   },
+  'GET /v1.0/audit': { scope: 'global' },
+  // A tenant's audit log is for its tenant administrators and global administrators: no role
+  // grants it (the Administrator role included), so every role holder and every caller of another
+  // tenant is refused, exactly as on an admin-only route.
+  'GET /v1.0/tenants/{tenantId}/audit': {
+    scope: 'global',
+    call: async (_g, victim) => ({ params: { tenantId: victim.tenantId } }),
+  },
 
   'GET /v1.0/tenants/{id}': { scope: 'tenant', operation: 'Read', tenantParam: 'id' },
 
@@ -289,6 +297,8 @@ export const ROUTE_TABLE: Readonly<Record<string, RouteSpec>> = {
   [`POST ${T}/flows/bulk-delete`]: bulkDelete(flow),
   // It creates placeholder steps for the flow's keys: a Step Create (rest-api §13).
   [`POST ${T}/flows/{id}/ensure-steps`]: { scope: 'tenant', operation: 'Create', call: withId(flow) },
+  // Reads the flow and the steps its keys name; changes nothing.
+  [`POST ${T}/flows/{id}/validate`]: read(withId(flow)),
   // DataFlowExecute of the spec's request classes.
   [`POST ${T}/flows/{id}/runs`]: {
     scope: 'tenant',

@@ -1,5 +1,6 @@
 /** @tempo/client: typed REST client of the Tempo API over `fetch`, for browsers and Node. */
 export type { ArtifactsClient } from './artifacts-client.ts';
+export type { AuditClient, TenantAuditClient } from './audit-client.ts';
 export { TempoApiError, TempoResponseError } from './client-errors.ts';
 export type { ClientCredentials, TempoClientOptions } from './client-options.ts';
 export type { BulkCrudClient, CrudClient } from './crud-client.ts';

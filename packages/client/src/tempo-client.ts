@@ -13,6 +13,7 @@ import {
   type UpdateTenantRequest,
 } from '@tempo/contracts';
 import { z } from 'zod';
+import { AuditClient } from './audit-client.ts';
 import type { ClientCredentials, TempoClientOptions } from './client-options.ts';
 import { CrudClient } from './crud-client.ts';
 import { HttpTransport, type RawResponse, type RequestOptions } from './http-transport.ts';
@@ -66,6 +67,8 @@ export class TempoClient {
   readonly steps: StepRegistryClient;
   /** Calls of HTTP triggers, which wait for their run. */
   readonly httpTriggers: HttpTriggersClient;
+  /** `/v1.0/audit`: the audit log across tenants (global administrators). */
+  readonly audit: AuditClient;
 
   constructor(options: TempoClientOptions) {
     const transport = new HttpTransport(options);
@@ -78,6 +81,7 @@ export class TempoClient {
     this.runtimes = new RuntimesClient(transport);
     this.steps = new StepRegistryClient(transport);
     this.httpTriggers = new HttpTriggersClient(transport);
+    this.audit = new AuditClient(transport);
   }
 
   /** A client of the same server and time limit that calls with other credentials. */

@@ -11,6 +11,7 @@ import {
   UserRoleMapRecord,
 } from '@tempo/contracts';
 import { ArtifactsClient } from './artifacts-client.ts';
+import { TenantAuditClient } from './audit-client.ts';
 import { BulkCrudClient, CrudClient } from './crud-client.ts';
 import type { HttpTransport } from './http-transport.ts';
 import { segment } from './request-url.ts';
@@ -56,6 +57,8 @@ export class TenantClient {
   readonly runtimes: TenantRuntimesClient;
   /** `.../artifacts`: packages of handler code, their files and versions. */
   readonly artifacts: ArtifactsClient;
+  /** `.../audit`: the tenant's audit log (its tenant administrators, global administrators). */
+  readonly audit: TenantAuditClient;
 
   constructor(transport: HttpTransport, tenantId: string) {
     const base = `/v1.0/tenants/${segment(tenantId)}`;
@@ -76,5 +79,6 @@ export class TenantClient {
     this.runs = new RunsClient(transport, base);
     this.runtimes = new TenantRuntimesClient(transport, base);
     this.artifacts = new ArtifactsClient(transport, `${base}/artifacts`, ArtifactRecord);
+    this.audit = new TenantAuditClient(transport, base);
   }
 }

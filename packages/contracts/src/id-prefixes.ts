@@ -18,6 +18,7 @@ export const IdPrefix = {
   flowRun: 'run_',
   stepRun: 'sru_',
   requestHistory: 'req_',
+  auditEvent: 'aud_',
   artifact: 'art_',
   artifactVersion: 'arv_',
   worker: 'wrk_',

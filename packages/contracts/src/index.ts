@@ -6,6 +6,7 @@ export * from './artifact-manifest.ts';
 export * from './artifacts.ts';
 export * from './artifacts-api.ts';
 export * from './assert-never.ts';
+export * from './audit-api.ts';
 export * from './auth-api.ts';
 export * from './common.ts';
 export * from './definitions.ts';

@@ -2,6 +2,8 @@ import { timingSafeEqual } from 'node:crypto';
 import { TempoError } from '@tempo/contracts';
 import { credentialKeyHash, hashPassword, hashSecret, verifyPassword } from '@tempo/core/auth';
 import type { Repositories } from '@tempo/core/store';
+import type { AuditRecorder } from '../audit/audit-recorder.ts';
+import { auditedSignIn } from '../audit/sign-in-audit.ts';
 import type { LoginLimiter } from './login-throttle.ts';
 import { type AuthenticationResult, type AuthMethod, anonymous, type Principal } from './principal.ts';
 import type { TokenCodec } from './token-codec.ts';
@@ -19,6 +21,8 @@ export interface AuthenticatorDependencies {
   readonly credentialHashKey: string;
   /** Failed sign-ins per client address and per account, shared by every way a password is sent. */
   readonly signIns: LoginLimiter;
+  /** Where sign-ins by the `x-email`/`x-password` headers are recorded. */
+  readonly audit: AuditRecorder;
 }
 
 const header = (headers: AuthHeaders, name: string): string | undefined => {
@@ -86,7 +90,10 @@ export class Authenticator {
     if (accessKey) return this.#fromAccessKey(accessKey);
     const email = header(headers, 'x-email');
     const password = header(headers, 'x-password');
-    if (email && password) return this.signIn(email, password, header(headers, 'x-tenant-id'), clientAddress);
+    if (email && password)
+      return auditedSignIn(this.#deps.audit, { email, clientAddress, via: 'headers' }, () =>
+        this.signIn(email, password, header(headers, 'x-tenant-id'), clientAddress),
+      );
     return anonymous();
   }
 

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
+import { auditPlugin } from '../audit/audit-plugin.ts';
 import type { ServerContext } from '../server-context.ts';
 import { artifactRoutes } from './artifact-routes.ts';
 import { definitionRoutes } from './definition-routes.ts';
@@ -9,8 +10,9 @@ import { runtimeRoutes } from './runtime-routes.ts';
 import { tokenRoutes } from './token-routes.ts';
 import { triggerRoutes } from './trigger-routes.ts';
 
-/** Every route plugin, registered in this order. */
+/** Every route plugin, registered in this order; the audit plugin first, so its hooks see every route. */
 export const routePlugins: readonly FastifyPluginAsync<{ context: ServerContext }>[] = [
+  auditPlugin,
   healthRoutes,
   tokenRoutes,
   identityRoutes,

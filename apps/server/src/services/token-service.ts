@@ -1,6 +1,7 @@
 import { CommonErrors, TempoError, type TokenRequest, type TokenResponse } from '@tempo/contracts';
 import { newId } from '@tempo/core/ids';
 import type { Repositories } from '@tempo/core/store';
+import { auditedSignIn } from '../audit/sign-in-audit.ts';
 import type { Principal } from '../auth/principal.ts';
 import type { ServerContext } from '../server-context.ts';
 
@@ -23,11 +24,10 @@ export const issueToken = async (
   clientAddress: string,
   body: TokenRequest,
 ): Promise<TokenResponse> => {
-  const principal = await context.authenticator.signIn(
-    body.email,
-    body.password,
-    body.tenantId ?? undefined,
-    clientAddress,
+  const principal = await auditedSignIn(
+    context.audit,
+    { email: body.email, clientAddress, via: 'token' },
+    () => context.authenticator.signIn(body.email, body.password, body.tenantId ?? undefined, clientAddress),
   );
   if (principal.kind === 'anonymous') throw SignInErrors.invalidCredentials();
   const lifetimeMs = context.settings.auth.tokenExpirationMinutes * 60_000;

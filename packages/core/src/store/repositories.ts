@@ -2,6 +2,7 @@ import type { SqlDialect } from './dialect.ts';
 import { EntityStore } from './entity-store.ts';
 import type { OrderBy } from './filters.ts';
 import { ScopedRepository, TenantTable } from './repository.ts';
+import type { ColumnSealer } from './sealed-columns.ts';
 import type { TableSpec } from './table-model.ts';
 import { Tables } from './tables/index.ts';
 import { WriteClock } from './write-clock.ts';
@@ -43,6 +44,8 @@ export interface Repositories {
   readonly workerSessions: ScopedRepository<T['workerSessions']>;
   readonly workerActivity: ScopedRepository<T['workerActivity']>;
   readonly serverInstances: ScopedRepository<T['serverInstances']>;
+  /** The audit log is global like request history: its tenant may be null, filters add it explicitly. */
+  readonly auditEvents: ScopedRepository<T['auditEvents']>;
   /** Counts the writes made through these repositories, per table, for caches of their rows. */
   readonly writeClock: WriteClock;
   /**
@@ -52,13 +55,16 @@ export interface Repositories {
   readonly writesInIssueOrder: boolean;
 }
 
-/** Builds every repository over one dialect. */
-export const createRepositories = (dialect: SqlDialect): Repositories => {
+/**
+ * Builds every repository over one dialect.
+ * @param sealer seals the columns holding secrets at rest; without one they are stored as given.
+ */
+export const createRepositories = (dialect: SqlDialect, sealer?: ColumnSealer): Repositories => {
   const writeClock = new WriteClock();
   const tenant = <S extends TableSpec>(spec: S, order: OrderBy<S>) =>
-    new TenantTable(new EntityStore(dialect, spec, writeClock), order);
+    new TenantTable(new EntityStore(dialect, spec, writeClock, sealer), order);
   const global = <S extends TableSpec>(spec: S, order: OrderBy<S>) =>
-    new ScopedRepository(new EntityStore(dialect, spec, writeClock), {}, order);
+    new ScopedRepository(new EntityStore(dialect, spec, writeClock, sealer), {}, order);
   const byStart = [
     { column: 'startedUtc', direction: 'asc' },
     { column: 'id', direction: 'asc' },
@@ -96,6 +102,10 @@ export const createRepositories = (dialect: SqlDialect): Repositories => {
     ]),
     workerActivity: global(Tables.workerActivity, newestFirst),
     serverInstances: global(Tables.serverInstances, byStart),
+    auditEvents: global(Tables.auditEvents, [
+      { column: 'occurredUtc', direction: 'desc' },
+      { column: 'id', direction: 'desc' },
+    ]),
     writeClock,
     writesInIssueOrder: dialect.writesInIssueOrder,
   };

@@ -1,4 +1,5 @@
 import { artifactFiles, artifacts, artifactVersions } from './artifact-tables.ts';
+import { auditEvents } from './audit-table.ts';
 import { dataFlows, steps, triggers } from './definition-tables.ts';
 import {
   accounts,
@@ -40,6 +41,7 @@ export const Tables = {
   workerSessions,
   workerActivity,
   serverInstances,
+  auditEvents,
 } as const;
 
 /** Name of a table in {@link Tables}. */
