@@ -70,7 +70,8 @@ const zeroBomb = async (marker: string): Promise<Buffer> => {
 };
 
 beforeAll(async () => {
-  server = await startServerProcess();
+  // The quota counts what packages unzip to; four of these are past the 1 GiB default.
+  server = await startServerProcess({ artifacts: { maxBytesPerTenant: 4 * 1024 * MIB } });
   serverPid = findServerPid(join(server.dataDir, 'tempo.json'));
   const admin = new TempoClient({ baseUrl: server.baseUrl, credentials: { apiKey: TEST_ADMIN_API_KEY } });
   t = admin.tenant((await admin.tenants.list()).items[0]?.id ?? '');

@@ -13,23 +13,29 @@ import {
   type ArtifactBlobStore,
   ArtifactPackageError,
   classifyFileContent,
+  collectableAfter,
   contentTypeForPath,
-  fileContentBytes,
   findManifestFile,
+  inspectZipPackage,
+  KeyedSerializer,
   type LocalArtifactPackages,
   normalizeArtifactPath,
   type PackageFile,
   parseArtifactManifest,
-  readZipManifest,
   readZipPackage,
+  retiredVersionLabel,
   sha256Hex,
-  writeZipPackage,
 } from '@tempo/core/artifacts';
 import type { ArtifactPin } from '@tempo/core/engine';
 import { newId } from '@tempo/core/ids';
+import type { Logger } from '@tempo/core/logging';
 import type { Repositories, RowOf, Tables } from '@tempo/core/store';
+import { collectRetiredPackages, type SweepReport, sweepUnreferenced } from './artifact-housekeeping.ts';
+import { type CurrentPlan, infoOf, packageFileOf, planCurrent } from './artifact-tree.ts';
+import { assertWithinQuota, type PlannedPackage, tenantArtifactUsage } from './artifact-usage.ts';
 
-type FileRow = RowOf<typeof Tables.artifactFiles>;
+type VersionRow = RowOf<typeof Tables.artifactVersions>;
+type SnapshotOutcome = Omit<ArtifactFileChangeResponse, 'file'>;
 
 /** What the artifact service works over. */
 export interface ArtifactServiceDependencies {
@@ -50,15 +56,6 @@ export const packageLimitsOf = (settings: ArtifactSettings) => ({
 
 const now = () => new Date().toISOString();
 
-const infoOf = (row: FileRow): ArtifactFileInfo => ({
-  path: row.path,
-  contentType: row.contentType,
-  isBinary: row.isBinary,
-  byteLength: row.byteLength,
-  sha256: row.sha256,
-  lastUpdateUtc: row.lastUpdateUtc,
-});
-
 const badPackage = (error: unknown): never => {
   if (error instanceof ArtifactPackageError) {
     throw new TempoError(
@@ -73,13 +70,30 @@ const badPackage = (error: unknown): never => {
   throw error;
 };
 
+/** A manifest the uploader sent (in the package or the query) must be valid; none at all is fine. */
+const checkedManifest = (text: string | null): string | null => {
+  if (text === null) return null;
+  const checked = parseArtifactManifest(text);
+  if (!checked.ok) throw CommonErrors.badRequest(checked.errors.join(' '), { errors: checked.errors });
+  return text;
+};
+
+/** Version rows that are not retired: what the API shows and labels resolve to. */
+const LIVE = { deletedUtc: null } as const;
+
 /**
  * Artifacts' files and versions: the mutable tree and its `current` snapshot, uploaded versions,
  * downloads, deletion guards and the resolution of a step's version label at run start. Metadata
  * lives in the database, package bytes in the blob store.
+ *
+ * Every write of a tenant's artifacts runs in that tenant's queue, so the quota check, the blob,
+ * its row and the choice of a version label are one unit in this process. A package a version
+ * stops naming is retired, not deleted: its row stays (under a label of its own) until the grace
+ * period has passed and no queued or running run pins it, and is collected after that.
  */
 export class ArtifactService {
   readonly #deps: ArtifactServiceDependencies;
+  readonly #tenants = new KeyedSerializer();
 
   constructor(deps: ArtifactServiceDependencies) {
     this.#deps = deps;
@@ -103,14 +117,25 @@ export class ArtifactService {
     return { ...infoOf(row), content: row.content };
   }
 
-  /** Creates or replaces one file, then rebuilds the `current` snapshot. */
+  /** Runs a write in the tenant's queue, then collects what has become due. */
+  #write<T>(tenantId: string, write: () => Promise<T>): Promise<T> {
+    return this.#tenants.run(tenantId, async () => {
+      const result = await write();
+      await collectRetiredPackages(this.#deps, tenantId);
+      return result;
+    });
+  }
+
+  /**
+   * Creates or replaces one file, then rebuilds the `current` snapshot. Refused as a whole when
+   * the file and its snapshot would not fit the tenant's quota.
+   */
   async saveFile(
     tenantId: string,
     artifactId: string,
     rawPath: string,
     body: SaveArtifactFileRequest,
   ): Promise<ArtifactFileChangeResponse> {
-    await this.requireArtifact(tenantId, artifactId);
     const path = this.#path(rawPath);
     let bytes: Buffer;
     if (body.isBinary) {
@@ -120,16 +145,21 @@ export class ArtifactService {
     } else {
       bytes = Buffer.from(body.content, 'utf8');
     }
-    await this.#writeFiles(
-      tenantId,
-      artifactId,
-      [{ path, bytes, executable: false }],
-      body.contentType ?? null,
-    );
-    const saved = await this.#deps.repositories.artifactFiles
-      .inTenant(tenantId)
-      .findOne({ artifactId, path });
-    return { file: saved ? infoOf(saved) : null, ...(await this.rebuildCurrent(tenantId, artifactId)) };
+    return this.#write(tenantId, async () => {
+      await this.requireArtifact(tenantId, artifactId);
+      const rows = await this.#deps.repositories.artifactFiles.inTenant(tenantId).find({ artifactId });
+      const previous = rows.find((row) => row.path === path);
+      // An edit keeps the file's mode; a new shell script is made executable, as before modes were kept.
+      const saved: PackageFile = { path, bytes, executable: previous?.isExecutable ?? path.endsWith('.sh') };
+      const files = [...rows.filter((row) => row.path !== path).map(packageFileOf), saved];
+      const plan = await planCurrent(files, true);
+      await this.#assertQuota(tenantId, bytes.length - (previous?.byteLength ?? 0), plan);
+      await this.#writeFiles(tenantId, artifactId, [saved], body.contentType ?? null);
+      const file = await this.#deps.repositories.artifactFiles
+        .inTenant(tenantId)
+        .findOne({ artifactId, path });
+      return { file: file ? infoOf(file) : null, ...(await this.#commitCurrent(tenantId, artifactId, plan)) };
+    });
   }
 
   async deleteFile(
@@ -137,48 +167,56 @@ export class ArtifactService {
     artifactId: string,
     rawPath: string,
   ): Promise<ArtifactFileChangeResponse> {
-    await this.requireArtifact(tenantId, artifactId);
     const path = this.#path(rawPath);
-    const removed = await this.#deps.repositories.artifactFiles
-      .inTenant(tenantId)
-      .deleteWhere({ artifactId, path });
-    if (removed === 0) throw CommonErrors.notFound('ArtifactFile', path);
-    return { file: null, ...(await this.rebuildCurrent(tenantId, artifactId)) };
+    return this.#write(tenantId, async () => {
+      await this.requireArtifact(tenantId, artifactId);
+      const files = this.#deps.repositories.artifactFiles.inTenant(tenantId);
+      const removed = await files.deleteWhere({ artifactId, path });
+      if (removed === 0) throw CommonErrors.notFound('ArtifactFile', path);
+      const plan = await planCurrent((await files.find({ artifactId })).map(packageFileOf), true);
+      // No quota check: the tree shrinks, and a tenant over its quota must be able to clean up.
+      return { file: null, ...(await this.#commitCurrent(tenantId, artifactId, plan)) };
+    });
   }
 
-  /** Replaces the whole mutable tree (a `current` upload or a generated source package). */
-  async replaceFiles(tenantId: string, artifactId: string, files: readonly PackageFile[]) {
-    await this.#deps.repositories.artifactFiles.inTenant(tenantId).deleteWhere({ artifactId });
-    await this.#writeFiles(tenantId, artifactId, files, null);
-    return this.rebuildCurrent(tenantId, artifactId);
+  /** Replaces the whole mutable tree (a generated source package, a seeded sample). */
+  replaceFiles(tenantId: string, artifactId: string, files: readonly PackageFile[]) {
+    return this.#write(tenantId, () => this.#replaceFiles(tenantId, artifactId, files, true));
   }
 
-  /**
-   * Zips the mutable tree into the `current` version when it holds a valid manifest; otherwise the
-   * files stay saved and the answer says why the snapshot was not rebuilt.
-   */
-  async rebuildCurrent(
+  async #replaceFiles(
     tenantId: string,
     artifactId: string,
-  ): Promise<Omit<ArtifactFileChangeResponse, 'file'>> {
-    const rows = await this.#deps.repositories.artifactFiles.inTenant(tenantId).find({ artifactId });
-    const files = rows.map((row) => ({
-      path: row.path,
-      bytes: fileContentBytes(row),
-      executable: row.path.endsWith('.sh'),
-    }));
-    const manifestFile = findManifestFile(files);
-    const manifestRow = rows.find((row) => row.path === manifestFile?.path);
-    const checked = manifestRow && !manifestRow.isBinary ? parseArtifactManifest(manifestRow.content) : null;
-    if (!checked?.ok) {
-      const snapshotError = checked ? checked.errors.join(' ') : 'tempo.step.json is missing or is not text.';
-      return { artifactVersion: null, snapshotUpdated: false, snapshotError };
-    }
-    const version = await this.#storeVersion(tenantId, artifactId, await writeZipPackage(files), {
+    files: readonly PackageFile[],
+    requireManifest: boolean,
+  ): Promise<SnapshotOutcome> {
+    const table = this.#deps.repositories.artifactFiles.inTenant(tenantId);
+    const previous = await table.find({ artifactId });
+    const plan = await planCurrent(files, requireManifest);
+    const fileDelta =
+      files.reduce((sum, file) => sum + file.bytes.length, 0) -
+      previous.reduce((sum, row) => sum + row.byteLength, 0);
+    await this.#assertQuota(tenantId, fileDelta, plan);
+    await table.deleteWhere({ artifactId });
+    await this.#writeFiles(tenantId, artifactId, files, null);
+    return this.#commitCurrent(tenantId, artifactId, plan);
+  }
+
+  async #assertQuota(tenantId: string, fileDelta: number, plan: CurrentPlan | PlannedPackage | null) {
+    const pkg = plan === null || 'bytes' in plan ? plan : plan.kind === 'snapshot' ? plan.pkg : null;
+    const usage = await tenantArtifactUsage(this.#deps.repositories, tenantId);
+    assertWithinQuota(usage, this.#deps.settings.maxBytesPerTenant, fileDelta, pkg);
+  }
+
+  /** Stores a planned `current` snapshot; without one the files stay saved and the answer says why. */
+  async #commitCurrent(tenantId: string, artifactId: string, plan: CurrentPlan): Promise<SnapshotOutcome> {
+    if (plan.kind === 'none')
+      return { artifactVersion: null, snapshotUpdated: false, snapshotError: plan.reason };
+    const version = await this.#storeVersion(tenantId, artifactId, plan.pkg, {
       version: CURRENT_ARTIFACT_VERSION,
       contentType: 'application/zip',
       originalFileName: `${artifactId}-current.zip`,
-      manifestJson: manifestRow?.content ?? null,
+      manifestJson: plan.manifestJson,
     });
     return {
       artifactVersion: { id: version.id, artifactId, version: version.version, sha256: version.sha256 },
@@ -187,7 +225,11 @@ export class ArtifactService {
     };
   }
 
-  /** Stores an uploaded package as a version; `current` also replaces the mutable tree. */
+  /**
+   * Stores an uploaded package as a version; `current` also replaces the mutable tree. A package
+   * without `tempo.step.json` is accepted (as v0.3.0 does): the manifest is checked when a step
+   * runs it. A manifest that is present must be valid.
+   */
   async uploadVersion(
     tenantId: string,
     artifactId: string,
@@ -211,38 +253,47 @@ export class ArtifactService {
         `The package's SHA-256 is ${sha256}, not the expected ${query.sha256.toLowerCase()}.`,
       );
     }
-    // Checked by streaming: only the manifest is kept, so a small upload that inflates to the
-    // limit costs no memory. `current` alone needs the files, for the mutable tree, and takes
-    // its manifest from them rather than inflating the package twice.
-    const isCurrent = query.version === CURRENT_ARTIFACT_VERSION;
-    const files = isCurrent ? await readZipPackage(bytes, packageLimitsOf(settings)).catch(badPackage) : null;
-    const manifestFile = files
-      ? findManifestFile(files)
-      : await readZipManifest(bytes, packageLimitsOf(settings)).catch(badPackage);
-    const manifestText = manifestFile?.bytes.toString('utf8') ?? query.manifestJson ?? null;
-    const checked = parseArtifactManifest(manifestText);
-    if (!checked.ok) throw CommonErrors.badRequest(checked.errors.join(' '), { errors: checked.errors });
-    if (files) {
-      const withManifest = findManifestFile(files)
-        ? files
-        : [...files, { path: 'tempo.step.json', bytes: Buffer.from(manifestText ?? ''), executable: false }];
-      const rebuilt = await this.replaceFiles(tenantId, artifactId, withManifest);
-      if (!rebuilt.artifactVersion)
-        throw CommonErrors.badRequest(rebuilt.snapshotError ?? 'The package could not be imported.');
-      return this.#versionRow(tenantId, artifactId, CURRENT_ARTIFACT_VERSION);
-    }
-    const label = query.version ?? (await this.#nextLabel(tenantId, artifactId));
-    const versions = this.#deps.repositories.artifactVersions.inTenant(tenantId);
-    if (await versions.findOne({ artifactId, version: label })) {
-      throw CommonErrors.conflict(`Artifact ${artifactId} already has a version '${label}'.`, {
-        version: label,
+    // Checked outside the tenant's queue: unzipping is the slow part and touches no record.
+    // `current` alone needs the files, for the mutable tree; the others are checked by streaming,
+    // so a small upload that inflates to the limit costs no memory.
+    if (query.version === CURRENT_ARTIFACT_VERSION) {
+      const files = await readZipPackage(bytes, packageLimitsOf(settings)).catch(badPackage);
+      const inPackage = findManifestFile(files);
+      const manifestText = checkedManifest(inPackage?.bytes.toString('utf8') ?? query.manifestJson ?? null);
+      const withManifest =
+        inPackage || manifestText === null
+          ? files
+          : [...files, { path: 'tempo.step.json', bytes: Buffer.from(manifestText), executable: false }];
+      return this.#write(tenantId, async () => {
+        await this.requireArtifact(tenantId, artifactId);
+        const rebuilt = await this.#replaceFiles(tenantId, artifactId, withManifest, false);
+        if (!rebuilt.artifactVersion)
+          throw CommonErrors.badRequest(rebuilt.snapshotError ?? 'The package could not be imported.');
+        return this.#versionRow(tenantId, artifactId, CURRENT_ARTIFACT_VERSION);
       });
     }
-    return this.#storeVersion(tenantId, artifactId, bytes, {
-      version: label,
-      contentType: query.contentType ?? 'application/zip',
-      originalFileName: query.originalFileName ?? `${artifactId}-${label}.zip`,
-      manifestJson: manifestText,
+    const summary = await inspectZipPackage(bytes, packageLimitsOf(settings)).catch(badPackage);
+    const manifestText = checkedManifest(
+      summary.manifest?.bytes.toString('utf8') ?? query.manifestJson ?? null,
+    );
+    const pkg: PlannedPackage = { bytes, sha256, extractedBytes: summary.extractedBytes };
+    return this.#write(tenantId, async () => {
+      await this.requireArtifact(tenantId, artifactId);
+      // Chosen in the tenant's queue: two uploads can no longer pick the same free label.
+      const label = query.version ?? (await this.#nextLabel(tenantId, artifactId));
+      const versions = this.#deps.repositories.artifactVersions.inTenant(tenantId);
+      if (await versions.findOne({ artifactId, version: label })) {
+        throw CommonErrors.conflict(`Artifact ${artifactId} already has a version '${label}'.`, {
+          version: label,
+        });
+      }
+      await this.#assertQuota(tenantId, 0, pkg);
+      return this.#storeVersion(tenantId, artifactId, pkg, {
+        version: label,
+        contentType: query.contentType ?? 'application/zip',
+        originalFileName: query.originalFileName ?? `${artifactId}-${label}.zip`,
+        manifestJson: manifestText,
+      });
     });
   }
 
@@ -258,31 +309,88 @@ export class ArtifactService {
     return { row, bytes };
   }
 
-  /** Deletes a version no step names; its blob goes when no other version shares it. */
-  async deleteVersion(tenantId: string, artifactId: string, version: string): Promise<void> {
-    const row = await this.getVersion(tenantId, artifactId, version);
-    if (row.isProtected) throw CommonErrors.protectedRecord('ArtifactVersion', row.id);
-    const users = await this.#deps.repositories.steps
-      .inTenant(tenantId)
-      .find({ artifactId, artifactVersion: version });
-    if (users.length > 0) {
-      throw new TempoError(
-        'InUse',
-        409,
-        `Version '${version}' is used by step(s) ${users.map((step) => step.executionKey).join(', ')}.`,
-      );
-    }
-    await this.#deps.repositories.artifactVersions.inTenant(tenantId).delete(row.id);
-    await this.#dropBlobIfUnused(tenantId, row.sha256, row.storageKey);
+  /**
+   * Deletes a version no step names. Its package is retired for `artifacts.versionGracePeriodDays`
+   * (and while a queued or running run pins it), so runs that already use it are not broken.
+   */
+  deleteVersion(tenantId: string, artifactId: string, version: string): Promise<void> {
+    return this.#write(tenantId, async () => {
+      const row = await this.getVersion(tenantId, artifactId, version);
+      if (row.isProtected) throw CommonErrors.protectedRecord('ArtifactVersion', row.id);
+      const users = await this.#deps.repositories.steps
+        .inTenant(tenantId)
+        .find({ artifactId, artifactVersion: version });
+      if (users.length > 0) {
+        throw new TempoError(
+          'InUse',
+          409,
+          `Version '${version}' is used by step(s) ${users.map((step) => step.executionKey).join(', ')}.`,
+        );
+      }
+      await this.#retire(tenantId, row, this.#deps.settings.versionGracePeriodDays);
+    });
   }
 
-  /** Deletes everything an artifact holds (its metadata row is the caller's). */
-  async purge(tenantId: string, artifactId: string): Promise<void> {
-    const versions = this.#deps.repositories.artifactVersions.inTenant(tenantId);
-    const rows = await versions.find({ artifactId });
-    await versions.deleteWhere({ artifactId });
-    await this.#deps.repositories.artifactFiles.inTenant(tenantId).deleteWhere({ artifactId });
-    for (const row of rows) await this.#dropBlobIfUnused(tenantId, row.sha256, row.storageKey);
+  /** Deletes everything an artifact holds (its metadata row is the caller's); packages are retired. */
+  purge(tenantId: string, artifactId: string): Promise<void> {
+    return this.#write(tenantId, async () => {
+      const versions = this.#deps.repositories.artifactVersions.inTenant(tenantId);
+      for (const row of await versions.find({ artifactId, ...LIVE }))
+        await this.#retire(tenantId, row, this.#deps.settings.versionGracePeriodDays);
+      await this.#deps.repositories.artifactFiles.inTenant(tenantId).deleteWhere({ artifactId });
+    });
+  }
+
+  /**
+   * Removes a deleted tenant's package bytes and unpacked folders. Its rows are gone and its runs
+   * stopped before this is called, so nothing can pin them any more.
+   */
+  deleteTenantStorage(tenantId: string): Promise<void> {
+    return this.#tenants.run(tenantId, async () => {
+      await this.#deps.blobs.deleteTenant(tenantId);
+      await this.#deps.packages.evictTenant(tenantId);
+    });
+  }
+
+  /**
+   * One housekeeping pass: every tenant's due retired packages collected (each in its tenant's
+   * queue), then blobs and unpacked folders no row names removed, with the leftovers of crashed
+   * writes and unzips.
+   */
+  async housekeep(): Promise<{ collected: number } & SweepReport> {
+    let collected = 0;
+    for (const tenant of await this.#deps.repositories.tenants.find()) {
+      collected += await this.#tenants.run(tenant.id, () => collectRetiredPackages(this.#deps, tenant.id));
+    }
+    return { collected, ...(await sweepUnreferenced(this.#deps)) };
+  }
+
+  /**
+   * Runs a housekeeping pass now (at start-up, before the server takes writes), then every
+   * `artifacts.gcIntervalMinutes`. Failures are logged; the next pass tries again.
+   */
+  async startHousekeeping(log: Logger): Promise<{ stop(): void }> {
+    const pass = async () => {
+      try {
+        const report = await this.housekeep();
+        if (report.collected + report.blobsRemoved + report.foldersRemoved > 0)
+          log.info(report, 'artifact storage housekeeping removed retired and unreferenced packages');
+      } catch (error) {
+        log.warn({ err: error }, 'artifact storage housekeeping failed; the next pass tries again');
+      }
+    };
+    await pass();
+    // A pass still going when the next is due (a slow disk) is not doubled up.
+    let busy = false;
+    const timer = setInterval(() => {
+      if (busy) return;
+      busy = true;
+      void pass().finally(() => {
+        busy = false;
+      });
+    }, this.#deps.settings.gcIntervalMinutes * 60_000);
+    timer.unref();
+    return { stop: () => clearInterval(timer) };
   }
 
   /**
@@ -292,13 +400,13 @@ export class ArtifactService {
   async resolvePin(tenantId: string, artifactId: string, label: string | null): Promise<ArtifactPin> {
     const versions = this.#deps.repositories.artifactVersions.inTenant(tenantId);
     const wanted = label?.trim() || 'latest';
-    let row: RowOf<typeof Tables.artifactVersions> | null;
+    let row: VersionRow | null;
     if (wanted.toLowerCase() === 'latest') {
-      const all = await versions.find({ artifactId, active: true });
+      const all = await versions.find({ artifactId, active: true, ...LIVE });
       const uploaded = all.filter((version) => version.version !== CURRENT_ARTIFACT_VERSION);
       row = uploaded.at(-1) ?? all.find((version) => version.version === CURRENT_ARTIFACT_VERSION) ?? null;
     } else {
-      row = await versions.findOne({ artifactId, version: wanted });
+      row = await versions.findOne({ artifactId, version: wanted, ...LIVE });
     }
     if (!row)
       return {
@@ -330,6 +438,7 @@ export class ArtifactService {
       const fields = {
         content,
         isBinary,
+        isExecutable: file.executable,
         contentType: contentType ?? contentTypeForPath(file.path, isBinary),
         sha256: sha256Hex(file.bytes),
         byteLength: file.bytes.length,
@@ -340,61 +449,77 @@ export class ArtifactService {
     }
   }
 
+  /**
+   * Writes a package's blob, then its row; a blob whose row could not be written is removed
+   * again. A label that named other bytes before keeps them reachable through a retired row.
+   */
   async #storeVersion(
     tenantId: string,
     artifactId: string,
-    bytes: Buffer,
+    pkg: PlannedPackage,
     meta: { version: string; contentType: string; originalFileName: string; manifestJson: string | null },
   ): Promise<ArtifactVersionRecord> {
-    const { blobs, settings, repositories } = this.#deps;
+    const { blobs, repositories } = this.#deps;
     const versions = repositories.artifactVersions.inTenant(tenantId);
-    const existing = await versions.findOne({ artifactId, version: meta.version });
-    const sha256 = sha256Hex(bytes);
-    if (existing?.sha256 === sha256) return existing;
-    const storageKey = blobs.storageKeyFor(tenantId, sha256);
-    if (
-      !(await blobs.exists(storageKey)) &&
-      (await blobs.tenantBytes(tenantId)) + bytes.length > settings.maxBytesPerTenant
-    ) {
-      throw new TempoError(
-        'PayloadTooLarge',
-        413,
-        `The tenant's artifact storage would exceed artifacts.maxBytesPerTenant (${settings.maxBytesPerTenant}).`,
-      );
+    const existing = await versions.findOne({ artifactId, version: meta.version, ...LIVE });
+    if (existing?.sha256 === pkg.sha256) return existing;
+    const stored = await blobs.put(tenantId, pkg.bytes);
+    const fields = {
+      ...meta,
+      sha256: pkg.sha256,
+      byteLength: stored.byteLength,
+      extractedBytes: pkg.extractedBytes,
+      storageKey: stored.storageKey,
+    };
+    try {
+      if (!existing) return await versions.create({ id: newId('artifactVersion'), artifactId, ...fields });
+      // The old bytes get their retired row before the label moves, so no instant leaves them unnamed.
+      await this.#retire(tenantId, existing, 0, true);
+      return (await versions.update(existing.id, fields)) ?? existing;
+    } catch (error) {
+      if ((await versions.count({ sha256: pkg.sha256 })) === 0) await blobs.delete(stored.storageKey);
+      throw error;
     }
-    const stored = await blobs.put(tenantId, bytes);
-    const fields = { ...meta, sha256, byteLength: stored.byteLength, storageKey: stored.storageKey };
-    if (existing) {
-      const updated = (await versions.update(existing.id, fields)) ?? existing;
-      await this.#dropBlobIfUnused(tenantId, existing.sha256, existing.storageKey);
-      return updated;
+  }
+
+  /**
+   * Retires a version's package: the row keeps naming the bytes under a label no client can use,
+   * collectable after the grace period. `asCopy` leaves the row itself to its label (a `current`
+   * snapshot about to name new bytes) and retires a copy of it.
+   */
+  async #retire(tenantId: string, row: VersionRow, gracePeriodDays: number, asCopy = false) {
+    const versions = this.#deps.repositories.artifactVersions.inTenant(tenantId);
+    const retiredMs = Date.now();
+    const retired = {
+      deletedUtc: new Date(retiredMs).toISOString(),
+      gcEligibleUtc: collectableAfter(retiredMs, { gracePeriodDays }),
+      isProtected: false,
+    };
+    if (!asCopy) {
+      await versions.update(row.id, { ...retired, version: retiredVersionLabel(row.id) });
+      return;
     }
-    return versions.create({ id: newId('artifactVersion'), artifactId, ...fields });
+    const id = newId('artifactVersion');
+    const { tenantId: _tenant, id: _id, createdUtc: _created, lastUpdateUtc: _updated, ...copied } = row;
+    await versions.create({ ...copied, ...retired, id, version: retiredVersionLabel(id) });
   }
 
   async #versionRow(tenantId: string, artifactId: string, version: string) {
     const row = await this.#deps.repositories.artifactVersions
       .inTenant(tenantId)
-      .findOne({ artifactId, version });
+      .findOne({ artifactId, version, ...LIVE });
     if (!row) throw CommonErrors.notFound('ArtifactVersion', `${artifactId}@${version}`);
     return row;
   }
 
   async #nextLabel(tenantId: string, artifactId: string): Promise<string> {
     const labels = new Set(
-      (await this.#deps.repositories.artifactVersions.inTenant(tenantId).find({ artifactId })).map(
+      (await this.#deps.repositories.artifactVersions.inTenant(tenantId).find({ artifactId, ...LIVE })).map(
         (row) => row.version,
       ),
     );
     let n = labels.size;
     while (labels.has(`v${n}`) || n === 0) n += 1;
     return `v${n}`;
-  }
-
-  async #dropBlobIfUnused(tenantId: string, sha256: string, storageKey: string | null) {
-    const sharing = await this.#deps.repositories.artifactVersions.inTenant(tenantId).count({ sha256 });
-    if (sharing > 0 || !storageKey) return;
-    await this.#deps.blobs.delete(storageKey);
-    await this.#deps.packages.evict(tenantId, sha256);
   }
 }

@@ -1,6 +1,7 @@
 import { CURRENT_ARTIFACT_VERSION, type RuntimeConfig, type RuntimeDescriptor } from '@tempo/contracts';
 import type { PackageFile } from '@tempo/core/artifacts';
 import { newId } from '@tempo/core/ids';
+import { type SeedLogger, stableSeedId } from '@tempo/core/seeding';
 import type { Repositories } from '@tempo/core/store';
 import type { ArtifactService } from './artifact-service.ts';
 import { manifestFile } from './source-packages.ts';
@@ -105,13 +106,17 @@ const SAMPLES: readonly SampleArtifact[] = [
 /**
  * Seeds the artifact samples into every tenant for the runtimes available here: a protected
  * artifact with a protected `current` version, and a protected step running it. A tenant that
- * already has the step keeps it. (The .NET sample needs a prebuilt assembly, which this server
- * does not ship; C# source steps build their own.)
+ * already has the step keeps it. The sample artifact is found by an id of its own, derived from
+ * the tenant and the sample, never by its name: an artifact a tenant created under the sample's
+ * name is the tenant's and is left as it is (the sample is then not seeded there). (The .NET
+ * sample needs a prebuilt assembly, which this server does not ship; C# source steps build their
+ * own.)
  */
 export const seedSampleArtifacts = async (
   repositories: Repositories,
   artifacts: ArtifactService,
   catalog: readonly RuntimeDescriptor[],
+  log: SeedLogger,
 ): Promise<void> => {
   const available = (key: string) =>
     catalog.some((runtime) => runtime.runtimeKey === key && runtime.availability === 'Available');
@@ -120,18 +125,30 @@ export const seedSampleArtifacts = async (
       const steps = repositories.steps.inTenant(tenant.id);
       if (await steps.findOne({ executionKey: sample.executionKey })) continue;
       const tenantArtifacts = repositories.artifacts.inTenant(tenant.id);
-      const artifact =
-        (await tenantArtifacts.findOne({ name: sample.artifactName })) ??
-        (await tenantArtifacts.create({
-          id: newId('artifact'),
+      const artifactId = stableSeedId('artifact', tenant.id, sample.executionKey);
+      let artifact = await tenantArtifacts.get(artifactId);
+      if (!artifact) {
+        if (await tenantArtifacts.findOne({ name: sample.artifactName })) {
+          log.info(
+            { tenantId: tenant.id, artifactName: sample.artifactName },
+            "sample artifact not seeded: the tenant has an artifact of its own under the sample's name",
+          );
+          continue;
+        }
+        artifact = await tenantArtifacts.create({
+          id: artifactId,
           name: sample.artifactName,
           description: `Sample package of the ${sample.runtimeKey} runtime.`,
           isProtected: true,
-        }));
+        });
+      }
       await artifacts.replaceFiles(tenant.id, artifact.id, sample.files);
       await repositories.artifactVersions
         .inTenant(tenant.id)
-        .updateWhere({ artifactId: artifact.id, version: CURRENT_ARTIFACT_VERSION }, { isProtected: true });
+        .updateWhere(
+          { artifactId: artifact.id, version: CURRENT_ARTIFACT_VERSION, deletedUtc: null },
+          { isProtected: true },
+        );
       await steps.create({
         id: newId('step'),
         executionKey: sample.executionKey,

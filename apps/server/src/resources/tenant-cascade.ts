@@ -39,16 +39,17 @@ const deleteRuns = async (repositories: Repositories, tenantId: string): Promise
 };
 
 /**
- * Deletes every row a tenant owns; the tenant row itself is the caller's to delete. Its runs are
- * stopped first, so a run that was going does not make another outbound call or write a row
- * after its tenant is gone.
+ * Deletes every row a tenant owns, then its package blobs and unpacked folders; the tenant row
+ * itself is the caller's to delete. Its runs are stopped first, so a run that was going does not
+ * make another outbound call, write a row or open a package after its tenant is gone.
  */
 export const deleteTenantData = async (
-  context: Pick<ServerContext, 'repositories' | 'runs'>,
+  context: Pick<ServerContext, 'repositories' | 'runs' | 'artifacts'>,
   tenantId: string,
 ): Promise<void> => {
   const { repositories } = context;
   await context.runs.stopTenant(tenantId);
   await deleteRuns(repositories, tenantId);
   for (const table of TENANT_TABLES) await repositories[table].inTenant(tenantId).deleteWhere({});
+  await context.artifacts.deleteTenantStorage(tenantId);
 };

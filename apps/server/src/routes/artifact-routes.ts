@@ -83,7 +83,7 @@ export const artifactRoutes: FastifyPluginAsync<{ context: ServerContext }> = as
         params: ItemParams,
         querystring: ArtifactFilePathQuery.partial(),
         body: SaveArtifactFileRequest,
-        response: { 200: ArtifactFileChangeResponse, ...errors },
+        response: { 200: ArtifactFileChangeResponse, ...errors, 413: ErrorBody },
       },
     },
     (request) => {
@@ -114,7 +114,7 @@ export const artifactRoutes: FastifyPluginAsync<{ context: ServerContext }> = as
       schema: {
         ...describe('Upload a package (zip bytes as the body) as a version'),
         description:
-          'Send the zip as the raw body (`Content-Type: application/zip`). `version=current` imports the package into the mutable files.',
+          'Send the zip as the raw body (`Content-Type: application/zip`). `version=current` imports the package into the mutable files. A package without `tempo.step.json` is accepted; a step running it fails with a message saying the manifest is missing. Refused with 413 when it would take the tenant past `artifacts.maxBytesPerTenant`.',
         params: ItemParams,
         querystring: UploadArtifactVersionQuery,
         response: { 201: ArtifactVersionRecord, ...errors, 409: ErrorBody, 413: ErrorBody, 415: ErrorBody },
@@ -152,7 +152,10 @@ export const artifactRoutes: FastifyPluginAsync<{ context: ServerContext }> = as
     async (request) => {
       const { tenantId, id } = request.params;
       await artifacts.requireArtifact(tenantId, id);
-      return context.repositories.artifactVersions.inTenant(tenantId).list(request.query, { artifactId: id });
+      // Retired packages (deleted versions, replaced snapshots awaiting collection) are not versions any more.
+      return context.repositories.artifactVersions
+        .inTenant(tenantId)
+        .list(request.query, { artifactId: id, deletedUtc: null });
     },
   );
 
@@ -199,6 +202,8 @@ export const artifactRoutes: FastifyPluginAsync<{ context: ServerContext }> = as
       config: access('Delete'),
       schema: {
         ...describe('Delete a version no step uses'),
+        description:
+          'Runs that already pinned the version keep using its package: the bytes are collected after `artifacts.versionGracePeriodDays`, once no queued or running run pins them.',
         params: VersionParams,
         response: { 204: z.null(), ...errors, 409: ErrorBody },
       },

@@ -75,14 +75,27 @@ describe('ArtifactBlobStore', () => {
     },
   );
 
-  it('sums a tenant’s blobs for quota, ignoring writes in progress and other tenants', async () => {
-    expect(await store.tenantBytes('ten_1')).toBe(0);
-    const other = Buffer.from('another package, longer');
+  it('sweeps unreferenced blobs and abandoned temp files, but only once they are old enough', async () => {
+    const kept = await store.put('ten_1', bytes);
+    const orphan = await store.put('ten_1', Buffer.from('no row names this one'));
+    const temp = `${store.pathOf(kept.storageKey)}.abandoned.tmp`;
+    await writeFile(temp, Buffer.alloc(10));
+    const referenced = new Set([kept.storageKey]);
+    // Young files may be writes whose row is not committed yet: left alone.
+    expect(await store.sweep(referenced, 60_000)).toBe(0);
+    expect(await store.exists(orphan.storageKey)).toBe(true);
+    expect(await store.sweep(referenced, 60_000, Date.now() + 120_000)).toBe(2);
+    expect(await store.exists(kept.storageKey)).toBe(true);
+    expect(await store.exists(orphan.storageKey)).toBe(false);
+    await expect(readFile(temp)).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+
+  it('deletes a tenant’s blobs and no other tenant’s', async () => {
     const a = await store.put('ten_1', bytes);
-    await store.put('ten_1', other);
-    await store.put('ten_2', Buffer.from('x'));
-    await writeFile(`${store.pathOf(a.storageKey)}.abandoned.tmp`, Buffer.alloc(1000));
-    expect(await store.tenantBytes('ten_1')).toBe(bytes.length + other.length);
-    expect(await store.tenantBytes('ten_2')).toBe(1);
+    const b = await store.put('ten_2', bytes);
+    await store.deleteTenant('ten_1');
+    expect(await store.exists(a.storageKey)).toBe(false);
+    expect(await store.exists(b.storageKey)).toBe(true);
+    await store.deleteTenant('ten_1');
   });
 });

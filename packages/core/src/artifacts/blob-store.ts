@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+import { mkdir, open, readdir, readFile, rename, rm, stat, utimes } from 'node:fs/promises';
+import { dirname, resolve, sep } from 'node:path';
 import { sha256Hex } from './file-content.ts';
 import { assertSha256, resolveInside, tenantSegment } from './storage-paths.ts';
 
@@ -50,7 +50,12 @@ export class ArtifactBlobStore {
     const storageKey = this.storageKeyFor(tenantId, sha256);
     const target = this.pathOf(storageKey);
     const stored = { storageKey, sha256, byteLength: bytes.byteLength };
-    if (await this.#holds(target, stored)) return stored;
+    if (await this.#holds(target, stored)) {
+      // Touched so a sweep sees a blob about to be named again as young, not as an old orphan.
+      const now = new Date();
+      await utimes(target, now, now);
+      return stored;
+    }
 
     // Owner-only whatever the process umask: blobs are tenants' packages.
     await mkdir(dirname(target), { recursive: true, mode: 0o700 });
@@ -107,22 +112,36 @@ export class ArtifactBlobStore {
     await rm(this.pathOf(storageKey), { force: true });
   }
 
-  /** Bytes of every blob a tenant has, for quota checks; temp files of writes in progress excluded. */
-  async tenantBytes(tenantId: string): Promise<number> {
-    const folder = resolveInside(this.rootPath, tenantSegment(tenantId));
+  /** Removes every blob of a tenant (its folder), e.g. when the tenant is deleted. */
+  async deleteTenant(tenantId: string): Promise<void> {
+    await rm(resolveInside(this.rootPath, tenantSegment(tenantId)), { recursive: true, force: true });
+  }
+
+  /**
+   * Removes what no record needs: temp files of writes that never finished, and blobs whose key
+   * `referenced` does not hold. Only files last written more than `minAgeMs` ago go, so a write
+   * in flight (blob on disk, its row not yet committed) is never taken.
+   * @returns how many files were removed.
+   */
+  async sweep(referenced: ReadonlySet<string>, minAgeMs: number, nowMs = Date.now()): Promise<number> {
     let entries: string[];
     try {
-      entries = await readdir(folder, { recursive: true });
+      entries = await readdir(this.rootPath, { recursive: true });
     } catch (error) {
       if (isMissing(error)) return 0;
       throw error;
     }
-    let total = 0;
+    let removed = 0;
     for (const entry of entries) {
-      if (!entry.endsWith(BLOB_SUFFIX)) continue;
-      const info = await stat(resolve(folder, entry)).catch(() => null);
-      if (info?.isFile()) total += info.size;
+      const key = entry.split(sep).join('/');
+      const isTemp = key.endsWith('.tmp');
+      if (!isTemp && (!key.endsWith(BLOB_SUFFIX) || referenced.has(key))) continue;
+      const path = resolve(this.rootPath, entry);
+      const info = await stat(path).catch(() => null);
+      if (!info?.isFile() || nowMs - info.mtimeMs < minAgeMs) continue;
+      await rm(path, { force: true });
+      removed += 1;
     }
-    return total;
+    return removed;
   }
 }

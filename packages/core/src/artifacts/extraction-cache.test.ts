@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -176,5 +176,23 @@ describe('ExtractionCache limits', () => {
       maxTotalBytes: 4_000_000,
     });
     expect((await stat(join(folder, 'zeros.bin'))).size).toBe(4_000_000);
+  });
+
+  it('sweeps crashed unzips, cut-short evictions and unreferenced packages once old enough, and evicts a tenant', async () => {
+    const kept = await cache.ensureExtracted('ten_1', sha, counting(zip).load, LIMITS);
+    const other = await writeZipPackage([{ path: 'x.txt', bytes: Buffer.from('x'), executable: false }]);
+    const orphan = await cache.ensureExtracted('ten_1', sha256Hex(other), async () => other, LIMITS);
+    const tenant = join(root, 'packages', 'ten_1');
+    await mkdir(join(tenant, `${'a'.repeat(64)}.1.tmp`, 'half'), { recursive: true });
+    await mkdir(join(tenant, `${'b'.repeat(64)}.2.evicted`), { recursive: true });
+    const referenced = new Set([`ten_1/${sha}`]);
+    expect(await cache.sweep(referenced, 60_000)).toBe(0);
+    expect(await cache.sweep(referenced, 60_000, Date.now() + 120_000)).toBe(3);
+    expect(await readdir(tenant)).toEqual([sha]);
+    expect(kept).toBe(join(tenant, sha));
+    expect(orphan).not.toBe(kept);
+    await cache.evictTenant('ten_1');
+    expect(await readdir(join(root, 'packages'))).toEqual([]);
+    await cache.evictTenant('ten_1');
   });
 });

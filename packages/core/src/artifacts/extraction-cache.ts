@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { chmod, mkdir, rename, rm, stat } from 'node:fs/promises';
+import { chmod, mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { CapacityLimiter } from '../process-host/capacity-limiter.ts';
@@ -13,6 +13,30 @@ const isMissing = (error: unknown): boolean => (error as NodeJS.ErrnoException).
 
 // rename(2) onto a non-empty folder fails with one of these when another process won the race.
 const LOST_RACE = new Set(['EEXIST', 'ENOTEMPTY', 'EPERM']);
+
+const listOrEmpty = async (folder: string): Promise<string[]> => {
+  try {
+    return await readdir(folder);
+  } catch (error) {
+    if (isMissing(error) || (error as NodeJS.ErrnoException).code === 'ENOTDIR') return [];
+    throw error;
+  }
+};
+
+/**
+ * Removes a folder, renamed away first so no reader ever sees it half deleted; missing is fine.
+ * A crash midway leaves a `*.evicted` folder, which a sweep removes.
+ */
+const removeFolder = async (folder: string): Promise<void> => {
+  const doomed = `${folder}.${randomUUID()}.evicted`;
+  try {
+    await rename(folder, doomed);
+  } catch (error) {
+    if (isMissing(error)) return;
+    throw error;
+  }
+  await rm(doomed, { recursive: true, force: true });
+};
 
 const isFolder = async (path: string): Promise<boolean> => {
   try {
@@ -132,6 +156,40 @@ export class ExtractionCache {
     return folder;
   }
 
+  /** Removes every unpacked package of a tenant, e.g. when the tenant is deleted. */
+  async evictTenant(tenantId: string): Promise<void> {
+    await removeFolder(resolveInside(this.cacheRoot, join('packages', tenantSegment(tenantId))));
+  }
+
+  /**
+   * Removes what a crash or a deleted record left: `*.tmp` folders of unzips that never finished,
+   * `*.evicted` folders of removals cut short, and package folders whose `{tenant}/{sha256}`
+   * (tenant as its folder name) `referenced` does not hold. Entries younger than `minAgeMs` stay:
+   * an unzip of another process may be writing them.
+   * @returns how many folders were removed.
+   */
+  async sweep(referenced: ReadonlySet<string>, minAgeMs: number, nowMs = Date.now()): Promise<number> {
+    const packages = join(this.cacheRoot, 'packages');
+    let removed = 0;
+    const remove = async (path: string) => {
+      const info = await stat(path).catch(() => null);
+      if (!info || nowMs - info.mtimeMs < minAgeMs || this.#inFlight.has(path)) return;
+      await rm(path, { recursive: true, force: true });
+      removed += 1;
+    };
+    for (const tenant of await listOrEmpty(packages)) {
+      if (tenant.endsWith('.evicted')) {
+        await remove(join(packages, tenant));
+        continue;
+      }
+      for (const entry of await listOrEmpty(join(packages, tenant))) {
+        const leftover = entry.endsWith('.tmp') || entry.endsWith('.evicted');
+        if (leftover || !referenced.has(`${tenant}/${entry}`)) await remove(join(packages, tenant, entry));
+      }
+    }
+    return removed;
+  }
+
   /**
    * Removes a package's folder, e.g. when no version references its SHA any more. The folder is
    * renamed away first so no reader ever sees it half deleted; missing is fine.
@@ -139,13 +197,6 @@ export class ExtractionCache {
   async evict(tenantId: string, sha256: string): Promise<void> {
     const folder = this.folderFor(tenantId, sha256);
     await this.#inFlight.get(folder)?.catch(() => undefined);
-    const doomed = `${folder}.${randomUUID()}.evicted`;
-    try {
-      await rename(folder, doomed);
-    } catch (error) {
-      if (isMissing(error)) return;
-      throw error;
-    }
-    await rm(doomed, { recursive: true, force: true });
+    await removeFolder(folder);
   }
 }

@@ -15,6 +15,7 @@ export {
   fileContentBytes,
   sha256Hex,
 } from './file-content.ts';
+export { KeyedSerializer } from './keyed-serializer.ts';
 export { LocalArtifactPackages } from './local-packages.ts';
 export {
   type EntrypointResolution,
@@ -26,11 +27,23 @@ export {
   validateArtifactManifest,
 } from './manifest.ts';
 export {
+  collectableAfter,
+  isCollectable,
+  isRetiredVersionLabel,
+  pinnedPackagesOf,
+  RETIRED_PACKAGE_MIN_AGE_MS,
+  type RetentionOptions,
+  type RetiredPackage,
+  retiredVersionLabel,
+} from './package-retention.ts';
+export {
   ARTIFACT_MANIFEST_FILE_NAME,
   findManifestFile,
+  inspectZipPackage,
   isZipPackage,
   type PackageFile,
   type PackageLimits,
+  type PackageSummary,
   readZipManifest,
   readZipPackage,
   writeZipPackage,

@@ -6,6 +6,7 @@ import type { ArtifactPackageSource, OpenedArtifactPackage } from '../process-ru
 import type { ArtifactBlobStore } from './blob-store.ts';
 import type { ExtractionCache } from './extraction-cache.ts';
 import { parseArtifactManifest } from './manifest.ts';
+import { tenantSegment } from './storage-paths.ts';
 import type { PackageLimits } from './zip-package.ts';
 
 /**
@@ -36,7 +37,15 @@ export class LocalArtifactPackages implements ArtifactPackageSource {
     if (!manifest) {
       const name = (await readdir(root)).find((file) => file.toLowerCase() === 'tempo.step.json');
       const checked = parseArtifactManifest(name ? await readFile(join(root, name), 'utf8') : null);
-      if (!checked.ok) throw new Error(checked.errors.join(' '));
+      // A package may be stored without a manifest (v0.3.0 accepts such uploads); running it is
+      // where one is needed, so this is where the tenant learns what to fix.
+      if (!checked.ok) {
+        const where = `Artifact ${artifact.artifactId} version '${artifact.version}'`;
+        const fix = name
+          ? 'Correct its tempo.step.json'
+          : 'Add a tempo.step.json at the package root and upload it again';
+        throw new Error(`${where} cannot run: ${checked.errors.join(' ')} ${fix}.`);
+      }
       manifest = checked.manifest;
       this.#manifests.set(root, manifest);
     }
@@ -53,5 +62,26 @@ export class LocalArtifactPackages implements ArtifactPackageSource {
   async evict(tenantId: string, sha256: string): Promise<void> {
     this.#manifests.delete(this.#cache.folderFor(tenantId, sha256));
     await this.#cache.evict(tenantId, sha256);
+  }
+
+  /** Forgets every unpacked package of a tenant (the tenant was deleted). */
+  async evictTenant(tenantId: string): Promise<void> {
+    this.#manifests.clear();
+    await this.#cache.evictTenant(tenantId);
+  }
+
+  /**
+   * Removes leftover and unreferenced folders of the cache (see {@link ExtractionCache.sweep});
+   * `named` lists every package a record names.
+   */
+  async sweep(
+    named: Iterable<{ readonly tenantId: string; readonly sha256: string }>,
+    minAgeMs: number,
+  ): Promise<number> {
+    const referenced = new Set<string>();
+    for (const { tenantId, sha256 } of named) referenced.add(`${tenantSegment(tenantId)}/${sha256}`);
+    const removed = await this.#cache.sweep(referenced, minAgeMs);
+    if (removed > 0) this.#manifests.clear();
+    return removed;
   }
 }

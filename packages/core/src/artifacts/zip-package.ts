@@ -23,20 +23,24 @@ const S_IFREG = 0o100000;
 // every time zone, and noon is clear of midnight DST switches.
 const FIXED_MTIME = new Date(2000, 0, 1, 12, 0, 0);
 
-/** The files of a package that `keep` accepts, in ordinal path order; the others are only counted. */
+/** The files of a package that `keep` accepts, in ordinal path order, and what all files inflate to. */
 const readKept = async (
   bytes: Buffer,
   limits: PackageLimits,
   keep: (path: string) => boolean,
-): Promise<PackageFile[]> => {
+): Promise<{ files: PackageFile[]; extractedBytes: number }> => {
   const files: PackageFile[] = [];
+  let extractedBytes = 0;
   await walkZipPackage(bytes, limits, async ({ path, executable, content }) => {
     const kept = keep(path);
     const chunks: Buffer[] = [];
-    for await (const chunk of content) if (kept) chunks.push(chunk);
+    for await (const chunk of content) {
+      extractedBytes += chunk.length;
+      if (kept) chunks.push(chunk);
+    }
     if (kept) files.push({ path, bytes: Buffer.concat(chunks), executable });
   });
-  return files.sort((left, right) => compareOrdinal(left.path, right.path));
+  return { files: files.sort((left, right) => compareOrdinal(left.path, right.path)), extractedBytes };
 };
 
 /**
@@ -46,22 +50,41 @@ const readKept = async (
  * {@link readZipManifest} to check a package without that cost.
  * @throws ArtifactPackageError
  */
-export const readZipPackage = (bytes: Buffer, limits: PackageLimits): Promise<PackageFile[]> =>
-  readKept(bytes, limits, () => true);
+export const readZipPackage = async (bytes: Buffer, limits: PackageLimits): Promise<PackageFile[]> =>
+  (await readKept(bytes, limits, () => true)).files;
 
 /** How the root manifest's path may be spelled (spec §8): `\` → `/`, leading `/` stripped, any case. */
 const rootName = (path: string) => path.replaceAll('\\', '/').replace(/^\/+/, '');
 
+/** What {@link inspectZipPackage} learns of a package. */
+export interface PackageSummary {
+  /** The root `tempo.step.json`, or null when the package has none. */
+  readonly manifest: PackageFile | null;
+  /** Bytes all its files inflate to: what unpacking it costs on disk. */
+  readonly extractedBytes: number;
+}
+
 /**
  * Checks an untrusted package like {@link readZipPackage} (every entry inflated and counted), but
  * keeps only its root manifest: memory stays at one chunk whatever the package inflates to.
+ * @throws ArtifactPackageError
+ */
+export const inspectZipPackage = async (bytes: Buffer, limits: PackageLimits): Promise<PackageSummary> => {
+  const { files, extractedBytes } = await readKept(
+    bytes,
+    limits,
+    (path) => rootName(path).toLowerCase() === ARTIFACT_MANIFEST_FILE_NAME,
+  );
+  return { manifest: findManifestFile(files), extractedBytes };
+};
+
+/**
+ * {@link inspectZipPackage}'s manifest alone.
  * @returns the manifest file, or null when the package has none.
  * @throws ArtifactPackageError
  */
 export const readZipManifest = async (bytes: Buffer, limits: PackageLimits): Promise<PackageFile | null> =>
-  findManifestFile(
-    await readKept(bytes, limits, (path) => rootName(path).toLowerCase() === ARTIFACT_MANIFEST_FILE_NAME),
-  );
+  (await inspectZipPackage(bytes, limits)).manifest;
 
 /**
  * Zips files deterministically: ordinal path order, a fixed timestamp and fixed modes (0755 when

@@ -12,6 +12,7 @@ import { z } from 'zod';
 import { newId } from '../ids/index.ts';
 import type { Repositories } from '../store/index.ts';
 import type { SeedLogger } from './seed-database.ts';
+import { stableSeedId } from './stable-id.ts';
 
 const optionalText = z
   .string()
@@ -101,9 +102,20 @@ const listOf = (file: Record<string, unknown>, name: string): unknown[] => {
 };
 
 /**
- * Loads flows, steps and triggers from a hydration file. Flows and triggers are inserted only
- * when their id is absent; steps are upserted by execution key. An entry without a tenant goes
- * to the default tenant. Every problem is logged and skipped: a bad file never stops start-up.
+ * The artifact a step's runtime configuration names, recorded on the step row as the API does,
+ * so deleting the artifact or the version is refused while the step uses it.
+ */
+const artifactOf = (config: RuntimeConfig | null) =>
+  config && 'artifactId' in config
+    ? { artifactId: config.artifactId, artifactVersion: config.artifactVersion }
+    : { artifactId: null, artifactVersion: null };
+
+/**
+ * Loads flows, steps and triggers from a hydration file, idempotently: flows and triggers are
+ * inserted only when their id is absent, and an entry without an id gets one derived from its
+ * tenant and name, so the next start finds it instead of adding it again; steps are upserted by
+ * execution key. An entry without a tenant goes to the default tenant. Every problem is logged
+ * and skipped: a bad file never stops start-up.
  */
 export const loadHydrationFile = async (
   repositories: Repositories,
@@ -158,6 +170,7 @@ export const loadHydrationFile = async (
       const existing = await steps.findOne({ executionKey: step.executionKey });
       const bound = {
         ...step,
+        ...artifactOf(step.runtimeConfig),
         runtimeBindingState: step.runtimeKey === 'Builtin.Unknown' ? 'Unresolved' : 'Resolved',
       } as const;
       if (existing) await steps.update(existing.id, bound);
@@ -173,8 +186,9 @@ export const loadHydrationFile = async (
       const tenant = await tenantOf(tenantId);
       if (!tenant) throw new Error(`tenant ${tenantId} does not exist`);
       const flows = repositories.dataFlows.inTenant(tenant);
-      if (id && (await flows.get(id))) return;
-      await flows.create({ ...flow, id: id ?? newId('dataFlow') });
+      const flowId = id ?? stableSeedId('dataFlow', tenant, 'hydration', flow.name);
+      if (await flows.get(flowId)) return;
+      await flows.create({ ...flow, id: flowId });
     },
   );
   await each(
@@ -186,8 +200,9 @@ export const loadHydrationFile = async (
       const tenant = await tenantOf(tenantId);
       if (!tenant) throw new Error(`tenant ${tenantId} does not exist`);
       const triggers = repositories.triggers.inTenant(tenant);
-      if (id && (await triggers.get(id))) return;
-      await triggers.create({ ...trigger, id: id ?? newId('trigger') });
+      const triggerId = id ?? stableSeedId('trigger', tenant, 'hydration', trigger.name);
+      if (await triggers.get(triggerId)) return;
+      await triggers.create({ ...trigger, id: triggerId });
     },
   );
 };

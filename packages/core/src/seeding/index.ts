@@ -8,3 +8,4 @@ export {
   type SeedReport,
   seedDatabase,
 } from './seed-database.ts';
+export { stableSeedId } from './stable-id.ts';

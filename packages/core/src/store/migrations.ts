@@ -29,16 +29,19 @@ const hasColumn = async (dialect: SqlDialect, spec: TableSpec, key: string): Pro
 
 /**
  * Adds a column of a table's description when the table lacks it, with the description's
- * default for existing rows. Only for columns whose default is a plain number.
+ * default for existing rows. Only for columns whose default is a plain number or boolean.
  */
-const addIntColumn = async (dialect: SqlDialect, spec: TableSpec, key: string): Promise<void> => {
+const addColumnWithDefault = async (dialect: SqlDialect, spec: TableSpec, key: string): Promise<void> => {
   const column = spec.columns[key];
-  if (!column || typeof column.defaultValue !== 'number')
-    throw new RangeError(`${spec.name}.${key} is not a number column with a default.`);
+  const value = column?.defaultValue;
+  if (!column || (typeof value !== 'number' && typeof value !== 'boolean'))
+    throw new RangeError(`${spec.name}.${key} is not a number or boolean column with a default.`);
   if (await hasColumn(dialect, spec, key)) return;
   const q = dialect.quote;
+  // TRUE/FALSE: the literals SQLite, PostgreSQL and MySQL all take for their boolean columns.
+  const literal = typeof value === 'boolean' ? (value ? 'TRUE' : 'FALSE') : String(value);
   await dialect.executeDdl(
-    `ALTER TABLE ${q(spec.name)} ADD COLUMN ${q(snakeCase(key))} ${dialect.columnType(column)} NOT NULL DEFAULT ${column.defaultValue}`,
+    `ALTER TABLE ${q(spec.name)} ADD COLUMN ${q(snakeCase(key))} ${dialect.columnType(column)} NOT NULL DEFAULT ${literal}`,
   );
 };
 
@@ -67,8 +70,8 @@ export const MIGRATIONS: readonly Migration[] = [
     description:
       'token versions of users and administrators (tokens revoked on password change, deactivation, revoke)',
     up: async (dialect) => {
-      await addIntColumn(dialect, Tables.users, 'tokenVersion');
-      await addIntColumn(dialect, Tables.administrators, 'tokenVersion');
+      await addColumnWithDefault(dialect, Tables.users, 'tokenVersion');
+      await addColumnWithDefault(dialect, Tables.administrators, 'tokenVersion');
     },
   },
   {
@@ -80,6 +83,22 @@ export const MIGRATIONS: readonly Migration[] = [
       // Every run query is scoped to a tenant, so these served nothing and cost every run write.
       for (const columns of [['state'], ['createdUtc']])
         await dropIndex(dialect, Tables.flowRuns, { columns, unique: false });
+    },
+  },
+  {
+    version: 4,
+    description: 'audit log of security-relevant actions (audit_events)',
+    up: async (dialect) => {
+      await ensureTable(dialect, Tables.auditEvents);
+    },
+  },
+  {
+    version: 5,
+    description:
+      'artifact storage accounting and execute bits: unzipped size of each package version, execute bit of each file of the mutable tree',
+    up: async (dialect) => {
+      await addColumnWithDefault(dialect, Tables.artifactVersions, 'extractedBytes');
+      await addColumnWithDefault(dialect, Tables.artifactFiles, 'isExecutable');
     },
   },
 ];

@@ -8,7 +8,12 @@ export const artifacts = table(
   { unique: [['tenantId', 'name']] },
 );
 
-/** `artifact_versions`: stored packages; the blob lives in the blob store under `storageKey`. */
+/**
+ * `artifact_versions`: stored packages; the blob lives in the blob store under `storageKey`. A
+ * row with `deletedUtc` set is a retired package (a deleted version, or a `current` snapshot that
+ * was replaced): it keeps its blob named until `gcEligibleUtc` has passed and no queued or running
+ * run pins it, and its label is rewritten so the label is free again.
+ */
 export const artifactVersions = table(
   'artifact_versions',
   {
@@ -18,6 +23,8 @@ export const artifactVersions = table(
     version: col.text(128),
     sha256: col.text(64),
     byteLength: col.bigint().default(0),
+    /** What the package unzips to, in bytes: counted in the tenant's storage quota (schema 5). */
+    extractedBytes: col.bigint().default(0),
     contentType: col.text().nullable(),
     originalFileName: col.text().nullable(),
     manifestJson: col.longText().nullable(),
@@ -39,6 +46,8 @@ export const artifactFiles = table(
     content: col.longText(),
     contentType: col.text().nullable(),
     isBinary: col.bool().default(false),
+    /** Whether the file is zipped with execute bits (schema 5); kept from an uploaded package. */
+    isExecutable: col.bool().default(false),
     sha256: col.text(64),
     byteLength: col.bigint().default(0),
     ...timestamps,
