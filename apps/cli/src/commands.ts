@@ -109,6 +109,22 @@ export const COMMANDS: readonly Command[] = [
     ),
   },
   {
+    name: 'secrets',
+    usage: 'secrets rotate [--settings FILE | --data-dir DIR]',
+    summary: 'encrypt every stored secret again under a new key (stop the server first)',
+    options: settingsOptions,
+    positionals: true,
+    run: withUsageErrors(async (values) => {
+      const words = (values._ ?? []) as string[];
+      if (words.length !== 1 || words[0] !== 'rotate')
+        throw new UsageError('secrets takes one action: rotate.');
+      return (await import('./commands/secrets-command.ts')).runSecretsRotate({
+        settingsFile: stringFlag(values, 'settings'),
+        dataDir: stringFlag(values, 'data-dir'),
+      });
+    }),
+  },
+  {
     name: 'bench',
     usage: 'bench [trigger|steps] [--profile]',
     summary:
@@ -136,9 +152,10 @@ export const COMMANDS: readonly Command[] = [
   },
   {
     name: 'test',
-    usage: `test [--only ${TEST_STAGES.join('|')}]...`,
-    summary: 'run every check and test suite, starting PostgreSQL and MariaDB as needed',
-    options: { only: { type: 'string', multiple: true } },
+    usage: `test [--only ${TEST_STAGES.join('|')}]... [--keep-services]`,
+    summary:
+      'run every check and test suite; starts PostgreSQL (55432) and MariaDB (53306), installed with apt-get when missing, and stops them at the end unless --keep-services',
+    options: { only: { type: 'string', multiple: true }, 'keep-services': { type: 'boolean' } },
     run: withUsageErrors(async (values) => {
       const only = (values.only ?? []) as string[];
       for (const stage of only) {
@@ -146,7 +163,21 @@ export const COMMANDS: readonly Command[] = [
           throw new UsageError(`--only takes ${TEST_STAGES.join(', ')}; not "${stage}".`);
         }
       }
-      return (await import('./commands/test-command.ts')).runTests(only as TestStage[]);
+      return (await import('./commands/test-command.ts')).runTests({
+        only: only as TestStage[],
+        keepServices: values['keep-services'] === true,
+      });
     }),
+  },
+  {
+    name: 'services',
+    usage: 'services status|stop',
+    summary:
+      'show or stop the test databases of ./tempo test (PostgreSQL 55432, MariaDB 53306); data is kept',
+    options: {},
+    positionals: true,
+    run: withUsageErrors(async (values) =>
+      (await import('./commands/services-command.ts')).runServices((values._ ?? []) as string[]),
+    ),
   },
 ];

@@ -176,7 +176,7 @@ const CASES: Readonly<Record<string, PartialCase | { readonly notARecord: string
     changes: async () => flags,
   },
   'PUT /v1.0/tenants/{tenantId}/steps/{id}': {
-    body: UpdateStepRequest,
+    body: UpdateStepRequest.out,
     create: (c) =>
       created(c, `${t(c)}/steps`, {
         executionKey: uniqueName('partial.step'),

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { EntityId, JsonText, updateOf } from './common.ts';
-import { ExecutionKey, StepTransition } from './definitions.ts';
+import { ExecutionKey, FlowKeyProblem, StepTransition } from './definitions.ts';
 import {
   DataFlowInvocationAuthMode,
   RuntimeKey,
@@ -57,7 +57,7 @@ export const BulkDeleteResponse = z.object({
 export type BulkDeleteResponse = z.infer<typeof BulkDeleteResponse>;
 
 /**
- * A create body may name its runtime once, in `runtimeKey`: the inner `runtimeConfig.runtimeKey`
+ * A create or update body may name its runtime once, in `runtimeKey`: the inner `runtimeConfig.runtimeKey`
  * is filled from it when left out, since nobody guesses that it must be repeated. A body that
  * sends both still has to make them agree.
  */
@@ -81,8 +81,17 @@ export const CreateStepRequest = z.preprocess<
 >(fillInnerRuntimeKey, CreateStepFields);
 export type CreateStepRequest = z.infer<typeof CreateStepRequest>;
 
-/** `PUT .../steps/{id}`: only the fields sent change. */
-export const UpdateStepRequest = updateOf(z.object(stepFields)).refine(sameRuntimeKey, runtimeKeyMismatch);
+const UpdateStepFields = updateOf(z.object(stepFields)).refine(sameRuntimeKey, runtimeKeyMismatch);
+
+/**
+ * `PUT .../steps/{id}`: only the fields sent change. As on create, `runtimeConfig.runtimeKey` may
+ * be left out when `runtimeKey` is sent beside it.
+ */
+export const UpdateStepRequest = z.preprocess<
+  unknown,
+  typeof UpdateStepFields,
+  z.input<typeof UpdateStepFields>
+>(fillInnerRuntimeKey, UpdateStepFields);
 export type UpdateStepRequest = z.infer<typeof UpdateStepRequest>;
 
 /** A built-in step registered in the running process (`GET /v1.0/steps/registered`). */
@@ -163,6 +172,14 @@ export type CreateDataFlowRequest = z.infer<typeof CreateDataFlowRequest>;
 /** `PUT .../flows/{id}`: omitted fields keep their value; the result must still be a valid graph. */
 export const UpdateDataFlowRequest = updateOf(z.object(flowFields)).superRefine(checkGraph);
 export type UpdateDataFlowRequest = z.infer<typeof UpdateDataFlowRequest>;
+
+/** `POST .../flows/{id}/validate` answer: the stored flow's keys checked against the tenant's steps. */
+export const FlowValidationResult = z.object({
+  /** True when every key names an active step (inline REST nodes need none). */
+  valid: z.boolean(),
+  problems: z.array(FlowKeyProblem),
+});
+export type FlowValidationResult = z.infer<typeof FlowValidationResult>;
 
 /** `POST .../flows/{id}/ensure-steps` answer. */
 export const EnsureStepsResponse = z.object({

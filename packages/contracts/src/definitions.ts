@@ -42,6 +42,31 @@ export const StepTransition = z.object({
 });
 export type StepTransition = z.infer<typeof StepTransition>;
 
+/** Why a flow key will not run: no step has it, its step is inactive, or it is a step's id. */
+export const FlowKeyProblemKind = z.enum(['NoStep', 'InactiveStep', 'StepIdUsedAsKey']);
+export type FlowKeyProblemKind = z.infer<typeof FlowKeyProblemKind>;
+
+/** A key of a flow's graph that names no active step of the tenant, so a run would stop there. */
+export const FlowKeyProblem = z
+  .object({
+    kind: FlowKeyProblemKind,
+    /** Where the key is: `startStepId` or `transitions.<key>`. */
+    path: z.string(),
+    /** The key as the flow has it. */
+    key: z.string(),
+    /** What is wrong and what to write instead. */
+    message: z.string(),
+    /** The step concerned: the inactive one, or the one whose id was written as a key. */
+    stepId: z.string().optional(),
+    /** The execution key to write instead of a step id (`StepIdUsedAsKey` only). */
+    executionKey: z.string().optional(),
+  })
+  .meta({
+    description:
+      'A flow key that matches no active step of the tenant. Keys are step executionKeys; kind StepIdUsedAsKey names the step whose id was written instead and the executionKey to use.',
+  });
+export type FlowKeyProblem = z.infer<typeof FlowKeyProblem>;
+
 /** A graph of steps, started by a trigger or directly. */
 export const DataFlowRecord = z.object({
   id: EntityId,
@@ -49,15 +74,29 @@ export const DataFlowRecord = z.object({
   name: z.string(),
   description: z.string().nullable(),
   triggerId: z.string().nullable(),
-  /** Execution key of the first step; a key of `transitions`. */
-  startStepId: z.string(),
+  /** Execution key of the first step (not a step id); a key of `transitions`. */
+  startStepId: z.string().meta({
+    description: 'The executionKey of the first step, not its id (step_...); a key of transitions.',
+  }),
   /** Whole-flow timeout in milliseconds; 0 = none. */
   maxRuntimeMs: z.number().int().min(0),
-  transitions: z.record(z.string(), StepTransition),
+  /** Steps by execution key (not step id), each with the keys that follow it. */
+  transitions: z.record(z.string(), StepTransition).meta({
+    description:
+      'Keyed by step executionKey (not step id); onSuccess/onFailure/onException name executionKeys too.',
+  }),
   /** Worker label used by `LabelPinned` placement. */
   routingHintLabel: z.string().nullable(),
   invocationAuthMode: DataFlowInvocationAuthMode,
   ...auditedFields,
+  /**
+   * Only in the answers of create and update (empty when every key resolves; reads leave it out):
+   * the keys that name no active step yet. The save still succeeds, since steps may come later.
+   */
+  warnings: z.array(FlowKeyProblem).optional().meta({
+    description:
+      'Create and update answers only (reads leave it out); non-blocking: the keys of startStepId/transitions that match no active step, each naming the step whose id was used by mistake when that is the cause. Empty when every key resolves; POST .../flows/{id}/validate gives the same list later.',
+  }),
 });
 export type DataFlowRecord = z.infer<typeof DataFlowRecord>;
 

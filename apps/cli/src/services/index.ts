@@ -14,3 +14,4 @@ export {
 export { DEFAULT_MARIADB_PORT, ensureMariadb } from './mariadb.ts';
 export { DEFAULT_POSTGRES_PORT, ensurePostgres } from './postgres.ts';
 export { DatabaseServiceError, ServiceStep } from './service-error.ts';
+export { runningTestServices, stopTestServices } from './test-services.ts';

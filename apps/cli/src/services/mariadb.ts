@@ -12,7 +12,7 @@ import {
 import { withFolderLock } from './folder-lock.ts';
 import { findExecutable, fitsUnixSocketPath, isRoot, runCommand } from './process-tools.ts';
 import { serveDatabase } from './serve-database.ts';
-import type { ServerSpec } from './server-lifecycle.ts';
+import type { ServerSpec, StoppableServer } from './server-lifecycle.ts';
 import { DatabaseServiceError, ServiceStep } from './service-error.ts';
 
 /** Loopback port of the test MariaDB unless the caller picks one; far from the system's 3306. */
@@ -153,10 +153,7 @@ const ensureLocked = async (options: EnsureDatabaseOptions): Promise<DatabaseSer
   }
   mkdirSync(folder.tmpDir, { recursive: true });
   const spec: ServerSpec = {
-    kind,
-    dataDir: folder.dataDir,
-    pidFile: folder.pidFile,
-    logFile: folder.logFile,
+    ...mariadbProcess(options.rootDir, log),
     staleFiles: [folder.pidFile, folder.socketFile],
     port,
     command: binaries.server,
@@ -169,10 +166,8 @@ const ensureLocked = async (options: EnsureDatabaseOptions): Promise<DatabaseSer
       '--innodb-flush-log-at-trx-commit=2',
     ],
     cwd: folder.home,
-    stopSignal: 'SIGTERM',
     startTimeoutMs: options.startTimeoutMs ?? TestDatabaseDefaults.startTimeoutMs,
     probe: () => probe(folder),
-    log,
   };
   return serveDatabase(spec, {
     scheme: 'mysql',
@@ -182,6 +177,20 @@ const ensureLocked = async (options: EnsureDatabaseOptions): Promise<DatabaseSer
       await connection.query('select 1').finally(() => connection.end());
     },
   });
+};
+
+/** The test MariaDB of a folder, as far as finding and stopping its process goes. */
+export const mariadbProcess = (rootDir: string, log: (line: string) => void = () => {}): StoppableServer => {
+  const folder = folderOf(rootDir);
+  return {
+    kind,
+    dataDir: folder.dataDir,
+    pidFile: folder.pidFile,
+    logFile: folder.logFile,
+    stopSignal: 'SIGTERM',
+    startTimeoutMs: TestDatabaseDefaults.startTimeoutMs,
+    log,
+  };
 };
 
 /**

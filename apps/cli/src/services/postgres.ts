@@ -27,7 +27,7 @@ import {
   runCommand,
 } from './process-tools.ts';
 import { serveDatabase } from './serve-database.ts';
-import type { ServerSpec } from './server-lifecycle.ts';
+import type { ServerSpec, StoppableServer } from './server-lifecycle.ts';
 import { DatabaseServiceError, ServiceStep } from './service-error.ts';
 
 /** Loopback port of the test PostgreSQL unless the caller picks one; far from the system's 5432. */
@@ -184,12 +184,10 @@ const ensureLocked = async (options: EnsureDatabaseOptions): Promise<DatabaseSer
     log(`initialising ${folder.dataDir}`);
     await initialise(folder, binDir, runAs);
   }
-  const pidFile = join(folder.dataDir, 'postmaster.pid');
+  const stoppable = postgresProcess(options.rootDir, log);
+  const { pidFile } = stoppable;
   const spec: ServerSpec = {
-    kind,
-    dataDir: folder.dataDir,
-    pidFile,
-    logFile: folder.logFile,
+    ...stoppable,
     staleFiles: [pidFile],
     port,
     command: join(binDir, 'postgres'),
@@ -199,10 +197,8 @@ const ensureLocked = async (options: EnsureDatabaseOptions): Promise<DatabaseSer
     ],
     runAs,
     cwd: folder.home,
-    stopSignal: 'SIGINT', // "fast" shutdown: ends sessions, checkpoints, exits
     startTimeoutMs: options.startTimeoutMs ?? TestDatabaseDefaults.startTimeoutMs,
     probe: () => probe(folder, pidFile, port),
-    log,
   };
   return serveDatabase(spec, {
     scheme: 'postgres',
@@ -217,6 +213,20 @@ const ensureLocked = async (options: EnsureDatabaseOptions): Promise<DatabaseSer
       await client.query('select 1').finally(() => client.end());
     },
   });
+};
+
+/** The test PostgreSQL of a folder, as far as finding and stopping its process goes. */
+export const postgresProcess = (rootDir: string, log: (line: string) => void = () => {}): StoppableServer => {
+  const folder = folderOf(rootDir);
+  return {
+    kind,
+    dataDir: folder.dataDir,
+    pidFile: join(folder.dataDir, 'postmaster.pid'),
+    logFile: folder.logFile,
+    stopSignal: 'SIGINT', // "fast" shutdown: ends sessions, checkpoints, exits
+    startTimeoutMs: TestDatabaseDefaults.startTimeoutMs,
+    log,
+  };
 };
 
 /**

@@ -27,10 +27,19 @@ export interface ServerSpec {
   log(line: string): void;
 }
 
+/** Whether the server of a folder has a live process (answering or not). */
+export const isServerRunning = (spec: StoppableServer): boolean => livePid(spec) !== undefined;
+
 /** Whether {@link ensureServerRunning} found the server answering or had to start it. */
 export type ServerStart = 'Reused' | 'Started';
 
-const livePid = (spec: ServerSpec): number | undefined => {
+/** What finding and stopping a server's process takes: less than starting it. */
+export type StoppableServer = Pick<
+  ServerSpec,
+  'kind' | 'dataDir' | 'pidFile' | 'logFile' | 'stopSignal' | 'startTimeoutMs' | 'log'
+>;
+
+const livePid = (spec: StoppableServer): number | undefined => {
   const pid = readPidFile(spec.pidFile);
   return pid !== undefined && isProcessOf(pid, spec.dataDir) ? pid : undefined;
 };
@@ -103,7 +112,7 @@ export const ensureServerRunning = async (spec: ServerSpec): Promise<ServerStart
 };
 
 /** Shuts the server down if it runs and waits until its process is gone; a no-op when it is stopped. */
-export const stopServer = async (spec: ServerSpec): Promise<void> => {
+export const stopServer = async (spec: StoppableServer): Promise<void> => {
   const pid = livePid(spec);
   if (pid === undefined) return;
   process.kill(pid, spec.stopSignal);

@@ -1,11 +1,11 @@
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import mysql, { type RowDataPacket } from 'mysql2/promise';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
+import { freeLoopbackPort as freePort } from './free-port.ts';
 import { type DatabaseService, type EnsureDatabaseOptions, ensureMariadb, ensurePostgres } from './index.ts';
 
 // The folder `./tempo test` uses, so these tests warm the servers up rather than start their own.
@@ -47,17 +47,6 @@ const expectedRows = [
   { id: 1, label: 'first' },
   { id: 2, label: 'second' },
 ];
-
-const freePort = (): Promise<number> =>
-  new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => (port > 0 ? resolve(port) : reject(new Error('no free loopback port'))));
-    });
-  });
 
 const cases = [
   { name: 'ensurePostgres', kind: 'Postgresql', scheme: 'postgres:', ensure: ensurePostgres },

@@ -9,7 +9,13 @@ import {
 import { newId } from '@tempo/core/ids';
 import type { ServerContext } from '../server-context.ts';
 import { buildCsharpSource } from './csharp-source-build.ts';
-import { csharpSourcePackage, type SourcePackage, scriptSourcePackage } from './source-packages.ts';
+import {
+  csharpSourcePackage,
+  type SourcePackage,
+  scriptSourcePackage,
+  sourceFileName,
+} from './source-packages.ts';
+import type { SourceSyntaxChecker } from './source-syntax-check.ts';
 
 const runtimeConfigOf = (
   pkg: SourcePackage,
@@ -50,13 +56,15 @@ const buildInSlot = async (context: ServerContext, request: SourceStepCreateRequ
 };
 
 /**
- * A step from pasted source: packages the code (C# is published with `dotnet publish` first) into a
- * new artifact whose `current` snapshot the step runs. Nothing is left behind when a part fails.
+ * A step from pasted source: packages the code (C# is published with `dotnet publish` first,
+ * Python and JavaScript are parsed by their interpreters) into a new artifact whose `current`
+ * snapshot the step runs. Nothing is left behind when a part fails.
  */
 export const createSourceStep = async (
   context: ServerContext,
   tenantId: string,
   request: SourceStepCreateRequest,
+  syntax: SourceSyntaxChecker,
 ): Promise<SourceStepCreateResponse> => {
   const { repositories, artifacts } = context;
   const executionKey = request.executionKey ?? request.name.trim();
@@ -67,6 +75,8 @@ export const createSourceStep = async (
       { executionKey },
     );
   }
+  if (request.language !== 'CSharp')
+    await syntax.check(request.language, sourceFileName(request.language, request.fileName), request.code);
   const pkg =
     request.language === 'CSharp'
       ? csharpSourcePackage(request, await buildInSlot(context, request))

@@ -21,7 +21,14 @@ import type { RowOf, Tables } from '@tempo/core/store';
 import type { ServerContext } from '../server-context.ts';
 import { tenantAccess } from './access.ts';
 import type { CrudResource, CrudScope } from './crud-routes.ts';
+import { flowKeyProblems } from './flow-key-check.ts';
 import { runtimeConfigProblems } from './runtime-config-checks.ts';
+import {
+  flowWithoutSecrets,
+  stepWithoutSecrets,
+  withStoredFlowSecrets,
+  withStoredStepSecrets,
+} from './secret-views.ts';
 
 type T = typeof Tables;
 const TENANT_PATH = '/v1.0/tenants/:tenantId';
@@ -162,11 +169,11 @@ export const stepResource: CrudResource<
   access: tenantAccess('Step'),
   repository: (context, tenantId) => context.repositories.steps.inTenant(tenantId ?? ''),
   record: StepRecord,
-  toRecord: (row) => row,
+  toRecord: stepWithoutSecrets,
   createBody: CreateStepRequest,
   create: async (scope, body) => {
     refuseLegacyRuntime(body.runtimeKey, body.runtimeConfig);
-    return scope.repository.create({
+    const created = await scope.repository.create({
       ...body,
       id: newId('step'),
       description: body.description ?? null,
@@ -176,9 +183,11 @@ export const stepResource: CrudResource<
       ...artifactOf(body.runtimeConfig),
       ...(await bindingOf(scope, body.runtimeConfig)),
     });
+    return stepWithoutSecrets(created);
   },
   updateBody: UpdateStepRequest,
-  update: async (scope, existing, body) => {
+  update: async (scope, existing, sent) => {
+    const body = withStoredStepSecrets(sent, existing);
     const runtimeConfig = body.runtimeConfig ?? existing.runtimeConfig;
     const runtimeKey = body.runtimeKey ?? existing.runtimeKey;
     if (runtimeConfig && runtimeConfig.runtimeKey !== runtimeKey) {
@@ -219,12 +228,12 @@ export const flowResource: CrudResource<
   access: tenantAccess('DataFlow'),
   repository: (context, tenantId) => context.repositories.dataFlows.inTenant(tenantId ?? ''),
   record: DataFlowRecord,
-  toRecord: (row) => row,
+  toRecord: flowWithoutSecrets,
   createBody: CreateDataFlowRequest,
   create: async (scope, body) => {
     await requireInlineRestRights(scope, {}, body.transitions);
     refuseInlineUrlCredentials({}, body.transitions);
-    return scope.repository.create({
+    const created = await scope.repository.create({
       ...body,
       id: newId('dataFlow'),
       invocationAuthMode: body.invocationAuthMode ?? scope.context.settings.engine.defaultInvocationAuthMode,
@@ -232,9 +241,14 @@ export const flowResource: CrudResource<
       triggerId: body.triggerId ?? null,
       routingHintLabel: body.routingHintLabel ?? null,
     });
+    return flowWithoutSecrets({
+      ...created,
+      warnings: await flowKeyProblems(scope.context.repositories, created.tenantId, created),
+    });
   },
   updateBody: UpdateDataFlowRequest,
-  update: async (scope, existing, body) => {
+  update: async (scope, existing, sent) => {
+    const body = withStoredFlowSecrets(sent, existing);
     const merged = CreateDataFlowRequest.safeParse({ ...existing, ...body });
     if (!merged.success)
       throw CommonErrors.badRequest(merged.error.issues[0]?.message ?? 'Invalid flow.', {
@@ -244,7 +258,13 @@ export const flowResource: CrudResource<
       await requireInlineRestRights(scope, existing.transitions, body.transitions);
       refuseInlineUrlCredentials(existing.transitions, body.transitions);
     }
-    return (await scope.repository.update(existing.id, body)) ?? existing;
+    const saved = (await scope.repository.update(existing.id, body)) ?? existing;
+    // The answer carries the save's warnings; `toRecord` passes them through, reads have none.
+    const answered: typeof saved & Pick<DataFlowRecord, 'warnings'> = {
+      ...saved,
+      warnings: await flowKeyProblems(scope.context.repositories, saved.tenantId, saved),
+    };
+    return answered;
   },
   guardDelete: async ({ context, tenantId }, row) => {
     const triggers = await context.repositories.triggers

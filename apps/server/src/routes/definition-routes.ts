@@ -3,6 +3,7 @@ import {
   EnsureStepsResponse,
   EntityId,
   ErrorBody,
+  FlowValidationResult,
   InlineRestMigrationRequest,
   InlineRestMigrationResult,
   RegisteredStep,
@@ -14,9 +15,11 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { createSourceStep } from '../artifacts/source-steps.ts';
+import { SourceSyntaxChecker } from '../artifacts/source-syntax-check.ts';
 import { AUTHENTICATED } from '../http/openapi.ts';
 import { registerCrudRoutes } from '../resources/crud-routes.ts';
 import { flowResource, stepResource, triggerResource } from '../resources/definitions.ts';
+import { flowKeyProblems } from '../resources/flow-key-check.ts';
 import { migrateInlineRest } from '../resources/inline-rest-migration.ts';
 import type { ServerContext } from '../server-context.ts';
 
@@ -26,6 +29,7 @@ export const definitionRoutes: FastifyPluginAsync<{ context: ServerContext }> = 
   registerCrudRoutes(app, context, flowResource);
   registerCrudRoutes(app, context, triggerResource);
   const r = app.withTypeProvider<ZodTypeProvider>();
+  const syntax = new SourceSyntaxChecker(context.settings.runtimes.externalExecution);
 
   r.post(
     '/v1.0/tenants/:tenantId/steps/source',
@@ -35,7 +39,7 @@ export const definitionRoutes: FastifyPluginAsync<{ context: ServerContext }> = 
         tags: ['Steps'],
         summary: 'Create an artifact-backed step from pasted Python, JavaScript or C# source',
         description:
-          'The code is packaged into a new artifact (C# is built with `dotnet publish` first); the step runs its `current` version.',
+          "The code is packaged into a new artifact (C# is built with `dotnet publish` first; Python and JavaScript are parsed by the server's interpreters, and a syntax error answers 400 with the interpreter's message and line); the step runs its `current` version.",
         security: AUTHENTICATED,
         params: z.object({ tenantId: EntityId }),
         body: SourceStepCreateRequest,
@@ -56,7 +60,7 @@ export const definitionRoutes: FastifyPluginAsync<{ context: ServerContext }> = 
       // A source step also creates an artifact: the caller needs that permission too.
       if (!(await context.authorizer.permits(request.principal, tenantId, 'Artifact', 'Create')))
         throw CommonErrors.forbidden();
-      return reply.code(201).send(await createSourceStep(context, tenantId, request.body));
+      return reply.code(201).send(await createSourceStep(context, tenantId, request.body, syntax));
     },
   );
 
@@ -96,6 +100,28 @@ export const definitionRoutes: FastifyPluginAsync<{ context: ServerContext }> = 
       },
     },
     async () => context.builtins.list(),
+  );
+
+  r.post(
+    '/v1.0/tenants/:tenantId/flows/:id/validate',
+    {
+      config: { access: { kind: 'tenant', resource: 'DataFlow', operation: 'Read' } },
+      schema: {
+        tags: ['Flows'],
+        summary: "Check a flow's keys against the tenant's active steps",
+        description:
+          'startStepId and the transitions keys are step executionKeys, not step ids. Lists every key that matches no active step (NoStep, InactiveStep), and names the step when its id was written instead of its executionKey (StepIdUsedAsKey). Changes nothing; always 200, with valid false when a run would stop at one of these keys.',
+        security: AUTHENTICATED,
+        params: z.object({ tenantId: EntityId, id: EntityId }),
+        response: { 200: FlowValidationResult, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody },
+      },
+    },
+    async (request) => {
+      const { tenantId, id } = request.params;
+      const flow = await context.repositories.dataFlows.inTenant(tenantId).require(id, 'DataFlow');
+      const problems = await flowKeyProblems(context.repositories, tenantId, flow);
+      return { valid: problems.length === 0, problems };
+    },
   );
 
   r.post(

@@ -55,6 +55,31 @@ const TriggerRunErrors = {
     ),
 } as const;
 
+/** `application/json` and the `+json` types (`application/problem+json`, ...), any parameters aside. */
+const declaresJson = (contentType: string | undefined): boolean => {
+  const type = contentType?.split(';')[0]?.trim().toLowerCase() ?? '';
+  return type === 'application/json' || (type.startsWith('application/') && type.endsWith('+json'));
+};
+
+/**
+ * A body that says it is JSON must be JSON. The engine hands a body that does not parse to the
+ * first step as text (plain-text bodies are a flow's input too), so a truncated JSON document
+ * would reach a handler as a string and fail there with a message about strings; the caller
+ * learns why here instead, before a run is made.
+ */
+const refuseBrokenJson = (body: string | null, contentType: string | undefined): void => {
+  if (body === null || !declaresJson(contentType)) return;
+  try {
+    JSON.parse(body);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw CommonErrors.badRequest(
+      `The body is sent as ${contentType?.split(';')[0]?.trim()} but is not valid JSON (${reason}). Fix the JSON, or send another Content-Type (text/plain) to pass the text to the flow as it is.`,
+      { contentType: contentType ?? null },
+    );
+  }
+};
+
 const runtimeMs = (run: FlowRunRecord): string => {
   const start = Date.parse(run.startedUtc ?? run.createdUtc);
   const end = run.completedUtc ? Date.parse(run.completedUtc) : Date.now();
@@ -142,6 +167,7 @@ export const triggerRoutes: FastifyPluginAsync<{ context: ServerContext }> = asy
       request.method === 'POST' && typeof request.body === 'string' && request.body !== ''
         ? request.body
         : null;
+    refuseBrokenJson(body, request.headers['content-type']);
     const started = await runs.start(flow, body, {
       triggerId,
       triggeredByUserId: principal.kind === 'user' ? principal.userId : null,
@@ -160,7 +186,7 @@ export const triggerRoutes: FastifyPluginAsync<{ context: ServerContext }> = asy
     tags: ['Triggers'],
     summary: 'Fire an HTTP trigger and wait for its run',
     description:
-      "The body is the final output only; run metadata is in the x- headers. 200 succeeded, 202 still running after the wait, 409 cancelled, 500 failed: a failed run without output answers the error body (RunFailed or RunException, the run's error message, details.runId).",
+      "A POST body is the flow's input as sent; a body sent as application/json (or +json) that is not valid JSON is refused with 400, any other body reaches the flow as text. The body is the final output only; run metadata is in the x- headers. 200 succeeded, 202 still running after the wait, 409 cancelled, 500 failed: a failed run without output answers the error body (RunFailed or RunException, the run's error message, details.runId).",
     params: TriggerParams,
   };
   app.get('/v1.0/triggers/http/:triggerId', { schema, bodyLimit: maxTriggerBodyBytes }, fire);

@@ -1,0 +1,163 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type ExternalExecutionSettings, TempoError } from '@tempo/contracts';
+import { buildHandlerEnvironment, runChildProcess } from '@tempo/core/process-host';
+
+/** A syntax check parses a file: a second is plenty, ten covers a cold interpreter on a busy host. */
+const CHECK_TIMEOUT_MS = 10_000;
+/** Checks at once per server; each is one short interpreter process. */
+const MAX_CONCURRENT_CHECKS = 4;
+/** The interpreter's report is kept to this many characters in the error. */
+const REPORT_CHARS = 2000;
+const OUTPUT_LIMIT_BYTES = 64 * 1024;
+
+/**
+ * Python's own parser, run on the code from stdin: nothing is written (no `__pycache__`), `-I`
+ * ignores `PYTHON*` variables and the user's site folder, and the report is one JSON line.
+ */
+const PYTHON_CHECK = [
+  'import json, sys',
+  'try:',
+  '    compile(sys.stdin.buffer.read(), sys.argv[1], "exec", dont_inherit=True)',
+  'except (SyntaxError, ValueError) as e:',
+  '    print(json.dumps({"message": getattr(e, "msg", str(e)), "line": getattr(e, "lineno", None), "column": getattr(e, "offset", None), "text": (getattr(e, "text", None) or "").rstrip()}))',
+  '    sys.exit(1)',
+].join('\n');
+
+/** Where the interpreter located a syntax error. */
+interface SyntaxReport {
+  readonly message: string;
+  readonly line: number | null;
+  readonly column: number | null;
+}
+
+const syntaxError = (language: string, fileName: string, report: SyntaxReport) => {
+  const where = report.line === null ? fileName : `${fileName} line ${report.line}`;
+  return new TempoError(
+    'BadRequest',
+    400,
+    `${language} source has a syntax error at ${where}: ${report.message.slice(-REPORT_CHARS)}`,
+    { file: fileName, line: report.line, column: report.column },
+  );
+};
+
+/** Python's JSON line; null when the interpreter failed for another reason than the code. */
+const pythonReport = (stdout: string): SyntaxReport | null => {
+  try {
+    const parsed = JSON.parse(stdout.trim()) as { message?: unknown; line?: unknown; column?: unknown };
+    return {
+      message: String(parsed.message ?? 'invalid syntax'),
+      line: typeof parsed.line === 'number' ? parsed.line : null,
+      column: typeof parsed.column === 'number' ? parsed.column : null,
+    };
+  } catch {
+    return null;
+  }
+};
+
+/**
+ * `node --check` prints `<path>:<line>`, the line, a caret and `SyntaxError: ...`, then a stack of
+ * Node's own frames: keep the first part, with the temporary path replaced by the file's name.
+ */
+const nodeReport = (stderr: string, checkedPath: string, fileName: string): SyntaxReport | null => {
+  const text = stderr.split(checkedPath).join(fileName);
+  const error = /^(SyntaxError: .*)$/m.exec(text);
+  if (!error?.[1]) return null;
+  // File names are `[A-Za-z0-9_.-]` (sourceFileName): only the dots need escaping.
+  const located = new RegExp(`^${fileName.replace(/\./g, '\\.')}:(\\d+)$`, 'm').exec(text);
+  return { message: error[1], line: located ? Number(located[1]) : null, column: null };
+};
+
+/**
+ * Checks the syntax of Python and JavaScript source steps with the interpreters that will run
+ * them (`compile()` for Python, `node --check` for JavaScript), so a typo is a `400` with the
+ * interpreter's message and line when the step is saved, as a C# compile error is, and not a
+ * failed run later. Only the interpreter's verdict on the code refuses a save: an interpreter
+ * that is missing, slow or failing for another reason leaves the step to the runtime's own
+ * availability check, as before. Each check is one short child process with a time limit, an environment
+ * holding only `PATH` (the server's secrets stay out) and, for JavaScript, a private temporary
+ * folder removed afterwards; at most {@link MAX_CONCURRENT_CHECKS} run at once, more answer `429`.
+ */
+export class SourceSyntaxChecker {
+  readonly #settings: ExternalExecutionSettings;
+  #running = 0;
+
+  constructor(settings: ExternalExecutionSettings) {
+    this.#settings = settings;
+  }
+
+  /** Throws a `400` naming the line when the code does not parse. */
+  async check(language: 'Python' | 'JavaScript', fileName: string, code: string): Promise<void> {
+    if (this.#running >= MAX_CONCURRENT_CHECKS) {
+      throw new TempoError(
+        'TooManyRequests',
+        429,
+        `The server is already checking ${MAX_CONCURRENT_CHECKS} source steps; try again in a moment.`,
+      );
+    }
+    this.#running += 1;
+    try {
+      if (language === 'Python') await this.#checkPython(fileName, code);
+      else await this.#checkJavaScript(fileName, code);
+    } finally {
+      this.#running -= 1;
+    }
+  }
+
+  #env() {
+    return buildHandlerEnvironment({
+      source: process.env,
+      operatorAllowList: [],
+      requestedNames: [],
+      fixed: {},
+    }).env;
+  }
+
+  async #checkPython(fileName: string, code: string) {
+    const outcome = await runChildProcess({
+      command: this.#settings.pythonExecutable,
+      args: ['-I', '-c', PYTHON_CHECK, fileName],
+      cwd: tmpdir(),
+      env: this.#env(),
+      stdin: Buffer.from(code, 'utf8'),
+      timeoutMs: CHECK_TIMEOUT_MS,
+      maxStdoutBytes: OUTPUT_LIMIT_BYTES,
+      maxStderrBytes: OUTPUT_LIMIT_BYTES,
+      killTree: true,
+    });
+    const report =
+      outcome.kind === 'exited' && outcome.exitCode !== 0
+        ? pythonReport(outcome.stdout.toString('utf8'))
+        : null;
+    if (report) throw syntaxError('Python', fileName, report);
+  }
+
+  async #checkJavaScript(fileName: string, code: string) {
+    // `node --check` reads module syntax only from a file (stdin is always CommonJS), and tells
+    // CommonJS from ES modules the way the runtime's loader does.
+    const folder = await mkdtemp(join(tmpdir(), 'tempo-syntax-'));
+    const path = join(folder, fileName);
+    try {
+      await writeFile(path, code, { mode: 0o600 });
+      const outcome = await runChildProcess({
+        command: this.#settings.nodeExecutable,
+        args: ['--check', path],
+        cwd: folder,
+        env: this.#env(),
+        stdin: Buffer.alloc(0),
+        timeoutMs: CHECK_TIMEOUT_MS,
+        maxStdoutBytes: OUTPUT_LIMIT_BYTES,
+        maxStderrBytes: OUTPUT_LIMIT_BYTES,
+        killTree: true,
+      });
+      const report =
+        outcome.kind === 'exited' && outcome.exitCode !== 0
+          ? nodeReport(outcome.stderr.toString('utf8'), path, fileName)
+          : null;
+      if (report) throw syntaxError('JavaScript', fileName, report);
+    } finally {
+      await rm(folder, { recursive: true, force: true });
+    }
+  }
+}
