@@ -60,6 +60,7 @@ export type OpenApiParameter = z.infer<typeof OpenApiParameter>;
 
 /** One operation (a method of a path item), as far as these suites read it. */
 export const OpenApiOperation = z.looseObject({
+  operationId: z.string().optional(),
   summary: z.string().optional(),
   tags: z.array(z.string()).optional(),
   /** Alternatives, each naming schemes that must all hold; `{}` means no credentials. */
@@ -111,12 +112,41 @@ export const toOpenApiPath = (fastifyUrl: string): string =>
 export const jsonBodySchemaOf = (operation: OpenApiOperation): JsonSchema | undefined =>
   operation.requestBody?.content['application/json']?.schema;
 
-/** Fetches and parses the document a running server serves at `/openapi.json`. */
+/** Deeper than this a reference chain is a cycle, which the document must not have. */
+const MAX_REF_DEPTH = 32;
+
+/**
+ * A copy of `value` with every local `$ref` (`#/components/...`) replaced by what it points at,
+ * keeping the referring object's other keys, so readers of schemas need not follow references.
+ */
+export const inlineReferences = (root: unknown, value: unknown = root, depth = 0): unknown => {
+  if (depth > MAX_REF_DEPTH) throw new Error('reference chain too deep: a cycle in the document?');
+  if (Array.isArray(value)) return value.map((item) => inlineReferences(root, item, depth));
+  if (typeof value !== 'object' || value === null) return value;
+  const { $ref, ...rest } = value as Record<string, unknown>;
+  const inlined = Object.fromEntries(
+    Object.entries(rest).map(([key, child]) => [key, inlineReferences(root, child, depth)]),
+  );
+  if (typeof $ref !== 'string' || !$ref.startsWith('#/')) return $ref === undefined ? inlined : value;
+  let target: unknown = root;
+  for (const segment of $ref.slice(2).split('/')) {
+    const key = segment.replace(/~1/g, '/').replace(/~0/g, '~');
+    target = typeof target === 'object' && target !== null ? Reflect.get(target, key) : undefined;
+  }
+  if (target === undefined) throw new Error(`unresolved reference ${$ref}`);
+  const resolved = inlineReferences(root, target, depth + 1);
+  return typeof resolved === 'object' && resolved !== null ? { ...resolved, ...inlined } : resolved;
+};
+
+/**
+ * Fetches the document a running server serves at `/openapi.json`: `raw` as served, `document`
+ * parsed with its references inlined.
+ */
 export const fetchOpenApiDocument = async (
   baseUrl: string,
 ): Promise<{ readonly raw: Record<string, unknown>; readonly document: OpenApiDocument }> => {
   const answer = await fetch(`${baseUrl}/openapi.json`);
   if (answer.status !== 200) throw new Error(`GET /openapi.json answered ${answer.status}`);
   const raw = z.record(z.string(), z.unknown()).parse(await answer.json());
-  return { raw, document: OpenApiDocument.parse(raw) };
+  return { raw, document: OpenApiDocument.parse(inlineReferences(raw)) };
 };

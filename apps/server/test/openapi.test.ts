@@ -7,7 +7,7 @@ import {
   type DocumentedOperation,
   fetchOpenApiDocument,
   JsonSchema,
-  type OpenApiDocument,
+  OpenApiDocument,
   operationKey,
   operationsOf,
   toOpenApiPath,
@@ -31,6 +31,15 @@ const PUBLIC_OPERATIONS: ReadonlySet<string> = new Set([
   'GET /v1.0/samples/external-rest',
 ]);
 
+/** The alternatives of a secured operation: each credential alone, or the email and password pair. */
+const EVERY_WAY_IN = [
+  { bearer: [] },
+  { token: [] },
+  { apiKey: [] },
+  { accessKey: [] },
+  { email: [], password: [] },
+];
+
 /** Routes the document leaves out on purpose: itself, the explorer, and methods Fastify and CORS add. */
 const isHiddenRoute = (method: string, url: string): boolean =>
   method === 'HEAD' || method === 'OPTIONS' || url === '/openapi.json' || url.startsWith('/explorer');
@@ -49,6 +58,44 @@ beforeAll(async () => {
 afterAll(async () => {
   await server?.stop();
 });
+
+/** Keywords that constrain a value; a schema with none of them accepts any JSON. */
+const SHAPING_KEYWORDS = 'type $ref enum const properties items anyOf oneOf allOf not'.split(' ');
+
+/** One response as served, as far as these checks read it. */
+const ResponseShape = z.looseObject({
+  description: z.string().optional(),
+  headers: z.record(z.string(), z.unknown()).optional(),
+  content: z.record(z.string(), z.looseObject({ schema: JsonSchema.optional() })).optional(),
+});
+
+const Schemas = z.looseObject({
+  components: z.looseObject({ schemas: z.record(z.string(), JsonSchema) }),
+});
+
+const TopLevel = z.looseObject({
+  servers: z.array(z.looseObject({ url: z.string() })),
+  info: z.looseObject({ license: z.looseObject({ url: z.string() }) }),
+  tags: z.array(z.looseObject({ name: z.string(), description: z.string().optional() })),
+});
+
+/** The responses of one operation as served, references left in place. */
+const rawResponsesOf = (method: string, path: string): Record<string, unknown> => {
+  const item: unknown = Reflect.get(
+    z.looseObject({ paths: z.record(z.string(), z.unknown()) }).parse(raw).paths,
+    path,
+  );
+  const operation: unknown =
+    typeof item === 'object' && item !== null ? Reflect.get(item, method.toLowerCase()) : undefined;
+  return z.looseObject({ responses: z.record(z.string(), z.unknown()) }).parse(operation).responses;
+};
+
+/** Every object of a JSON value with its JSON pointer. */
+const objectsOf = (value: unknown, at = ''): { at: string; value: Record<string, unknown> }[] => {
+  if (typeof value !== 'object' || value === null) return [];
+  const children = Object.entries(value).flatMap(([key, child]) => objectsOf(child, `${at}/${key}`));
+  return Array.isArray(value) ? children : [{ at, value: value as Record<string, unknown> }, ...children];
+};
 
 /** The schema a local `$ref` points at (`#/components/schemas/X`), or the schema itself. */
 const resolve = (schema: JsonSchema): JsonSchema => {
@@ -133,14 +180,17 @@ describe('OpenAPI document', () => {
       const found: string[] = [];
       if (!operation.summary?.trim()) found.push(`${key}: no summary`);
       if (!operation.tags?.length) found.push(`${key}: no tags`);
-      const security = operation.security ?? [];
-      const optional = security.some((requirement) => Object.keys(requirement).length === 0);
+      const security = operation.security;
+      const optional = (security ?? []).some((requirement) => Object.keys(requirement).length === 0);
       if (PUBLIC_OPERATIONS.has(key)) {
-        if (security.length > 0 && !optional) found.push(`${key}: public but demands credentials`);
-      } else if (security.length === 0 || optional) {
+        // Declared, and empty: tools read a missing `security` as "unknown", not "public".
+        if (security === undefined || security.length > 0) found.push(`${key}: public but not security: []`);
+      } else if (!security || security.length === 0 || optional) {
         found.push(`${key}: no security requirement`);
+      } else if (JSON.stringify(security) !== JSON.stringify(EVERY_WAY_IN)) {
+        found.push(`${key}: does not offer every way in: ${JSON.stringify(security)}`);
       }
-      for (const name of security.flatMap((requirement) => Object.keys(requirement))) {
+      for (const name of (security ?? []).flatMap((requirement) => Object.keys(requirement))) {
         if (!schemes.has(name)) found.push(`${key}: unknown security scheme ${name}`);
       }
       return found;
@@ -191,5 +241,112 @@ describe('OpenAPI document', () => {
       return out;
     });
     expect(problems).toEqual([]);
+  });
+
+  it('describes every response, and the errors each route can answer, with the one error body', () => {
+    const problems = operations.flatMap(({ method, path, operation }) => {
+      const key = operationKey(method, path);
+      const statuses = Object.keys(operation.responses);
+      const found: string[] = [];
+      if (!statuses.some((status) => status.startsWith('2'))) found.push(`${key}: no 2xx answer`);
+      const expected = [
+        400,
+        ...(PUBLIC_OPERATIONS.has(key) ? [] : [401, 429]),
+        ...(path.includes('{') ? [404] : []),
+        ...(method === 'POST' || method === 'PUT' ? [413, 415] : []),
+      ];
+      for (const status of expected) {
+        if (!statuses.includes(String(status))) found.push(`${key}: no ${status} answer`);
+      }
+      for (const [status, response] of Object.entries(rawResponsesOf(method, path))) {
+        const { description, content } = ResponseShape.parse(response);
+        if (!description?.trim() || description === 'Default Response')
+          found.push(`${key} ${status}: no description`);
+        const isTriggerOutcome = path.startsWith('/v1.0/triggers/') && (status === '409' || status === '500');
+        const errorSchema = content?.['application/json']?.schema;
+        if (
+          status.startsWith('4') &&
+          !isTriggerOutcome &&
+          errorSchema?.$ref !== '#/components/schemas/ErrorBody'
+        ) {
+          found.push(`${key} ${status}: not the ErrorBody schema`);
+        }
+      }
+      return found;
+    });
+    expect(problems).toEqual([]);
+  });
+
+  it('documents what a trigger call answers: the run headers, 405, 413 and 429 too', () => {
+    for (const method of ['get', 'post']) {
+      const responses = rawResponsesOf(method, '/v1.0/triggers/http/{triggerId}');
+      expect(Object.keys(responses).sort()).toEqual(
+        ['200', '202', '400', '401', '403', '404', '405', '409', '413', '415', '429', '500'].sort(),
+      );
+      const succeeded = ResponseShape.parse(responses['200']);
+      expect(Object.keys(succeeded.headers ?? {})).toEqual(
+        expect.arrayContaining(['x-run-id', 'x-run-state']),
+      );
+      expect(ResponseShape.parse(responses['429']).headers).toHaveProperty('retry-after');
+    }
+  });
+
+  it('says "any JSON" with one schema, never with an empty anyOf member', () => {
+    const open = (value: unknown) =>
+      typeof value === 'object' &&
+      value !== null &&
+      !Array.isArray(value) &&
+      SHAPING_KEYWORDS.every((keyword) => !(keyword in value));
+    const emptyMembers = objectsOf(raw).filter(
+      ({ value }) => Array.isArray(value.anyOf) && value.anyOf.some(open),
+    );
+    expect(emptyMembers.map(({ at }) => at)).toEqual([]);
+    const schemas = Schemas.parse(raw).components.schemas;
+    expect(z.looseObject({ description: z.string() }).parse(schemas.JsonValue).description).toMatch(
+      /any JSON value/i,
+    );
+    expect(schemas.ErrorBody?.properties?.details?.$ref).toBe('#/components/schemas/JsonValue');
+  });
+
+  it('names its servers, a license URL, and describes every tag in use', () => {
+    const top = TopLevel.parse(raw);
+    expect(top.servers.length).toBeGreaterThan(0);
+    expect(top.info.license.url).toMatch(/^https:\/\//);
+    const described = new Map(top.tags.map((tag) => [tag.name, tag.description ?? '']));
+    const used = new Set(operations.flatMap(({ operation }) => operation.tags ?? []));
+    expect([...used].filter((tag) => !described.get(tag)?.trim())).toEqual([]);
+  });
+
+  it('lets the explorer render every operation: its page, its script and the same document', async () => {
+    const page = await fetch(`${server.baseUrl}/explorer/`);
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    expect(html).toContain('swagger-ui');
+    const scripts = [...html.matchAll(/<script src="([^"]+)"/g)].map((match) => match[1] ?? '');
+    expect(scripts.length).toBeGreaterThan(0);
+    for (const script of scripts) {
+      const answer = await fetch(new URL(script, `${server.baseUrl}/explorer/`));
+      expect(answer.status, script).toBe(200);
+      await answer.arrayBuffer();
+    }
+    const initializer = await (
+      await fetch(`${server.baseUrl}/explorer/static/swagger-initializer.js`)
+    ).text();
+    expect(initializer).toContain("resolveUrl('./json')");
+    const explored = OpenApiDocument.parse(await (await fetch(`${server.baseUrl}/explorer/json`)).json());
+    const shown = operationsOf(explored).map(({ method, path, operation }) => [
+      operationKey(method, path),
+      operation.operationId,
+      operation.tags?.[0],
+    ]);
+    expect(shown).toEqual(
+      operations.map(({ method, path, operation }) => [
+        operationKey(method, path),
+        operation.operationId,
+        operation.tags?.[0],
+      ]),
+    );
+    // Deep links and grouping in the explorer need an id and a tag on each operation.
+    expect(shown.filter(([, id, tag]) => !id || !tag)).toEqual([]);
   });
 });

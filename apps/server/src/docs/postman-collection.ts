@@ -8,6 +8,7 @@ export interface OpenApiDocumentLike {
         Record<
           string,
           {
+            readonly operationId?: string;
             readonly summary?: string;
             readonly description?: string;
             readonly tags?: readonly string[];
@@ -49,8 +50,9 @@ const toPostmanPath = (path: string): string[] =>
 
 /**
  * Turns the OpenAPI document into the Postman collection in `postman/`: one folder per tag, one
- * request per operation, the admin key header on secured operations, and a JSON body placeholder
- * where the operation takes one. Generated, so it cannot drift from the routes.
+ * request per operation named by its operationId (summary and description as the request's
+ * description), the admin key header on secured operations, and a JSON body placeholder where the
+ * operation takes one. Generated, so it cannot drift from the routes.
  */
 export const postmanCollectionOf = (document: OpenApiDocumentLike): PostmanCollection => {
   const folders = new Map<string, PostmanRequestItem[]>();
@@ -62,8 +64,10 @@ export const postmanCollectionOf = (document: OpenApiDocumentLike): PostmanColle
       if (!operation) continue;
       const tag = operation.tags?.[0] ?? 'Other';
       const secured = (operation.security?.length ?? 0) > 0;
+      const description = [operation.summary, operation.description].filter(Boolean).join('\n\n');
       const item: PostmanRequestItem = {
-        name: operation.summary ?? `${method.toUpperCase()} ${path}`,
+        // The operationId, as generated clients and MCP tools name the same call.
+        name: operation.operationId ?? operation.summary ?? `${method.toUpperCase()} ${path}`,
         request: {
           method: method.toUpperCase(),
           header: [
@@ -75,7 +79,7 @@ export const postmanCollectionOf = (document: OpenApiDocumentLike): PostmanColle
             host: ['{{baseUrl}}'],
             path: toPostmanPath(path),
           },
-          ...(operation.description ? { description: operation.description } : {}),
+          ...(description ? { description } : {}),
           ...(operation.requestBody
             ? { body: { mode: 'raw', raw: '{}', options: { raw: { language: 'json' } } } }
             : {}),
