@@ -1,7 +1,7 @@
 import { LOCAL_SERVER_WORKER_ID, type TempoSettings } from '@tempo/contracts';
 import { ArtifactBlobStore, ExtractionCache, LocalArtifactPackages } from '@tempo/core/artifacts';
 import type { Logger } from '@tempo/core/logging';
-import { ProcessHandlerHost } from '@tempo/core/process-host';
+import { ProcessHandlerHost, serverFilePaths } from '@tempo/core/process-host';
 import type { BuiltinStepRegistry } from '@tempo/core/runtimes';
 import type { Repositories } from '@tempo/core/store';
 import { ArtifactService, packageLimitsOf } from './artifacts/artifact-service.ts';
@@ -25,6 +25,7 @@ export const createExecutionServices = (
   repositories: Repositories,
   builtins: BuiltinStepRegistry,
   log: Logger,
+  settingsFile?: string,
 ): ExecutionServices => {
   const { externalExecution } = settings.runtimes;
   const blobs = new ArtifactBlobStore(settings.artifacts.rootPath);
@@ -40,6 +41,7 @@ export const createExecutionServices = (
     settings: externalExecution,
     environment: process.env,
     workerId: LOCAL_SERVER_WORKER_ID,
+    serverPaths: serverFilePaths(settings, settingsFile),
   });
   const runs = new RunService({
     repositories,

@@ -20,6 +20,8 @@ import { SERVER_VERSION } from './server-version.ts';
 export interface StartServerOptions {
   /** Validated settings with every path already absolute. */
   readonly settings: TempoSettings;
+  /** The settings file the settings came from, hidden from handlers like the server's other files. */
+  readonly settingsFile?: string;
   /** Called once with the seeded credential's access key on the start that created it. */
   readonly onSeededAccessKey?: (accessKey: string) => void;
 }
@@ -90,6 +92,7 @@ export const startServer = async (options: StartServerOptions): Promise<RunningS
       database.repositories,
       builtins,
       log,
+      options.settingsFile,
     );
     if (settings.hydration.seedDefaults)
       await seedSampleArtifacts(database.repositories, artifacts, runtimeCatalog, log);

@@ -72,7 +72,11 @@ describe('artifact edits while runs use the packages (grace period 0: only run p
 
   beforeAll(async () => {
     sync = mkdtempSync(join(tmpdir(), 'tempo-artifact-sync-'));
-    server = await startServerProcess({ artifacts: { versionGracePeriodDays: 0 } });
+    // The handlers write to the sync folder, which hidden server files make read-only.
+    server = await startServerProcess({
+      artifacts: { versionGracePeriodDays: 0 },
+      runtimes: { externalExecution: { hideServerFiles: false } },
+    });
     t = await defaultTenant(server);
   });
 

@@ -3,15 +3,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TempoClient, type TenantClient } from '@tempo/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pidIsAlive, waitUntil } from './process-probe.ts';
+import { hostPidOf, pidIsAlive, waitUntil } from './process-probe.ts';
 import { createShellStep, triggerFor } from './runtime-fixture.ts';
 import { type ServerProcess, startServerProcess, TEST_ADMIN_API_KEY } from './server-process.ts';
 
-// Handlers that try to outlive their call or their server, over one database and one scratch
-// root that a restarted server takes over. Each handler writes the pids it starts to a file of
-// the test's folder, so the test can look for them in /proc afterwards.
+// Handlers that try to outlive their call or their server, or to take more memory or CPU than
+// they are given, over one database and one scratch root that a restarted server takes over.
+// Inside a PID namespace a handler sees other pids than the host, so the processes a handler
+// starts are found on the host by their command line: `sleep` with a number unique to this run.
 const SECRET_NAME = 'TEMPO_TEST_CONTAINMENT_TOKEN';
 const SECRET = 'tok-SECRET-1234';
+const MEMORY_LIMIT_MB = 256;
+const CPU_LIMIT_SECONDS = 2;
 
 let shared: string;
 let scratchRoot: string;
@@ -21,7 +24,16 @@ let t: TenantClient;
 
 const serverSettings = () => ({
   database: { filename: join(shared, 'tempo.db') },
-  runtimes: { externalExecution: { scratchRoot, environmentAllowList: [SECRET_NAME] } },
+  runtimes: {
+    externalExecution: {
+      scratchRoot,
+      environmentAllowList: [SECRET_NAME],
+      memoryLimitMb: MEMORY_LIMIT_MB,
+      cpuTimeLimitSeconds: CPU_LIMIT_SECONDS,
+      // These handlers leave flag files where the test reads them; hiding is tested below.
+      hideServerFiles: false,
+    },
+  },
 });
 
 const connect = async (running: ServerProcess) => {
@@ -30,11 +42,23 @@ const connect = async (running: ServerProcess) => {
   t = admin.tenant(tenants.items[0]?.id ?? '');
 };
 
-/** The pids a handler wrote to `name` in the test folder, one a line. */
-const pidsIn = (name: string): number[] => {
-  const file = join(shared, name);
-  if (!existsSync(file)) return [];
-  return readFileSync(file, 'utf8').split('\n').filter(Boolean).map(Number);
+/** A `sleep` duration in seconds no other process on this machine is likely to use. */
+let nextSleep = 90_000 + Math.floor(Math.random() * 9_000) * 100;
+
+/** The live host pids of `sleep {seconds}`, started by handlers of this file. */
+const sleepers = (...seconds: string[]): number[] =>
+  seconds.flatMap((each) => {
+    const pid = hostPidOf(['sleep', each]);
+    return pid === null ? [] : [pid];
+  });
+
+/** Every sleeper this file started, for the clean-up of a failing run. */
+const startedSleeps: string[] = [];
+const sleep = () => {
+  nextSleep += 1;
+  const seconds = String(nextSleep);
+  startedSleeps.push(seconds);
+  return seconds;
 };
 
 /** The per-call scratch folders left under the scratch root. */
@@ -74,26 +98,31 @@ beforeAll(async () => {
 afterAll(async () => {
   await server?.stop();
   // A failing run of this suite must not leave its sleepers behind either.
-  for (const file of existsSync(shared ?? '') ? readdirSync(shared) : []) {
-    if (!file.endsWith('.pids')) continue;
-    for (const pid of pidsIn(file)) {
-      try {
-        process.kill(pid, 'SIGKILL');
-      } catch {
-        // Already gone.
-      }
+  for (const pid of sleepers(...startedSleeps)) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // Already gone.
     }
   }
   rmSync(shared, { recursive: true, force: true });
 });
 
 describe('handler processes stay inside their call', () => {
+  /** A flag file the handler writes once its grandchild runs, so the test knows it started. */
+  const startedFlag = (name: string) => join(shared, `${name}.started`);
+
   it('a grandchild in a session of its own holding stdout cannot keep the run past its limit', async () => {
-    const pids = join(shared, 'escape.pids');
+    const [child, grandchild] = [sleep(), sleep()];
     await createShellStep(
       t,
       'escape.session',
-      `#!/bin/sh\necho $$ >> ${pids}\nsetsid -f sh -c 'echo $$ >> ${pids}; exec sleep 97'\nexec sleep 97\n`,
+      [
+        '#!/bin/sh',
+        `setsid -f sh -c 'touch ${startedFlag('session')}; exec sleep ${grandchild}'`,
+        `exec sleep ${child}`,
+        '',
+      ].join('\n'),
       { maxRuntimeMs: 2_000 },
     );
     const started = Date.now();
@@ -102,30 +131,110 @@ describe('handler processes stay inside their call', () => {
     expect(answer.run.state).toBe('Exception');
     expect(answer.headers['x-run-error']).toMatch(/^External process exceeded maximum runtime of \d+ms/);
     expect(elapsedMs).toBeLessThan(10_000);
-    expect(pidsIn('escape.pids')).toHaveLength(2);
-    expect(pidsIn('escape.pids').filter(pidIsAlive)).toEqual([]);
+    expect(existsSync(startedFlag('session'))).toBe(true);
+    expect(sleepers(child, grandchild)).toEqual([]);
   }, 60_000);
 
-  it('a detached grandchild writing to /dev/null does not outlive a handler that succeeds', async () => {
-    const pids = join(shared, 'orphan.pids');
+  it('a grandchild that clears its environment and leaves the session ends with the call at its limit', async () => {
+    // `env -i` drops the call's tag and `setsid -f` forks twice, so the grandchild is adopted by
+    // init before any walk of the tree sees it: only a kernel boundary still holds it.
+    const [child, grandchild] = [sleep(), sleep()];
     await createShellStep(
       t,
-      'escape.orphan',
+      'escape.clean',
       [
         '#!/bin/sh',
-        'cat > /dev/null',
-        `setsid -f sh -c 'echo $$ >> ${pids}; exec sleep 97' > /dev/null 2>&1 < /dev/null`,
-        `while [ ! -s ${pids} ]; do sleep 0.05; done`,
-        `printf '{"result":"Success","data":{"done":true}}'`,
+        `env -i /usr/bin/setsid -f /bin/sh -c 'touch ${startedFlag('clean')}; exec sleep ${grandchild}'`,
+        `while [ ! -e ${startedFlag('clean')} ]; do sleep 0.05; done`,
+        `exec sleep ${child}`,
         '',
       ].join('\n'),
+      { maxRuntimeMs: 2_000 },
     );
-    const answer = await fire(await triggerFor(t, 'escape.orphan'));
-    expect(answer.status).toBe(200);
-    expect(answer.output).toEqual({ done: true });
-    expect(pidsIn('orphan.pids')).toHaveLength(1);
-    expect(pidsIn('orphan.pids').filter(pidIsAlive)).toEqual([]);
-  });
+    const started = Date.now();
+    const answer = await fire(await triggerFor(t, 'escape.clean'));
+    const elapsedMs = Date.now() - started;
+    expect(answer.run.state).toBe('Exception');
+    expect(answer.headers['x-run-error']).toMatch(/^External process exceeded maximum runtime of 2000ms/);
+    expect(elapsedMs).toBeLessThan(10_000);
+    expect(existsSync(startedFlag('clean'))).toBe(true);
+    expect(sleepers(child, grandchild)).toEqual([]);
+  }, 60_000);
+
+  it.each([
+    { what: 'keeps its marker', prefix: '' },
+    { what: 'clears its environment', prefix: 'env -i /usr/bin/' },
+  ])(
+    'a detached grandchild that $what does not outlive a handler that succeeds',
+    async ({ what, prefix }) => {
+      const grandchild = sleep();
+      const flag = startedFlag(`orphan-${what.split(' ')[0]}`);
+      const key = `escape.orphan.${what.split(' ')[0]}`;
+      await createShellStep(
+        t,
+        key,
+        [
+          '#!/bin/sh',
+          'cat > /dev/null',
+          `${prefix}setsid -f /bin/sh -c 'touch ${flag}; exec sleep ${grandchild}' > /dev/null 2>&1 < /dev/null`,
+          `while [ ! -e ${flag} ]; do sleep 0.05; done`,
+          `printf '{"result":"Success","data":{"done":true}}'`,
+          '',
+        ].join('\n'),
+      );
+      const answer = await fire(await triggerFor(t, key));
+      expect(answer.status).toBe(200);
+      expect(answer.output).toEqual({ done: true });
+      expect(existsSync(flag)).toBe(true);
+      expect(sleepers(grandchild)).toEqual([]);
+    },
+  );
+});
+
+describe('handlers stay within their memory and CPU limits', () => {
+  it.each([
+    {
+      runtime: 'python',
+      // Takes up to 1 GiB in 32 MiB blocks, then answers: far past the limit, never the machine.
+      hog: `exec python3 -c 'import json; b = [bytearray(32 << 20) for _ in range(32)]; print(json.dumps({"result": "Success"}))'`,
+      error: /MemoryError/,
+    },
+    {
+      runtime: 'node',
+      hog: `exec node -e 'const b = []; for (let i = 0; i < 32; i++) b.push(Buffer.alloc(32 << 20, 1)); console.log(JSON.stringify({ result: "Success" }))'`,
+      error: /allocation failed|out of memory/i,
+    },
+  ])(
+    'a $runtime handler that takes more memory than allowed fails its run, saying so',
+    async ({ runtime, hog, error }) => {
+      await createShellStep(t, `limits.memory.${runtime}`, `#!/bin/sh\ncat > /dev/null\n${hog}\n`, {
+        maxRuntimeMs: 30_000,
+      });
+      const started = Date.now();
+      const answer = await fire(await triggerFor(t, `limits.memory.${runtime}`));
+      expect(answer.run.state).toBe('Exception');
+      const message = answer.headers['x-run-error'] ?? '';
+      expect(message).toMatch(
+        new RegExp(`^External process ran out of memory under its limit of ${MEMORY_LIMIT_MB} MiB`),
+      );
+      expect(message).toMatch(error);
+      expect(Date.now() - started).toBeLessThan(20_000);
+      // The server lives on and answers.
+      expect((await admin.tenants.list()).items.length).toBeGreaterThan(0);
+    },
+    60_000,
+  );
+
+  it('a handler that spins on the CPU is killed at its CPU-time limit, well before its time limit', async () => {
+    await createShellStep(t, 'limits.cpu', '#!/bin/sh\nwhile :; do :; done\n', { maxRuntimeMs: 30_000 });
+    const started = Date.now();
+    const answer = await fire(await triggerFor(t, 'limits.cpu'));
+    expect(answer.run.state).toBe('Exception');
+    expect(answer.headers['x-run-error']).toBe(
+      `External process was killed at its CPU-time limit of ${CPU_LIMIT_SECONDS} s (runtimes.externalExecution.cpuTimeLimitSeconds).`,
+    );
+    expect(Date.now() - started).toBeLessThan(20_000);
+  }, 60_000);
 });
 
 describe('what a handler says about itself is redacted', () => {
@@ -179,26 +288,24 @@ describe('what a handler says about itself is redacted', () => {
 
 describe('handlers do not outlive their server', () => {
   it('a restart on the same data kills what a server killed with SIGKILL left running and clears its scratch', async () => {
-    const pids = join(shared, 'crash.pids');
     const scratchList = join(shared, 'crash-scratch.txt');
+    const [child, grandchild] = [sleep(), sleep()];
     await createShellStep(
       t,
       'crash.sleeper',
       [
         '#!/bin/sh',
         `echo "$TEMPO_SCRATCH_DIR" >> ${scratchList}`,
-        `echo $$ >> ${pids}`,
-        `setsid -f sh -c 'echo $$ >> ${pids}; exec sleep 300' > /dev/null 2>&1 < /dev/null`,
-        'exec sleep 300',
+        `setsid -f sh -c 'exec sleep ${grandchild}' > /dev/null 2>&1 < /dev/null`,
+        `exec sleep ${child}`,
         '',
       ].join('\n'),
       { maxRuntimeMs: 120_000 },
     );
     const running = fire(await triggerFor(t, 'crash.sleeper')).catch(() => null);
-    await waitUntil(() => pidsIn('crash.pids').length === 2, 15_000, 'the handler and its grandchild');
-    const handlerPids = pidsIn('crash.pids');
+    await waitUntil(() => sleepers(child, grandchild).length === 2, 15_000, 'the handler and its grandchild');
+    const handlerPids = sleepers(child, grandchild);
     const [scratch = ''] = readFileSync(scratchList, 'utf8').split('\n');
-    expect(handlerPids.filter(pidIsAlive)).toEqual(handlerPids);
     expect(existsSync(scratch)).toBe(true);
 
     const killed = serverPid(server);
@@ -213,4 +320,72 @@ describe('handlers do not outlive their server', () => {
     expect(existsSync(scratch)).toBe(false);
     expect(scratchFolders()).toEqual([]);
   }, 90_000);
+});
+
+describe('a handler cannot read the server files or another artifact', () => {
+  // A server on the defaults: its data folder holds the settings, the database, the key file,
+  // the artifact store and the package cache of every tenant.
+  let hiding: ServerProcess;
+  let tenant: TenantClient;
+  const VICTIM_MARK = 'victim-package-mark-7f3a';
+
+  beforeAll(async () => {
+    hiding = await startServerProcess({});
+    const client = new TempoClient({ baseUrl: hiding.baseUrl, credentials: { apiKey: TEST_ADMIN_API_KEY } });
+    tenant = client.tenant((await client.tenants.list()).items[0]?.id ?? '');
+  });
+
+  afterAll(async () => {
+    await hiding?.stop();
+  });
+
+  const run = async (key: string, script: string) => {
+    await createShellStep(tenant, key, ['#!/bin/sh', 'cat > /dev/null', script, ''].join('\n'));
+    const triggerId = await triggerFor(tenant, key);
+    return new TempoClient({
+      baseUrl: hiding.baseUrl,
+      credentials: { apiKey: TEST_ADMIN_API_KEY },
+    }).httpTriggers.fire(triggerId, { body: {} });
+  };
+
+  it('gets nothing of the settings, database, key file or another package, and cannot unmount', async () => {
+    // The victim runs once, so its package is unpacked in the shared cache next to the attacker's.
+    const victim = await run(
+      'hide.victim',
+      `echo ${VICTIM_MARK} > /dev/null; printf '{"result":"Success","data":{"ok":true}}'`,
+    );
+    expect(victim.status).toBe(200);
+    const settingsFile = join(hiding.dataDir, 'tempo.json');
+    const serverFiles = [
+      settingsFile,
+      join(hiding.dataDir, 'tempo.db'),
+      join(hiding.dataDir, 'secrets.keys'),
+    ];
+    for (const file of serverFiles) expect(existsSync(file)).toBe(true);
+    // The mark is put together at run time, so the attacker's own file does not hold it.
+    const [markHead, markTail] = [VICTIM_MARK.slice(0, 8), VICTIM_MARK.slice(8)];
+    const script = [
+      'got=""',
+      `mark=${markHead}; mark="$mark"${markTail}`,
+      // Each file as it is and after an attempt to take the cover away.
+      'for attempt in plain unmounted; do',
+      `  for f in ${serverFiles.join(' ')}; do`,
+      '    [ -s "$f" ] && got="$got $attempt:$f"',
+      '  done',
+      // Another package: found from this package's own path, two folders up in the cache.
+      '  for f in "$TEMPO_ARTIFACT_ROOT"/../../*/*/handler.sh "$TEMPO_ARTIFACT_ROOT"/../*/handler.sh; do',
+      '    grep -q "$mark" "$f" 2>/dev/null && got="$got $attempt:other-package"',
+      '  done',
+      `  grep -rqs "$mark" ${hiding.dataDir} /proc/1/root${hiding.dataDir} && got="$got $attempt:grep"`,
+      `  umount -l ${hiding.dataDir} 2>/dev/null; umount -l /proc/1/root${hiding.dataDir} 2>/dev/null`,
+      'done',
+      // Its own package and scratch folder still work.
+      'own=$(cat "$TEMPO_ARTIFACT_ROOT/tempo.step.json" | head -c 1)',
+      'echo kept > "$TEMPO_SCRATCH_DIR/kept" && kept=$(cat "$TEMPO_SCRATCH_DIR/kept")',
+      `printf '{"result":"Success","data":{"got":"%s","own":"%s","kept":"%s"}}' "$got" "$own" "$kept"`,
+    ].join('\n');
+    const answer = await run('hide.attacker', script);
+    expect(answer.status).toBe(200);
+    expect(answer.output).toEqual({ got: '', own: '{', kept: 'kept' });
+  }, 60_000);
 });

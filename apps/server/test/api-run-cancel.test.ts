@@ -1,11 +1,11 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TempoClient } from '@tempo/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ApiFixture, createSampleSteps, startApiFixture, waitForRunEnd } from './api-fixture.ts';
 import { expectApiError } from './expect-api-error.ts';
-import { pidIsAlive, waitUntil } from './process-probe.ts';
+import { hostPidOf, parentPidOf, pidIsAlive, waitUntil } from './process-probe.ts';
 import { createShellStep } from './runtime-fixture.ts';
 
 let f: ApiFixture;
@@ -13,7 +13,10 @@ let t: ReturnType<TempoClient['tenant']>;
 let pidDir: string;
 
 beforeAll(async () => {
+  // The handler writes its pids to a host folder, which hidden server files make read-only.
+  process.env.TEMPO_EXTERNAL_EXECUTION_HIDE_SERVER_FILES = 'false';
   f = await startApiFixture();
+  delete process.env.TEMPO_EXTERNAL_EXECUTION_HIDE_SERVER_FILES;
   t = f.admin.tenant(f.tenantA);
   pidDir = mkdtempSync(join(tmpdir(), 'tempo-cancel-pids-'));
   await createSampleSteps(t, f.server.baseUrl, { method: 'sample.method', rest: 'sample.rest' });
@@ -25,7 +28,7 @@ beforeAll(async () => {
     [
       '#!/bin/sh',
       `echo $$ > '${pidDir}/handler.pid.tmp' && mv '${pidDir}/handler.pid.tmp' '${pidDir}/handler.pid'`,
-      'sleep 300 &',
+      `sleep ${SLEEP_SECONDS} &`,
       `echo $! > '${pidDir}/sleeper.pid.tmp' && mv '${pidDir}/sleeper.pid.tmp' '${pidDir}/sleeper.pid'`,
       'wait',
       '',
@@ -39,7 +42,8 @@ afterAll(async () => {
   if (pidDir) rmSync(pidDir, { recursive: true, force: true });
 });
 
-const readPid = (name: string): number => Number(readFileSync(join(pidDir, name), 'utf8').trim());
+/** How long the handler's background child sleeps: a number that finds it among the host's processes. */
+const SLEEP_SECONDS = String(300_000 + Math.floor(Math.random() * 100_000));
 
 describe('cancelling a running run', () => {
   it('stops the engine before its next step, kills the handler process tree and ends the run Cancelled', async () => {
@@ -61,8 +65,9 @@ describe('cancelling a running run', () => {
       20_000,
       'the handler to start',
     );
-    const handlerPid = readPid('handler.pid');
-    const sleeperPid = readPid('sleeper.pid');
+    // The pids the handler wrote are those of its PID namespace: the host's are looked up.
+    const sleeperPid = hostPidOf(['sleep', SLEEP_SECONDS]) ?? 0;
+    const handlerPid = parentPidOf(sleeperPid) ?? 0;
     expect(pidIsAlive(handlerPid)).toBe(true);
     expect(pidIsAlive(sleeperPid)).toBe(true);
     expect((await t.runs.get(queued.id)).state).toBe('Running');

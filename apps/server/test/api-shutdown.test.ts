@@ -1,11 +1,11 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TempoClient } from '@tempo/client';
 import { openDatabase } from '@tempo/core/store';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createSampleSteps, waitForRunEnd } from './api-fixture.ts';
-import { pidIsAlive, waitUntil } from './process-probe.ts';
+import { hostPidOf, pidIsAlive, waitUntil } from './process-probe.ts';
 import { createShellStep } from './runtime-fixture.ts';
 import { type ServerProcess, startServerProcess, TEST_ADMIN_API_KEY } from './server-process.ts';
 
@@ -15,10 +15,14 @@ const GRACE_MS = 1_500;
 const MARGIN_MS = 6_000;
 
 const workDir = mkdtempSync(join(tmpdir(), 'tempo-shutdown-'));
+/** How long the slow handler sleeps: a number that finds it among the host's processes. */
+const SLEEP_SECONDS = String(300_000 + Math.floor(Math.random() * 100_000));
 // The database lives outside the server's own folder, so a second server can start on it.
 const overrides = {
   database: { type: 'Sqlite' as const, filename: join(workDir, 'tempo.db') },
   engine: { maxConcurrentRuns: 1, shutdownGracePeriodMs: GRACE_MS },
+  // Its handlers leave flag files in a host folder, which hidden server files make read-only.
+  runtimes: { externalExecution: { hideServerFiles: false } },
 };
 const servers: ServerProcess[] = [];
 
@@ -45,7 +49,7 @@ describe('server shutdown', () => {
       [
         '#!/bin/sh',
         `echo $$ > '${workDir}/handler.pid.tmp' && mv '${workDir}/handler.pid.tmp' '${workDir}/handler.pid'`,
-        'exec sleep 300',
+        `exec sleep ${SLEEP_SECONDS}`,
         '',
       ].join('\n'),
       { maxRuntimeMs: 120_000 },
@@ -62,7 +66,9 @@ describe('server shutdown', () => {
     });
     const slow = await first.t.flows.run(slowFlow.id, {});
     await waitUntil(() => existsSync(join(workDir, 'handler.pid')), 20_000, 'the slow handler to start');
-    const handlerPid = Number(readFileSync(join(workDir, 'handler.pid'), 'utf8').trim());
+    // The pid the handler wrote is that of its PID namespace: the host's is looked up.
+    const handlerPid = hostPidOf(['sleep', SLEEP_SECONDS]) ?? 0;
+    expect(pidIsAlive(handlerPid)).toBe(true);
     // The only slot is taken, so these wait in the queue.
     const queued = [];
     for (let i = 0; i < 3; i++) queued.push(await first.t.flows.run(quickFlow.id, {}));

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
 /**
  * Whether a process is alive, read from `/proc` (Linux): a zombie counts as gone, since a killed
@@ -25,5 +25,33 @@ export const waitUntil = async (
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+};
+
+/**
+ * The host pid of the live process whose command line is exactly `argv`, or null. A handler in a
+ * PID namespace of its own sees other pids than the host (`$$` is 1 there), so a test finds its
+ * processes on the host by a command line it made unique.
+ */
+export const hostPidOf = (argv: readonly string[]): number | null => {
+  const wanted = `${argv.join('\0')}\0`;
+  for (const name of readdirSync('/proc').filter((entry) => /^\d+$/.test(entry))) {
+    try {
+      if (readFileSync(`/proc/${name}/cmdline`, 'utf8') === wanted && pidIsAlive(Number(name)))
+        return Number(name);
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  return null;
+};
+
+/** The parent pid of `pid` as the host sees it, or null when it is gone. */
+export const parentPidOf = (pid: number): number | null => {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+  } catch {
+    return null;
   }
 };

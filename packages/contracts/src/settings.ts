@@ -147,6 +147,31 @@ export const AuthSettings = z.strictObject({
   adminApiKey: z.string().default(''),
 });
 
+/**
+ * `secrets`: the keys that encrypt stored secrets (credential header values of REST steps and
+ * flows, and their copies in run snapshots) with AES-256-GCM. Each sealed value names the key
+ * that sealed it, so several keys can be held while `./tempo secrets rotate` moves to a new one.
+ */
+export const SecretsSettings = z.strictObject({
+  /**
+   * The key new secrets are sealed with: 32 random bytes as base64 or hex (`openssl rand -base64
+   * 32`), or a passphrase of at least 32 characters. Blank (default) = the key file's current key.
+   * Also `TEMPO_SECRETS_KEY`.
+   */
+  key: z.string().trim().default(''),
+  /**
+   * Earlier keys that still decrypt what they sealed, during a rotation; default none. Also
+   * `TEMPO_SECRETS_PREVIOUS_KEYS` (comma-separated).
+   */
+  previousKeys: z.array(z.string().trim().min(1, 'must not be blank')).default([]),
+  /**
+   * The key file, relative to the settings file's folder; default `./secrets.keys`. When no
+   * `key` is given and the file does not exist, the server generates a random key into it
+   * (owner-only) on first start. Back it up with the database: without it the secrets are lost.
+   */
+  keyFile: requiredText('./secrets.keys'),
+});
+
 /** `requestHistory`: recording of inbound requests. */
 export const RequestHistorySettings = z.strictObject({
   enabled: z.boolean().default(true),
@@ -158,6 +183,14 @@ export const RequestHistorySettings = z.strictObject({
   retentionDays: clampedInt(1, 3650, 30),
   /** Minutes between prunes, 1–1440; default 60. */
   pruneIntervalMinutes: clampedInt(1, 1440, 60),
+});
+
+/** `audit`: the audit log of security-relevant actions. */
+export const AuditSettings = z.strictObject({
+  /** Days audit events are kept, 1–3650; default 90. */
+  retentionDays: clampedInt(1, 3650, 90),
+  /** Minutes between sweeps of events past their retention, 1–1440; default 60. */
+  sweepIntervalMinutes: clampedInt(1, 1440, 60),
 });
 
 /** `engine`: dispatch and workers. */
@@ -257,6 +290,10 @@ export const ArtifactSettings = z.strictObject({
 
 export type ArtifactSettings = z.infer<typeof ArtifactSettings>;
 
+/** `runtimes.externalExecution.isolation`: how a handler's process tree is contained. */
+export const HandlerIsolationSetting = z.enum(['auto', 'namespace', 'tracking']);
+export type HandlerIsolationSetting = z.infer<typeof HandlerIsolationSetting>;
+
 /** `runtimes.externalExecution`: limits of handler processes. */
 export const ExternalExecutionSettings = z.strictObject({
   /** Handler processes at once on this host, 1–1024; default 4. */
@@ -283,6 +320,27 @@ export const ExternalExecutionSettings = z.strictObject({
   networkPolicyMode: z.string().default('disabled'),
   /** Kill the whole process tree on cancel or timeout; default true. */
   killProcessTreeOnCancel: z.boolean().default(true),
+  /**
+   * How a handler's process tree is held together (with `killProcessTreeOnCancel`): `namespace`
+   * runs each call in a PID namespace of its own, which the kernel empties when the handler ends;
+   * `tracking` follows the tree through `/proc` and a marker variable; `auto` (default) uses a
+   * namespace where the host allows one and tracking elsewhere.
+   */
+  isolation: HandlerIsolationSetting.default('auto'),
+  /**
+   * In `namespace` isolation with the server running as root, each call sees the server's data
+   * folder, database, key file, artifact store, package cache, scratch and log folders as empty,
+   * except its own package and scratch folder, every other mount read-only, and runs without
+   * capabilities; default true. No effect in `tracking` mode.
+   */
+  hideServerFiles: z.boolean().default(true),
+  /**
+   * Data memory (`RLIMIT_DATA`) each handler process may use, in MiB, 0–1048576; 0 = no limit.
+   * Default 2048. Applied on Linux only.
+   */
+  memoryLimitMb: clampedInt(0, 1_048_576, 2048),
+  /** CPU time each handler process may use, in seconds, 0–86400; 0 (default) = no limit. Linux only. */
+  cpuTimeLimitSeconds: clampedInt(0, 86_400, 0),
   /** Python interpreter; default `python3` (the spec's `python` is missing on many Linux hosts). */
   pythonExecutable: requiredText('python3'),
   /** Node.js executable; default `node`. */
@@ -448,7 +506,9 @@ export const TempoSettings = z.strictObject({
   database: DatabaseSettings.prefault({}),
   logging: LoggingSettings.prefault({}),
   auth: AuthSettings.prefault({}),
+  secrets: SecretsSettings.prefault({}),
   requestHistory: RequestHistorySettings.prefault({}),
+  audit: AuditSettings.prefault({}),
   engine: EngineSettings.prefault({}),
   hydration: HydrationSettings.prefault({}),
   artifacts: ArtifactSettings.prefault({}),

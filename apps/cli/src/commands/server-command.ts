@@ -50,7 +50,11 @@ export const serveDataFolder = async (options: ServeDataFolderOptions): Promise<
     const settings =
       options.port === undefined ? loaded : { ...loaded, rest: { ...loaded.rest, port: options.port } };
     await assertPortFree(settings.rest.hostname, settings.rest.port);
-    const server = await startServer({ settings, onSeededAccessKey: announceSeededAccessKey });
+    const server = await startServer({
+      settings,
+      settingsFile: options.settingsFile,
+      onSeededAccessKey: announceSeededAccessKey,
+    });
     options.onListening(server.url);
     await stopped;
     await server.close();

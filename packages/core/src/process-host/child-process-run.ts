@@ -1,7 +1,8 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { UNSHARE_SIGKILL_MARKER } from './handler-isolation.ts';
 import { canReadProcessTable } from './process-tree.ts';
-import { HANDLER_TAG_VARIABLE, TreeContainment } from './tree-containment.ts';
+import { HANDLER_TAG_VARIABLE, NamespaceContainment, TreeContainment } from './tree-containment.ts';
 
 /** One child process to start: no shell, an explicit environment, bounded output. */
 export interface ChildProcessSpec {
@@ -31,13 +32,26 @@ export interface ChildProcessSpec {
    * can find what a crashed server left; a random one is used when omitted.
    */
   readonly containmentTag?: string;
+  /**
+   * The command is the PID-namespace wrapper of `handler-isolation.ts`: the tree below it is the
+   * whole call, swept before the wrapper is killed, and the kernel ends the rest when the handler
+   * exits. Default false: the tree is followed through `/proc` and the tag.
+   */
+  readonly namespaced?: boolean;
   /** Aborted to stop the child (run cancelled). */
   readonly signal?: AbortSignal;
 }
 
 /** How a child process ended. */
 export type ChildProcessOutcome =
-  | { readonly kind: 'exited'; readonly exitCode: number; readonly stdout: Buffer; readonly stderr: Buffer }
+  | {
+      readonly kind: 'exited';
+      readonly exitCode: number;
+      /** The signal that ended the process, when one did (then `exitCode` is 128 + its number). */
+      readonly signal: NodeJS.Signals | null;
+      readonly stdout: Buffer;
+      readonly stderr: Buffer;
+    }
   | { readonly kind: 'failedToStart'; readonly message: string }
   | { readonly kind: 'timedOut'; readonly stderr: Buffer }
   | { readonly kind: 'overflow'; readonly stream: 'stdout' | 'stderr'; readonly stderr: Buffer }
@@ -108,10 +122,13 @@ export const runChildProcess = (spec: ChildProcessSpec): Promise<ChildProcessOut
     }
     const useGroup = process.platform !== 'win32';
     const tag = spec.containmentTag ?? (spec.killTree ? `call.${randomBytes(8).toString('hex')}` : undefined);
-    const containment =
-      tag !== undefined && spec.killTree && useGroup && canReadProcessTable()
-        ? new TreeContainment(tag)
-        : null;
+    const contained = tag !== undefined && spec.killTree && useGroup && canReadProcessTable();
+    const namespaced = contained && spec.namespaced === true;
+    const containment = contained
+      ? namespaced
+        ? new NamespaceContainment()
+        : new TreeContainment(tag)
+      : null;
     let child: ReturnType<typeof spawn>;
     try {
       child = spawn(spec.command, [...spec.args], {
@@ -130,6 +147,12 @@ export const runChildProcess = (spec: ChildProcessSpec): Promise<ChildProcessOut
     // The sweeps of the tree so far; the outcome waits for them, so no process outlives it.
     let sweep: Promise<unknown> = Promise.resolve();
     const killTree = () => {
+      if (namespaced && containment) {
+        // The wrapper is the tree's only handle: it is swept with the tree, then its group.
+        const swept = containment.killAll().finally(() => kill(child.pid, true));
+        sweep = Promise.allSettled([sweep, swept]);
+        return;
+      }
       kill(child.pid, true);
       if (containment) sweep = Promise.allSettled([sweep, containment.killAll()]);
     };
@@ -171,7 +194,8 @@ export const runChildProcess = (spec: ChildProcessSpec): Promise<ChildProcessOut
     // short while (a spared tree) is not waited for: the pipes are let go.
     let release: NodeJS.Timeout | undefined;
     child.on('exit', () => {
-      if (useGroup && spec.killTree) killTree();
+      // In a namespace, the kernel killed the rest of the tree before the wrapper could exit.
+      if (useGroup && spec.killTree && !namespaced) killTree();
       release = setTimeout(() => {
         child.stdout?.destroy();
         child.stderr?.destroy();
@@ -203,14 +227,27 @@ export const runChildProcess = (spec: ChildProcessSpec): Promise<ChildProcessOut
           return finish({ kind: 'overflow', stream: overflowStream, stderr: stderr.contents() });
         case 'cancelled':
           return finish({ kind: 'cancelled', stderr: stderr.contents() });
-        default:
+        default: {
+          const errors = stderr.contents();
+          // unshare answers the handler's SIGKILL as its own exit 1 and a line of its own.
+          if (namespaced && code === 1 && errors.includes(UNSHARE_SIGKILL_MARKER)) {
+            return finish({
+              kind: 'exited',
+              exitCode: 128 + signalNumber('SIGKILL'),
+              signal: 'SIGKILL',
+              stdout: stdout.contents(),
+              stderr: withoutLine(errors, UNSHARE_SIGKILL_MARKER),
+            });
+          }
           return finish({
             kind: 'exited',
             // A child killed by a signal has no exit code; report it the shell's way (128 + n).
             exitCode: code ?? 128 + signalNumber(signal),
+            signal,
             stdout: stdout.contents(),
-            stderr: stderr.contents(),
+            stderr: errors,
           });
+        }
       }
     });
   });
@@ -221,6 +258,18 @@ const SIGNAL_NUMBERS: Readonly<Record<string, number>> = {
   SIGKILL: 9,
   SIGSEGV: 11,
   SIGTERM: 15,
+  SIGXCPU: 24,
 };
+
+/** `text` without the lines that start with `prefix`. */
+const withoutLine = (text: Buffer, prefix: string): Buffer =>
+  Buffer.from(
+    text
+      .toString('utf8')
+      .split('\n')
+      .filter((line) => !line.startsWith(prefix))
+      .join('\n'),
+    'utf8',
+  );
 
 const signalNumber = (signal: NodeJS.Signals | null): number => (signal ? (SIGNAL_NUMBERS[signal] ?? 0) : 0);

@@ -33,3 +33,4 @@ export {
   SUPPORTED_PROTOCOL_VERSIONS,
 } from './protocol-v1.ts';
 export { safePathSegment } from './scratch-folder.ts';
+export { serverFilePaths } from './server-file-hiding.ts';

@@ -62,6 +62,17 @@ const isAlive = async (pid: number) => {
   return stat !== null && !/^\d+ \(.*\) Z/.test(stat);
 };
 
+/** Live host pids whose command line holds `argument`. */
+const hostPidsWithArgument = async (argument: string): Promise<number[]> => {
+  const pids = (await readdir('/proc')).filter((name) => /^\d+$/.test(name));
+  const found: number[] = [];
+  for (const pid of pids) {
+    const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
+    if (cmdline.split('\0').includes(argument) && (await isAlive(Number(pid)))) found.push(Number(pid));
+  }
+  return found;
+};
+
 const readStdin = `const input = JSON.parse(require('node:fs').readFileSync(0, 'utf8'));`;
 
 beforeAll(async () => {
@@ -122,25 +133,31 @@ describe('ProcessHandlerHost', () => {
     );
   });
 
-  it('kills a handler that never answers, with the processes it started', async () => {
-    const pidFile = join(folder, 'grandchild.pid');
-    const invocation = await script(
-      'hang.cjs',
-      `const { spawn } = require('node:child_process');
-      const child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
-      require('node:fs').writeFileSync(${JSON.stringify(pidFile)}, String(child.pid));
-      setInterval(() => {}, 1000);`,
-      { timeoutMs: 1500 },
-    );
-    const { result } = await hostWith().invoke(invocation);
-    expect(result).toMatchObject({
-      result: 'Timeout',
-      errorMessage: 'External process exceeded maximum runtime of 1500ms',
-    });
-    const grandchild = Number(await readFile(pidFile, 'utf8'));
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    expect(await isAlive(grandchild)).toBe(false);
-  });
+  it.each(['namespace', 'tracking'] as const)(
+    'kills a handler that never answers, with the processes it started (%s)',
+    async (isolation) => {
+      // Inside a PID namespace the handler sees other pids than the host does: the grandchild is
+      // found on the host by a marker argument instead.
+      const marker = `tempo-hang-marker-${isolation}-${process.pid}`;
+      const startedFile = join(folder, `grandchild-${isolation}.started`);
+      const invocation = await script(
+        `hang-${isolation}.cjs`,
+        `const { spawn } = require('node:child_process');
+        spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)', ${JSON.stringify(marker)}], { stdio: 'ignore' });
+        require('node:fs').writeFileSync(${JSON.stringify(startedFile)}, 'yes');
+        setInterval(() => {}, 1000);`,
+        { timeoutMs: 1500 },
+      );
+      // The flag file lies outside the scratch folder, which hidden server files make read-only.
+      const { result } = await hostWith({ isolation, hideServerFiles: false }).invoke(invocation);
+      expect(result).toMatchObject({
+        result: 'Timeout',
+        errorMessage: 'External process exceeded maximum runtime of 1500ms',
+      });
+      expect(await readFile(startedFile, 'utf8')).toBe('yes');
+      expect(await hostPidsWithArgument(marker)).toEqual([]);
+    },
+  );
 
   it('stops a handler that floods its output', async () => {
     const invocation = await script(

@@ -4,6 +4,7 @@ import type { StepResult } from '../runtimes/step-protocol.ts';
 import { type CapacityLease, CapacityLimiter, type CapacitySnapshot } from './capacity-limiter.ts';
 import { type ChildProcessOutcome, runChildProcess } from './child-process-run.ts';
 import { buildHandlerEnvironment, redactSecrets } from './handler-environment.ts';
+import { detectHandlerIsolation, type HandlerIsolation, resolveCommand } from './handler-isolation.ts';
 import {
   clearHandlerLeftovers,
   type HandlerLeftoverReport,
@@ -11,9 +12,11 @@ import {
   handlerCallTag,
   handlerOwnerOf,
 } from './handler-leftovers.ts';
+import { describeLimitFailure } from './handler-limit-errors.ts';
 import { type ShimLanguage, writeShim } from './language-shims.ts';
 import { parseStepResult, SUPPORTED_PROTOCOL_VERSIONS } from './protocol-v1.ts';
 import { createScratchFolder, removeScratchFolder } from './scratch-folder.ts';
+import { planServerFileHiding } from './server-file-hiding.ts';
 
 /** How to start a handler: the command line, where, and what it may read from the environment. */
 export interface HandlerLaunch {
@@ -73,6 +76,13 @@ export interface ProcessHandlerHostOptions {
   readonly environment: Readonly<Record<string, string | undefined>>;
   /** The worker (or pseudo-worker) id, for `TEMPO_WORKER_ID`. */
   readonly workerId: string;
+  /** The isolation to use, when the caller chose it already; detected from the settings otherwise. */
+  readonly isolation?: HandlerIsolation;
+  /**
+   * The server's own files and folders, hidden from namespaced calls with `hideServerFiles`
+   * (see `serverFilePaths`); the scratch and cache roots are always among them.
+   */
+  readonly serverPaths?: readonly string[];
 }
 
 const exception = (message: string): StepResult => ({
@@ -108,16 +118,29 @@ export class ProcessHandlerHost implements HandlerHost {
   readonly #options: ProcessHandlerHostOptions;
   readonly #capacity: CapacityLimiter;
   readonly #owner: HandlerOwner;
+  readonly #isolation: HandlerIsolation;
   #processRuntimeMs = 0;
   #killCount = 0;
 
   constructor(options: ProcessHandlerHostOptions) {
     this.#options = options;
     this.#owner = handlerOwnerOf(options.settings.scratchRoot);
+    this.#isolation =
+      options.isolation ??
+      detectHandlerIsolation({
+        requested: options.settings.isolation,
+        searchPath: process.env.PATH,
+        hideServerFiles: options.settings.hideServerFiles,
+      });
     this.#capacity = new CapacityLimiter({
       maxServerWide: options.settings.maxConcurrentProcessesServerWide,
       maxPerTenant: options.settings.maxConcurrentProcessesPerTenant,
     });
+  }
+
+  /** How handler trees are contained and whether memory and CPU limits apply, as detected at start. */
+  get isolation(): HandlerIsolation {
+    return this.#isolation;
   }
 
   /** Slots in use and waiting, and the totals since start. */
@@ -184,10 +207,40 @@ export class ProcessHandlerHost implements HandlerHost {
           TEMPO_WORKER_ID: this.#options.workerId,
         },
       });
+      const resolved = resolveCommand(launch.command, launch.cwd, env.PATH);
+      if (resolved === null) {
+        return {
+          result: exception(`External process failed to start: no executable "${launch.command}" was found.`),
+          capacity,
+          stderr: '',
+        };
+      }
+      const limits = {
+        memoryLimitMb: settings.memoryLimitMb,
+        cpuTimeLimitSeconds: settings.cpuTimeLimitSeconds,
+      };
+      // Without tree killing a namespace cannot be had: its end kills everything in it.
+      const namespaced = this.#isolation.mode === 'namespace' && settings.killProcessTreeOnCancel;
+      const hiding =
+        namespaced && this.#isolation.hidingApplies && settings.hideServerFiles
+          ? planServerFileHiding({
+              serverPaths: [...(this.#options.serverPaths ?? []), settings.scratchRoot, settings.cacheRoot],
+              command: resolved,
+              cwd: launch.cwd,
+              scratch,
+            })
+          : undefined;
+      const wrapped = this.#isolation.wrap(
+        resolved,
+        [...shimArgs, ...launch.args],
+        limits,
+        namespaced,
+        hiding,
+      );
       const started = Date.now();
       const outcome = await runChildProcess({
-        command: launch.command,
-        args: [...shimArgs, ...launch.args],
+        command: wrapped.command,
+        args: wrapped.args,
         cwd: launch.cwd,
         env,
         stdin: input,
@@ -196,13 +249,16 @@ export class ProcessHandlerHost implements HandlerHost {
         maxStderrBytes: settings.maxStderrBytes,
         killTree: settings.killProcessTreeOnCancel,
         containmentTag: handlerCallTag(this.#owner),
+        namespaced,
         signal: invocation.signal,
       });
       this.#processRuntimeMs += Date.now() - started;
       if (KILLED_OUTCOMES.has(outcome.kind)) this.#killCount += 1;
       const redact = (text: string) => redactSecrets(text, secretValues);
       const stderr = 'stderr' in outcome ? redact(outcome.stderr.toString('utf8')) : '';
-      return { result: mapOutcome(outcome, stderr, invocation, redact), capacity, stderr };
+      const limitFailure = this.#isolation.limitsApply ? describeLimitFailure(outcome, stderr, limits) : null;
+      const result = limitFailure ? exception(limitFailure) : mapOutcome(outcome, stderr, invocation, redact);
+      return { result, capacity, stderr };
     } finally {
       lease.release();
       if (scratch) await removeScratchFolder(scratch);

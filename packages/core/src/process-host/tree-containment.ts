@@ -99,3 +99,32 @@ export class TreeContainment {
     return withDescendants(table, [...tree, ...tagged]);
   }
 }
+
+/**
+ * The processes of one call run in a PID namespace of their own (see `handler-isolation.ts`):
+ * every process the handler starts, whatever session it moves to or environment it clears, stays
+ * below the namespace's first process, whose orphans it adopts. So the tree below the wrapper is
+ * the whole call, and nothing needs following while it runs; a sweep of that tree, before the
+ * wrapper is killed, finds every process and waits until each is gone.
+ */
+export class NamespaceContainment {
+  #root: ProcessStat | null = null;
+
+  /** Remembers the wrapper `pid`, spawned just now (see {@link TreeContainment.attach}). */
+  attach(pid: number): void {
+    this.#root = readProcessStatSync(pid);
+  }
+
+  /** Kills every process of the call; answers how many there were. */
+  async killAll(): Promise<number> {
+    const root = this.#root;
+    if (!root) return 0;
+    return stopAndKill(async (table) => {
+      const now = table.get(root.pid);
+      return now && now.startTicks === root.startTicks ? withDescendants(table, [now]) : [];
+    });
+  }
+
+  /** Nothing runs between sweeps; here for the same shape as {@link TreeContainment}. */
+  dispose(): void {}
+}
