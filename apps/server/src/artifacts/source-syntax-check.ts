@@ -114,18 +114,28 @@ export class SourceSyntaxChecker {
     }).env;
   }
 
-  async #checkPython(fileName: string, code: string) {
-    const outcome = await runChildProcess({
-      command: this.#settings.pythonExecutable,
-      args: ['-I', '-c', PYTHON_CHECK, fileName],
-      cwd: tmpdir(),
+  /** Runs one interpreter's check under the checks' shared limits and clean environment. */
+  #runChecker(command: string, args: string[], cwd: string, stdin: Buffer) {
+    return runChildProcess({
+      command,
+      args,
+      cwd,
       env: this.#env(),
-      stdin: Buffer.from(code, 'utf8'),
+      stdin,
       timeoutMs: CHECK_TIMEOUT_MS,
       maxStdoutBytes: OUTPUT_LIMIT_BYTES,
       maxStderrBytes: OUTPUT_LIMIT_BYTES,
       killTree: true,
     });
+  }
+
+  async #checkPython(fileName: string, code: string) {
+    const outcome = await this.#runChecker(
+      this.#settings.pythonExecutable,
+      ['-I', '-c', PYTHON_CHECK, fileName],
+      tmpdir(),
+      Buffer.from(code, 'utf8'),
+    );
     const report =
       outcome.kind === 'exited' && outcome.exitCode !== 0
         ? pythonReport(outcome.stdout.toString('utf8'))
@@ -140,17 +150,12 @@ export class SourceSyntaxChecker {
     const path = join(folder, fileName);
     try {
       await writeFile(path, code, { mode: 0o600 });
-      const outcome = await runChildProcess({
-        command: this.#settings.nodeExecutable,
-        args: ['--check', path],
-        cwd: folder,
-        env: this.#env(),
-        stdin: Buffer.alloc(0),
-        timeoutMs: CHECK_TIMEOUT_MS,
-        maxStdoutBytes: OUTPUT_LIMIT_BYTES,
-        maxStderrBytes: OUTPUT_LIMIT_BYTES,
-        killTree: true,
-      });
+      const outcome = await this.#runChecker(
+        this.#settings.nodeExecutable,
+        ['--check', path],
+        folder,
+        Buffer.alloc(0),
+      );
       const report =
         outcome.kind === 'exited' && outcome.exitCode !== 0
           ? nodeReport(outcome.stderr.toString('utf8'), path, fileName)
