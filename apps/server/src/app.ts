@@ -7,11 +7,12 @@ import Fastify, {
   type FastifyReply,
   LogController,
 } from 'fastify';
-import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { validatorCompiler } from 'fastify-type-provider-zod';
 import { authPlugin } from './auth/auth-plugin.ts';
 import { answerClientError, installErrorHandling, toErrorResponse } from './http/error-handler.ts';
 import { assertJsonDepth } from './http/json-depth.ts';
 import { registerOpenApi } from './http/openapi.ts';
+import { responseSerializerCompiler } from './http/response-serializer.ts';
 import { routePlugins } from './routes/index.ts';
 import type { ServerContext } from './server-context.ts';
 
@@ -41,7 +42,8 @@ export const buildApp = async (context: ServerContext): Promise<FastifyInstance>
     clientErrorHandler: answerClientError,
   });
   app.setValidatorCompiler(validatorCompiler);
-  app.setSerializerCompiler(serializerCompiler);
+  // Leaves null properties of our records out of answers (v0.3.0's rule); see response-serializer.ts.
+  app.setSerializerCompiler(responseSerializerCompiler);
   installErrorHandling(app);
   // The request line holds no credential (no headers, no body), so it skips the redaction paths,
   // which cost more than the rest of the line.

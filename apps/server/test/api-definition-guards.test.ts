@@ -218,8 +218,8 @@ describe('renaming a step a flow uses', () => {
       transitions: { 'rename.me': {} },
     });
     const refused = await expectApiError(t.steps.update(step.id, { executionKey: 'renamed' }), 409, 'InUse');
-    expect(refused.details).toMatchObject({ resource: 'Step', id: step.id });
-    expect(JSON.stringify(refused.details)).toContain(flow.id);
+    expect(refused.context).toMatchObject({ resource: 'Step', id: step.id });
+    expect(JSON.stringify(refused.context)).toContain(flow.id);
     // The attack went on with a delete of the (renamed) step: it must still be refused.
     await expectApiError(t.steps.delete(step.id), 409, 'InUse');
     expect((await t.steps.get(step.id)).executionKey).toBe('rename.me');

@@ -55,7 +55,8 @@ describe('a failed trigger run', () => {
     expect(answer.body).toEqual({
       error: 'RunException',
       message: run.errorMessage,
-      details: { runId: run.id, state: 'Exception' },
+      details: `runId: ${run.id}; state: Exception`,
+      context: { runId: run.id, state: 'Exception' },
     });
   });
 });

@@ -137,7 +137,7 @@ describe('token and identity', () => {
     const refused = await f.anonymous.raw('POST', '/v1.0/token', { body: { email, password: 'password' } });
     expect(refused.status).toBe(429);
     expect(refused.body).toMatchObject({ error: 'TooManyRequests' });
-    // The header says what details.retryAfterSeconds says, for clients that read only headers.
+    // The header says what context.retryAfterSeconds says, for clients that read only headers.
     expect(Number(refused.headers['retry-after'])).toBeGreaterThanOrEqual(1);
     // Other accounts are not affected.
     expect(

@@ -97,7 +97,7 @@ describe('run outputs', () => {
     expect(await answer.json()).toMatchObject({
       error: 'RunException',
       message: expect.stringContaining('engine.maxRunOutputBytes'),
-      details: { runId: answer.headers.get('x-run-id'), state: 'Exception' },
+      context: { runId: answer.headers.get('x-run-id'), state: 'Exception' },
     });
     const run = await tenantA.runs.get(answer.headers.get('x-run-id') ?? '');
     expect(run).toMatchObject({ state: 'Exception', outputData: null });

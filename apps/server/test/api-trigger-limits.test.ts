@@ -76,8 +76,8 @@ const jsonOfBytes = (bytes: number) => JSON.stringify('x'.repeat(bytes - 2));
 
 /** The answer's status and error code. */
 const refusalOf = async (response: Response) => {
-  const body = (await response.json()) as { error?: string; details?: Record<string, unknown> };
-  return { status: response.status, error: body.error, details: body.details };
+  const body = (await response.json()) as { error?: string; context?: Record<string, unknown> };
+  return { status: response.status, error: body.error, context: body.context };
 };
 
 const runsOf = async (t: TenantClient, flowId: string) =>
@@ -94,7 +94,7 @@ describe('trigger body cap (rest.maxTriggerBodyBytes)', () => {
     expect(await refusalOf(over)).toMatchObject({
       status: 413,
       error: 'PayloadTooLarge',
-      details: { limitBytes: BODY_LIMIT_BYTES },
+      context: { limitBytes: BODY_LIMIT_BYTES },
     });
     // A body sent in chunks declares no length; it is stopped while it is read.
     const chunks = new Blob([jsonOfBytes(BODY_LIMIT_BYTES + 1)]).stream();
@@ -102,7 +102,7 @@ describe('trigger body cap (rest.maxTriggerBodyBytes)', () => {
     expect(await refusalOf(chunked)).toMatchObject({
       status: 413,
       error: 'PayloadTooLarge',
-      details: { limitBytes: BODY_LIMIT_BYTES },
+      context: { limitBytes: BODY_LIMIT_BYTES },
     });
     expect(await runsOf(t, flowId)).toEqual([]);
 
@@ -130,7 +130,7 @@ describe('trigger body cap (rest.maxTriggerBodyBytes)', () => {
     expect(await refusalOf(answer)).toMatchObject({
       status: 413,
       error: 'PayloadTooLarge',
-      details: { bytes: INPUT_LIMIT_BYTES + 1, limitBytes: INPUT_LIMIT_BYTES },
+      context: { bytes: INPUT_LIMIT_BYTES + 1, limitBytes: INPUT_LIMIT_BYTES },
     });
     expect(await runsOf(t, flowId)).toEqual([]);
   });
@@ -171,7 +171,7 @@ describe('rate limit of Public triggers', () => {
     expect(await refusalOf(byTrigger)).toMatchObject({
       status: 429,
       error: 'TooManyRequests',
-      details: { scope: 'trigger', ratePerSecond: TRIGGER_RATE, retryAfterSeconds: 1 },
+      context: { scope: 'trigger', ratePerSecond: TRIGGER_RATE, retryAfterSeconds: 1 },
     });
     expect((await fire(second.triggerId, '{"n":3}')).status).toBe(200);
     const byTenant = await fire(third.triggerId, '{"n":4}');
@@ -179,7 +179,7 @@ describe('rate limit of Public triggers', () => {
     expect(await refusalOf(byTenant)).toMatchObject({
       status: 429,
       error: 'TooManyRequests',
-      details: { scope: 'tenant', ratePerSecond: TENANT_RATE },
+      context: { scope: 'tenant', ratePerSecond: TENANT_RATE },
     });
 
     // Refused calls leave neither a run nor a request history row.

@@ -90,7 +90,7 @@ export const send = (baseUrl: URL, fuzz: FuzzRequest, timeoutMs: number): Promis
 const isFailedRunAnswer = (answer: FuzzAnswer): boolean =>
   answer.status === 500 && ['Failed', 'Exception'].includes(String(answer.headers['x-run-state']));
 
-/** Whether an answer is the one error body: JSON `{ error: string, message: string, details }`. */
+/** Whether an answer is the one error body: JSON `{ error: string, message: string, details?: string }`. */
 const isErrorBody = (answer: FuzzAnswer): boolean => {
   if (!String(answer.headers['content-type']).startsWith('application/json')) return false;
   try {
@@ -100,7 +100,7 @@ const isErrorBody = (answer: FuzzAnswer): boolean => {
       parsed !== null &&
       typeof Reflect.get(parsed, 'error') === 'string' &&
       typeof Reflect.get(parsed, 'message') === 'string' &&
-      'details' in parsed
+      ['string', 'undefined'].includes(typeof Reflect.get(parsed, 'details'))
     );
   } catch {
     return false;
@@ -125,7 +125,7 @@ export const problemOf = (fuzz: FuzzRequest, answer: FuzzAnswer): string | null 
   if (answer.status === null) return isLargeUpload(fuzz) ? null : `connection failed: ${answer.detail}`;
   if (answer.status >= 500 && !isFailedRunAnswer(answer)) return `HTTP ${answer.status}`;
   if (answer.status >= 400 && answer.status < 500 && !isErrorBody(answer)) {
-    return `HTTP ${answer.status} without the { error, message, details } JSON body`;
+    return `HTTP ${answer.status} without the { error, message, details? } JSON body`;
   }
   return null;
 };

@@ -51,7 +51,7 @@ agree<Fits<JsonAnswer<'issueToken', 200>, Resolved<TokenClient['issue']>>>();
 agree<Fits<Parameters<HttpTriggersClient['fire']>[0], operations['fireHttpTrigger']['parameters']['path']['triggerId']>>();
 
 // The error body every failure answers.
-agree<Fits<JsonAnswer<'readStep', 404>, { error: string; message: string; details: unknown }>>();
+agree<Fits<JsonAnswer<'readStep', 404>, { error: string; message: string; details?: string; context?: unknown }>>();
 
 // @ts-expect-error a step without name, runtime key and configuration is not a createStep body
 agree<Fits<{ executionKey: string }, JsonBody<'createStep'>>>();

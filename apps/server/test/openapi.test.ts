@@ -305,7 +305,8 @@ describe('OpenAPI document', () => {
     expect(z.looseObject({ description: z.string() }).parse(schemas.JsonValue).description).toMatch(
       /any JSON value/i,
     );
-    expect(schemas.ErrorBody?.properties?.details?.$ref).toBe('#/components/schemas/JsonValue');
+    expect(schemas.ErrorBody?.properties?.context?.$ref).toBe('#/components/schemas/JsonValue');
+    expect(schemas.ErrorBody?.properties?.details).toMatchObject({ type: 'string' });
   });
 
   it('names its servers, a license URL, and describes every tag in use', () => {

@@ -15,21 +15,35 @@ const rejectionOf = async (call: Promise<unknown>): Promise<unknown> =>
   );
 
 describe('error answers', () => {
-  it("throw TempoApiError with the server's code, message, details and status", async () => {
-    const details = { resource: 'Step', id: 'stp_1', referencedBy: 'flow(s) flw_1' };
-    bench.server.respond = () => ({ status: 409, body: { error: 'InUse', message: 'still used', details } });
+  it("throw TempoApiError with the server's code, message, details, context and status", async () => {
+    const context = { resource: 'Step', id: 'stp_1', referencedBy: 'flow(s) flw_1' };
+    const details = 'resource: Step; id: stp_1; referencedBy: flow(s) flw_1';
+    const body = { error: 'InUse', message: 'still used', details, context };
+    bench.server.respond = () => ({ status: 409, body });
     const error = await rejectionOf(bench.client.tenant('ten_1').steps.delete('stp_1'));
     expect(error).toBeInstanceOf(TempoApiError);
     expect(error).toBeInstanceOf(TempoError);
-    expect(error).toMatchObject({ statusCode: 409, code: 'InUse', message: 'still used', details });
-    expect((error as TempoApiError).toBody()).toEqual({ error: 'InUse', message: 'still used', details });
+    expect(error).toMatchObject({ statusCode: 409, code: 'InUse', message: 'still used', details, context });
+    expect((error as TempoApiError).toBody()).toEqual(body);
+  });
+
+  it('read the structured details of an older server as the context', async () => {
+    bench.server.respond = () => ({
+      status: 413,
+      body: { error: 'PayloadTooLarge', message: 'too big', details: { limitBytes: 10 } },
+    });
+    expect(await rejectionOf(bench.client.me())).toMatchObject({
+      code: 'PayloadTooLarge',
+      details: 'limitBytes: 10',
+      context: { limitBytes: 10 },
+    });
   });
 
   it('turn a body that is not JSON into a typed error named after the status', async () => {
     bench.server.respond = () => ({ status: 502, body: '<html>Bad gateway</html>' });
     const error = await rejectionOf(bench.client.health());
     expect(error).toBeInstanceOf(TempoApiError);
-    expect(error).toMatchObject({ statusCode: 502, code: 'Unavailable', details: null });
+    expect(error).toMatchObject({ statusCode: 502, code: 'Unavailable', details: null, context: null });
     expect((error as Error).message).toBe('HTTP 502: <html>Bad gateway</html>');
   });
 
@@ -48,14 +62,15 @@ describe('error answers', () => {
     expect(error).toMatchObject({ statusCode: 404, code: 'NotFound', message: 'Route x', details: null });
   });
 
-  it('keep details that are not an object', async () => {
+  it('keep a details line without a context, as a v0.3.0 server sends it', async () => {
     bench.server.respond = () => ({
       status: 400,
       body: { error: 'BadRequest', message: 'bad', details: 'why' },
     });
     expect(await rejectionOf(bench.client.me())).toMatchObject({
       code: 'BadRequest',
-      details: { value: 'why' },
+      details: 'why',
+      context: null,
     });
   });
 });

@@ -1,3 +1,4 @@
+import { restoreNullProperties } from '@tempo/contracts';
 import type { z } from 'zod';
 import { TempoApiError, TempoResponseError } from './client-errors.ts';
 import { credentialHeaders, DEFAULT_TIMEOUT_MS, type TempoClientOptions } from './client-options.ts';
@@ -134,7 +135,8 @@ export class HttpTransport {
   }
 
   /**
-   * Sends a request and parses a 2xx answer with `schema`. A non-2xx answer throws
+   * Sends a request and parses a 2xx answer with `schema`, absent nullable properties read as
+   * null. A non-2xx answer throws
    * {@link TempoApiError}; a 2xx body that does not match throws {@link TempoResponseError}.
    */
   async request<T extends z.ZodType>(
@@ -144,7 +146,9 @@ export class HttpTransport {
     options: RequestOptions = {},
   ): Promise<z.output<T>> {
     const answer = await this.#succeeded(method, path, options);
-    const parsed = schema.safeParse(answer.body);
+    // The server leaves null properties of its records out; callers see them as null again.
+    const restore = restoreNullProperties(schema);
+    const parsed = schema.safeParse(restore ? restore(answer.body) : answer.body);
     if (!parsed.success) throw new TempoResponseError(method, path, answer.status, parsed.error);
     return parsed.data;
   }

@@ -82,7 +82,8 @@ describe('httpTriggers.fire', () => {
       body: {
         error: 'MethodNotAllowed',
         message: 'Trigger trg_1 accepts GET.',
-        details: { allowed: ['GET'] },
+        details: 'allowed: ["GET"]',
+        context: { allowed: ['GET'] },
       },
     });
     await expect(bench.client.httpTriggers.fire('trg_1')).rejects.toSatisfy(

@@ -16,6 +16,7 @@ export * from './errors.ts';
 export * from './id-prefixes.ts';
 export * from './identity.ts';
 export * from './identity-api.ts';
+export * from './null-properties.ts';
 export * from './paging.ts';
 export * from './request-history.ts';
 export * from './runs.ts';

@@ -91,7 +91,7 @@ describe('LoginLimiter', () => {
     const refused = await failOnce(limiter, '203.0.113.7', 'junk-30@example.test');
     expect(refused?.code).toBe('TooManyRequests');
     expect(refused?.message).toMatch(/from this address/);
-    expect(refused?.details).toEqual({ retryAfterSeconds: 900 });
+    expect(refused?.context).toEqual({ retryAfterSeconds: 900 });
     // Another address is not affected.
     expect(await failOnce(limiter, '198.51.100.9', 'junk-30@example.test')).toBeNull();
   });

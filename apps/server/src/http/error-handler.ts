@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Duplex } from 'node:stream';
-import { type ErrorBody, errorCodeForStatus, TempoError } from '@tempo/contracts';
+import { type ErrorBody, errorBody, errorCodeForStatus, TempoError } from '@tempo/contracts';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 
@@ -51,13 +51,18 @@ export const toErrorResponse = (
     }));
     const first = issues[0];
     const where = first?.field ? `${part}.${first.field}` : part;
+    // The readable line names each field with its part (`body.name: Required`), as the message does.
+    const readable = issues
+      .map((issue) => `${issue.field ? `${part}.${issue.field}` : part}: ${issue.message}`)
+      .join('; ');
     return {
       statusCode: 400,
-      body: {
-        error: 'BadRequest',
-        message: `Invalid ${where}: ${(first?.message ?? 'is invalid').replace(/\.$/, '')}.`,
-        details: { issues },
-      },
+      body: errorBody(
+        'BadRequest',
+        `Invalid ${where}: ${(first?.message ?? 'is invalid').replace(/\.$/, '')}.`,
+        { issues },
+        readable,
+      ),
     };
   }
   const fastifyError = error as Partial<FastifyError>;
@@ -70,22 +75,18 @@ export const toErrorResponse = (
   if (typeof status === 'number' && status >= 400 && status < 500) {
     return {
       statusCode: status,
-      body: {
-        error: errorCodeForStatus(status),
-        message: shorten(fastifyError.message ?? 'Bad request.'),
-        details: null,
-      },
+      body: errorBody(errorCodeForStatus(status), shorten(fastifyError.message ?? 'Bad request.')),
     };
   }
   const correlationId = randomUUID();
   request.log.error({ err: error, correlationId }, 'unexpected error');
   return {
     statusCode: 500,
-    body: {
-      error: 'InternalError',
-      message: `An unexpected error occurred; quote correlation id ${correlationId} when reporting it.`,
-      details: { correlationId },
-    },
+    body: errorBody(
+      'InternalError',
+      `An unexpected error occurred; quote correlation id ${correlationId} when reporting it.`,
+      { correlationId },
+    ),
   };
 };
 
@@ -100,11 +101,12 @@ export const answerClientError = (error: Error & { code?: string }, socket: Dupl
   }
   const tooLarge = error.code === 'HPE_HEADER_OVERFLOW';
   const status = tooLarge ? 431 : 400;
-  const body = JSON.stringify({
-    error: tooLarge ? 'PayloadTooLarge' : 'BadRequest',
-    message: tooLarge ? 'The request headers are too large.' : 'The request is not valid HTTP.',
-    details: null,
-  } satisfies ErrorBody);
+  const body = JSON.stringify(
+    errorBody(
+      tooLarge ? 'PayloadTooLarge' : 'BadRequest',
+      tooLarge ? 'The request headers are too large.' : 'The request is not valid HTTP.',
+    ),
+  );
   socket.end(
     `HTTP/1.1 ${status} ${tooLarge ? 'Request Header Fields Too Large' : 'Bad Request'}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
   );
@@ -114,9 +116,9 @@ export const answerClientError = (error: Error & { code?: string }, socket: Dupl
 export const installErrorHandling = (app: FastifyInstance): void => {
   app.setErrorHandler((error, request, reply: FastifyReply) => {
     const { statusCode, body } = toErrorResponse(error, request);
-    // Every throttle (sign-in, trigger rates) says when to come back in its details; the
+    // Every throttle (sign-in, trigger rates) says when to come back in its context; the
     // standard header says it to clients that read only headers.
-    const retryAfter = (body.details as { retryAfterSeconds?: unknown } | null)?.retryAfterSeconds;
+    const retryAfter = (body.context as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds;
     if (statusCode === 429 && typeof retryAfter === 'number') reply.header('retry-after', String(retryAfter));
     return reply.code(statusCode).type('application/json').send(body);
   });
@@ -124,10 +126,6 @@ export const installErrorHandling = (app: FastifyInstance): void => {
     reply
       .code(404)
       .type('application/json')
-      .send({
-        error: 'NotFound',
-        message: `No route ${request.method} ${request.url.split('?')[0]}.`,
-        details: null,
-      } satisfies ErrorBody),
+      .send(errorBody('NotFound', `No route ${request.method} ${request.url.split('?')[0]}.`)),
   );
 };

@@ -244,7 +244,7 @@ export const finishDocument = <T extends object>(document: T): T => {
   } as T;
 };
 
-/** The error body with its `details` as a reference to `JsonValue`. */
+/** The error body with its structured `context` as a reference to `JsonValue`. */
 const errorBodyWithValue = (): JsonObject => {
   const schema = errorBodySchema();
   const properties = isObject(schema.properties) ? schema.properties : {};
@@ -252,7 +252,10 @@ const errorBodyWithValue = (): JsonObject => {
     ...schema,
     properties: {
       ...properties,
-      details: { $ref: refTo(JSON_VALUE), description: 'Structured context (field issues, ids), or null.' },
+      context: {
+        $ref: refTo(JSON_VALUE),
+        description: 'Structured context (field issues, ids, limits); absent when there is none.',
+      },
     },
   };
 };

@@ -97,7 +97,7 @@ export const registerOpenApi = async (app: FastifyInstance, version: string): Pr
         title: 'Tempo API',
         version,
         description:
-          'Tenant-scoped data flows, steps, triggers and runs. Every failure answers the one error body `{ error, message, details }` with a stable `error` code.',
+          'Tenant-scoped data flows, steps, triggers and runs. Every failure answers the one error body `{ error, message, details?, context? }` with a stable `error` code.',
         license: { name: 'MIT', url: 'https://spdx.org/licenses/MIT.html' },
       },
       servers: [{ url: '/', description: 'The server that serves this document.' }],

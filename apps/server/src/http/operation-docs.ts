@@ -17,13 +17,13 @@ export const operationKeyOf = (route: Pick<RouteOptions, 'method' | 'url'>): str
 
 /** What every error status of the API means, as each response says it. */
 const ERROR_DESCRIPTIONS: Readonly<Record<number, string>> = {
-  400: 'The request is malformed or fails validation (`BadRequest`, `details` lists the problems), or sends the unsupported x-secret-key header (`UnsupportedAuthHeader`).',
+  400: 'The request is malformed or fails validation (`BadRequest`, `context.issues` lists the problems), or sends the unsupported x-secret-key header (`UnsupportedAuthHeader`).',
   401: 'No valid credentials were sent (`Unauthorized`).',
   403: 'The credentials are valid but may not do this here (`Forbidden`).',
   404: 'A record named in the path does not exist, or not in this tenant (`NotFound`).',
   405: 'The trigger does not accept this HTTP method; the `allow` header lists those it does (`MethodNotAllowed`).',
   409: 'The request conflicts with the current state: a protected or still-referenced record, a duplicate, or a state that does not allow it (`Protected`, `InUse`, `Conflict`, ...).',
-  413: 'The body is larger than this route accepts (`PayloadTooLarge`); `details` names the limit.',
+  413: 'The body is larger than this route accepts (`PayloadTooLarge`); `context.limitBytes` names the limit.',
   415: 'The body has a content type this route does not accept (`UnsupportedMediaType`).',
   429: 'Too many requests, or too many failed sign-ins from this address or for this account (`TooManyRequests`); retry after the `retry-after` header.',
   500: 'An unexpected failure, logged on the server with the request id (`InternalError`).',
@@ -82,7 +82,7 @@ const TRIGGER_RESPONSES: Readonly<Record<string, JsonObject>> = {
   },
   500: {
     description:
-      "The run failed: its output when it has one, else the error body (`RunFailed` or `RunException`, the run's message, details.runId).",
+      "The run failed: its output when it has one, else the error body (`RunFailed` or `RunException`, the run's message, context.runId).",
     headers: TRIGGER_HEADERS,
     content: { 'application/json': { schema: {} } },
   },

@@ -186,7 +186,7 @@ export const triggerRoutes: FastifyPluginAsync<{ context: ServerContext }> = asy
     tags: ['Triggers'],
     summary: 'Fire an HTTP trigger and wait for its run',
     description:
-      "A POST body is the flow's input as sent; a body sent as application/json (or +json) that is not valid JSON is refused with 400, any other body reaches the flow as text. The body is the final output only; run metadata is in the x- headers. 200 succeeded, 202 still running after the wait, 409 cancelled, 500 failed: a failed run without output answers the error body (RunFailed or RunException, the run's error message, details.runId).",
+      "A POST body is the flow's input as sent; a body sent as application/json (or +json) that is not valid JSON is refused with 400, any other body reaches the flow as text. The body is the final output only; run metadata is in the x- headers. 200 succeeded, 202 still running after the wait, 409 cancelled, 500 failed: a failed run without output answers the error body (RunFailed or RunException, the run's error message, context.runId).",
     params: TriggerParams,
   };
   app.get('/v1.0/triggers/http/:triggerId', { schema, bodyLimit: maxTriggerBodyBytes }, fire);

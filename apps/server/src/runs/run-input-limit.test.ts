@@ -17,7 +17,8 @@ describe('assertRunInputWithin', () => {
     expect(refusal(() => assertRunInputWithin(1024, 'x'.repeat(1025), null))?.toBody()).toEqual({
       error: 'PayloadTooLarge',
       message: expect.stringContaining('engine.maxRunInputBytes'),
-      details: { bytes: 1025, limitBytes: 1024 },
+      details: 'bytes: 1025; limitBytes: 1024',
+      context: { bytes: 1025, limitBytes: 1024 },
     });
   });
 
