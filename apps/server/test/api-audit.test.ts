@@ -233,12 +233,18 @@ describe('audit log', () => {
       startStepId: step.executionKey,
       transitions: { [step.executionKey]: {} },
     });
+    await a.steps.update(step.id, { name: 'renamed step' });
+    await a.flows.update(flow.id, { name: 'renamed flow' });
     const refused = await f.as.ReadOnly.raw('DELETE', `/v1.0/tenants/${f.tenantA}/users/${user.id}`);
     expect(refused.status).toBe(403);
     await a.flows.delete(flow.id);
     await a.steps.bulkDelete([step.id]);
     await a.users.delete(user.id);
 
+    const stepUpdated = await eventOf('StepUpdated', step.id);
+    byTenantAdmin(stepUpdated);
+    expect(stepUpdated.detail).toEqual({ fields: ['name'] });
+    expect((await eventOf('FlowUpdated', flow.id)).detail).toEqual({ fields: ['name'] });
     const userDeleted = await eventOf('UserDeleted', user.id);
     byTenantAdmin(userDeleted);
     expect(userDeleted).toMatchObject({ targetType: 'User', statusCode: 204 });

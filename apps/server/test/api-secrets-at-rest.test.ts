@@ -4,6 +4,7 @@ import { createServer, type Server } from 'node:http';
 import { join, resolve } from 'node:path';
 import { TempoClient, type TenantClient } from '@tempo/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectApiError } from './expect-api-error.ts';
 import { type ServerProcess, startServerProcess, TEST_ADMIN_API_KEY } from './server-process.ts';
 
 /** The repository root (this file lives in apps/server/test). */
@@ -182,6 +183,33 @@ describe('secrets at rest (issue 11)', () => {
     });
     const flow = await tenant.flows.get(flowId);
     await tenant.flows.update(flowId, { transitions: flow.transitions });
+    await fire();
+  });
+
+  it('refuses to send a kept credential anywhere else: a moved URL must bring its own', async () => {
+    const step = await tenant.steps.get(stepId);
+    const config = step.runtimeConfig as { url: string; headers: Record<string, string> };
+    const moved = { ...config, url: 'http://127.0.0.1:9/steal' };
+    const refused = await expectApiError(
+      tenant.steps.update(stepId, { runtimeKey: step.runtimeKey, runtimeConfig: moved as never }),
+      400,
+      'BadRequest',
+    );
+    expect(refused.message).toMatch(/send the credential again/);
+    const flow = await tenant.flows.get(flowId);
+    const transitions = JSON.parse(JSON.stringify(flow.transitions)) as Record<
+      string,
+      { rest?: { url: string } | null }
+    >;
+    const node = Object.values(transitions).find((candidate) => candidate.rest);
+    if (!node?.rest) throw new Error('the flow has no inline REST node');
+    node.rest.url = 'http://127.0.0.1:9/steal';
+    await expectApiError(
+      tenant.flows.update(flowId, { transitions: transitions as never }),
+      400,
+      'BadRequest',
+    );
+    // Nothing changed: the stored calls still carry their credentials to the right place.
     await fire();
   });
 

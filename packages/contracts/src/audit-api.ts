@@ -48,6 +48,8 @@ export const AuditAction = z.enum([
   'ArtifactFileChanged',
   'ArtifactFileDeleted',
   'ArtifactDeleted',
+  'StepUpdated',
+  'FlowUpdated',
   'StepDeleted',
   'FlowDeleted',
   'TriggerDeleted',

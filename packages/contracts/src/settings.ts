@@ -335,6 +335,34 @@ export const ExternalExecutionSettings = z.strictObject({
    */
   hideServerFiles: z.boolean().default(true),
   /**
+   * Host paths hidden from handlers along with the server's files (same conditions): a handler
+   * keeps uid 0 without capabilities, which can still read files root owns, so the places where
+   * a host keeps other people's data, credentials and root-only sockets are covered. A runtime
+   * installed below one of them (an interpreter under `/root`) is put back read-only.
+   */
+  hiddenHostPaths: z
+    .array(
+      z
+        .string()
+        .min(1)
+        .refine((path) => path.startsWith('/'), 'must be an absolute path'),
+    )
+    .default([
+      '/root',
+      '/home',
+      '/tmp',
+      '/var/tmp',
+      '/var/lib',
+      '/var/spool',
+      '/var/log',
+      '/run',
+      '/etc/shadow',
+      '/etc/gshadow',
+      '/etc/sudoers',
+      '/etc/sudoers.d',
+      '/etc/ssh',
+    ]),
+  /**
    * Data memory (`RLIMIT_DATA`) each handler process may use, in MiB, 0–1048576; 0 = no limit.
    * Default 2048. Applied on Linux only.
    */

@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type ExternalExecutionSettings, TempoError } from '@tempo/contracts';
@@ -146,7 +146,10 @@ export class SourceSyntaxChecker {
   async #checkJavaScript(fileName: string, code: string) {
     // `node --check` reads module syntax only from a file (stdin is always CommonJS), and tells
     // CommonJS from ES modules the way the runtime's loader does.
-    const folder = await mkdtemp(join(tmpdir(), 'tempo-syntax-'));
+    // Under the cache root, which handlers never see, not in the shared temporary folder.
+    const parent = join(this.#settings.cacheRoot, 'syntax-check');
+    await mkdir(parent, { recursive: true, mode: 0o700 });
+    const folder = await mkdtemp(join(parent, 'js-'));
     const path = join(folder, fileName);
     try {
       await writeFile(path, code, { mode: 0o600 });

@@ -99,6 +99,14 @@ const linkOf =
 
 const T = '/v1.0/tenants/:tenantId';
 
+/** An update: the names of the fields sent, never their values. */
+const updated = (action: AuditAction, targetType: string): AuditedRoute => ({
+  action,
+  targetType,
+  target: 'path',
+  detail: (request) => fieldsSent(request.body),
+});
+
 /** Standard audit entries of a resource's create, update and delete routes. */
 const crud = (
   path: string,
@@ -113,13 +121,7 @@ const crud = (
     readsAnswer: true,
     ...details.create,
   },
-  [`PUT ${path}/:id`]: {
-    action: actions.update,
-    targetType,
-    target: 'path',
-    detail: (request) => fieldsSent(request.body),
-    ...details.update,
-  },
+  [`PUT ${path}/:id`]: { ...updated(actions.update, targetType), ...details.update },
   [`DELETE ${path}/:id`]: { action: actions.delete, targetType, target: 'path', ...details.delete },
 });
 
@@ -294,6 +296,9 @@ export const AUDITED_ROUTES: Readonly<Record<string, AuditedRoute>> = {
     detail: (request) => pick(request.query, ['path']),
   },
   [`DELETE ${T}/artifacts/:id`]: deleted('ArtifactDeleted', 'Artifact'),
+  // What a step or flow calls, and with which stored credentials, changes through these.
+  [`PUT ${T}/steps/:id`]: updated('StepUpdated', 'Step'),
+  [`PUT ${T}/flows/:id`]: updated('FlowUpdated', 'DataFlow'),
   [`DELETE ${T}/steps/:id`]: deleted('StepDeleted', 'Step'),
   [`POST ${T}/steps/bulk-delete`]: bulkDeleted('StepDeleted', 'Step'),
   [`DELETE ${T}/flows/:id`]: deleted('FlowDeleted', 'DataFlow'),

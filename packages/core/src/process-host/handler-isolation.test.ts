@@ -38,6 +38,22 @@ describe('detectHandlerIsolation', () => {
     expect(detectHandlerIsolation({ requested: 'auto', searchPath: '/nonexistent' }).mode).toBe('tracking');
   });
 
+  it.skipIf(process.platform !== 'linux' || process.getuid?.() !== 0)(
+    'refuses a root server whose handlers could not be hidden from its files, unless told to accept it',
+    () => {
+      for (const requested of ['auto', 'tracking'] as const)
+        expect(() =>
+          detectHandlerIsolation({ requested, searchPath: '/nonexistent', hideServerFiles: true }),
+        ).toThrow(/runs as root, but handlers cannot be isolated from its files/);
+      const accepted = detectHandlerIsolation({
+        requested: 'auto',
+        searchPath: '/nonexistent',
+        hideServerFiles: false,
+      });
+      expect(accepted.mode).toBe('tracking');
+    },
+  );
+
   const auto = detectHandlerIsolation({ requested: 'auto', searchPath });
   it.skipIf(auto.mode !== 'namespace')(
     'runs a namespaced command as the first process of its namespace',

@@ -59,9 +59,10 @@ export interface HandlerIsolationOptions {
   readonly searchPath: string | undefined;
   /**
    * Hide the server's files from namespaced calls (`hideServerFiles`); default false. As root,
-   * when the mounts fail, `namespace` is refused and `auto` falls back to tracking, so a server
-   * never runs namespaced handlers without the hiding it was told to apply. Not as root: the
-   * handlers run as the server's own user, and nothing is hidden (the reason says so).
+   * when a namespace or the mounts cannot be had, the start is refused in every mode but
+   * `tracking`, so a root server never runs handlers without the hiding it was told to apply.
+   * Not as root: the handlers run as the server's own user, and nothing is hidden (the reason
+   * says so).
    */
   readonly hideServerFiles?: boolean;
 }
@@ -135,6 +136,9 @@ const namespaceArgs = (setpriv: string, unshare: string, asRoot: boolean): strin
   '--',
   unshare,
   ...(asRoot ? [] : ['--user', '--map-root-user']),
+  // IPC objects (System V shared memory, message queues) die with the call, never shared.
+  '--ipc',
+  '--uts',
   '--pid',
   '--fork',
   '--kill-child',
@@ -180,6 +184,21 @@ const build = (
 });
 
 /**
+ * Refuses a root server whose handlers would run without the hiding it was told to apply: they
+ * would run as full root, able to read its settings, database and key file. An operator who
+ * accepts that says so with `hideServerFiles: false`.
+ */
+const refuseUnhiddenRoot = (options: HandlerIsolationOptions, why: string): void => {
+  if (!options.hideServerFiles || process.getuid?.() !== 0) return;
+  throw new Error(
+    `The server runs as root, but handlers cannot be isolated from its files: ${why}. ` +
+      'Allow PID and mount namespaces (CAP_SYS_ADMIN or user namespaces) with isolation "auto", or run ' +
+      'the server as an unprivileged user, or set runtimes.externalExecution.hideServerFiles to false ' +
+      "to run handlers with the server's full rights.",
+  );
+};
+
+/**
  * Chooses the isolation of handler calls once, at start: a PID namespace when asked for or, with
  * `auto`, when the helpers exist and a probe call through them works; else tracking. Throws when
  * `namespace` is asked for and cannot be had, so an operator who demands it never silently runs
@@ -188,7 +207,10 @@ const build = (
 export const detectHandlerIsolation = (options: HandlerIsolationOptions): HandlerIsolation => {
   const linux = process.platform === 'linux';
   const prlimit = linux ? findOnPath('prlimit', options.searchPath) : null;
-  if (options.requested === 'tracking') return build('tracking', 'tracking was asked for', prlimit, []);
+  if (options.requested === 'tracking') {
+    refuseUnhiddenRoot(options, 'tracking was asked for');
+    return build('tracking', 'tracking was asked for', prlimit, []);
+  }
   const setpriv = linux ? findOnPath('setpriv', options.searchPath) : null;
   const unshare = linux ? findOnPath('unshare', options.searchPath) : null;
   let unavailable: string | null = null;
@@ -222,5 +244,6 @@ export const detectHandlerIsolation = (options: HandlerIsolationOptions): Handle
       `runtimes.externalExecution.isolation is "namespace", but ${unavailable}. Use "auto" or "tracking".`,
     );
   }
+  refuseUnhiddenRoot(options, unavailable);
   return build('tracking', `no PID namespace: ${unavailable}`, prlimit, []);
 };

@@ -27,6 +27,7 @@ export const serverFilePaths = (settings: TempoSettings, settingsFile?: string):
   }
   if (hydration.hydrationFile !== null) paths.push(hydration.hydrationFile);
   if (settingsFile !== undefined) paths.push(settingsFile);
+  paths.push(...runtimes.externalExecution.hiddenHostPaths);
   return paths.map((path) => resolve(path));
 };
 
@@ -82,10 +83,13 @@ const real = (path: string) => {
   }
 };
 
-/** A program's installation: the folder above its `bin`, else its own folder. */
+/**
+ * A program's installation: the folder above its `bin` (or above a version manager's `shims`,
+ * whose scripts run the manager's own files), else its own folder.
+ */
 const installationOf = (program: string) => {
   const folder = dirname(program);
-  return folder.endsWith('/bin') ? dirname(folder) : folder;
+  return folder.endsWith('/bin') || folder.endsWith('/shims') ? dirname(folder) : folder;
 };
 
 /**

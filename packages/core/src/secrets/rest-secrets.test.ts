@@ -67,4 +67,18 @@ describe('REST call secrets', () => {
       ).a.rest.headers.Authorization,
     ).toBe('Bearer kept');
   });
+
+  it('refuses to keep a stored credential for a call whose URL or method changed', () => {
+    const stored = { method: 'GET', url: 'https://api.test/v1', headers: { Authorization: 'Bearer kept' } };
+    const moved = { method: 'GET', url: 'https://attacker.test/steal', headers: { Authorization: '****' } };
+    expect(() => restoreRestCall(moved, stored, '****')).toThrow(/send the credential again/);
+    const posted = { method: 'POST', url: 'https://api.test/v1', headers: { Authorization: '****' } };
+    expect(() => restoreRestCall(posted, stored, '****')).toThrow(/method and URL/);
+    expect(() => restoreTransitions({ a: { rest: moved } }, { a: { rest: stored } }, '****')).toThrow(
+      /send the credential again/,
+    );
+    // A new value for a moved call is the caller's own credential: nothing stored is used.
+    const fresh = { ...moved, headers: { Authorization: 'Bearer mine' } };
+    expect(restoreRestCall(fresh, stored, '****')).toBe(fresh);
+  });
 });

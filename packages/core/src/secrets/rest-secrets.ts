@@ -1,3 +1,5 @@
+import { CommonErrors } from '@tempo/contracts';
+
 /**
  * Where stored definitions hold secrets: the values of credential headers of outbound REST calls
  * (`External.Rest` and `Legacy.InlineRest` step configurations, a step's `rest` block, a flow's
@@ -92,19 +94,34 @@ export const mapSnapshotText = (text: string, map: SecretMap, hint: string): str
   return mapped === snapshot ? text : JSON.stringify(mapped);
 };
 
+/** Where a REST call sends its credentials: its method and its whole URL. */
+const destinationOf = (call: Record<string, unknown>) => `${String(call.method ?? '')} ${String(call.url)}`;
+
 /**
  * A REST call as sent back by a client, with each credential value equal to `placeholder` (what
  * the API shows instead of the value) replaced by the value `stored` holds under the same header
  * name (ignoring case), so a record read and sent back whole keeps its secrets.
+ *
+ * A kept secret goes only where it went before: when the call's method or URL changed, a
+ * placeholder is refused (400) instead of restored. Otherwise whoever may edit a step but never
+ * saw its credentials could point the call at a server of their own and receive them.
  */
 export const restoreRestCall = <T>(call: T, stored: unknown, placeholder: string): T => {
   if (!isObject(stored) || !isObject(stored.headers)) return call;
   const storedHeaders = new Map(
     Object.entries(stored.headers).map(([name, value]) => [name.toLowerCase(), value]),
   );
+  const sameDestination =
+    isObject(call) && typeof stored.url === 'string' && destinationOf(call) === destinationOf(stored);
   return mapRestCall(call, (value, name) => {
     const kept = storedHeaders.get(name.toLowerCase());
-    return value === placeholder && typeof kept === 'string' ? kept : value;
+    if (value !== placeholder || typeof kept !== 'string') return value;
+    if (!sameDestination)
+      throw CommonErrors.badRequest(
+        `The stored value of header '${name}' is kept only while the call's method and URL stay the same: send the credential again to change them.`,
+        { header: name },
+      );
+    return kept;
   });
 };
 
