@@ -1,5 +1,5 @@
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -121,8 +121,6 @@ describe('./tempo', () => {
     } finally {
       expect(await up.stop()).toBe(0);
     }
-    const settings = JSON.parse(readFileSync(join(dataDir, 'tempo.json'), 'utf8'));
-    expect(settings.auth.adminApiKey).toBe('tempo-local-admin-api-key');
     expect(existsSync(join(dataDir, 'tempo.db'))).toBe(true);
     expect(readdirSync(join(dataDir, 'logs')).some((name) => name.startsWith('tempo'))).toBe(true);
 
@@ -134,4 +132,97 @@ describe('./tempo', () => {
     expect(again.output()).not.toMatch(/access key/);
     expect(await again.stop()).toBe(0);
   });
+});
+
+/** The administrator key early builds of `./tempo up` wrote into every data folder, published in the docs. */
+const PUBLISHED_KEY = 'tempo-local-admin-api-key';
+const READY = /server http:\/\/\S+:\d+/;
+
+const adminKeyOf = (dataDir: string): string =>
+  JSON.parse(readFileSync(join(dataDir, 'tempo.json'), 'utf8')).auth.adminApiKey;
+
+/** The status of an administrator-only request sent with `x-api-key: key`. */
+const adminStatus = async (port: number, key: string): Promise<number> =>
+  (await fetch(`http://127.0.0.1:${port}/v1.0/tenants`, { headers: { 'x-api-key': key } })).status;
+
+const occurrences = (text: string, part: string): number => text.split(part).length - 1;
+
+describe('./tempo up administrator key', () => {
+  it('is random per data folder, owner-only, shown once on the first start, and the published key is refused', async () => {
+    const port = await freePort();
+    const keys: string[] = [];
+    for (const name of ['key-a', 'key-b']) {
+      const dataDir = join(dir, name);
+      const first = await startTempo(['up', '--data-dir', dataDir, '--port', String(port)], READY);
+      let key: string;
+      try {
+        key = adminKeyOf(dataDir);
+        expect(key).toMatch(/^[A-Za-z0-9_-]{43}$/);
+        expect(occurrences(first.output(), `x-api-key: ${key}`)).toBe(1);
+        expect(first.output()).not.toContain(PUBLISHED_KEY);
+        expect(await adminStatus(port, key)).toBe(200);
+        expect(await adminStatus(port, PUBLISHED_KEY)).toBe(401);
+      } finally {
+        expect(await first.stop()).toBe(0);
+      }
+      expect(statSync(join(dataDir, 'tempo.json')).mode & 0o077).toBe(0);
+      keys.push(key);
+
+      // A later start keeps the key and says where it is, without printing it again.
+      const again = await startTempo(['up', '--data-dir', dataDir, '--port', String(port)], READY);
+      expect(await again.stop()).toBe(0);
+      expect(again.output()).not.toContain(key);
+      expect(again.output()).toContain(`auth.adminApiKey in ${join(dataDir, 'tempo.json')}`);
+      expect(adminKeyOf(dataDir)).toBe(key);
+    }
+    expect(keys[0]).not.toBe(keys[1]);
+  }, 120_000);
+
+  it('replaces the published key left in a settings file by an earlier build, and shows the new one once', async () => {
+    const port = await freePort();
+    const dataDir = join(dir, 'key-published');
+    await mkdir(dataDir, { recursive: true, mode: 0o700 });
+    writeFileSync(
+      join(dataDir, 'tempo.json'),
+      JSON.stringify({ createdUtc: new Date().toISOString(), Auth: { AdminApiKey: PUBLISHED_KEY } }),
+      { mode: 0o600 },
+    );
+    const up = await startTempo(['up', '--data-dir', dataDir, '--port', String(port)], READY);
+    let key: string;
+    try {
+      key = adminKeyOf(dataDir);
+      expect(key).toMatch(/^[A-Za-z0-9_-]{43}$/);
+      expect(occurrences(up.output(), `x-api-key: ${key}`)).toBe(1);
+      expect(up.output()).toContain(`held the published key ${PUBLISHED_KEY}`);
+      expect(await adminStatus(port, PUBLISHED_KEY)).toBe(401);
+      expect(await adminStatus(port, key)).toBe(200);
+    } finally {
+      expect(await up.stop()).toBe(0);
+    }
+    const again = await startTempo(['up', '--data-dir', dataDir, '--port', String(port)], READY);
+    expect(await again.stop()).toBe(0);
+    expect(again.output()).not.toContain(key);
+  }, 120_000);
+
+  it('keeps TEMPO_AUTH_ADMIN_API_KEY working, and refuses it when it holds the published key', async () => {
+    const port = await freePort();
+    const dataDir = join(dir, 'key-variable');
+    const chosen = 'an-operator-chosen-administrator-key-0123456789';
+    const up = await startTempo(['up', '--data-dir', dataDir, '--port', String(port)], READY, 60_000, {
+      TEMPO_AUTH_ADMIN_API_KEY: chosen,
+    });
+    try {
+      expect(up.output()).toContain('administrator key set by TEMPO_AUTH_ADMIN_API_KEY');
+      expect(up.output()).not.toContain(adminKeyOf(dataDir));
+      expect(await adminStatus(port, chosen)).toBe(200);
+      expect(await adminStatus(port, adminKeyOf(dataDir))).toBe(401);
+    } finally {
+      expect(await up.stop()).toBe(0);
+    }
+    const refused = await runTempo(['up', '--data-dir', dataDir, '--port', String(port)], {
+      TEMPO_AUTH_ADMIN_API_KEY: PUBLISHED_KEY,
+    });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('TEMPO_AUTH_ADMIN_API_KEY: auth.adminApiKey is the key published');
+  }, 120_000);
 });

@@ -45,14 +45,18 @@ export interface RunningTempo {
   stop(): Promise<number | string | null>;
 }
 
-/** Starts `./tempo ARGS` and resolves once `ready` appears in its stderr. */
+/** Starts `./tempo ARGS` (with `env` added to this process's) and resolves once `ready` appears in its stderr. */
 export const startTempo = (
   args: readonly string[],
   ready: RegExp,
   timeoutMs = 60_000,
+  env: Record<string, string> = {},
 ): Promise<RunningTempo> =>
   new Promise((resolvePromise, reject) => {
-    const child = spawn(TEMPO, [...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(TEMPO, [...args], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     const exited = new Promise<number | string | null>((resolveExit) =>
       child.on('exit', (code, signal) => resolveExit(code ?? signal)),

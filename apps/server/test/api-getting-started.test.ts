@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -22,6 +22,14 @@ let workDir: string;
 beforeAll(async () => {
   server = await startServerProcess();
   workDir = mkdtempSync(join(tmpdir(), 'tempo-getting-started-'));
+  // The page reads the administrator key from the settings file `./tempo up` writes, so the
+  // work folder gets one holding the test server's key, where `./tempo up` would put it.
+  mkdirSync(join(workDir, '.tempo-data'), { mode: 0o700 });
+  writeFileSync(
+    join(workDir, '.tempo-data', 'tempo.json'),
+    JSON.stringify({ auth: { adminApiKey: TEST_ADMIN_API_KEY } }),
+    { mode: 0o600 },
+  );
 });
 
 afterAll(async () => {
@@ -36,7 +44,6 @@ const runShell = (script: string): Promise<{ code: number; stdout: string; stder
       PATH: process.env.PATH ?? '/usr/bin:/bin',
       HOME: workDir,
       TEMPO: server.baseUrl,
-      KEY: TEST_ADMIN_API_KEY,
     };
     execFile('bash', ['-c', script], { cwd: workDir, env }, (error, stdout, stderr) => {
       const code = error === null ? 0 : typeof error.code === 'number' ? error.code : 1;

@@ -96,7 +96,8 @@ export const postmanCollectionOf = (document: OpenApiDocumentLike): PostmanColle
     },
     variable: [
       { key: 'baseUrl', value: 'http://127.0.0.1:8901' },
-      { key: 'adminApiKey', value: 'tempo-local-admin-api-key' },
+      // No real key: `./tempo up` generates one per data folder and keeps it in its settings file.
+      { key: 'adminApiKey', value: '<auth.adminApiKey from tempo.json>' },
       { key: 'tenantId', value: '' },
       { key: 'id', value: '' },
     ],

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { PUBLISHED_DEVELOPMENT_SIGNING_KEY } from './auth-secrets.ts';
+import { PUBLISHED_DEVELOPMENT_SIGNING_KEY, PUBLISHED_LOCAL_ADMIN_API_KEY } from './auth-secrets.ts';
 import { loadSettings } from './load-settings.ts';
 import { SettingsError } from './settings-error.ts';
 
@@ -74,6 +74,20 @@ describe('auth secrets at server start', () => {
     expect(attempt).toThrow(/auth\.signingKey is the development key published/);
     expect(attempt).toThrow(/TEMPO_AUTH_SIGNING_KEY/);
     expect(fileAuth()).toEqual({ signingKey: PUBLISHED_DEVELOPMENT_SIGNING_KEY });
+  });
+
+  it('refuses the published local administrator key, from the file or a variable', () => {
+    writeFileSync(file, JSON.stringify({ auth: { adminApiKey: PUBLISHED_LOCAL_ADMIN_API_KEY } }));
+    const fromFile = () => loadSettings({ filePath: file, prepareAuthSecrets: true });
+    expect(fromFile).toThrow(/auth\.adminApiKey is the key published/);
+    writeFileSync(file, JSON.stringify({}));
+    const fromVariable = () =>
+      loadSettings({
+        filePath: file,
+        env: { TEMPO_AUTH_ADMIN_API_KEY: PUBLISHED_LOCAL_ADMIN_API_KEY },
+        prepareAuthSecrets: true,
+      });
+    expect(fromVariable).toThrow(/^TEMPO_AUTH_ADMIN_API_KEY: auth\.adminApiKey is the key published/);
   });
 
   it('refuses a key blanked by its variable, naming the variable', () => {

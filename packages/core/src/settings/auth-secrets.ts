@@ -9,6 +9,13 @@ import { SettingsError } from './settings-error.ts';
  */
 export const PUBLISHED_DEVELOPMENT_SIGNING_KEY = 'tempo-development-key-override-for-production-use';
 
+/**
+ * The administrator API key early `./tempo up` builds wrote into every settings file. It is in the
+ * documentation of those builds, and handler code reaches the API on loopback, so a server holding
+ * it would make any step author an administrator; start-up refuses it.
+ */
+export const PUBLISHED_LOCAL_ADMIN_API_KEY = 'tempo-local-admin-api-key';
+
 /** The `auth` fields that hold server secrets and are generated when absent. */
 export const AUTH_SECRET_FIELDS = ['signingKey', 'credentialHashKey'] as const;
 /** One of {@link AUTH_SECRET_FIELDS}. */
@@ -37,14 +44,15 @@ export const missingAuthSecrets = (
 };
 
 /**
- * Refuses auth secrets a server must not run with: a blank one, or the published development
- * signing key. The message says where the value came from and how to set a good one.
+ * Refuses auth secrets a server must not run with: a blank one, the published development
+ * signing key, or the published local administrator key. The message says where the value came from and how to set a good one.
  * @param sourceOf where a field's value came from (settings file or variable), for the message.
  * @throws SettingsError naming the field.
  */
 export const assertUsableAuthSecrets = (
   auth: TempoSettings['auth'],
   sourceOf: (field: AuthSecretField) => string,
+  adminKeySource = 'settings',
 ): void => {
   for (const field of AUTH_SECRET_FIELDS) {
     const source = sourceOf(field);
@@ -62,5 +70,12 @@ export const assertUsableAuthSecrets = (
         source,
       );
     }
+  }
+  if (auth.adminApiKey.trim() === PUBLISHED_LOCAL_ADMIN_API_KEY) {
+    throw new SettingsError(
+      `${adminKeySource}: auth.adminApiKey is the key published in Tempo's documentation, so anyone could act as administrator with it: set it to a random value (e.g. the output of "openssl rand -base64 32"), or empty to turn x-api-key off.`,
+      'auth.adminApiKey',
+      adminKeySource,
+    );
   }
 };

@@ -1,5 +1,5 @@
 /** `tempo.json`: loading with defaults, case-insensitive keys, `TEMPO_*` overrides and clear errors. */
-export { assertUsableAuthSecrets } from './auth-secrets.ts';
+export { assertUsableAuthSecrets, PUBLISHED_LOCAL_ADMIN_API_KEY } from './auth-secrets.ts';
 export { envNameOf, settingsEnvNames } from './env-overrides.ts';
 export {
   type LoadedSettings,
