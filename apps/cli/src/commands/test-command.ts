@@ -2,7 +2,15 @@ import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { REPO_ROOT, TEST_STATE_DIR, TOOL_SCRIPTS } from '../repo-paths.ts';
 import { runNode } from '../run-process.ts';
-import { databaseServiceEnv, ensureMariadb, ensurePostgres } from '../services/index.ts';
+import {
+  databaseServiceEnv,
+  ensureMariadb,
+  ensurePostgres,
+  runningTestServices,
+  stopTestServices,
+} from '../services/index.ts';
+import { runMutationStages } from './test-mutation.ts';
+import { lintOpenApiDocument } from './test-openapi.ts';
 import type { TestStage } from './test-stages.ts';
 
 /** Outcome of one stage of `./tempo test`. */
@@ -75,15 +83,42 @@ const typeScriptProjects = async (): Promise<string[]> => {
   return projects;
 };
 
+/** Options of {@link runTests}. */
+export interface TestRunOptions {
+  /** Stages to run; empty = all. */
+  readonly only: readonly TestStage[];
+  /** Leave the database servers this run started running (`--keep-services`). */
+  readonly keepServices: boolean;
+}
+
 /**
  * `./tempo test`: lint, type-check every package, run the unit tests, start PostgreSQL and
- * MariaDB when they are not running, run the repository suite once per database, then the
- * black-box suites. Ends with one line `total: N passed, N failed`.
+ * MariaDB when they are not running (installing either with apt-get when it is missing), run the
+ * repository suite once per database, then the black-box suites. Ends with one line
+ * `total: N passed, N failed`. The database servers it started are stopped at the end unless
+ * `keepServices`; servers that were already running are left as they were.
  */
-export const runTests = async (only: readonly TestStage[]): Promise<number> => {
+export const runTests = async ({ only, keepServices }: TestRunOptions): Promise<number> => {
+  const log = (line: string) => process.stdout.write(`tempo test: ${line}\n`);
+  const runningBefore = runningTestServices(TEST_STATE_DIR);
+  try {
+    return await runStages(only, log);
+  } finally {
+    const startedHere = runningTestServices(TEST_STATE_DIR).filter((kind) => !runningBefore.includes(kind));
+    if (startedHere.length > 0 && keepServices) {
+      log(`leaving ${startedHere.join(' and ')} running (--keep-services); ./tempo services stop stops them`);
+    } else if (startedHere.length > 0) {
+      log(
+        `stopping the test databases this run started (${startedHere.join(', ')}); --keep-services keeps them`,
+      );
+      await stopTestServices(TEST_STATE_DIR, log, startedHere);
+    }
+  }
+};
+
+const runStages = async (only: readonly TestStage[], log: (line: string) => void): Promise<number> => {
   const wanted = (stage: TestStage) => only.length === 0 || only.includes(stage);
   const results: StageResult[] = [];
-  const log = (line: string) => process.stdout.write(`tempo test: ${line}\n`);
 
   if (wanted('lint'))
     results.push(await toolStage('lint', TOOL_SCRIPTS.biome, ['check', '--error-on-warnings', '.']));
@@ -92,6 +127,8 @@ export const runTests = async (only: readonly TestStage[]): Promise<number> => {
       results.push(await toolStage(`typecheck ${project}`, TOOL_SCRIPTS.tsc, ['--noEmit', '-p', project]));
     }
   }
+  // Redocly's recommended rules over the served document: zero errors, zero warnings.
+  if (wanted('openapi')) results.push(await lintOpenApiDocument(log));
   if (wanted('unit')) results.push(await vitestStage('unit', 'unit'));
   // The database-service tests start (or reuse) their servers themselves.
   if (wanted('services')) results.push(await vitestStage('services', 'services'));
@@ -118,6 +155,8 @@ export const runTests = async (only: readonly TestStage[]): Promise<number> => {
     }
   }
   if (wanted('apps')) results.push(await vitestStage('apps', 'apps', databaseEnv));
+  // Never part of the default run: mutation testing takes tens of minutes.
+  if (only.includes('mutation')) results.push(...(await runMutationStages(log)));
 
   log('summary');
   for (const result of results) {

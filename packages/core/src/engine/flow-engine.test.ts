@@ -1,21 +1,9 @@
-import type { StepTransition } from '@tempo/contracts';
 import { describe, expect, it } from 'vitest';
-import { newId } from '../ids/index.ts';
-import { BuiltinStepRegistry } from '../runtimes/builtin-registry.ts';
-import type { StepRequest, StepResult } from '../runtimes/step-protocol.ts';
-import { builtinProvider } from './builtin-provider.ts';
-import {
-  type FlowDefinition,
-  MAX_STEPS_PER_RUN,
-  RUN_STEP_DATA_BUDGET_BYTES,
-  runFlow,
-  type StepRunReport,
-} from './flow-engine.ts';
-import type { ResolvedStep } from './runtime-provider.ts';
+import type { StepResult } from '../runtimes/step-protocol.ts';
+import { MAX_STEPS_PER_RUN, RUN_STEP_DATA_BUDGET_BYTES } from './flow-engine.ts';
+import { builtinFlows, node, builtinStep as step } from './flow-test-kit.ts';
 
-const registry = new BuiltinStepRegistry();
-const register = (identifier: string, run: (request: StepRequest) => Promise<StepResult>) =>
-  registry.register({ identifier, runtimeKey: 'Builtin.Method', name: identifier, run });
+const { register, run } = builtinFlows();
 
 register('tick', async () => ({ result: 'Success', data: { ok: true } }));
 register('double', async ({ data }) => ({
@@ -52,77 +40,6 @@ register('cycle', async () => {
 });
 register('bad.metadata', async () => ({ result: 'Success', data: {}, metadata: { at: Symbol('x') } }));
 register('no.result', async () => undefined as unknown as StepResult);
-
-const providers = new Map([['Builtin.Method' as const, builtinProvider('Builtin.Method', registry)]]);
-
-const step = (
-  executionKey: string,
-  identifier = executionKey,
-  extra: Partial<ResolvedStep> = {},
-): ResolvedStep => ({
-  id: `step_${executionKey}`,
-  tenantId: 'ten_test',
-  executionKey,
-  name: executionKey,
-  runtimeKey: 'Builtin.Method',
-  runtimeConfig: {
-    runtimeKey: 'Builtin.Method',
-    identifier,
-    declaringType: null,
-    methodName: null,
-    assemblyName: null,
-    assemblyVersion: null,
-    signatureHash: null,
-  },
-  contractType: 'Loose',
-  inputSchema: null,
-  outputSchema: null,
-  validateInput: false,
-  validateOutput: false,
-  maxRuntimeMs: 0,
-  ...extra,
-});
-
-const node = (next: Partial<StepTransition> = {}): StepTransition => ({
-  name: null,
-  onSuccess: null,
-  onFailure: null,
-  onException: null,
-  maxTransitions: 0,
-  stepType: null,
-  rest: null,
-  ...next,
-});
-
-const run = async (
-  transitions: Record<string, StepTransition>,
-  steps: Record<string, ResolvedStep>,
-  input: string | null,
-  extra: { maxRuntimeMs?: number; signal?: AbortSignal; start?: string; maxOutputBytes?: number } = {},
-) => {
-  const reports: StepRunReport[] = [];
-  const flow: FlowDefinition = {
-    id: 'flow_test',
-    tenantId: 'ten_test',
-    startStepId: extra.start ?? Object.keys(transitions)[0] ?? '',
-    maxRuntimeMs: extra.maxRuntimeMs ?? 0,
-    transitions,
-  };
-  const outcome = await runFlow({
-    flow,
-    flowRunId: 'run_test',
-    inputData: input,
-    resolveStep: (key) => steps[key] ?? null,
-    providers,
-    newStepRunId: () => newId('stepRun'),
-    onStep: async (report) => {
-      reports.push(report);
-    },
-    ...(extra.signal ? { signal: extra.signal } : {}),
-    ...(extra.maxOutputBytes ? { maxOutputBytes: extra.maxOutputBytes } : {}),
-  });
-  return { outcome, reports };
-};
 
 describe('runFlow', () => {
   it("passes each step's output to the next and ends with the last output", async () => {

@@ -210,7 +210,11 @@ export const runFlow = async (options: RunFlowOptions): Promise<FlowOutcome> => 
       );
     }
     const key: string = current;
-    const transition: StepTransition | undefined = flow.transitions[key];
+    // Own keys only: `toString` or `__proto__` of a plain object are not nodes of the flow, and the
+    // API's graph check (`key in transitions`) lets a flow name them.
+    const transition: StepTransition | undefined = Object.hasOwn(flow.transitions, key)
+      ? flow.transitions[key]
+      : undefined;
     if (!transition)
       return end({ result: 'Exception', errorMessage: `The flow has no transition for step "${key}".` });
     const count = (entries.get(key) ?? 0) + 1;

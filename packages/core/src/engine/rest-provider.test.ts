@@ -168,7 +168,10 @@ describe('restProvider', () => {
       { allowedTargets: ['127.0.0.1'], defaultTimeoutMs: 300 },
       stepOf({ url: `${base}/silent`, timeoutMs: 0 }),
     );
-    expect(outcome.result.result).toBe('Timeout');
+    expect(outcome.result).toEqual({
+      result: 'Timeout',
+      errorMessage: 'Step "call" exceeded its timeout of 300 ms.',
+    });
     expect(Date.now() - started).toBeLessThan(3000);
   });
 
