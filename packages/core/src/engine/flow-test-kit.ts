@@ -16,26 +16,18 @@ export const registerStep = (
   run: (request: StepRequest) => Promise<StepResult>,
 ) => registry.register({ identifier, runtimeKey: 'Builtin.Method', name: identifier, run });
 
-/** A `Builtin.Method` step with key `executionKey` running the registered `identifier`. */
-export const builtinStep = (
-  executionKey: string,
-  identifier = executionKey,
+/** A step of `runtimeKey` with the contract's defaults, keyed `executionKey`. */
+export const resolvedStep = (
+  runtimeKey: RuntimeKey,
+  executionKey = 'work',
   extra: Partial<ResolvedStep> = {},
 ): ResolvedStep => ({
   id: `step_${executionKey}`,
   tenantId: 'ten_test',
   executionKey,
   name: executionKey,
-  runtimeKey: 'Builtin.Method',
-  runtimeConfig: {
-    runtimeKey: 'Builtin.Method',
-    identifier,
-    declaringType: null,
-    methodName: null,
-    assemblyName: null,
-    assemblyVersion: null,
-    signatureHash: null,
-  },
+  runtimeKey,
+  runtimeConfig: null,
   contractType: 'Loose',
   inputSchema: null,
   outputSchema: null,
@@ -44,6 +36,25 @@ export const builtinStep = (
   maxRuntimeMs: 0,
   ...extra,
 });
+
+/** A `Builtin.Method` step with key `executionKey` running the registered `identifier`. */
+export const builtinStep = (
+  executionKey: string,
+  identifier = executionKey,
+  extra: Partial<ResolvedStep> = {},
+): ResolvedStep =>
+  resolvedStep('Builtin.Method', executionKey, {
+    runtimeConfig: {
+      runtimeKey: 'Builtin.Method',
+      identifier,
+      declaringType: null,
+      methodName: null,
+      assemblyName: null,
+      assemblyVersion: null,
+      signatureHash: null,
+    },
+    ...extra,
+  });
 
 /** A flow node with the contract's defaults. */
 export const node = (next: Partial<StepTransition> = {}): StepTransition => ({

@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { OutboundRestSettings, type RuntimeConfig } from '@tempo/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { resolvedStep } from './flow-test-kit.ts';
 import { restProvider } from './rest-provider.ts';
 import type { ResolvedStep } from './runtime-provider.ts';
 
@@ -72,30 +73,20 @@ afterAll(() => {
 
 type RestConfig = Extract<RuntimeConfig, { runtimeKey: 'External.Rest' }>;
 
-const restStep = (config: Partial<RestConfig>, runtimeConfig?: RuntimeConfig | null): ResolvedStep => ({
-  id: 'step_1',
-  tenantId: 'ten_1',
-  executionKey: 'call',
-  name: 'call',
-  runtimeKey: 'External.Rest',
-  runtimeConfig:
-    runtimeConfig === undefined
-      ? {
-          runtimeKey: 'External.Rest',
-          method: 'GET',
-          url: `${base}/`,
-          headers: {},
-          timeoutMs: 5000,
-          ...config,
-        }
-      : runtimeConfig,
-  contractType: 'Loose',
-  inputSchema: null,
-  outputSchema: null,
-  validateInput: false,
-  validateOutput: false,
-  maxRuntimeMs: 0,
-});
+const restStep = (config: Partial<RestConfig>, runtimeConfig?: RuntimeConfig | null): ResolvedStep =>
+  resolvedStep('External.Rest', 'call', {
+    runtimeConfig:
+      runtimeConfig === undefined
+        ? {
+            runtimeKey: 'External.Rest',
+            method: 'GET',
+            url: `${base}/`,
+            headers: {},
+            timeoutMs: 5000,
+            ...config,
+          }
+        : runtimeConfig,
+  });
 
 const loopback = { allowedTargets: ['127.0.0.1'] };
 

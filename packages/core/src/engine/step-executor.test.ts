@@ -1,6 +1,7 @@
 import type { RuntimeConfig, RuntimeKey } from '@tempo/contracts';
 import { describe, expect, it } from 'vitest';
 import type { StepRequest } from '../runtimes/step-protocol.ts';
+import { resolvedStep } from './flow-test-kit.ts';
 import type { ProviderOutcome, ResolvedStep, RuntimeProvider, StepInvocation } from './runtime-provider.ts';
 import { type ExecuteStepOptions, executeStep } from './step-executor.ts';
 
@@ -33,21 +34,8 @@ const request: StepRequest = {
   previousResult: null,
 };
 
-const stepOf = (runtimeKey: RuntimeKey, extra: Partial<ResolvedStep> = {}): ResolvedStep => ({
-  id: 'step_1',
-  tenantId: 'ten_1',
-  executionKey: 'work',
-  name: 'work',
-  runtimeKey,
-  runtimeConfig: null,
-  contractType: 'Loose',
-  inputSchema: null,
-  outputSchema: null,
-  validateInput: false,
-  validateOutput: false,
-  maxRuntimeMs: 0,
-  ...extra,
-});
+const stepOf = (runtimeKey: RuntimeKey, extra: Partial<ResolvedStep> = {}): ResolvedStep =>
+  resolvedStep(runtimeKey, 'work', extra);
 
 const restConfig = (runtimeKey: 'External.Rest' | 'Legacy.InlineRest', timeoutMs: number): RuntimeConfig => ({
   runtimeKey,
