@@ -291,6 +291,14 @@ describe('OpenAPI document', () => {
     }
   });
 
+  it('describes the raw zip body of a package upload', () => {
+    const paths = z.looseObject({ paths: z.record(z.string(), z.unknown()) }).parse(raw).paths;
+    const upload = z
+      .object({ post: z.object({ requestBody: z.object({ content: z.record(z.string(), z.unknown()) }) }) })
+      .parse(paths['/v1.0/tenants/{tenantId}/artifacts/{id}/versions']);
+    expect(Object.keys(upload.post.requestBody.content)).toContain('application/zip');
+  });
+
   it('says "any JSON" with one schema, never with an empty anyOf member', () => {
     const open = (value: unknown) =>
       typeof value === 'object' &&

@@ -62,6 +62,14 @@ const EXTRA_RESPONSES: Readonly<Record<string, Readonly<Record<string, JsonObjec
   },
 };
 
+/** Raw request bodies no zod schema describes, keyed by operation id (documentation only). */
+const RAW_BODIES: Readonly<Record<string, JsonObject>> = {
+  uploadArtifactVersion: {
+    consumes: ['application/zip', 'application/octet-stream', 'application/x-zip-compressed'],
+    body: { type: 'string', contentMediaType: 'application/zip', description: 'The package: zip bytes.' },
+  },
+};
+
 /** The answers of an HTTP trigger call, which the route leaves to the flow and its run. */
 const TRIGGER_RESPONSES: Readonly<Record<string, JsonObject>> = {
   200: {
@@ -176,6 +184,7 @@ export const describeOperation =
       url,
       schema: {
         ...converted,
+        ...RAW_BODIES[operationId],
         ...(description ? { description } : {}),
         security: access.kind === 'public' ? [] : authenticated,
         response: { ...Object.fromEntries(responses), ...special },
