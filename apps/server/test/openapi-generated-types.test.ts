@@ -30,22 +30,30 @@ type JsonAnswer<Op extends keyof operations, Status extends number> = operations
   ? Answer
   : never;
 type Resolved<F extends (...args: never[]) => unknown> = Awaited<ReturnType<F>>;
+/** Keys of T whose value may be null or left out. */
+type NullableKeys<T> = { [K in keyof T]-?: null extends T[K] ? K : undefined extends T[K] ? K : never }[keyof T];
+/** A client type as it travels: answers leave null properties out, and the client puts them back. */
+type Wire<T> = T extends readonly (infer E)[]
+  ? Wire<E>[]
+  : T extends object
+    ? { [K in Exclude<keyof T, NullableKeys<T>>]: Wire<T[K]> } & { [K in NullableKeys<T>]?: Wire<T[K]> }
+    : T;
 /** True only when A is assignable to B; never-typed sides count as a disagreement. */
 type Fits<A, B> = [A] extends [never] ? false : [B] extends [never] ? false : [A] extends [B] ? true : false;
 const agree = <T extends true>(): T | undefined => undefined;
 
 // createStep: the client's body is a valid request, and the record both sides describe is the same.
 agree<Fits<Parameters<Tenant['steps']['create']>[0], JsonBody<'createStep'>>>();
-agree<Fits<JsonAnswer<'createStep', 201>, Resolved<Tenant['steps']['create']>>>();
+agree<Fits<JsonAnswer<'createStep', 201>, Wire<Resolved<Tenant['steps']['create']>>>>();
 agree<Fits<Resolved<Tenant['steps']['create']>, JsonAnswer<'createStep', 201>>>();
 
 // listFlows: the page of flows.
-agree<Fits<JsonAnswer<'listFlows', 200>, Resolved<Tenant['flows']['list']>>>();
+agree<Fits<JsonAnswer<'listFlows', 200>, Wire<Resolved<Tenant['flows']['list']>>>>();
 agree<Fits<Resolved<Tenant['flows']['list']>, JsonAnswer<'listFlows', 200>>>();
 
 // issueToken: sign-in body and token answer.
 agree<Fits<Parameters<TokenClient['issue']>[0], JsonBody<'issueToken'>>>();
-agree<Fits<JsonAnswer<'issueToken', 200>, Resolved<TokenClient['issue']>>>();
+agree<Fits<JsonAnswer<'issueToken', 200>, Wire<Resolved<TokenClient['issue']>>>>();
 
 // fireHttpTrigger: the client's trigger id is the path parameter.
 agree<Fits<Parameters<HttpTriggersClient['fire']>[0], operations['fireHttpTrigger']['parameters']['path']['triggerId']>>();

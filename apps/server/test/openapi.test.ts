@@ -291,6 +291,19 @@ describe('OpenAPI document', () => {
     }
   });
 
+  it('does not require in an answer a property that may be null, since answers leave nulls out', () => {
+    const answer = z
+      .object({
+        content: z.object({
+          'application/json': z.object({ schema: z.object({ required: z.array(z.string()) }) }),
+        }),
+      })
+      .parse(rawResponsesOf('get', '/v1.0/tenants/{tenantId}/steps/{id}')['200']);
+    const { required } = answer.content['application/json'].schema;
+    expect(required).toContain('id');
+    expect(required).not.toContain('description');
+  });
+
   it('describes the raw zip body of a package upload', () => {
     const paths = z.looseObject({ paths: z.record(z.string(), z.unknown()) }).parse(raw).paths;
     const upload = z

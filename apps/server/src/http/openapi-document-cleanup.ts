@@ -73,6 +73,14 @@ const pascal = (text: string): string =>
  * Rewrites the schemas of a document, told by its caller whether they describe requests
  * (`Input`) or answers, so that named members of both kinds do not collide.
  */
+/** Whether a JSON schema admits `null` (its type, or a member of its union). */
+const allowsNull = (schema: unknown): boolean => {
+  if (!isObject(schema)) return false;
+  const { type } = schema;
+  if (type === 'null' || (Array.isArray(type) && type.includes('null'))) return true;
+  return [schema.anyOf, schema.oneOf].some((list) => Array.isArray(list) && list.some(allowsNull));
+};
+
 class SchemaRewriter {
   /** Named schemas collected while rewriting, in order of first use. */
   readonly components = new Map<string, JsonObject>();
@@ -95,8 +103,14 @@ class SchemaRewriter {
     if (isOpen(schema)) return { ...schema, $ref: refTo(JSON_VALUE) };
     const out: JsonObject = { ...schema };
     if (isObject(out.properties)) {
+      const properties = out.properties;
+      // Answers leave null properties out (the response serializer's rule), so one that may be
+      // null is not required in an answer; a request still sends what its schema requires.
+      if (io === '' && Array.isArray(out.required)) {
+        out.required = out.required.filter((name) => !allowsNull(properties[String(name)]));
+      }
       out.properties = Object.fromEntries(
-        Object.entries(out.properties).map(([name, child]) => [name, this.rewrite(child, io, name)]),
+        Object.entries(properties).map(([name, child]) => [name, this.rewrite(child, io, name)]),
       );
     }
     for (const key of ONE_SCHEMA) if (key in out) out[key] = this.rewrite(out[key], io, owner);
