@@ -80,19 +80,19 @@ export const prepareLocalAdminKey = (
   return fromVariable === undefined ? state : { kind: 'variable' };
 };
 
-/** The start-up line that says how to authenticate as administrator, after {@link prepareLocalAdminKey}. */
+/** The start-up line that says how to authenticate with the administrator key, after {@link prepareLocalAdminKey}. */
 export const describeLocalAdminKey = (state: LocalAdminKey, settingsFile: string): string => {
-  const signIn = 'tempo: up: sign in as admin@tempo.local / password';
+  const prefix = 'tempo: up: administrator key';
   switch (state.kind) {
     case 'created':
-      return `${signIn}, or send x-api-key: ${state.key} (administrator key generated on this first start and shown once; it is auth.adminApiKey in ${settingsFile}, owner-only)`;
+      return `${prefix}: send x-api-key: ${state.key} (generated on this first start and shown once; it is auth.adminApiKey in ${settingsFile}, owner-only)`;
     case 'replaced':
-      return `${signIn}, or send x-api-key: ${state.key} (shown once: ${settingsFile} held the published key ${PUBLISHED_LOCAL_ADMIN_API_KEY}, which anyone could use, so auth.adminApiKey there now holds this random one)`;
+      return `${prefix}: send x-api-key: ${state.key} (shown once: ${settingsFile} held the published key ${PUBLISHED_LOCAL_ADMIN_API_KEY}, which anyone could use, so auth.adminApiKey there now holds this random one)`;
     case 'kept':
-      return `${signIn}, or send x-api-key with the administrator key: auth.adminApiKey in ${settingsFile} (owner-only)`;
+      return `${prefix}: send x-api-key with auth.adminApiKey in ${settingsFile} (owner-only)`;
     case 'off':
-      return `${signIn} (x-api-key is off: auth.adminApiKey in ${settingsFile} is blank)`;
+      return `${prefix}: x-api-key is off (auth.adminApiKey in ${settingsFile} is blank)`;
     case 'variable':
-      return `${signIn}, or send x-api-key with the administrator key set by ${ADMIN_API_KEY_VARIABLE}`;
+      return `${prefix}: send x-api-key with the administrator key set by ${ADMIN_API_KEY_VARIABLE}`;
   }
 };

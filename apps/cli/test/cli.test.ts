@@ -147,6 +147,31 @@ const adminStatus = async (port: number, key: string): Promise<number> =>
 
 const occurrences = (text: string, part: string): number => text.split(part).length - 1;
 
+/** Signs in with an email and password; the token answer, or null when refused. */
+const signIn = async (
+  port: number,
+  email: string,
+  password: string,
+): Promise<{ token: string; tenantId: string | null; userId: string | null } | null> => {
+  const answer = await fetch(`http://127.0.0.1:${port}/v1.0/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password }),
+  });
+  return answer.status === 200
+    ? ((await answer.json()) as { token: string; tenantId: string | null; userId: string | null })
+    : null;
+};
+
+/** The password printed once for `email` on an `up` start, if any. */
+const printedPassword = (output: string, email: string): string | undefined =>
+  new RegExp(`sign in as ${email.replace('.', '\\.')} \\([^)]*\\) / ([A-Za-z0-9_-]+) `).exec(output)?.[1];
+
+const hydrationOf = (dataDir: string): { defaultAdminPassword: string; defaultUserPassword: string } =>
+  JSON.parse(readFileSync(join(dataDir, 'tempo.json'), 'utf8')).hydration;
+
+const SEEDED = ['admin@tempo.local', 'user@tempo.local'] as const;
+
 describe('./tempo up administrator key', () => {
   it('is random per data folder, owner-only, shown once on the first start, and the published key is refused', async () => {
     const port = await freePort();
@@ -224,5 +249,100 @@ describe('./tempo up administrator key', () => {
     });
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain('TEMPO_AUTH_ADMIN_API_KEY: auth.adminApiKey is the key published');
+  }, 120_000);
+
+  it('gives a new data folder random passwords for the seeded accounts, shown once, never "password"', async () => {
+    const port = await freePort();
+    const seen: string[] = [];
+    for (const name of ['passwords-a', 'passwords-b']) {
+      const dataDir = join(dir, name);
+      const first = await startTempo(['up', '--data-dir', dataDir, '--port', String(port)], READY);
+      const passwords: string[] = [];
+      try {
+        for (const email of SEEDED) {
+          const password = printedPassword(first.output(), email);
+          expect(password, first.output()).toMatch(/^[A-Za-z0-9_-]{24}$/);
+          passwords.push(password as string);
+          expect(occurrences(first.output(), password as string)).toBe(1);
+          expect(await signIn(port, email, password as string)).not.toBeNull();
+          expect(await signIn(port, email, 'password')).toBeNull();
+        }
+      } finally {
+        expect(await first.stop()).toBe(0);
+      }
+      expect(hydrationOf(dataDir)).toMatchObject({
+        defaultAdminPassword: passwords[0],
+        defaultUserPassword: passwords[1],
+      });
+      seen.push(...passwords);
+
+      // A later start says where the passwords are without printing them again.
+      const again = await startTempo(['up', '--data-dir', dataDir, '--port', String(port)], READY);
+      try {
+        for (const password of passwords) expect(again.output()).not.toContain(password);
+        expect(again.output()).toContain(`hydration.defaultAdminPassword in ${join(dataDir, 'tempo.json')}`);
+        expect(await signIn(port, SEEDED[0], passwords[0] as string)).not.toBeNull();
+      } finally {
+        expect(await again.stop()).toBe(0);
+      }
+    }
+    expect(new Set(seen).size).toBe(4);
+  }, 120_000);
+
+  it('replaces "password" still on a seeded account of an earlier data folder, and keeps a changed one', async () => {
+    const port = await freePort();
+    const dataDir = join(dir, 'passwords-published');
+    const settingsFile = join(dataDir, 'tempo.json');
+    await mkdir(dataDir, { recursive: true, mode: 0o700 });
+    // What an earlier build left: the published passwords, spelled out or by default.
+    writeFileSync(
+      settingsFile,
+      JSON.stringify({
+        createdUtc: new Date().toISOString(),
+        Hydration: { DefaultAdminPassword: 'password' },
+      }),
+      { mode: 0o600 },
+    );
+    // `./tempo server` seeds the accounts as configured, with the published password.
+    const old = await startTempo(
+      ['server', '--settings', settingsFile, '--port', String(port)],
+      /listening on/,
+    );
+    try {
+      const user = await signIn(port, SEEDED[1], 'password');
+      expect(user).not.toBeNull();
+      const changed = await fetch(
+        `http://127.0.0.1:${port}/v1.0/tenants/${user?.tenantId}/users/${user?.userId}`,
+        {
+          method: 'PUT',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${user?.token}` },
+          body: JSON.stringify({ passwordSha256: 'a-password-its-owner-chose' }),
+        },
+      );
+      expect(changed.status).toBe(200);
+    } finally {
+      expect(await old.stop()).toBe(0);
+    }
+
+    const up = await startTempo(['up', '--data-dir', dataDir, '--port', String(port)], READY);
+    let adminPassword: string;
+    try {
+      adminPassword = printedPassword(up.output(), SEEDED[0]) as string;
+      expect(adminPassword, up.output()).toMatch(/^[A-Za-z0-9_-]{24}$/);
+      expect(up.output()).toContain('still had the published password');
+      expect(printedPassword(up.output(), SEEDED[1])).toBeUndefined();
+      expect(await signIn(port, SEEDED[0], 'password')).toBeNull();
+      expect(await signIn(port, SEEDED[0], adminPassword)).not.toBeNull();
+      expect(await signIn(port, SEEDED[1], 'a-password-its-owner-chose')).not.toBeNull();
+    } finally {
+      expect(await up.stop()).toBe(0);
+    }
+    const hydration = hydrationOf(dataDir);
+    expect(hydration.defaultAdminPassword).toBe(adminPassword);
+    expect(hydration.defaultUserPassword).not.toBe('password');
+
+    const again = await startTempo(['up', '--data-dir', dataDir, '--port', String(port)], READY);
+    expect(await again.stop()).toBe(0);
+    expect(again.output()).not.toContain(adminPassword);
   }, 120_000);
 });

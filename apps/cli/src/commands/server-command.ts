@@ -28,7 +28,7 @@ export interface ServeDataFolderOptions {
   /** Overrides `rest.port`. */
   readonly port?: number | undefined;
   /** Runs once the folder is held and before the settings are read (`up` writes its first settings). */
-  readonly prepare?: () => void;
+  readonly prepare?: () => void | Promise<void>;
   /** Called with the server's base URL once it listens. */
   readonly onListening: (url: string) => void;
 }
@@ -45,7 +45,7 @@ export const serveDataFolder = async (options: ServeDataFolderOptions): Promise<
   restrictNewFiles();
   const lock = lockDataFolder(dirname(options.settingsFile));
   try {
-    options.prepare?.();
+    await options.prepare?.();
     const loaded = loadServerSettings(options.settingsFile, options.dedicated);
     const settings =
       options.port === undefined ? loaded : { ...loaded, rest: { ...loaded.rest, port: options.port } };

@@ -1,6 +1,7 @@
 import { join, resolve } from 'node:path';
 import { UsageError } from '../flags.ts';
 import { describeLocalAdminKey, type LocalAdminKey, prepareLocalAdminKey } from '../local-admin-key.ts';
+import { describeSeedPassword, prepareSeedPasswords, type SeedPasswordReport } from '../local-passwords.ts';
 import { DEFAULT_DATA_DIR } from '../repo-paths.ts';
 import { serveDataFolder } from './server-command.ts';
 
@@ -24,20 +25,23 @@ export const runUp = async (options: UpOptions): Promise<number> => {
   }
   const dataDir = resolve(options.dataDir ?? DEFAULT_DATA_DIR);
   const settingsFile = join(dataDir, 'tempo.json');
-  // A new data folder gets every default and a random administrator key; the signing and
-  // credential hash keys are generated when the file is loaded.
+  // A new data folder gets every default, a random administrator key and random passwords for
+  // the seeded accounts; the signing and credential hash keys are generated when the file is loaded.
   let adminKey: LocalAdminKey = { kind: 'kept' };
+  let passwords: readonly SeedPasswordReport[] = [];
   return serveDataFolder({
     settingsFile,
     dedicated: true,
     port: options.port,
-    prepare: () => {
+    prepare: async () => {
       adminKey = prepareLocalAdminKey(settingsFile, process.env);
+      passwords = await prepareSeedPasswords(settingsFile, process.env);
     },
     onListening: (url) =>
       process.stderr.write(
         [
           `tempo: up: server ${url} (data in ${dataDir})`,
+          ...passwords.map((report) => describeSeedPassword(report, settingsFile)),
           describeLocalAdminKey(adminKey, settingsFile),
           '',
         ].join('\n'),

@@ -1,4 +1,11 @@
 /** Start-up seeding: default tenant, identities, built-in roles, sample steps, hydration file. */
+
+export {
+  PUBLISHED_SEED_PASSWORD,
+  replacePublishedSeedPassword,
+  type SeededAccountKind,
+  type SeedPasswordOutcome,
+} from './published-passwords.ts';
 export { BUILT_IN_ROLES, ensureRbacDefaults } from './rbac-defaults.ts';
 export {
   type HydrationOptions,
