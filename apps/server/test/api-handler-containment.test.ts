@@ -1,6 +1,16 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { TempoClient, type TenantClient } from '@tempo/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hostPidOf, pidIsAlive, waitUntil } from './process-probe.ts';
@@ -387,5 +397,45 @@ describe('a handler cannot read the server files or another artifact', () => {
     const answer = await run('hide.attacker', script);
     expect(answer.status).toBe(200);
     expect(answer.output).toEqual({ got: '', own: '{', kept: 'kept' });
+  }, 60_000);
+
+  it('runs as an unprivileged user, which cannot read a root-only file no cover hides', async () => {
+    // Outside every hidden host path (the default list covers /tmp): a folder of the checkout's
+    // own ignored test area, open to all, holding a file only root may read.
+    const area = fileURLToPath(new URL('../../../.tempo-test/', import.meta.url));
+    mkdirSync(area, { recursive: true });
+    const folder = mkdtempSync(join(area, 'handler-user-'));
+    try {
+      chmodSync(folder, 0o755);
+      const rootOnly = join(folder, 'root-only.txt');
+      writeFileSync(rootOnly, 'root-only-mark', { mode: 0o600 });
+      chmodSync(rootOnly, 0o600);
+      const answer = await run(
+        'hide.user',
+        [
+          `seen=no; [ -e ${rootOnly} ] && seen=yes`,
+          `read=$(cat ${rootOnly} 2>/dev/null || echo denied)`,
+          // Its HOME (the scratch folder) is its own to write.
+          'echo home > "$HOME/h" && home=$(cat "$HOME/h")',
+          // The interpreters still run for that user.
+          `js=$(node -e 'process.stdout.write("js")' 2>&1)`,
+          `py=$(python3 -c 'print("py", end="")' 2>&1)`,
+          `printf '{"result":"Success","data":{"uid":"%s","gid":"%s","groups":"%s","seen":"%s","read":"%s","home":"%s","js":"%s","py":"%s"}}' "$(id -u)" "$(id -g)" "$(id -G)" "$seen" "$read" "$home" "$js" "$py"`,
+        ].join('\n'),
+      );
+      expect(answer.status).toBe(200);
+      expect(answer.output).toEqual({
+        uid: '65534',
+        gid: '65534',
+        groups: '65534',
+        seen: 'yes',
+        read: 'denied',
+        home: 'home',
+        js: 'js',
+        py: 'py',
+      });
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
   }, 60_000);
 });

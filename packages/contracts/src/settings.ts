@@ -330,14 +330,24 @@ export const ExternalExecutionSettings = z.strictObject({
   /**
    * In `namespace` isolation with the server running as root, each call sees the server's data
    * folder, database, key file, artifact store, package cache, scratch and log folders as empty,
-   * except its own package and scratch folder, every other mount read-only, and runs without
-   * capabilities; default true. No effect in `tracking` mode.
+   * except its own package and scratch folder, every other mount read-only, and runs as
+   * `handlerUser` without capabilities; default true. No effect in `tracking` mode.
    */
   hideServerFiles: z.boolean().default(true),
   /**
+   * The user and group (`uid:gid`, numbers) a handler runs as once its call's files are hidden
+   * (same conditions as `hideServerFiles`); default `65534:65534` (`nobody`). Without it a
+   * handler keeps uid 0, which reads every root-owned file the hiding does not cover. `0:0`
+   * keeps the old behaviour and is not advised.
+   */
+  handlerUser: z
+    .string()
+    .regex(/^\d{1,10}:\d{1,10}$/, 'must be "uid:gid" in numbers, e.g. "65534:65534"')
+    .default('65534:65534'),
+  /**
    * Host paths hidden from handlers along with the server's files (same conditions): a handler
-   * keeps uid 0 without capabilities, which can still read files root owns, so the places where
-   * a host keeps other people's data, credentials and root-only sockets are covered. A runtime
+   * still reads what its `handlerUser` may (world-readable files, open sockets), so the places
+   * where a host keeps other people's data, credentials and sockets are covered. A runtime
    * installed below one of them (an interpreter under `/root`) is put back read-only.
    */
   hiddenHostPaths: z

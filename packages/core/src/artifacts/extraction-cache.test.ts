@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -43,10 +43,32 @@ describe('ExtractionCache', () => {
     const folder = await cache.ensureExtracted('ten/1', sha, counting(zip).load, LIMITS);
     expect(folder).toBe(join(root, 'packages', 'ten_1', sha));
     expect(await readFile(join(folder, 'tempo.step.json'), 'utf8')).toBe('{}');
-    expect((await stat(join(folder, 'bin/run.sh'))).mode & 0o777).toBe(0o700);
-    expect((await stat(join(folder, 'tempo.step.json'))).mode & 0o077).toBe(0);
-    expect((await stat(join(folder, 'tempo.step.json'))).mode & 0o111).toBe(0);
+    // Open to the handler user a root server runs handlers as; the cache above stays the server's.
+    const modeOf = async (path: string) => (await stat(path)).mode & 0o777;
+    expect(await modeOf(join(folder, 'bin/run.sh'))).toBe(0o755);
+    expect(await modeOf(join(folder, 'bin'))).toBe(0o755);
+    expect(await modeOf(folder)).toBe(0o755);
+    expect(await modeOf(join(folder, 'tempo.step.json'))).toBe(0o644);
+    expect(await modeOf(dirname(folder))).toBe(0o700);
     expect(await readdir(dirname(folder))).toEqual([sha]);
+  });
+
+  it('opens a package unpacked owner-only by an older server when it is used again', async () => {
+    const folder = await cache.ensureExtracted('ten_old', sha, counting(zip).load, LIMITS);
+    for (const [path, mode] of [
+      ['bin/run.sh', 0o700],
+      ['tempo.step.json', 0o600],
+      ['bin', 0o700],
+      ['', 0o700],
+    ] as const) {
+      await chmod(join(folder, path), mode);
+    }
+    const loader = counting(zip);
+    expect(await new ExtractionCache(root).ensureExtracted('ten_old', sha, loader.load, LIMITS)).toBe(folder);
+    expect(loader.calls).toBe(0);
+    expect((await stat(join(folder, 'bin/run.sh'))).mode & 0o777).toBe(0o755);
+    expect((await stat(join(folder, 'tempo.step.json'))).mode & 0o777).toBe(0o644);
+    expect((await stat(folder)).mode & 0o777).toBe(0o755);
   });
 
   it('reuses an extracted folder without loading again', async () => {

@@ -4,6 +4,7 @@ import { chmod, mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { CapacityLimiter } from '../process-host/capacity-limiter.ts';
+import { ensureTreeOpenToHandlers, openTreeToHandlers } from '../process-host/handler-user.ts';
 import { ArtifactStorageError } from './errors.ts';
 import { sha256Hex } from './file-content.ts';
 import { assertSha256, resolveInside, tenantSegment } from './storage-paths.ts';
@@ -56,19 +57,33 @@ export interface ExtractionCacheOptions {
 const DEFAULT_MAX_CONCURRENT_EXTRACTIONS = 2;
 
 /**
+ * A package unpacked before handlers ran as their own user is owner-only: it is opened up the
+ * first time it is used again (one `stat` once it is), rather than unpacked anew.
+ */
+const opened = async (folder: string): Promise<string> => {
+  await ensureTreeOpenToHandlers(folder);
+  return folder;
+};
+
+/**
  * Unzips an untrusted package into the empty folder `root`, streaming each entry to its file: the
  * inflated bytes never sit in memory, and the running count stops the package at its limit.
+ * Files and folders are readable by all (executables and folders searchable too): a hidden call
+ * runs its handler as the unprivileged handler user. The cache root above stays owner-only, and
+ * inside a call only that call's own package is put back in view.
  */
-const extractInto = (bytes: Buffer, limits: PackageLimits, root: string) =>
-  walkZipPackage(bytes, limits, async (file) => {
+const extractInto = async (bytes: Buffer, limits: PackageLimits, root: string) => {
+  await walkZipPackage(bytes, limits, async (file) => {
     const target = resolveInside(root, file.path);
-    // Owner-only: handler processes run as this user, and packages may hold tenants' secrets.
-    await mkdir(dirname(target), { recursive: true, mode: 0o700 });
-    const mode = file.executable ? 0o700 : 0o600;
+    await mkdir(dirname(target), { recursive: true, mode: 0o755 });
+    const mode = file.executable ? 0o755 : 0o644;
     await pipeline(file.content, createWriteStream(target, { flags: 'wx', mode }));
-    // The umask may have cleared bits of `mode`; the execute bit must survive it.
+    // The server's umask (077) cleared the group and other bits of `mode`.
     await chmod(target, mode);
   });
+  // The same for the folders `mkdir` made under that umask; the package root last.
+  await openTreeToHandlers(root);
+};
 
 /**
  * Packages unzipped on local disk, one folder per tenant and SHA-256 (spec §8). Folders are only
@@ -122,12 +137,12 @@ export class ExtractionCache {
     load: () => Promise<Buffer>,
     limits: PackageLimits,
   ) {
-    if (await isFolder(folder)) return folder;
+    if (await isFolder(folder)) return await opened(folder);
     // The slot covers the blob in memory as well as the unzipping, so both are bounded.
     const slot = await this.#slots.acquire(tenantId);
     try {
       // Another process may have finished it while this one waited.
-      if (await isFolder(folder)) return folder;
+      if (await isFolder(folder)) return await opened(folder);
       return await this.#unpack(folder, sha256, await load(), limits);
     } finally {
       slot.release();

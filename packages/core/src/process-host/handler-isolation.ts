@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { accessSync, constants, statSync } from 'node:fs';
 import { delimiter, isAbsolute, join, resolve } from 'node:path';
 import type { HandlerIsolationSetting } from '@tempo/contracts';
+import type { HandlerUser } from './handler-user.ts';
 import { type HidingPlan, hidingCommandLine } from './server-file-hiding.ts';
 
 /**
@@ -32,10 +33,15 @@ export interface HandlerIsolation {
    */
   readonly hidingApplies: boolean;
   /**
+   * The user a hidden call's handler runs as, when {@link hidingApplies}: its scratch folder
+   * must be given to it. Null when handlers run as the server's own user.
+   */
+  readonly handlerUser: HandlerUser | null;
+  /**
    * The command line that runs `command` (already resolved to a path) under `limits` and, with
    * `namespaced` in `namespace` mode, in a PID namespace, where `hiding` (when given and
-   * {@link hidingApplies}) covers the server's files and drops every capability first; the
-   * command itself when none applies.
+   * {@link hidingApplies}) covers the server's files, then runs it as {@link handlerUser}
+   * without any capability; the command itself when none applies.
    */
   wrap(
     command: string,
@@ -65,7 +71,11 @@ export interface HandlerIsolationOptions {
    * says so).
    */
   readonly hideServerFiles?: boolean;
+  /** Who a hidden call's handler runs as (`handlerUser`); default `nobody` (65534:65534). */
+  readonly handlerUser?: HandlerUser;
 }
+
+const NOBODY: HandlerUser = { uid: 65534, gid: 65534 };
 
 /**
  * The line util-linux `unshare` (2.38) prints when the namespace's first process was killed by
@@ -149,14 +159,20 @@ const namespaceArgs = (setpriv: string, unshare: string, asRoot: boolean): strin
 /**
  * Whether the namespace wrapper starts a process and passes its exit code back, tried once; with
  * `setpriv`, through the hiding of server files as well (with nothing to hide: its mounts of
- * `/proc`, `/sys` and `/dev` and the capability drop are what can fail).
+ * `/proc`, `/sys` and `/dev`, the change of user and the capability drop are what can fail).
+ * The hiding probe runs `/bin/sh`, which any user may run, rather than the server's own
+ * runtime, which may live where the handler user cannot reach.
  */
-const namespaceWorks = (prefix: readonly string[], setpriv: string | null): boolean => {
+const namespaceWorks = (
+  prefix: readonly string[],
+  hiding: { readonly setpriv: string; readonly user: HandlerUser } | null,
+): boolean => {
   const [command = '', ...args] = prefix;
-  const [node, ...probeArgs] = [process.execPath, '-e', 'process.exit(7)'];
   const empty = { hiddenFolders: [], hiddenFiles: [], binds: [], cwd: '/' };
   const line =
-    setpriv === null ? [node, ...probeArgs] : hidingCommandLine(setpriv, empty, process.execPath, probeArgs);
+    hiding === null
+      ? [process.execPath, '-e', 'process.exit(7)']
+      : hidingCommandLine(hiding.setpriv, empty, hiding.user, '/bin/sh', ['-c', 'exit 7']);
   const probe = spawnSync(command, [...args, ...line], { stdio: 'ignore', timeout: 10_000 });
   return probe.status === 7;
 };
@@ -167,16 +183,18 @@ const build = (
   prlimit: string | null,
   prefix: readonly string[],
   hidingSetpriv: string | null = null,
+  user: HandlerUser = NOBODY,
 ): HandlerIsolation => ({
   mode,
   reason,
   limitsApply: prlimit !== null,
   hidingApplies: hidingSetpriv !== null,
+  handlerUser: hidingSetpriv !== null ? user : null,
   wrap(command, args, limits, namespaced, hiding) {
     const limited = prlimit !== null && hasLimits(limits) ? [prlimit, ...limitArgs(limits), '--'] : [];
     const inner =
       namespaced && hiding && hidingSetpriv !== null
-        ? hidingCommandLine(hidingSetpriv, hiding, command, args)
+        ? hidingCommandLine(hidingSetpriv, hiding, user, command, args)
         : [command, ...args];
     const line = [...limited, ...(namespaced ? prefix : []), ...inner];
     return { command: line[0] ?? command, args: line.slice(1) };
@@ -213,6 +231,7 @@ export const detectHandlerIsolation = (options: HandlerIsolationOptions): Handle
   }
   const setpriv = linux ? findOnPath('setpriv', options.searchPath) : null;
   const unshare = linux ? findOnPath('unshare', options.searchPath) : null;
+  const user = options.handlerUser ?? NOBODY;
   let unavailable: string | null = null;
   let prefix: string[] = [];
   if (!linux) unavailable = 'PID namespaces exist on Linux only';
@@ -224,8 +243,8 @@ export const detectHandlerIsolation = (options: HandlerIsolationOptions): Handle
       unavailable = asRoot
         ? 'unshare could not create a PID namespace (a container without CAP_SYS_ADMIN?)'
         : 'unprivileged user namespaces are not allowed here';
-    } else if (options.hideServerFiles && asRoot && !namespaceWorks(prefix, setpriv)) {
-      unavailable = 'hideServerFiles could not mount inside the namespace (mount or mknod missing?)';
+    } else if (options.hideServerFiles && asRoot && !namespaceWorks(prefix, { setpriv, user })) {
+      unavailable = `hideServerFiles could not mount inside the namespace or start a process as handlerUser ${user.uid}:${user.gid}`;
     }
   }
   if (unavailable === null) {
@@ -233,11 +252,11 @@ export const detectHandlerIsolation = (options: HandlerIsolationOptions): Handle
     // and capability drop would not stop them reading that user's files anyway.
     const hiding = options.hideServerFiles && process.getuid?.() === 0 ? setpriv : null;
     const reason = hiding
-      ? 'a PID namespace per call, server files hidden'
+      ? `a PID namespace per call, server files hidden, handlers run as ${user.uid}:${user.gid}`
       : options.hideServerFiles
         ? 'a PID namespace per call; server files NOT hidden (the server does not run as root)'
         : 'a PID namespace per call';
-    return build('namespace', reason, prlimit, prefix, hiding);
+    return build('namespace', reason, prlimit, prefix, hiding, user);
   }
   if (options.requested === 'namespace') {
     throw new Error(

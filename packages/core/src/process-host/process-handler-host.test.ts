@@ -1,6 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ExternalExecutionSettings, StepProtocolRequest } from '@tempo/contracts';
@@ -77,6 +77,8 @@ const readStdin = `const input = JSON.parse(require('node:fs').readFileSync(0, '
 
 beforeAll(async () => {
   folder = await mkdtemp(join(tmpdir(), 'tempo-host-'));
+  // The handlers' folder, like an unpacked package: a root server runs them as the handler user.
+  await chmod(folder, 0o755);
   scratchRoot = join(folder, 'scratch');
 });
 afterAll(() => rm(folder, { recursive: true, force: true }));

@@ -13,6 +13,7 @@ import {
   handlerOwnerOf,
 } from './handler-leftovers.ts';
 import { describeLimitFailure } from './handler-limit-errors.ts';
+import { giveToHandlerUser, parseHandlerUser } from './handler-user.ts';
 import { type ShimLanguage, writeShim } from './language-shims.ts';
 import { parseStepResult, SUPPORTED_PROTOCOL_VERSIONS } from './protocol-v1.ts';
 import { createScratchFolder, removeScratchFolder } from './scratch-folder.ts';
@@ -131,6 +132,7 @@ export class ProcessHandlerHost implements HandlerHost {
         requested: options.settings.isolation,
         searchPath: process.env.PATH,
         hideServerFiles: options.settings.hideServerFiles,
+        handlerUser: parseHandlerUser(options.settings.handlerUser),
       });
     this.#capacity = new CapacityLimiter({
       maxServerWide: options.settings.maxConcurrentProcessesServerWide,
@@ -230,6 +232,10 @@ export class ProcessHandlerHost implements HandlerHost {
               scratch,
             })
           : undefined;
+      // A hidden call runs as the handler user: its scratch folder (its HOME and TMPDIR) and the
+      // shim in it become that user's, and nothing else of the server does.
+      const { handlerUser } = this.#isolation;
+      if (hiding && handlerUser) await giveToHandlerUser([scratch, ...shimArgs], handlerUser);
       const wrapped = this.#isolation.wrap(
         resolved,
         [...shimArgs, ...launch.args],

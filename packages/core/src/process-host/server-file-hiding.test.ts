@@ -1,7 +1,18 @@
-import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import {
+  chmodSync,
+  chownSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
 import { afterAll, describe, expect, it } from 'vitest';
 import { detectHandlerIsolation } from './handler-isolation.ts';
 import { planServerFileHiding } from './server-file-hiding.ts';
@@ -22,6 +33,11 @@ writeFileSync(join(data, 'tempo.db'), 'db');
 writeFileSync(join(elsewhere, 'secrets.keys'), 'key');
 writeFileSync(join(data, 'tools', 'bin', 'runner'), '');
 writeFileSync(join(data, 'cache', 'python', 'abc', 'python3', 'bin', 'python'), '');
+// The handler user must reach the package through the folders left in view, as under /work.
+chmodSync(root, 0o755);
+// Root's alone, in a folder no cover hides: only the change of user keeps a handler out.
+const rootOnly = join(root, 'root-only.txt');
+writeFileSync(rootOnly, 'root-only', { mode: 0o600 });
 
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
@@ -75,8 +91,10 @@ const hiding = detectHandlerIsolation({
 describe.skipIf(!hiding.hidingApplies)('a call under the hiding', () => {
   const cwd = join(data, 'cache', 'packages', 't1', 'abc');
   const scratch = join(data, 'scratch', 't1', 'call');
-  writeFileSync(join(cwd, 'own.txt'), 'own');
+  writeFileSync(join(cwd, 'own.txt'), 'own', { mode: 0o644 });
   const plan = planServerFileHiding({ serverPaths, command: '/bin/sh', cwd, scratch });
+  // What the process host does for each call: the scratch folder is the handler user's.
+  if (hiding.handlerUser) chownSync(scratch, hiding.handlerUser.uid, hiding.handlerUser.gid);
 
   /** Runs `script` as a hidden call; answers its stdout lines. */
   const call = (script: string) => {
@@ -104,6 +122,59 @@ describe.skipIf(!hiding.hidingApplies)('a call under the hiding', () => {
       ),
     ).toEqual(['own', '[cache scratch]', 'package-read-only', 's']);
     expect(readFileSync(join(scratch, 's'), 'utf8')).toBe('s\n');
+  });
+
+  it('runs as the handler user, which cannot read what root alone may', () => {
+    expect(hiding.handlerUser).toEqual({ uid: 65534, gid: 65534 });
+    expect(
+      call(
+        [
+          'id -u; id -g; id -G',
+          `cat ${rootOnly} 2>/dev/null || echo no-root-only`,
+          `[ -s ${rootOnly} ] && echo visible`,
+        ].join('; '),
+      ),
+    ).toEqual(['65534', '65534', '65534', 'no-root-only', 'visible']);
+  });
+
+  it('dies with its namespace even after the change of user cleared its parent-death signal', async () => {
+    // A duration no other process here uses, to find the handler on the host by its command line.
+    const seconds = `${4000 + Math.floor(Math.random() * 1000)}.25`;
+    const line = hiding.wrap(
+      '/bin/sleep',
+      [seconds],
+      { memoryLimitMb: 0, cpuTimeLimitSeconds: 0 },
+      true,
+      plan,
+    );
+    const child = spawn(line.command, [...line.args], { cwd, stdio: 'ignore' });
+    const sleeper = () =>
+      readdirSync('/proc')
+        .filter((pid) => /^\d+$/.test(pid))
+        .find((pid) => {
+          try {
+            const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+            return (
+              !/^\d+ \(.*\) Z/.test(stat) &&
+              readFileSync(`/proc/${pid}/cmdline`, 'utf8') === `/bin/sleep\0${seconds}\0`
+            );
+          } catch {
+            return false;
+          }
+        });
+    const waitFor = async (wanted: boolean) => {
+      for (let i = 0; i < 100 && (sleeper() !== undefined) !== wanted; i++) await delay(50);
+      return sleeper() !== undefined;
+    };
+    try {
+      expect(await waitFor(true)).toBe(true);
+      // `unshare` itself (the wrapper execs it), killed as a crash would.
+      child.kill('SIGKILL');
+      expect(await waitFor(false)).toBe(false);
+    } finally {
+      const left = sleeper();
+      if (left) process.kill(Number(left), 'SIGKILL');
+    }
   });
 
   it('cannot take the cover away, write the host or reach a disk', () => {

@@ -1,6 +1,7 @@
 import { realpathSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import type { TempoSettings } from '@tempo/contracts';
+import type { HandlerUser } from './handler-user.ts';
 
 /**
  * The server's own files and folders a handler must not read: the database and its journal
@@ -132,15 +133,20 @@ const MAX_BINDS = 6;
 
 /**
  * Runs in the call's own mount namespace as root, before the handler: makes every mount
- * read-only (a handler keeps uid 0, which without capabilities can still write the host's
- * root-owned files and kernel settings), gives it an empty `/sys` and a `/dev` of the harmless
+ * read-only (with `handlerUser` 0:0 a handler keeps uid 0, which without capabilities can still
+ * write the host's root-owned files and kernel settings), gives it an empty `/sys` and a `/dev` of the harmless
  * devices only (no disks, copied from the old `/dev` through a descriptor), opens the folders to keep, covers the server's folders with empty
  * file systems and its files with `/dev/null`, binds the kept folders back at their own paths,
- * then drops every capability, so the handler can neither unmount nor mount anything. Arguments:
- * setpriv, cwd, then `ro|rw PATH` pairs, `--`, `d|f PATH` pairs, `--`, the command line.
+ * then runs the handler as the handler user without any capability, so it can neither unmount
+ * nor mount anything, nor read the root-owned files left in view. Folders made for the binds are
+ * open to all (umask 022; the server's own is 077), or that user could not reach its package.
+ * `--pdeathsig keep` puts back the kill-on-parent-death of `unshare --kill-child`, which the
+ * kernel clears on the change of user. Arguments: setpriv, cwd, `uid:gid`, then `ro|rw PATH`
+ * pairs, `--`, `d|f PATH` pairs, `--`, the command line.
  */
 const HIDING_SCRIPT = `set -eu
-setpriv=$1; cwd=$2; shift 2
+setpriv=$1; cwd=$2; uid=\${3%%:*}; gid=\${3#*:}; shift 3
+umask 022
 handler_path=\${PATH-}
 PATH=/usr/sbin:/usr/bin:/sbin:/bin
 while read -r _ _ _ _ mp opts _; do
@@ -191,17 +197,19 @@ while [ "$covers" -gt 0 ]; do
 done
 cd "$cwd"
 PATH=$handler_path
-exec "$setpriv" --bounding-set=-all --inh-caps=-all --ambient-caps=-all --no-new-privs -- "$@"
+exec "$setpriv" --reuid="$uid" --regid="$gid" --clear-groups --pdeathsig keep \\
+  --bounding-set=-all --inh-caps=-all --ambient-caps=-all --no-new-privs -- "$@"
 `;
 
 /**
  * The command line that applies `plan` inside the call's mount namespace and then runs
- * `command` without capabilities. Throws when the plan binds more folders than the shell can
- * hold open.
+ * `command` as `user` without capabilities. Throws when the plan binds more folders than the
+ * shell can hold open.
  */
 export const hidingCommandLine = (
   setpriv: string,
   plan: HidingPlan,
+  user: HandlerUser,
   command: string,
   args: readonly string[],
 ): string[] => {
@@ -213,6 +221,7 @@ export const hidingCommandLine = (
     'tempo-hide',
     setpriv,
     plan.cwd,
+    `${user.uid}:${user.gid}`,
     ...plan.binds.flatMap((bind) => [bind.writable ? 'rw' : 'ro', bind.path]),
     '--',
     ...plan.hiddenFolders.flatMap((path) => ['d', path]),

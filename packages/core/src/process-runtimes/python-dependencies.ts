@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ArtifactEntrypoint, ArtifactManifest, ExternalExecutionSettings } from '@tempo/contracts';
 import { runChildProcess } from '../process-host/child-process-run.ts';
+import { ensureTreeOpenToHandlers, openTreeToHandlers } from '../process-host/handler-user.ts';
 import { readProcessStatSync } from '../process-host/process-tree.ts';
 import { safePathSegment } from '../process-host/scratch-folder.ts';
 import { insidePackage } from './artifact-launch-paths.ts';
@@ -127,6 +128,9 @@ const build = async (
       'stderr' in installed ? installed.stderr.toString('utf8').trim().slice(-2000) : installed.kind;
     return outOfTime(bounds) ?? refuse(`pip install of the artifact's requirements failed: ${detail}`);
   }
+  // Built under the server's umask (077); a hidden call runs its handler as the handler user,
+  // which must read and run it. Inside a call only this environment of the cache is in view.
+  await openTreeToHandlers(venv);
   await writeFile(join(venv, READY_MARKER), new Date().toISOString(), { mode: 0o600 });
   return { ok: true, python: interpreter };
 };
@@ -160,7 +164,12 @@ export const pythonInterpreterFor = async (
     safePathSegment(python),
   );
   const interpreter = join(venv, process.platform === 'win32' ? 'Scripts/python.exe' : 'bin/python');
-  const ready = async () => (await exists(join(venv, READY_MARKER))) && (await exists(interpreter));
+  const ready = async () => {
+    if (!(await exists(join(venv, READY_MARKER))) || !(await exists(interpreter))) return false;
+    // An environment built before handlers ran as their own user is owner-only.
+    await ensureTreeOpenToHandlers(venv);
+    return true;
+  };
   const lock = `${venv}.lock`;
   await mkdir(resolve(venv, '..'), { recursive: true, mode: 0o700 });
   for (;;) {
