@@ -1,7 +1,6 @@
 import {
   chmodSync,
   existsSync,
-  mkdirSync,
   mkdtempSync,
   readdirSync,
   readFileSync,
@@ -10,7 +9,6 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { TempoClient, type TenantClient } from '@tempo/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hostPidOf, pidIsAlive, waitUntil } from './process-probe.ts';
@@ -334,13 +332,17 @@ describe('handlers do not outlive their server', () => {
 
 describe('a handler cannot read the server files or another artifact', () => {
   // A server on the defaults: its data folder holds the settings, the database, the key file,
-  // the artifact store and the package cache of every tenant.
+  // the artifact store and the package cache of every tenant. Of the host paths it hides only
+  // one, so a folder of the temporary area stays in view for the handler-user test (the default
+  // list covers /tmp, where a clean clone may live too).
   let hiding: ServerProcess;
   let tenant: TenantClient;
   const VICTIM_MARK = 'victim-package-mark-7f3a';
 
   beforeAll(async () => {
-    hiding = await startServerProcess({});
+    hiding = await startServerProcess({
+      runtimes: { externalExecution: { hiddenHostPaths: ['/etc/shadow'] } },
+    });
     const client = new TempoClient({ baseUrl: hiding.baseUrl, credentials: { apiKey: TEST_ADMIN_API_KEY } });
     tenant = client.tenant((await client.tenants.list()).items[0]?.id ?? '');
   });
@@ -400,11 +402,9 @@ describe('a handler cannot read the server files or another artifact', () => {
   }, 60_000);
 
   it('runs as an unprivileged user, which cannot read a root-only file no cover hides', async () => {
-    // Outside every hidden host path (the default list covers /tmp): a folder of the checkout's
-    // own ignored test area, open to all, holding a file only root may read.
-    const area = fileURLToPath(new URL('../../../.tempo-test/', import.meta.url));
-    mkdirSync(area, { recursive: true });
-    const folder = mkdtempSync(join(area, 'handler-user-'));
+    // Outside every hidden path of this server: a folder open to all holding a file only root
+    // may read.
+    const folder = mkdtempSync(join(tmpdir(), 'tempo-handler-user-'));
     try {
       chmodSync(folder, 0o755);
       const rootOnly = join(folder, 'root-only.txt');

@@ -106,11 +106,17 @@ describe('signing key (issue 19, defect 1)', () => {
 });
 
 /** Every file and folder under `root` with a group or other permission bit, as `path mode`. */
+/**
+ * Unpacked packages (`…/packages/{tenant}/{sha256}`) are readable by others on purpose, for the
+ * unprivileged handler user; the tenant folder above them stays owner-only, which the walk checks.
+ */
+const UNPACKED_PACKAGE = /\/packages\/[^/]+\/[0-9a-f]{64}$/;
+
 const openToOthers = (root: string): string[] => {
   const found: string[] = [];
   const walk = (path: string) => {
     const stats = lstatSync(path);
-    if (stats.isSymbolicLink()) return;
+    if (stats.isSymbolicLink() || UNPACKED_PACKAGE.test(path)) return;
     if ((stats.mode & 0o077) !== 0) found.push(`${path} ${(stats.mode & 0o777).toString(8)}`);
     if (stats.isDirectory()) for (const name of readdirSync(path)) walk(join(path, name));
   };
