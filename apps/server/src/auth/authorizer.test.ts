@@ -1,6 +1,3 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { PermissionType, TempoError } from '@tempo/contracts';
 import { newId } from '@tempo/core/ids';
 import { openDatabase, type Repositories, type TempoDatabase } from '@tempo/core/store';
@@ -11,15 +8,13 @@ import type { Principal } from './principal.ts';
 // The authorizer over a real (SQLite) database: which roles, links and permissions count, and
 // what each kind of caller may do in which tenant.
 
-let folder = '';
 let db: TempoDatabase;
 let repositories: Repositories;
 const tenantId = newId('tenant');
 const otherTenantId = newId('tenant');
 
 beforeAll(async () => {
-  folder = mkdtempSync(join(tmpdir(), 'tempo-authorizer-'));
-  db = await openDatabase({ type: 'Sqlite', filename: join(folder, 'tempo.db') });
+  db = await openDatabase({ type: 'Sqlite', filename: ':memory:' });
   await db.migrate();
   repositories = db.repositories;
   await repositories.tenants.create({ id: tenantId, name: 'one' });
@@ -27,7 +22,6 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await db.close();
-  rmSync(folder, { recursive: true, force: true });
 });
 
 const user = (extra: Partial<Principal & { kind: 'user' }> = {}): Principal & { kind: 'user' } => ({

@@ -56,6 +56,18 @@ export const builtinStep = (
     ...extra,
   });
 
+/** The request of one step of run `run_1`, with `data` and `metadata` as given. */
+export const stepRequest = (extra: Partial<StepRequest> = {}): StepRequest => ({
+  tenantId: 'ten_1',
+  flowRunId: 'run_1',
+  stepRunId: 'srun_1',
+  requestId: 'run_1',
+  data: null,
+  metadata: null,
+  previousResult: null,
+  ...extra,
+});
+
 /** A flow node with the contract's defaults. */
 export const node = (next: Partial<StepTransition> = {}): StepTransition => ({
   name: null,

@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { OutboundRestSettings, type RuntimeConfig } from '@tempo/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { resolvedStep } from './flow-test-kit.ts';
+import { resolvedStep, stepRequest } from './flow-test-kit.ts';
 import { restProvider } from './rest-provider.ts';
 import type { ResolvedStep } from './runtime-provider.ts';
 
@@ -98,15 +98,7 @@ const call = (
     settings: OutboundRestSettings.parse({ ...loopback, ...options.settings }),
   }).execute({
     step,
-    request: {
-      tenantId: 'ten_1',
-      flowRunId: 'run_1',
-      stepRunId: 'srun_1',
-      requestId: 'run_1',
-      data: options.data ?? null,
-      metadata: options.metadata ?? null,
-      previousResult: null,
-    },
+    request: stepRequest({ data: options.data ?? null, metadata: options.metadata ?? null }),
     dataFlowId: 'flow_1',
     signal: options.signal ?? new AbortController().signal,
   });

@@ -2,6 +2,7 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { OutboundRestSettings, type RuntimeConfig } from '@tempo/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { stepRequest } from './flow-test-kit.ts';
 import { restProvider, restRequestOf } from './rest-provider.ts';
 import type { ResolvedStep } from './runtime-provider.ts';
 
@@ -123,15 +124,7 @@ const run = (
 ) =>
   restProvider('External.Rest', { settings: OutboundRestSettings.parse(settings) }).execute({
     step,
-    request: {
-      tenantId: 'ten_1',
-      flowRunId: 'run_1',
-      stepRunId: 'srun_1',
-      requestId: 'run_1',
-      data: null,
-      metadata: null,
-      previousResult: null,
-    },
+    request: stepRequest(),
     dataFlowId: 'flow_1',
     signal,
   });

@@ -1,7 +1,6 @@
 import type { RuntimeConfig, RuntimeKey } from '@tempo/contracts';
 import { describe, expect, it } from 'vitest';
-import type { StepRequest } from '../runtimes/step-protocol.ts';
-import { resolvedStep } from './flow-test-kit.ts';
+import { resolvedStep, stepRequest } from './flow-test-kit.ts';
 import type { ProviderOutcome, ResolvedStep, RuntimeProvider, StepInvocation } from './runtime-provider.ts';
 import { type ExecuteStepOptions, executeStep } from './step-executor.ts';
 
@@ -24,15 +23,7 @@ const slowProvider = (runtimeKey: RuntimeKey, ms: number) => {
   return { provider, invocations };
 };
 
-const request: StepRequest = {
-  tenantId: 'ten_1',
-  flowRunId: 'run_1',
-  stepRunId: 'srun_1',
-  requestId: 'run_1',
-  data: null,
-  metadata: null,
-  previousResult: null,
-};
+const request = stepRequest();
 
 const stepOf = (runtimeKey: RuntimeKey, extra: Partial<ResolvedStep> = {}): ResolvedStep =>
   resolvedStep(runtimeKey, 'work', extra);

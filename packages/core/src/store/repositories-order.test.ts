@@ -1,6 +1,3 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { op } from './filters.ts';
 import { openDatabase, type TempoDatabase } from './open-database.ts';
@@ -12,18 +9,15 @@ import { Tables } from './tables/index.ts';
 // Every repository's default order, over a real SQLite database: lists and finds without an
 // explicit order depend on it (oldest first for definitions, newest first for runs and history).
 
-let folder = '';
 let db: TempoDatabase;
 let repositories: Repositories;
 beforeAll(async () => {
-  folder = mkdtempSync(join(tmpdir(), 'tempo-order-'));
-  db = await openDatabase({ type: 'Sqlite', filename: join(folder, 'tempo.db') });
+  db = await openDatabase({ type: 'Sqlite', filename: ':memory:' });
   await db.migrate();
   repositories = db.repositories;
 });
 afterAll(async () => {
   await db.close();
-  rmSync(folder, { recursive: true, force: true });
 });
 
 /** The column a repository sorts by first, and its direction; ties go by `id` the same way. */

@@ -1,6 +1,3 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { TempoError } from '@tempo/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '../ids/index.ts';
@@ -11,21 +8,18 @@ import type { Repositories } from './repositories.ts';
 // Tenant scoping as the repositories enforce it, over a real SQLite database: no call made
 // through one tenant's repository reads, changes or deletes another tenant's rows.
 
-let folder = '';
 let db: TempoDatabase;
 let repositories: Repositories;
 const tenantA = newId('tenant');
 const tenantB = newId('tenant');
 
 beforeAll(async () => {
-  folder = mkdtempSync(join(tmpdir(), 'tempo-scoping-'));
-  db = await openDatabase({ type: 'Sqlite', filename: join(folder, 'tempo.db') });
+  db = await openDatabase({ type: 'Sqlite', filename: ':memory:' });
   await db.migrate();
   repositories = db.repositories;
 });
 afterAll(async () => {
   await db.close();
-  rmSync(folder, { recursive: true, force: true });
 });
 
 /** A data flow of `tenant`; the tenant id is left to the scope. */
