@@ -1,8 +1,8 @@
-import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { TempoSettings } from '@tempo/contracts';
 import {
   envNameOf,
+  generateAuthSecret,
   loadSettings,
   PUBLISHED_LOCAL_ADMIN_API_KEY,
   SettingsError,
@@ -11,12 +11,6 @@ import {
 
 /** The variable that overrides `auth.adminApiKey`. */
 export const ADMIN_API_KEY_VARIABLE = envNameOf(['auth', 'adminApiKey']);
-
-/** Random bytes in a generated administrator key: 256 bits, like the generated signing key. */
-const ADMIN_KEY_BYTES = 32;
-
-/** A fresh administrator key: 32 bytes from the CSPRNG, base64url (43 characters). */
-export const generateAdminApiKey = (): string => randomBytes(ADMIN_KEY_BYTES).toString('base64url');
 
 /**
  * What {@link prepareLocalAdminKey} did: `created` and `replaced` carry a key nobody has seen
@@ -60,7 +54,7 @@ export const prepareLocalAdminKey = (
   }
   let state: LocalAdminKey;
   if (!existsSync(settingsFile)) {
-    const key = generateAdminApiKey();
+    const key = generateAuthSecret();
     saveSettings(
       settingsFile,
       withAdminKey(TempoSettings.parse({ createdUtc: new Date().toISOString() }), key),
@@ -70,7 +64,7 @@ export const prepareLocalAdminKey = (
     // The file alone, without variables: only its own value is ever rewritten.
     const { settings } = loadSettings({ filePath: settingsFile });
     if (settings.auth.adminApiKey === PUBLISHED_LOCAL_ADMIN_API_KEY) {
-      const key = generateAdminApiKey();
+      const key = generateAuthSecret();
       saveSettings(settingsFile, withAdminKey(settings, key));
       state = { kind: 'replaced', key };
     } else {

@@ -96,8 +96,8 @@ export const startServer = async (options: StartServerOptions): Promise<RunningS
     );
     if (settings.hydration.seedDefaults)
       await seedSampleArtifacts(database.repositories, artifacts, runtimeCatalog, log);
-    // Before any write: leftovers of a crash and blobs no row names go, then a pass every interval.
-    const artifactHousekeeping = await artifacts.startHousekeeping(log);
+    // Leftovers of a crash and blobs no row names go, beside the start, then a pass every interval.
+    const artifactHousekeeping = artifacts.startHousekeeping(log);
     // Spec: the start-up migrator turns legacy inline REST transitions into steps, as the route does.
     const inlineRest = await migrateInlineRest(database.repositories);
     if (inlineRest.inlineRestStepsFound > 0) {
@@ -153,7 +153,7 @@ export const startServer = async (options: StartServerOptions): Promise<RunningS
         log.info({ graceMs: settings.engine.shutdownGracePeriodMs }, 'tempo server stopping');
         const closing = app.close();
         await runs.shutdown(settings.engine.shutdownGracePeriodMs);
-        artifactHousekeeping.stop();
+        await artifactHousekeeping.stop();
         // A sync trigger still waiting on a run that will not start now would hold the listener
         // open for its whole budget: its connection is cut instead (the run stays queued).
         app.server.closeAllConnections();

@@ -5,12 +5,11 @@ export { TempoApiError, TempoResponseError } from './client-errors.ts';
 export type { ClientCredentials, TempoClientOptions } from './client-options.ts';
 export type { BulkCrudClient, CrudClient } from './crud-client.ts';
 export type { RawResponse, RequestOptions } from './http-transport.ts';
-export {
-  type HttpTriggersClient,
-  type TriggerCallOptions,
-  type TriggerCallResult,
-  type TriggerRunInfo,
-  triggerCallTimeoutMs,
+export type {
+  HttpTriggersClient,
+  TriggerCallOptions,
+  TriggerCallResult,
+  TriggerRunInfo,
 } from './http-triggers-client.ts';
 export type { QueryValues } from './request-url.ts';
 export type { RunsClient } from './runs-client.ts';

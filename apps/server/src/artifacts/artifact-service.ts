@@ -366,31 +366,37 @@ export class ArtifactService {
   }
 
   /**
-   * Runs a housekeeping pass now (at start-up, before the server takes writes), then every
-   * `artifacts.gcIntervalMinutes`. Failures are logged; the next pass tries again.
+   * Starts a housekeeping pass now, beside the start-up rather than before it (its sweeps only
+   * take what is old and unnamed, so writes may go on meanwhile), then every
+   * `artifacts.gcIntervalMinutes`. Failures are logged; the next pass tries again. `stop()`
+   * waits for a pass in flight, so it ends before the database closes.
    */
-  async startHousekeeping(log: Logger): Promise<{ stop(): void }> {
-    const pass = async () => {
-      try {
-        const report = await this.housekeep();
-        if (report.collected + report.blobsRemoved + report.foldersRemoved > 0)
-          log.info(report, 'artifact storage housekeeping removed retired and unreferenced packages');
-      } catch (error) {
-        log.warn({ err: error }, 'artifact storage housekeeping failed; the next pass tries again');
-      }
+  startHousekeeping(log: Logger): { stop(): Promise<void> } {
+    let running: Promise<void> | null = null;
+    const pass = () => {
+      // A pass still going when the next is due (a slow disk) is not doubled up.
+      running ??= this.housekeep()
+        .then(
+          (report) => {
+            if (report.collected + report.blobsRemoved + report.foldersRemoved > 0)
+              log.info(report, 'artifact storage housekeeping removed retired and unreferenced packages');
+          },
+          (error: unknown) =>
+            log.warn({ err: error }, 'artifact storage housekeeping failed; the next pass tries again'),
+        )
+        .finally(() => {
+          running = null;
+        });
     };
-    await pass();
-    // A pass still going when the next is due (a slow disk) is not doubled up.
-    let busy = false;
-    const timer = setInterval(() => {
-      if (busy) return;
-      busy = true;
-      void pass().finally(() => {
-        busy = false;
-      });
-    }, this.#deps.settings.gcIntervalMinutes * 60_000);
+    pass();
+    const timer = setInterval(pass, this.#deps.settings.gcIntervalMinutes * 60_000);
     timer.unref();
-    return { stop: () => clearInterval(timer) };
+    return {
+      stop: async () => {
+        clearInterval(timer);
+        await running;
+      },
+    };
   }
 
   /**

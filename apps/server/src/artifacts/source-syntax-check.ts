@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type ExternalExecutionSettings, TempoError } from '@tempo/contracts';
 import { buildHandlerEnvironment, runChildProcess } from '@tempo/core/process-host';
+import { SourceBuildGate } from './source-build-gate.ts';
 
 /** A syntax check parses a file: a second is plenty, ten covers a cold interpreter on a busy host. */
 const CHECK_TIMEOUT_MS = 10_000;
@@ -81,7 +82,15 @@ const nodeReport = (stderr: string, checkedPath: string, fileName: string): Synt
  */
 export class SourceSyntaxChecker {
   readonly #settings: ExternalExecutionSettings;
-  #running = 0;
+  readonly #gate = new SourceBuildGate(
+    MAX_CONCURRENT_CHECKS,
+    (limit) =>
+      new TempoError(
+        'TooManyRequests',
+        429,
+        `The server is already checking ${limit} source steps; try again in a moment.`,
+      ),
+  );
 
   constructor(settings: ExternalExecutionSettings) {
     this.#settings = settings;
@@ -89,19 +98,12 @@ export class SourceSyntaxChecker {
 
   /** Throws a `400` naming the line when the code does not parse. */
   async check(language: 'Python' | 'JavaScript', fileName: string, code: string): Promise<void> {
-    if (this.#running >= MAX_CONCURRENT_CHECKS) {
-      throw new TempoError(
-        'TooManyRequests',
-        429,
-        `The server is already checking ${MAX_CONCURRENT_CHECKS} source steps; try again in a moment.`,
-      );
-    }
-    this.#running += 1;
+    const release = this.#gate.enter();
     try {
       if (language === 'Python') await this.#checkPython(fileName, code);
       else await this.#checkJavaScript(fileName, code);
     } finally {
-      this.#running -= 1;
+      release();
     }
   }
 

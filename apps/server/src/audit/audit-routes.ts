@@ -13,7 +13,6 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { isSystemAdmin, type Principal } from '../auth/principal.ts';
-import { AUTHENTICATED } from '../http/openapi.ts';
 import type { ServerContext } from '../server-context.ts';
 
 type AuditTable = typeof Tables.auditEvents;
@@ -81,7 +80,6 @@ export const auditRoutes: FastifyPluginAsync<{ context: ServerContext }> = async
         summary: "List the tenant's audit events, newest first",
         description:
           'Sign-ins, identity, role and permission changes and deletes in the tenant. Tenant administrators of the tenant and global administrators only (403 for everyone else, role holders included).',
-        security: AUTHENTICATED,
         params: z.object({ tenantId: EntityId }),
         querystring: TenantAuditListQuery,
         response: { 200: pageOf(AuditEventRecord), ...errors },
@@ -110,7 +108,6 @@ export const auditRoutes: FastifyPluginAsync<{ context: ServerContext }> = async
         summary: 'List audit events of every tenant and the global ones, newest first',
         description:
           'Global administrators only. `tenantId` narrows the list to one tenant (a deleted tenant included); events of no tenant (accounts, administrators, failed sign-ins) show when it is omitted.',
-        security: AUTHENTICATED,
         querystring: AuditListQuery,
         response: { 200: pageOf(AuditEventRecord), ...errors },
       },

@@ -41,7 +41,7 @@ export const SECURITY_SCHEMES = {
 } as const;
 
 /** Security requirement of an authenticated operation: any one alternative; email and password go together. */
-export const AUTHENTICATED: readonly Readonly<Record<string, readonly string[]>>[] = [
+const AUTHENTICATED: readonly Readonly<Record<string, readonly string[]>>[] = [
   { bearer: [] },
   { token: [] },
   { apiKey: [] },

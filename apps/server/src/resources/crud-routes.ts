@@ -13,7 +13,6 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { AccessRule } from '../auth/authorizer.ts';
 import type { Principal } from '../auth/principal.ts';
-import { AUTHENTICATED } from '../http/openapi.ts';
 import type { ServerContext } from '../server-context.ts';
 
 /** What a handler of a resource sees: the repository of the scope, the caller and the context. */
@@ -103,7 +102,7 @@ export const registerCrudRoutes = <S extends TableSpec, K extends string, R, C, 
     schema: T & { params?: unknown },
   ) => ({
     config: { access: resource.access(operation, schema.params === itemParams ? 'item' : 'collection') },
-    schema: { tags: [resource.tag], summary, security: AUTHENTICATED, ...schema },
+    schema: { tags: [resource.tag], summary, ...schema },
   });
   const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody };
 

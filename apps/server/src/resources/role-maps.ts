@@ -14,7 +14,6 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { PermissionGrant } from '../auth/privileges.ts';
-import { AUTHENTICATED } from '../http/openapi.ts';
 import type { ServerContext } from '../server-context.ts';
 import { tenantAccess } from './access.ts';
 import type { CrudResource } from './crud-routes.ts';
@@ -141,7 +140,6 @@ export const registerRoleMapListings = (app: FastifyInstance, context: ServerCon
       schema: {
         tags: ['Roles'],
         summary: "A user's role assignments",
-        security: AUTHENTICATED,
         params: z.object({ tenantId: EntityId, userId: EntityId }),
         response: { 200: z.array(UserRoleMapRecord), 404: ErrorBody },
       },
@@ -160,7 +158,6 @@ export const registerRoleMapListings = (app: FastifyInstance, context: ServerCon
       schema: {
         tags: ['Roles'],
         summary: "A role's permission links",
-        security: AUTHENTICATED,
         params: z.object({ tenantId: EntityId, roleId: EntityId }),
         response: { 200: z.array(RolePermissionMapRecord), 404: ErrorBody },
       },

@@ -1,5 +1,6 @@
 import { REDACTED } from '@tempo/contracts';
 import {
+  HEADERS_HINT,
   mapRestCall,
   mapSnapshotText,
   mapTransitions,
@@ -55,7 +56,7 @@ const isObject = (value: unknown): value is Record<string, unknown> =>
 /** A run record with the credentials of its execution snapshot hidden; anything else as it is. */
 const runWithoutSecrets = (run: unknown): unknown =>
   isObject(run) && typeof run.executionSnapshotJson === 'string'
-    ? { ...run, executionSnapshotJson: mapSnapshotText(run.executionSnapshotJson, hide, '"headers"') }
+    ? { ...run, executionSnapshotJson: mapSnapshotText(run.executionSnapshotJson, hide, HEADERS_HINT) }
     : run;
 
 /**

@@ -15,7 +15,6 @@ import {
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { AUTHENTICATED } from '../http/openapi.ts';
 import { artifactResource } from '../resources/artifacts.ts';
 import { registerCrudRoutes } from '../resources/crud-routes.ts';
 import type { ServerContext } from '../server-context.ts';
@@ -25,7 +24,7 @@ const VersionParams = z.object({ tenantId: EntityId, id: EntityId, version: z.st
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody };
 const access = (operation: 'Read' | 'Create' | 'Update' | 'Delete') =>
   ({ access: { kind: 'tenant', resource: 'Artifact', operation } }) as const;
-const describe = (summary: string) => ({ tags: ['Artifacts'], summary, security: AUTHENTICATED });
+const describe = (summary: string) => ({ tags: ['Artifacts'], summary });
 
 /** A header parameter value as RFC 5987 percent-encodes it. */
 const rfc5987 = (value: string) =>

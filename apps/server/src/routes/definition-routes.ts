@@ -16,7 +16,6 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { createSourceStep } from '../artifacts/source-steps.ts';
 import { SourceSyntaxChecker } from '../artifacts/source-syntax-check.ts';
-import { AUTHENTICATED } from '../http/openapi.ts';
 import { registerCrudRoutes } from '../resources/crud-routes.ts';
 import { flowResource, stepResource, triggerResource } from '../resources/definitions.ts';
 import { flowKeyProblems } from '../resources/flow-key-check.ts';
@@ -40,7 +39,6 @@ export const definitionRoutes: FastifyPluginAsync<{ context: ServerContext }> = 
         summary: 'Create an artifact-backed step from pasted Python, JavaScript or C# source',
         description:
           "The code is packaged into a new artifact (C# is built with `dotnet publish` first; Python and JavaScript are parsed by the server's interpreters, and a syntax error answers 400 with the interpreter's message and line); the step runs its `current` version.",
-        security: AUTHENTICATED,
         params: z.object({ tenantId: EntityId }),
         body: SourceStepCreateRequest,
         response: {
@@ -73,7 +71,6 @@ export const definitionRoutes: FastifyPluginAsync<{ context: ServerContext }> = 
         summary: 'Turn legacy inline REST transitions into External.Rest steps',
         description:
           'Body `{}` migrates every tenant; `tenantId` one tenant; `tenantId` + `flowId` one flow. Idempotent.',
-        security: AUTHENTICATED,
         body: InlineRestMigrationRequest.optional(),
         response: {
           200: InlineRestMigrationResult,
@@ -95,7 +92,6 @@ export const definitionRoutes: FastifyPluginAsync<{ context: ServerContext }> = 
       schema: {
         tags: ['Steps'],
         summary: 'Built-in steps registered in this process',
-        security: AUTHENTICATED,
         response: { 200: z.array(RegisteredStep), 401: ErrorBody },
       },
     },
@@ -111,7 +107,6 @@ export const definitionRoutes: FastifyPluginAsync<{ context: ServerContext }> = 
         summary: "Check a flow's keys against the tenant's active steps",
         description:
           'startStepId and the transitions keys are step executionKeys, not step ids. Lists every key that matches no active step (NoStep, InactiveStep), and names the step when its id was written instead of its executionKey (StepIdUsedAsKey). Changes nothing; always 200, with valid false when a run would stop at one of these keys.',
-        security: AUTHENTICATED,
         params: z.object({ tenantId: EntityId, id: EntityId }),
         response: { 200: FlowValidationResult, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody },
       },
@@ -132,7 +127,6 @@ export const definitionRoutes: FastifyPluginAsync<{ context: ServerContext }> = 
         tags: ['Flows'],
         summary: 'Create placeholder steps for transition keys without a step',
         description: 'Placeholders use the Builtin.Unknown runtime and stay Unresolved until edited.',
-        security: AUTHENTICATED,
         params: z.object({ tenantId: EntityId, id: EntityId }),
         response: { 200: EnsureStepsResponse, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody },
       },

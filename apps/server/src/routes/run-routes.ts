@@ -15,7 +15,6 @@ import { op } from '@tempo/core/store';
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { AUTHENTICATED } from '../http/openapi.ts';
 import { runAnswerWithoutSecrets } from '../resources/secret-views.ts';
 import type { ServerContext } from '../server-context.ts';
 
@@ -24,7 +23,7 @@ const ItemParams = z.object({ tenantId: EntityId, id: EntityId });
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody };
 const runAccess = (operation: 'Read' | 'Delete' | 'Execute') =>
   ({ access: { kind: 'tenant', resource: 'FlowRun', operation } }) as const;
-const describe = (summary: string) => ({ tags: ['Runs'], summary, security: AUTHENTICATED });
+const describe = (summary: string) => ({ tags: ['Runs'], summary });
 
 /** The run input as JSON text; a value too deeply nested to serialise is the caller's error. */
 const inputText = (data: unknown): string => {

@@ -15,7 +15,6 @@ import {
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { AUTHENTICATED } from '../http/openapi.ts';
 import { runtimeConfigProblems } from '../resources/runtime-config-checks.ts';
 import type { ServerContext } from '../server-context.ts';
 
@@ -26,7 +25,7 @@ export const runtimeRoutes: FastifyPluginAsync<{ context: ServerContext }> = asy
   const r = app.withTypeProvider<ZodTypeProvider>();
   const catalog = context.runtimeCatalog;
   const tenantRead = { access: { kind: 'tenant', resource: 'Step', operation: 'Read' } } as const;
-  const describe = (summary: string) => ({ tags: ['Runtimes'], summary, security: AUTHENTICATED });
+  const describe = (summary: string) => ({ tags: ['Runtimes'], summary });
 
   r.get(
     '/v1.0/runtimes',

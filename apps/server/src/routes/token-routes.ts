@@ -10,7 +10,6 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { principalName } from '../auth/principal.ts';
-import { AUTHENTICATED } from '../http/openapi.ts';
 import type { ServerContext } from '../server-context.ts';
 import { issueToken, revokeTokens } from '../services/token-service.ts';
 
@@ -68,7 +67,6 @@ export const tokenRoutes: FastifyPluginAsync<{ context: ServerContext }> = async
         summary: 'Sign out everywhere: revoke every token of the caller',
         description:
           "Every token issued to the caller's user or administrator answers 401 from now on, the one sent included. Changing a password or deactivating an account does the same. The admin API key has no tokens (400).",
-        security: AUTHENTICATED,
         response: { 204: z.null(), 400: ErrorBody, 401: ErrorBody },
       },
       config: authenticated,
@@ -85,7 +83,6 @@ export const tokenRoutes: FastifyPluginAsync<{ context: ServerContext }> = async
       schema: {
         tags: ['Identity'],
         summary: 'Who the credentials belong to',
-        security: AUTHENTICATED,
         response: { 200: TokenDetailsResponse, 401: ErrorBody },
       },
       config: authenticated,

@@ -177,25 +177,13 @@ export class RunService {
         await rows.written();
         answer.resolve(ended);
       } catch (error) {
-        if (rows.unwritten) {
-          // Nothing of it is stored yet: it is written once, as the failure it ended in.
-          this.#deps.log.error(
-            { err: error, runId: run.id },
-            'run failed outside the engine; ending it as Exception',
-          );
-          const outcome = {
-            state: 'Exception',
-            outputData: null,
-            errorMessage: failureMessageOf(error),
-          } as const;
-          await rows.end(outcome).then(answer.resolve, answer.reject);
-        } else
-          await rows
-            .written()
-            .then(
-              () => this.#failUnfinished(run.tenantId, run.id, error).then(answer.resolve),
-              answer.reject,
-            );
+        // Every way out settles the caller's answer; none rejects the job (the executor's
+        // promise has no one to catch it).
+        try {
+          answer.resolve(await this.#endFailedStart(run, rows, error));
+        } catch (failure) {
+          answer.reject(failure);
+        }
       } finally {
         // A run that ended without its rows (its tenant deleted) must not be written later.
         rows.abandon();
@@ -205,6 +193,24 @@ export class RunService {
       }
     });
     return true;
+  }
+
+  /** Ends a run the engine could not finish: written once as that failure, or failed in place. */
+  async #endFailedStart(
+    run: FlowRunRecord,
+    rows: DeferredRunRows,
+    error: unknown,
+  ): Promise<FlowRunRecord | null> {
+    if (!rows.unwritten) {
+      await rows.written();
+      return this.#failUnfinished(run.tenantId, run.id, error);
+    }
+    // Nothing of it is stored yet: it is written once, as the failure it ended in.
+    this.#deps.log.error(
+      { err: error, runId: run.id },
+      'run failed outside the engine; ending it as Exception',
+    );
+    return rows.end({ state: 'Exception', outputData: null, errorMessage: failureMessageOf(error) });
   }
 
   /** The waiting caller's end of a started run: how it ended here, or when it did not. */

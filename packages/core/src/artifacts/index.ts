@@ -29,7 +29,6 @@ export {
 export {
   collectableAfter,
   isCollectable,
-  isRetiredVersionLabel,
   pinnedPackagesOf,
   RETIRED_PACKAGE_MIN_AGE_MS,
   type RetentionOptions,
@@ -44,7 +43,6 @@ export {
   type PackageFile,
   type PackageLimits,
   type PackageSummary,
-  readZipManifest,
   readZipPackage,
   writeZipPackage,
 } from './zip-package.ts';

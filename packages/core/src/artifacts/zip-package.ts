@@ -47,7 +47,7 @@ const readKept = async (
  * Reads an untrusted package into memory: files in ordinal path order, folders skipped. Refuses
  * symlinks and other special entries, unsafe or duplicate paths, and archives past `limits`.
  * Holds every inflated byte, so only for packages whose files are needed in memory; see
- * {@link readZipManifest} to check a package without that cost.
+ * {@link inspectZipPackage} to check a package without that cost.
  * @throws ArtifactPackageError
  */
 export const readZipPackage = async (bytes: Buffer, limits: PackageLimits): Promise<PackageFile[]> =>
@@ -77,14 +77,6 @@ export const inspectZipPackage = async (bytes: Buffer, limits: PackageLimits): P
   );
   return { manifest: findManifestFile(files), extractedBytes };
 };
-
-/**
- * {@link inspectZipPackage}'s manifest alone.
- * @returns the manifest file, or null when the package has none.
- * @throws ArtifactPackageError
- */
-export const readZipManifest = async (bytes: Buffer, limits: PackageLimits): Promise<PackageFile | null> =>
-  (await inspectZipPackage(bytes, limits)).manifest;
 
 /**
  * Zips files deterministically: ordinal path order, a fixed timestamp and fixed modes (0755 when

@@ -8,7 +8,6 @@ export {
   writeKeyFile,
 } from './key-file.ts';
 export {
-  isCredentialHeader,
   mapRestCall,
   mapSnapshotText,
   mapTransitions,
@@ -16,14 +15,8 @@ export {
   restoreTransitions,
   type SecretMap,
 } from './rest-secrets.ts';
-export { createSecretSealer, SECRET_COLUMNS, type SecretSealer } from './secret-columns.ts';
-export {
-  ENVELOPE_PREFIX,
-  SecretDecryptError,
-  SecretKeyFormatError,
-  SecretKeyMissingError,
-  secretKeyId,
-} from './secret-envelope.ts';
+export { createSecretSealer, HEADERS_HINT, SECRET_COLUMNS, type SecretSealer } from './secret-columns.ts';
+export { SecretKeyMissingError } from './secret-envelope.ts';
 export { SecretKeyring } from './secret-keyring.ts';
 export {
   assertSecretKeysPresent,

@@ -11,7 +11,7 @@ export const SECRET_COLUMNS = {
 } as const satisfies Readonly<Record<string, readonly string[]>>;
 
 /** Text every snapshot holding a REST call contains: the only snapshots worth parsing to seal. */
-const HEADERS_HINT = '"headers"';
+export const HEADERS_HINT = '"headers"';
 
 /**
  * `map` applied to the credentials a column's value holds.

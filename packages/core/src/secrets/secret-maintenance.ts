@@ -1,7 +1,7 @@
 import { op } from '../store/filters.ts';
 import type { Repositories } from '../store/repositories.ts';
 import { isCredentialHeader } from './rest-secrets.ts';
-import { mapSecretColumn, type SecretSealer } from './secret-columns.ts';
+import { HEADERS_HINT, mapSecretColumn, type SecretSealer } from './secret-columns.ts';
 import { SecretKeyMissingError } from './secret-envelope.ts';
 
 /** Stored secrets name keys the keyring lacks: starting would lose them, so start-up stops. */
@@ -25,7 +25,7 @@ export class SecretsKeyMissingError extends Error {
 const RUN_PAGE = 200;
 
 /** Runs whose snapshot may hold a REST call's headers. */
-const RUNS_WITH_HEADERS = { executionSnapshotJson: op.contains('"headers"') } as const;
+const RUNS_WITH_HEADERS = { executionSnapshotJson: op.contains(HEADERS_HINT) } as const;
 
 /** Runs that will still execute: their snapshots must open. */
 const UNFINISHED = ['Queued', 'Running'] as const;

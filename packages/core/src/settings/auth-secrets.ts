@@ -51,8 +51,7 @@ export const missingAuthSecrets = (
  */
 export const assertUsableAuthSecrets = (
   auth: TempoSettings['auth'],
-  sourceOf: (field: AuthSecretField) => string,
-  adminKeySource = 'settings',
+  sourceOf: (field: AuthSecretField | 'adminApiKey') => string,
 ): void => {
   for (const field of AUTH_SECRET_FIELDS) {
     const source = sourceOf(field);
@@ -72,6 +71,7 @@ export const assertUsableAuthSecrets = (
     }
   }
   if (auth.adminApiKey.trim() === PUBLISHED_LOCAL_ADMIN_API_KEY) {
+    const adminKeySource = sourceOf('adminApiKey');
     throw new SettingsError(
       `${adminKeySource}: auth.adminApiKey is the key published in Tempo's documentation, so anyone could act as administrator with it: set it to a random value (e.g. the output of "openssl rand -base64 32"), or empty to turn x-api-key off.`,
       'auth.adminApiKey',

@@ -1,5 +1,9 @@
 /** `tempo.json`: loading with defaults, case-insensitive keys, `TEMPO_*` overrides and clear errors. */
-export { assertUsableAuthSecrets, PUBLISHED_LOCAL_ADMIN_API_KEY } from './auth-secrets.ts';
+export {
+  assertUsableAuthSecrets,
+  generateAuthSecret,
+  PUBLISHED_LOCAL_ADMIN_API_KEY,
+} from './auth-secrets.ts';
 export { envNameOf, settingsEnvNames } from './env-overrides.ts';
 export {
   type LoadedSettings,

@@ -111,11 +111,7 @@ export const loadSettings = (options: LoadSettingsOptions): LoadedSettings => {
       settings = { ...settings, auth: { ...settings.auth, ...generated } };
       changed = true;
     }
-    assertUsableAuthSecrets(
-      settings.auth,
-      (field) => sources.get(`auth.${field}`) ?? filePath,
-      sources.get('auth.adminApiKey') ?? filePath,
-    );
+    assertUsableAuthSecrets(settings.auth, (field) => sources.get(`auth.${field}`) ?? filePath);
   }
   if (changed) writeSettingsFile(filePath, raw);
   return { settings, warnings: clampedFields(merged, parsed.data) };
