@@ -22,3 +22,4 @@ export {
   type PythonInterpreter,
   pythonInterpreterFor,
 } from './python-dependencies.ts';
+export { createRuntimeProviders, type RuntimeProviderOptions } from './runtime-providers.ts';

@@ -21,7 +21,9 @@ export const commandAnswers = (command: string): Promise<string | null> =>
  * do not answer make their runtime `MissingDependency`, host executables without an enabled
  * allowlist entry are `DisabledBySettings`. A missing interpreter never stops the server.
  */
-export const probeRuntimeCatalog = async (settings: TempoSettings): Promise<RuntimeDescriptor[]> => {
+export const probeRuntimeCatalog = async (
+  settings: Pick<TempoSettings, 'runtimes'>,
+): Promise<RuntimeDescriptor[]> => {
   const { externalExecution, hostExecutables } = settings.runtimes;
   const [python, node, dotnet] = await Promise.all([
     commandAnswers(externalExecution.pythonExecutable),
