@@ -46,6 +46,9 @@ const withUsageErrors =
     }
   };
 
+/** Most local workers `./tempo up --workers N` starts: enough to try placement, few enough for one machine. */
+const MAX_LOCAL_WORKERS = 16;
+
 // Command modules are imported when run, so `--help` and usage errors answer at once.
 
 /** Every command, in the order `--help` lists them. */
@@ -60,7 +63,8 @@ export const COMMANDS: readonly Command[] = [
   {
     name: 'up',
     usage: 'up [--data-dir DIR] [--port N] [--workers N] [--dashboard-port N]',
-    summary: 'start the single-machine stack: server with SQLite and its local pseudo-worker',
+    summary:
+      'start the single-machine stack: server with SQLite and its local pseudo-worker; --workers N (1-16) runs flows on N local worker processes instead, for this start only',
     options: {
       'data-dir': { type: 'string' },
       port: { type: 'string' },
@@ -71,7 +75,7 @@ export const COMMANDS: readonly Command[] = [
       (await import('./commands/up-command.ts')).runUp({
         dataDir: stringFlag(values, 'data-dir'),
         port: intFlag(values, 'port', 1, 65535),
-        workers: intFlag(values, 'workers', 0, 64) ?? 0,
+        workers: intFlag(values, 'workers', 0, MAX_LOCAL_WORKERS) ?? 0,
         dashboardPort: intFlag(values, 'dashboard-port', 1, 65535),
       }),
     ),
@@ -90,11 +94,16 @@ export const COMMANDS: readonly Command[] = [
       }),
     ),
   },
-  notInThisBuild(
-    'worker',
-    'the execution-plane worker',
-    'the server runs every flow itself (engine.serverCanExecuteWorkload).',
-  ),
+  {
+    name: 'worker',
+    usage: 'worker [--config FILE]',
+    summary:
+      'start an execution-plane worker (settings: FILE, $TEMPO_WORKER_SETTINGS_FILE or ./tempo.worker.json)',
+    options: { config: { type: 'string' } },
+    run: withUsageErrors(async (values) =>
+      (await import('./commands/worker-command.ts')).runWorker({ config: stringFlag(values, 'config') }),
+    ),
+  },
   notInThisBuild('mcp', 'the MCP server', 'use the REST API, described at /openapi.json.'),
   {
     name: 'migrate',

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { TempoSettings } from '@tempo/contracts';
+import type { TempoSettings } from '@tempo/contracts';
 import {
   envNameOf,
   generateAuthSecret,
@@ -8,6 +8,7 @@ import {
   SettingsError,
   saveSettings,
 } from '@tempo/core/settings';
+import { firstLocalSettings } from './first-local-settings.ts';
 
 /** The variable that overrides `auth.adminApiKey`. */
 export const ADMIN_API_KEY_VARIABLE = envNameOf(['auth', 'adminApiKey']);
@@ -55,10 +56,7 @@ export const prepareLocalAdminKey = (
   let state: LocalAdminKey;
   if (!existsSync(settingsFile)) {
     const key = generateAuthSecret();
-    saveSettings(
-      settingsFile,
-      withAdminKey(TempoSettings.parse({ createdUtc: new Date().toISOString() }), key),
-    );
+    saveSettings(settingsFile, withAdminKey(firstLocalSettings(), key));
     state = { kind: 'created', key };
   } else {
     // The file alone, without variables: only its own value is ever rewritten.

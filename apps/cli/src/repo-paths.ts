@@ -15,3 +15,6 @@ export const TEST_STATE_DIR = join(REPO_ROOT, '.tempo-test');
 
 /** Default data folder of `./tempo up`. */
 export const DEFAULT_DATA_DIR = join(REPO_ROOT, '.tempo-data');
+
+/** Entry script of the worker daemon, which `./tempo worker` and `./tempo up --workers N` start. */
+export const WORKER_MAIN_SCRIPT = join(REPO_ROOT, 'apps', 'worker', 'src', 'main.ts');

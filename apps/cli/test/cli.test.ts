@@ -1,12 +1,11 @@
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TempoClient } from '@tempo/client';
 import { MIGRATIONS, openDatabase, Tables } from '@tempo/core/store';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runTempo, startTempo } from './run-tempo.ts';
+import { freePort, runTempo, startTempo } from './run-tempo.ts';
 
 let dir: string;
 
@@ -17,17 +16,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
-
-const freePort = (): Promise<number> =>
-  new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
-      );
-    });
-  });
 
 /** The `database` section for one of the test databases started by `./tempo test`. */
 const databaseSection = (type: 'Sqlite' | 'Postgresql' | 'Mysql', folder: string) => {

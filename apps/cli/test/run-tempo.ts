@@ -1,8 +1,21 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 
 /** The repository's `./tempo` script. */
 export const TEMPO = join(resolve(import.meta.dirname, '..', '..', '..'), 'tempo');
+
+/** A loopback port nothing listens on right now. */
+export const freePort = (): Promise<number> =>
+  new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() =>
+        typeof address === 'object' && address ? resolvePort(address.port) : reject(new Error('no port')),
+      );
+    });
+  });
 
 /** Output and exit code of a finished `./tempo` call. */
 export interface TempoResult {

@@ -1,4 +1,5 @@
 import { dirname } from 'node:path';
+import type { TempoSettings } from '@tempo/contracts';
 import { startServer } from '@tempo/server';
 import { restrictNewFiles } from '../data-folder.ts';
 import { lockDataFolder } from '../data-folder-lock.ts';
@@ -29,9 +30,33 @@ export interface ServeDataFolderOptions {
   readonly port?: number | undefined;
   /** Runs once the folder is held and before the settings are read (`up` writes its first settings). */
   readonly prepare?: () => void | Promise<void>;
-  /** Called with the server's base URL once it listens. */
-  readonly onListening: (url: string) => void;
+  /**
+   * Changes the loaded settings for this start only; the file is left as it is. May refuse the
+   * start by throwing (before anything listens).
+   */
+  readonly adjustSettings?: (settings: TempoSettings) => TempoSettings;
+  /**
+   * Called once the server listens. May start companion processes and return how to stop them:
+   * that runs on SIGINT or SIGTERM before the server closes, so they never outlive it. When it
+   * throws, the server is closed and the error passed on.
+   */
+  readonly onListening: (
+    server: ListeningServer,
+  ) => StopCompanions | undefined | Promise<StopCompanions | undefined>;
 }
+
+/** What {@link ServeDataFolderOptions.onListening} learns about the server. */
+export interface ListeningServer {
+  /** Base URL, as the server reports it. */
+  readonly url: string;
+  /** The port it listens on. */
+  readonly port: number;
+  /** The settings it runs with (paths absolute, adjustments applied). */
+  readonly settings: TempoSettings;
+}
+
+/** Stops what `onListening` started; resolves once it has ended. */
+export type StopCompanions = () => Promise<void>;
 
 /**
  * Runs the server of one data folder until SIGINT or SIGTERM. The folder is locked before
@@ -47,16 +72,26 @@ export const serveDataFolder = async (options: ServeDataFolderOptions): Promise<
   try {
     await options.prepare?.();
     const loaded = loadServerSettings(options.settingsFile, options.dedicated);
-    const settings =
+    const ported =
       options.port === undefined ? loaded : { ...loaded, rest: { ...loaded.rest, port: options.port } };
+    const settings = options.adjustSettings?.(ported) ?? ported;
     await assertPortFree(settings.rest.hostname, settings.rest.port);
     const server = await startServer({
       settings,
       settingsFile: options.settingsFile,
       onSeededAccessKey: announceSeededAccessKey,
     });
-    options.onListening(server.url);
+    const address = server.app.server.address();
+    const port = typeof address === 'object' && address !== null ? address.port : settings.rest.port;
+    let stopCompanions: StopCompanions | undefined;
+    try {
+      stopCompanions = await options.onListening({ url: server.url, port, settings });
+    } catch (error) {
+      await server.close();
+      throw error;
+    }
     await stopped;
+    await stopCompanions?.();
     await server.close();
     return 0;
   } finally {
@@ -70,5 +105,8 @@ export const runServer = (options: ServerCommandOptions): Promise<number> =>
     settingsFile: settingsPathOf(options),
     dedicated: false,
     port: options.port,
-    onListening: (url) => process.stderr.write(`tempo: server listening on ${url}\n`),
+    onListening: ({ url }) => {
+      process.stderr.write(`tempo: server listening on ${url}\n`);
+      return undefined;
+    },
   });

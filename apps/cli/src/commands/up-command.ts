@@ -2,6 +2,7 @@ import { join, resolve } from 'node:path';
 import { UsageError } from '../flags.ts';
 import { describeLocalAdminKey, type LocalAdminKey, prepareLocalAdminKey } from '../local-admin-key.ts';
 import { describeSeedPassword, prepareSeedPasswords, type SeedPasswordReport } from '../local-passwords.ts';
+import { startLocalWorkers, withoutServerExecution } from '../local-workers.ts';
 import { DEFAULT_DATA_DIR } from '../repo-paths.ts';
 import { serveDataFolder } from './server-command.ts';
 
@@ -9,17 +10,20 @@ import { serveDataFolder } from './server-command.ts';
 export interface UpOptions {
   readonly dataDir?: string | undefined;
   readonly port?: number | undefined;
+  /** Local workers to start beside the server, 0–16; above 0 the server's own execution is off. */
   readonly workers: number;
   readonly dashboardPort?: number | undefined;
 }
 
-/** `./tempo up`: the single-machine stack, until SIGINT or SIGTERM. */
+const say = (lines: readonly string[]): void => {
+  process.stderr.write(lines.map((line) => `tempo: up: ${line}\n`).join(''));
+};
+
+/**
+ * `./tempo up`: the single-machine stack, until SIGINT or SIGTERM. With `--workers N`, N local
+ * workers run the flows instead of the server, and are stopped before it.
+ */
 export const runUp = async (options: UpOptions): Promise<number> => {
-  if (options.workers > 0) {
-    throw new UsageError(
-      '--workers: remote workers are not part of this build yet; the server runs flows itself.',
-    );
-  }
   if (options.dashboardPort !== undefined) {
     throw new UsageError('--dashboard-port: the dashboard is not part of this build yet.');
   }
@@ -37,14 +41,27 @@ export const runUp = async (options: UpOptions): Promise<number> => {
       adminKey = prepareLocalAdminKey(settingsFile, process.env);
       passwords = await prepareSeedPasswords(settingsFile, process.env);
     },
-    onListening: (url) =>
+    adjustSettings:
+      options.workers > 0 ? (settings) => withoutServerExecution(settings, settingsFile) : undefined,
+    onListening: async (server) => {
       process.stderr.write(
         [
-          `tempo: up: server ${url} (data in ${dataDir})`,
+          `tempo: up: server ${server.url} (data in ${dataDir})`,
           ...passwords.map((report) => describeSeedPassword(report, settingsFile)),
           describeLocalAdminKey(adminKey, settingsFile),
           '',
         ].join('\n'),
-      ),
+      );
+      if (options.workers === 0) return undefined;
+      const workers = await startLocalWorkers({
+        count: options.workers,
+        dataDir,
+        settingsFile,
+        server,
+        report: (line) => say([line]),
+      });
+      say(workers.lines);
+      return () => workers.supervisor.stop();
+    },
   });
 };

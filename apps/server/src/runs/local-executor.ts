@@ -78,6 +78,11 @@ export class LocalExecutor {
     this.#drain();
   }
 
+  /** Jobs running now. */
+  get running(): number {
+    return this.#running;
+  }
+
   /** Whether a job of this tenant submitted now would start at once. */
   hasFreeSlot(tenantId: string): boolean {
     if (this.#running >= this.#concurrency) return false;

@@ -1,8 +1,11 @@
-import { WorkerKind, WorkerState } from '@tempo/contracts';
+import { type WorkerCapability, WorkerKind, WorkerState } from '@tempo/contracts';
 import { col, table } from '../table-model.ts';
 import { nowUtc } from './common-columns.ts';
 
-/** `workers`: global; `tokenHash` is the SHA-256 of the issued token, never the token. */
+/**
+ * `workers`: global; `tokenHash` is the keyed hash (HMAC-SHA-256 under `auth.credentialHashKey`)
+ * of the issued token, never the token.
+ */
 export const workers = table(
   'workers',
   {
@@ -15,7 +18,7 @@ export const workers = table(
     version: col.text(64).nullable(),
     hostName: col.text().nullable(),
     labelsJson: col.json<string[]>().default(() => []),
-    capabilitiesJson: col.json<string[]>().default(() => []),
+    capabilitiesJson: col.json<WorkerCapability[]>().default(() => []),
     maxConcurrentRuns: col.int().default(1),
     maxTaskTimeoutMs: col.bigint().default(0),
     tokenHash: col.text(64).nullable(),

@@ -1,0 +1,68 @@
+import type { ServerFrame, WorkerRecord } from '@tempo/contracts';
+import { WebSocket } from 'ws';
+
+/** Where a connection is in its life (STYLE: one explicit state machine per session). */
+export type ConnectionPhase = 'awaiting-hello' | 'ready' | 'closed';
+
+/** Longest close reason the WebSocket protocol carries, in bytes. */
+const MAX_CLOSE_REASON_BYTES = 123;
+
+/** A close reason cut to what the protocol allows. */
+const closeReason = (reason: string): string => {
+  let cut = reason;
+  while (Buffer.byteLength(cut, 'utf8') > MAX_CLOSE_REASON_BYTES) cut = cut.slice(0, -1);
+  return cut;
+};
+
+/**
+ * One authenticated WebSocket of one worker. It starts `awaiting-hello`, becomes `ready` when its
+ * hello is registered (then it has a `wse_` session id) and ends `closed`; only the session hub
+ * changes its phase. Frames are handled one after another through {@link enqueue}, so a frame
+ * never overtakes the hello before it.
+ */
+export class WorkerConnection {
+  readonly workerId: string;
+  readonly socket: WebSocket;
+  readonly remoteAddress: string;
+  readonly acceptedMs = Date.now();
+  phase: ConnectionPhase = 'awaiting-hello';
+  sessionId: string | null = null;
+  connectedUtc: string | null = null;
+  /** The worker as registered by the hello; drain changes are applied to it. */
+  worker: WorkerRecord | null = null;
+  /** `activeRuns` of the last heartbeat. */
+  activeRuns = 0;
+  /** When a frame last arrived (any frame is a sign of life), in ms since the epoch. */
+  lastSeenMs = Date.now();
+  lastHeartbeatUtc: string | null = null;
+  /** A heartbeat write to the database is in flight; later beats skip theirs until it ends. */
+  heartbeatWriteBusy = false;
+  #queue: Promise<void> = Promise.resolve();
+
+  constructor(workerId: string, socket: WebSocket, remoteAddress: string) {
+    this.workerId = workerId;
+    this.socket = socket;
+    this.remoteAddress = remoteAddress;
+  }
+
+  /** Runs `task` after every task queued before it; a task must not throw. */
+  enqueue(task: () => Promise<void>): void {
+    this.#queue = this.#queue.then(task);
+  }
+
+  /** Sends a frame when the socket is open; false when it is not. */
+  send(frame: ServerFrame): boolean {
+    if (this.socket.readyState !== WebSocket.OPEN) return false;
+    this.socket.send(JSON.stringify(frame));
+    return true;
+  }
+
+  /** Starts the closing handshake (or ends a socket still connecting); safe to call twice. */
+  close(code: number, reason: string): void {
+    const state = this.socket.readyState;
+    if (state === WebSocket.CLOSING || state === WebSocket.CLOSED) return;
+    this.socket.close(code, closeReason(reason));
+    // A peer that never answers the close must not hold the socket open.
+    setTimeout(() => this.socket.terminate(), 5000).unref();
+  }
+}

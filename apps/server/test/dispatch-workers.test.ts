@@ -1,0 +1,246 @@
+import { TempoClient, type TenantClient } from '@tempo/client';
+import type { FlowRunRecord } from '@tempo/contracts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createBuiltinTrigger, createRestStep } from './api-fixture.ts';
+import {
+  type SlowTarget,
+  startSlowTarget,
+  startWorkerProcess,
+  type WorkerProcess,
+} from './dispatch-fixture.ts';
+import { type ServerProcess, startServerProcess, TEST_ADMIN_API_KEY } from './server-process.ts';
+import { eventually, openSession } from './workers-fixture.ts';
+
+// Small timings so lost work is found quickly: a short heartbeat timeout (not the 1 s minimum: a
+// loaded test machine may delay a beat that long), and a lease longer than any run of the suite.
+const HEARTBEAT_TIMEOUT_MS = 3000;
+const LEASE_MS = 20_000;
+
+let server: ServerProcess;
+let admin: TempoClient;
+let anonymous: TempoClient;
+let tenant: TenantClient;
+let target: SlowTarget;
+const workers: WorkerProcess[] = [];
+
+beforeAll(async () => {
+  server = await startServerProcess({
+    engine: {
+      serverCanExecuteWorkload: false,
+      workerHeartbeatTimeoutMs: HEARTBEAT_TIMEOUT_MS,
+      leaseDurationMs: LEASE_MS,
+      pollIntervalMs: 200,
+      loadBalancingStrategy: 'LabelPinned',
+      maxAssignmentAttempts: 3,
+    },
+  });
+  anonymous = new TempoClient({ baseUrl: server.baseUrl });
+  admin = anonymous.withCredentials({ apiKey: TEST_ADMIN_API_KEY });
+  tenant = admin.tenant((await admin.tenants.list()).items[0]?.id ?? '');
+  target = await startSlowTarget();
+  workers.push(
+    ...(await Promise.all([
+      startWorkerProcess(admin, server.baseUrl, 'wrk_dispatch_a', { labels: ['gpu'] }),
+      startWorkerProcess(admin, server.baseUrl, 'wrk_dispatch_b'),
+      startWorkerProcess(admin, server.baseUrl, 'wrk_dispatch_c'),
+    ])),
+  );
+}, 120_000);
+
+afterAll(async () => {
+  for (const worker of workers) worker.kill('SIGKILL');
+  await Promise.all(workers.map((worker) => worker.exited));
+  await server?.stop();
+  await target?.close();
+});
+
+/** A one-step flow calling the slow target for `ms`, with a trigger; `label` pins it. */
+const restFlow = async (key: string, ms: number, label: string | null = null) => {
+  await createRestStep(tenant, key, `${target.url}/wait?ms=${ms}`);
+  const flow = await tenant.flows.create({
+    name: key,
+    startStepId: key,
+    transitions: { [key]: {} },
+    ...(label ? { routingHintLabel: label } : {}),
+  });
+  const trigger = await tenant.triggers.create({ name: key, dataFlowId: flow.id });
+  return { flow, trigger };
+};
+
+const fire = (triggerId: string) => anonymous.raw('POST', `/v1.0/triggers/http/${triggerId}`, { body: {} });
+
+const ended = (run: FlowRunRecord) => run.state !== 'Queued' && run.state !== 'Running';
+
+/** Waits until every run has ended; answers them. */
+const allEnded = (ids: readonly string[], timeoutMs: number) =>
+  eventually(async () => {
+    const runs = await Promise.all(ids.map((id) => tenant.runs.get(id)));
+    return runs.every(ended) ? runs : undefined;
+  }, timeoutMs);
+
+describe('dispatch to remote workers', () => {
+  it('spreads trigger runs over the workers by load and names the worker in x-worker-id', async () => {
+    const { trigger } = await restFlow('spread_call', 300);
+    const answers = await Promise.all(Array.from({ length: 30 }, () => fire(trigger.id)));
+    const byWorker = new Map<string, number>();
+    for (const answer of answers) {
+      expect(answer.status).toBe(200);
+      expect(answer.headers['x-run-state']).toBe('Succeeded');
+      const workerId = answer.headers['x-worker-id'] ?? '';
+      byWorker.set(workerId, (byWorker.get(workerId) ?? 0) + 1);
+    }
+    expect([...byWorker.keys()].sort()).toEqual(['wrk_dispatch_a', 'wrk_dispatch_b', 'wrk_dispatch_c']);
+    const runId = answers[0]?.headers['x-run-id'] ?? '';
+    const run = await tenant.runs.get(runId);
+    expect(run).toMatchObject({
+      executionNodeKind: 'Worker',
+      dispatchState: 'Completed',
+      dispatchAttempt: 1,
+      assignedWorkerId: answers[0]?.headers['x-worker-id'],
+    });
+    expect(await tenant.runs.steps(runId)).toHaveLength(1);
+  }, 60_000);
+
+  it('places a flow with a routing label only on workers carrying it (LabelPinned)', async () => {
+    const { trigger } = await restFlow('pinned_call', 200, 'GPU');
+    const answers = await Promise.all(Array.from({ length: 8 }, () => fire(trigger.id)));
+    expect(answers.map((answer) => answer.headers['x-worker-id'])).toEqual(
+      Array.from({ length: 8 }, () => 'wrk_dispatch_a'),
+    );
+  }, 60_000);
+
+  it('fails a built-in flow at once when only remote workers exist', async () => {
+    const { trigger } = await createBuiltinTrigger(tenant, 'builtin_only');
+    const answer = await fire(trigger.id);
+    const runId = answer.headers['x-run-id'] ?? '';
+    const run = await tenant.runs.get(runId);
+    expect(run).toMatchObject({
+      state: 'Failed',
+      dispatchState: 'Failed',
+      errorMessage: `No eligible worker was available for run ${runId}`,
+      assignedWorkerId: null,
+    });
+    const activity = await tenant.runs.activity(runId);
+    expect(activity.assignments).toEqual([]);
+    expect(activity.activity.map((event) => event.eventType)).toContain('no_eligible_worker');
+  }, 30_000);
+
+  it('ignores a forged completion and records it as orphan_completion', async () => {
+    const { flow } = await restFlow('forged_call', 1500);
+    const run = await tenant.flows.run(flow.id, {});
+    const assignment = await eventually(async () => (await tenant.runs.activity(run.id)).assignments[0]);
+    expect(assignment.workerId).toMatch(/^wrk_dispatch_/);
+    const token = (await admin.raw('POST', '/v1.0/workers/wrk_forger/rotate-token')).body as {
+      token: string;
+    };
+    // A worker advertising nothing is never given runs; it only sends the forged frames.
+    const forger = await openSession(server.baseUrl, 'wrk_forger', token.token, { capabilities: [] });
+    const completion = {
+      flowRunId: run.id,
+      runAssignmentId: assignment.id,
+      workerId: 'wrk_forger',
+      workerSessionId: forger.sessionId,
+      leaseToken: 'non_forged',
+      finalState: 'Succeeded',
+      outputData: '"forged"',
+      stepRuns: [],
+      completedUtc: new Date().toISOString(),
+    };
+    forger.socket.send({ type: 'run-completed', completion });
+    const orphan = await eventually(async () => {
+      const events = (await admin.raw('GET', '/v1.0/workers/wrk_forger/activity')).body as {
+        items: { eventType: string; runAssignmentId: string | null; message: string | null }[];
+      };
+      return events.items.find((event) => event.eventType === 'orphan_completion');
+    });
+    expect(orphan).toMatchObject({
+      runAssignmentId: assignment.id,
+      message: 'completion ignored: the assignment was issued to another worker',
+    });
+    const [done] = await allEnded([run.id], 15_000);
+    expect(done).toMatchObject({ state: 'Succeeded', assignedWorkerId: assignment.workerId });
+    expect(done?.outputData).not.toBe('"forged"');
+    forger.socket.close();
+  }, 30_000);
+
+  it('gives a draining worker no new runs and lets its running ones finish', async () => {
+    const { flow } = await restFlow('drain_call', 1500);
+    const first = await Promise.all(Array.from({ length: 6 }, () => tenant.flows.run(flow.id, {})));
+    const onB = await eventually(async () => {
+      const runs = await Promise.all(first.map((run) => tenant.runs.get(run.id)));
+      return runs.find((run) => run.state === 'Running' && run.assignedWorkerId === 'wrk_dispatch_b');
+    });
+    expect((await admin.raw('POST', '/v1.0/workers/wrk_dispatch_b/drain')).status).toBe(200);
+    const later = await Promise.all(Array.from({ length: 9 }, () => tenant.flows.run(flow.id, {})));
+    const runs = await allEnded(
+      [...first, ...later].map((run) => run.id),
+      30_000,
+    );
+    expect(runs.every((run) => run.state === 'Succeeded')).toBe(true);
+    expect(runs.find((run) => run.id === onB.id)?.assignedWorkerId).toBe('wrk_dispatch_b');
+    const laterRuns = runs.filter((run) => later.some((queued) => queued.id === run.id));
+    expect(laterRuns.map((run) => run.assignedWorkerId)).not.toContain('wrk_dispatch_b');
+    expect((await admin.raw('POST', '/v1.0/workers/wrk_dispatch_b/resume')).status).toBe(200);
+  }, 60_000);
+
+  it('runs every accepted run once to its end when a worker is killed with SIGKILL mid-run', async () => {
+    const { flow } = await restFlow('kill_call', 2500);
+    const started = await Promise.all(Array.from({ length: 50 }, () => tenant.flows.run(flow.id, {})));
+    const ids = started.map((run) => run.id);
+    // The runs executing on the victim when it dies: each must be run again elsewhere.
+    const lost = await eventually(async () => {
+      const page = await tenant.runs.list({ dataFlowId: flow.id, pageSize: 100 });
+      const onC = page.items.filter(
+        (run) => run.state === 'Running' && run.assignedWorkerId === 'wrk_dispatch_c',
+      );
+      return onC.length > 0 ? onC.map((run) => run.id) : undefined;
+    });
+    const victim = workers.find((worker) => worker.id === 'wrk_dispatch_c');
+    const killedAt = Date.now();
+    victim?.kill('SIGKILL');
+    expect(await victim?.exited).toBeNull();
+    const runs = await allEnded(ids, HEARTBEAT_TIMEOUT_MS + LEASE_MS + 10_000);
+    // Recovery is bounded by the heartbeat timeout plus one lease (spec §4.7).
+    expect(Date.now() - killedAt).toBeLessThan(HEARTBEAT_TIMEOUT_MS + LEASE_MS);
+    expect(
+      runs.filter((run) => run.state !== 'Succeeded').map((run) => [run.state, run.errorMessage]),
+    ).toEqual([]);
+    for (const run of runs) {
+      const { assignments } = await tenant.runs.activity(run.id);
+      // Exactly one attempt completed; any other was taken back, none completed twice.
+      expect(assignments.filter((attempt) => attempt.state === 'Succeeded')).toHaveLength(1);
+      const others = assignments.filter((attempt) => attempt.state !== 'Succeeded');
+      expect(others.map((attempt) => attempt.state)).toEqual(others.map(() => 'LeaseExpired'));
+      expect(others.map((attempt) => attempt.completedUtc)).not.toContain(null);
+      expect(run.dispatchAttempt).toBe(assignments.length);
+      if (lost.includes(run.id)) {
+        expect(assignments.length).toBeGreaterThanOrEqual(2);
+        expect(assignments[0]).toMatchObject({ workerId: 'wrk_dispatch_c', state: 'LeaseExpired' });
+        expect(run.assignedWorkerId).not.toBe('wrk_dispatch_c');
+      }
+      // The killed attempt reported nothing: one step run per run.
+      expect(await tenant.runs.steps(run.id)).toHaveLength(1);
+    }
+  }, 90_000);
+
+  it('recovers the runs of a blocked worker on another worker', async () => {
+    const { flow } = await restFlow('block_call', 1500);
+    const started = await Promise.all(Array.from({ length: 8 }, () => tenant.flows.run(flow.id, {})));
+    const ids = started.map((run) => run.id);
+    const onB = await eventually(async () => {
+      const runs = await Promise.all(ids.map((id) => tenant.runs.get(id)));
+      return runs.find((run) => run.state === 'Running' && run.assignedWorkerId === 'wrk_dispatch_b');
+    });
+    expect((await admin.raw('POST', '/v1.0/workers/wrk_dispatch_b/block')).status).toBe(200);
+    const runs = await allEnded(ids, 30_000);
+    expect(runs.map((run) => [run.state, run.errorMessage])).toEqual(ids.map(() => ['Succeeded', null]));
+    const moved = runs.find((run) => run.id === onB.id);
+    expect(moved?.assignedWorkerId).toBe('wrk_dispatch_a');
+    const { assignments, activity } = await tenant.runs.activity(onB.id);
+    expect(assignments.map((attempt) => [attempt.workerId, attempt.state])).toEqual([
+      ['wrk_dispatch_b', 'LeaseExpired'],
+      ['wrk_dispatch_a', 'Succeeded'],
+    ]);
+    expect(activity.map((event) => event.eventType)).toContain('worker_disconnected');
+  }, 60_000);
+});
