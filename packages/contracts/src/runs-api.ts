@@ -25,11 +25,28 @@ export const RunListQuery = PageQuery.extend({
 });
 export type RunListQuery = z.infer<typeof RunListQuery>;
 
+/** Most worker activity events a run's activity answer lists: the newest ones. */
+export const RUN_ACTIVITY_LIMIT = 500;
+
+/**
+ * One dispatch attempt as the activity answer shows it: the assignment without its lease token,
+ * which only the worker holding the lease needs.
+ */
+export const RunActivityAssignment = RunAssignmentRecord.omit({ leaseToken: true });
+export type RunActivityAssignment = z.infer<typeof RunActivityAssignment>;
+
 /** `GET .../runs/{id}/activity` answer. */
 export const RunActivityResponse = z.object({
   run: FlowRunRecord,
-  assignments: z.array(RunAssignmentRecord),
+  /** Every dispatch attempt, in attempt order. */
+  assignments: z.array(RunActivityAssignment),
+  /** The newest {@link RUN_ACTIVITY_LIMIT} worker activity events of the run, newest first. */
   activity: z.array(WorkerActivityRecord),
+  /**
+   * How many activity events the run has in all; more than `activity` holds when it was cut.
+   * Always sent by this server; optional so that answers of servers without it still parse.
+   */
+  activityTotalCount: z.number().int().optional(),
 });
 export type RunActivityResponse = z.infer<typeof RunActivityResponse>;
 

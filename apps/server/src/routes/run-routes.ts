@@ -6,6 +6,7 @@ import {
   ErrorBody,
   FlowRunRecord,
   pageOf,
+  RUN_ACTIVITY_LIMIT,
   RunActivityResponse,
   RunListQuery,
   StepRunRecord,
@@ -133,6 +134,7 @@ export const runRoutes: FastifyPluginAsync<{ context: ServerContext }> = async (
       config: runAccess('Read'),
       schema: {
         ...describe('A run with its assignments and worker activity'),
+        description: `The run, every dispatch attempt in attempt order (without lease tokens), and the newest ${RUN_ACTIVITY_LIMIT} worker activity events, newest first; activityTotalCount says how many there are in all.`,
         params: ItemParams,
         response: { 200: RunActivityResponse, ...errors },
       },
@@ -140,11 +142,23 @@ export const runRoutes: FastifyPluginAsync<{ context: ServerContext }> = async (
     async (request) => {
       const { tenantId, id } = request.params;
       const run = await repositories.flowRuns.inTenant(tenantId).require(id, 'FlowRun');
-      const [assignments, activity] = await Promise.all([
-        repositories.runAssignments.find({ flowRunId: id }),
-        repositories.workerActivity.find({ flowRunId: id }),
+      // Assignments and activity carry no tenant: the run, read inside the tenant, scopes them.
+      // Attempts are bounded by engine.maxAssignmentAttempts; a long-lived run's activity is not,
+      // so only its newest events are read.
+      const [assignments, activity, activityTotalCount] = await Promise.all([
+        repositories.runAssignments.find(
+          { flowRunId: id },
+          { orderBy: [{ column: 'attemptNumber', direction: 'asc' }] },
+        ),
+        repositories.workerActivity.find({ flowRunId: id }, { limit: RUN_ACTIVITY_LIMIT }),
+        repositories.workerActivity.count({ flowRunId: id }),
       ]);
-      return { run, assignments, activity };
+      return {
+        run,
+        assignments: assignments.map(({ leaseToken: _leaseToken, ...assignment }) => assignment),
+        activity,
+        activityTotalCount,
+      };
     },
   );
 

@@ -36,6 +36,8 @@ export const serverFilePaths = (settings: TempoSettings, settingsFile?: string):
 export interface HidingBind {
   readonly path: string;
   readonly writable: boolean;
+  /** A single file rather than a folder (a step's run-log file). */
+  readonly file?: boolean;
 }
 
 /** What one call hides and what it keeps, worked out by {@link planServerFileHiding}. */
@@ -60,6 +62,11 @@ export interface HidingRequest {
   readonly cwd: string;
   /** The call's scratch folder, kept writable. */
   readonly scratch: string;
+  /**
+   * Files put back writable alone, their folders staying hidden: the step's run-log file, the
+   * only file of the run-log root a handler may see.
+   */
+  readonly writableFiles?: readonly string[];
 }
 
 const isInside = (folder: string, path: string) => {
@@ -122,6 +129,8 @@ export const planServerFileHiding = (request: HidingRequest): HidingPlan => {
   }
   // Always bound in place, even when not hidden: every other mount is read-only by then.
   binds.push({ path: real(request.scratch), writable: true });
+  for (const file of request.writableFiles ?? [])
+    binds.push({ path: real(file), writable: true, file: true });
   return { hiddenFolders: outermost, hiddenFiles, binds, cwd };
 };
 
@@ -142,7 +151,8 @@ const MAX_BINDS = 6;
  * open to all (umask 022; the server's own is 077), or that user could not reach its package.
  * `--pdeathsig keep` puts back the kill-on-parent-death of `unshare --kill-child`, which the
  * kernel clears on the change of user. Arguments: setpriv, cwd, `uid:gid`, then `ro|rw PATH`
- * pairs, `--`, `d|f PATH` pairs, `--`, the command line.
+ * pairs (`rwf|rof` for a single file, made as an empty file where it is covered), `--`, `d|f PATH`
+ * pairs, `--`, the command line.
  */
 const HIDING_SCRIPT = `set -eu
 setpriv=$1; cwd=$2; uid=\${3%%:*}; gid=\${3#*:}; shift 3
@@ -185,7 +195,10 @@ shift
 i=3
 while [ "$i" -lt "$fd" ]; do
   eval "mode=\\$mode$i path=\\$path$i"
-  mkdir -p "$path"
+  case "$mode" in
+    *f) mode=\${mode%f}; mkdir -p "\${path%/*}"; [ -e "$path" ] || : > "$path" ;;
+    *) mkdir -p "$path" ;;
+  esac
   mount -n -c --bind "/proc/self/fd/$i" "$path"
   mount -n -c -o "bind,remount,$mode" "$path"
   eval "exec $i<&-"
@@ -222,7 +235,7 @@ export const hidingCommandLine = (
     setpriv,
     plan.cwd,
     `${user.uid}:${user.gid}`,
-    ...plan.binds.flatMap((bind) => [bind.writable ? 'rw' : 'ro', bind.path]),
+    ...plan.binds.flatMap((bind) => [`${bind.writable ? 'rw' : 'ro'}${bind.file ? 'f' : ''}`, bind.path]),
     '--',
     ...plan.hiddenFolders.flatMap((path) => ['d', path]),
     ...plan.hiddenFiles.flatMap((path) => ['f', path]),

@@ -1,0 +1,327 @@
+import { appendFile, mkdir } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import type { FlowRunState } from '@tempo/contracts';
+import type { RuntimeProvider, RuntimeProviders } from '../engine/runtime-provider.ts';
+import type { Logger } from '../logging/index.ts';
+import { RunLogBudget } from './run-log-budget.ts';
+import {
+  attemptFolderName,
+  HOST_LOG_FILE,
+  RUN_LOG_FILE,
+  stepFileName,
+  WORKER_LOG_FILE,
+} from './run-log-layout.ts';
+import { type RunLogManifest, writeManifest } from './run-log-manifest.ts';
+import { StepLog } from './step-log.ts';
+import { runWithStepLog, type StepLogTarget } from './step-log-scope.ts';
+
+/** What a {@link RunLogWriter} writes under. */
+export interface RunLogWriterOptions {
+  /** `runLogs.rootPath`, absolute. */
+  readonly rootPath: string;
+  /** `runLogs.maxBytesPerRun`. */
+  readonly maxBytesPerRun: number;
+  /** Where a failure to write is reported, once per run. */
+  readonly log: Logger;
+}
+
+/** The run a log is opened for. */
+export interface RunLogRun {
+  readonly runId: string;
+  readonly tenantId: string;
+  readonly dataFlowId: string;
+  /** When the run was accepted (queued). */
+  readonly createdUtc: string;
+}
+
+/** The attempt that executes the run here. */
+export interface RunLogAttempt {
+  readonly attemptNumber: number;
+  readonly runAssignmentId: string;
+  readonly workerId: string;
+}
+
+/** A step as the engine reported it once it ended. */
+export interface RunLogStepEnd {
+  readonly stepRunId: string;
+  readonly stepId: string;
+  readonly sequence: number;
+  readonly result: string;
+  readonly errorMessage: string | null;
+  readonly startedUtc: string;
+  readonly completedUtc: string;
+}
+
+/** How the run ended, for its last lines. */
+export interface RunLogEnd {
+  readonly state: Exclude<FlowRunState, 'Queued' | 'Running'>;
+  readonly errorMessage: string | null;
+  readonly steps: number;
+}
+
+/** Buffered bytes of a run that trigger a write before the next tick of the timer. */
+const FLUSH_BYTES = 64 * 1024;
+/** How long a line may wait in memory while the run goes on. */
+const FLUSH_INTERVAL_MS = 1000;
+/** Longest engine line kept; an error message can be long. */
+const MAX_LINE_CHARS = 4096;
+
+/**
+ * Opens the log of each run that executes in this process and keeps track of those still being
+ * written, so a reader can wait for a run's last lines before it deletes them. Independent of
+ * the server and the database: a worker daemon builds one over its own settings.
+ */
+export class RunLogWriter {
+  readonly #options: RunLogWriterOptions;
+  readonly #writing = new Map<string, Promise<void>>();
+
+  constructor(options: RunLogWriterOptions) {
+    this.#options = options;
+  }
+
+  /** `runLogs.rootPath`. */
+  get rootPath(): string {
+    return this.#options.rootPath;
+  }
+
+  /** Opens the log of a run's attempt and writes that the run was accepted and started. */
+  open(run: RunLogRun, attempt: RunLogAttempt): RunLog {
+    let done: () => void = () => undefined;
+    const settled = new Promise<void>((resolve) => {
+      done = resolve;
+    });
+    this.#writing.set(run.runId, settled);
+    return new RunLog(this.#options, run, attempt, () => {
+      if (this.#writing.get(run.runId) === settled) this.#writing.delete(run.runId);
+      done();
+    });
+  }
+
+  /** Whether a run's log is open in this process. */
+  isWriting(runId: string): boolean {
+    return this.#writing.has(runId);
+  }
+
+  /** Resolves once a run's log, if open here, is closed and written. */
+  settled(runId: string): Promise<void> {
+    return this.#writing.get(runId) ?? Promise.resolve();
+  }
+}
+
+/**
+ * The log of one run's attempt. Lines are kept in memory and appended in batches (at
+ * {@link FLUSH_BYTES}, after {@link FLUSH_INTERVAL_MS}, and at the end), so a short run costs one
+ * write per file; the run's cap bounds what is kept. A write that fails is reported once and the
+ * run's logging goes quiet: logging never fails or slows a run.
+ */
+export class RunLog {
+  readonly #options: RunLogWriterOptions;
+  readonly #run: RunLogRun;
+  readonly #attempt: RunLogAttempt;
+  readonly #onClosed: () => void;
+  readonly #runFolder: string;
+  readonly #attemptPath: string;
+  readonly #budget: RunLogBudget;
+  readonly #manifest: RunLogManifest;
+  readonly #madeFolders = new Set<string>();
+  #pending = new Map<string, string[]>();
+  #pendingBytes = 0;
+  /**
+   * The manifest is written only when it says more than the run's row does: once a step file
+   * exists (its execution key), or for a later attempt (the earlier attempts' workers). A run of
+   * built-in steps on its first attempt costs no manifest write.
+   */
+  #manifestDirty: boolean;
+  #chain: Promise<void> = Promise.resolve();
+  #timer: NodeJS.Timeout | null = null;
+  #failed = false;
+  #closed = false;
+  #lastSequence = 0;
+  readonly #startedMs = Date.now();
+
+  constructor(options: RunLogWriterOptions, run: RunLogRun, attempt: RunLogAttempt, onClosed: () => void) {
+    this.#options = options;
+    this.#run = run;
+    this.#attempt = attempt;
+    this.#onClosed = onClosed;
+    this.#runFolder = join(options.rootPath, run.runId);
+    this.#attemptPath = attemptFolderName(attempt.attemptNumber, attempt.runAssignmentId);
+    this.#budget = new RunLogBudget(options.maxBytesPerRun);
+    this.#manifestDirty = attempt.attemptNumber > 1;
+    this.#manifest = {
+      flowRunId: run.runId,
+      tenantId: run.tenantId,
+      dataFlowId: run.dataFlowId,
+      attempts: [{ ...attempt, path: this.#attemptPath }],
+      steps: [],
+      updatedUtc: new Date().toISOString(),
+    };
+    const waitedMs = Math.max(0, this.#startedMs - Date.parse(run.createdUtc));
+    this.runEvent(`run accepted at ${run.createdUtc} (flow ${run.dataFlowId}, tenant ${run.tenantId})`);
+    this.runEvent(
+      `run started: attempt ${attempt.attemptNumber} (${attempt.runAssignmentId}) on ${attempt.workerId} after ${waitedMs} ms in the queue`,
+    );
+    this.workerEvent(`assignment ${attempt.runAssignmentId} started for run ${run.runId}`);
+  }
+
+  /** The run's folder, absolute. */
+  get folder(): string {
+    return this.#runFolder;
+  }
+
+  /** A line of `run.log`. */
+  runEvent(text: string): void {
+    this.#append(RUN_LOG_FILE, text);
+  }
+
+  /** A line of the attempt's `worker.log`. */
+  workerEvent(text: string): void {
+    this.#append(`${this.#attemptPath}/${WORKER_LOG_FILE}`, text);
+  }
+
+  /** A line of the attempt's `host.log`. */
+  hostEvent(text: string): void {
+    this.#append(`${this.#attemptPath}/${HOST_LOG_FILE}`, text);
+  }
+
+  /**
+   * `providers`, each call entering its step's log scope (see `currentStepLog`) and noting
+   * that the step started.
+   */
+  providers(providers: RuntimeProviders): RuntimeProviders {
+    const wrapped = new Map<RuntimeProvider['runtimeKey'], RuntimeProvider>();
+    for (const [key, provider] of providers) {
+      wrapped.set(key, {
+        runtimeKey: provider.runtimeKey,
+        execute: (invocation) =>
+          runWithStepLog(this.stepStarted(invocation.request.stepRunId, invocation.step.executionKey), () =>
+            provider.execute(invocation),
+          ),
+      });
+    }
+    return wrapped;
+  }
+
+  /** Notes that a step started and answers its log. */
+  stepStarted(stepRunId: string, stepId: string): StepLogTarget {
+    // The engine reports each step before it starts the next, so this one's number follows.
+    const sequence = this.#lastSequence + 1;
+    this.workerEvent(`step ${sequence} "${stepId}" (${stepRunId}) started`);
+    const logPath = `${this.#attemptPath}/${stepFileName(sequence, stepRunId, stepId, 'log')}`;
+    const stderrPath = `${this.#attemptPath}/${stepFileName(sequence, stepRunId, stepId, 'stderr')}`;
+    return new StepLog({
+      flowRunId: this.#run.runId,
+      runAssignmentId: this.#attempt.runAssignmentId,
+      workerId: this.#attempt.workerId,
+      stepRunId,
+      stepId,
+      budget: this.#budget,
+      logFile: join(this.#runFolder, logPath),
+      canWrite: () => !this.#failed && !this.#closed,
+      onOpened: async () => {
+        await this.#ensureFolder(join(this.#runFolder, this.#attemptPath));
+        this.#manifest.steps.push({
+          stepRunId,
+          stepId,
+          sequence,
+          attemptNumber: this.#attempt.attemptNumber,
+          path: logPath,
+          stderrPath,
+        });
+        this.#manifestDirty = true;
+      },
+      onFailure: (error) => this.#fail(error),
+      stderr: (text) => this.#appendRaw(stderrPath, text),
+      hostEvent: (text) => this.hostEvent(`step ${sequence} "${stepId}": ${text}`),
+    });
+  }
+
+  /** Notes how a step ended, in the attempt's log and in the step's own file when it has one. */
+  stepEnded(step: RunLogStepEnd): void {
+    this.#lastSequence = step.sequence;
+    const durationMs = Math.max(0, Date.parse(step.completedUtc) - Date.parse(step.startedUtc));
+    const line = `step ${step.sequence} "${step.stepId}" (${step.stepRunId}) ended ${step.result} in ${durationMs} ms${
+      step.errorMessage ? `: ${step.errorMessage}` : ''
+    }`;
+    this.workerEvent(line);
+    const own = this.#manifest.steps.find((entry) => entry.stepRunId === step.stepRunId);
+    if (own) this.#append(own.path, line);
+  }
+
+  /** Writes the run's end and closes its files; resolves once everything is written (or given up). */
+  close(end: RunLogEnd): Promise<void> {
+    if (this.#closed) return this.#chain;
+    const tookMs = Date.now() - this.#startedMs;
+    const error = end.errorMessage ? `: ${end.errorMessage}` : '';
+    this.workerEvent(`assignment ${this.#attempt.runAssignmentId} ended ${end.state}`);
+    this.runEvent(`run ended ${end.state} after ${tookMs} ms and ${end.steps} step(s)${error}`);
+    this.#closed = true;
+    return this.#flush().finally(this.#onClosed);
+  }
+
+  #append(relativePath: string, text: string): void {
+    const line = text.length > MAX_LINE_CHARS ? `${text.slice(0, MAX_LINE_CHARS)}…` : text;
+    this.#appendRaw(relativePath, `${new Date().toISOString()} ${line.replace(/\r?\n/g, ' ')}\n`);
+  }
+
+  #appendRaw(relativePath: string, text: string): void {
+    if (this.#failed || this.#closed || text === '') return;
+    const grant = this.#budget.take(Buffer.byteLength(text));
+    if (grant.kind === 'none') return;
+    const written = grant.kind === 'marker' ? grant.marker : text;
+    const chunks = this.#pending.get(relativePath);
+    if (chunks) chunks.push(written);
+    else this.#pending.set(relativePath, [written]);
+    this.#pendingBytes += written.length;
+    if (this.#pendingBytes >= FLUSH_BYTES) void this.#flush();
+    else this.#timer ??= setTimeout(() => void this.#flush(), FLUSH_INTERVAL_MS).unref();
+  }
+
+  #flush(): Promise<void> {
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = null;
+    const batch = this.#pending;
+    this.#pending = new Map();
+    this.#pendingBytes = 0;
+    const manifest = this.#manifestDirty ? { ...this.#manifest, updatedUtc: new Date().toISOString() } : null;
+    this.#manifestDirty = false;
+    this.#chain = this.#chain
+      .then(() => this.#write(batch, manifest))
+      .catch((error: unknown) => this.#fail(error));
+    return this.#chain;
+  }
+
+  async #write(batch: ReadonlyMap<string, string[]>, manifest: RunLogManifest | null): Promise<void> {
+    if (this.#failed || (batch.size === 0 && !manifest)) return;
+    for (const [relativePath, chunks] of batch) {
+      if (relativePath === RUN_LOG_FILE) continue;
+      const path = join(this.#runFolder, relativePath);
+      await this.#ensureFolder(dirname(path));
+      await appendFile(path, chunks.join(''));
+    }
+    await this.#ensureFolder(this.#runFolder);
+    if (manifest) await writeManifest(this.#runFolder, { ...manifest, steps: [...manifest.steps] });
+    // `run.log` last: once it says the run ended, every other file of the run is written.
+    const runLines = batch.get(RUN_LOG_FILE);
+    if (runLines) await appendFile(join(this.#runFolder, RUN_LOG_FILE), runLines.join(''));
+  }
+
+  async #ensureFolder(folder: string): Promise<void> {
+    if (this.#madeFolders.has(folder)) return;
+    await mkdir(folder, { recursive: true });
+    this.#madeFolders.add(folder);
+    // The attempt's folder is below the run's: both exist once it does.
+    this.#madeFolders.add(dirname(folder));
+  }
+
+  #fail(error: unknown): void {
+    if (this.#failed) return;
+    this.#failed = true;
+    this.#pending.clear();
+    this.#pendingBytes = 0;
+    this.#options.log.warn(
+      { err: error, runId: this.#run.runId },
+      'run log could not be written; no more of this run is logged',
+    );
+  }
+}
