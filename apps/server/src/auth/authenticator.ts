@@ -4,6 +4,7 @@ import { credentialKeyHash, hashPassword, hashSecret, verifyPassword } from '@te
 import type { Repositories } from '@tempo/core/store';
 import type { AuditRecorder } from '../audit/audit-recorder.ts';
 import { auditedSignIn } from '../audit/sign-in-audit.ts';
+import type { AuthAttemptListener } from '../telemetry/server-telemetry.ts';
 import type { LoginLimiter } from './login-throttle.ts';
 import { type AuthenticationResult, type AuthMethod, anonymous, type Principal } from './principal.ts';
 import type { TokenCodec } from './token-codec.ts';
@@ -37,6 +38,34 @@ const sameSecret = (a: string, b: string): boolean => {
   return timingSafeEqual(left, right);
 };
 
+/** The way a request's headers try to authenticate, or null when they carry no credentials. */
+const credentialMethodOf = (headers: AuthHeaders): AuthMethod | null => {
+  if (headers.authorization !== undefined || headers['x-token'] !== undefined) return 'token';
+  if (headers['x-api-key'] !== undefined) return 'apiKey';
+  if (headers['x-access-key'] !== undefined) return 'accessKey';
+  if (headers['x-email'] !== undefined) return 'password';
+  return null;
+};
+
+/** Tells the listener how an attempt ended: its result, or `Throttled` when it was refused with 429. */
+const observed = async (
+  listener: AuthAttemptListener,
+  method: AuthMethod,
+  attempt: Promise<Principal>,
+): Promise<Principal> => {
+  try {
+    const principal = await attempt;
+    if (principal.kind === 'anonymous') listener(method, principal.result ?? 'Invalid');
+    // A bearer value may be an access key: the method that succeeded is the principal's.
+    else listener(principal.method, 'Success');
+    return principal;
+  } catch (error) {
+    if (error instanceof TempoError && error.statusCode === 429) listener(method, 'Throttled');
+    else if (error instanceof TempoError) listener(method, 'Invalid');
+    throw error;
+  }
+};
+
 /** A failed attempt: the caller stays anonymous, with the reason. */
 const failed = (result: AuthenticationResult): Principal => anonymous(result);
 
@@ -52,16 +81,31 @@ export class Authenticator {
    * costs the same time as a wrong password (made once, on first need).
    */
   #decoyHash: Promise<string> | undefined;
+  /** Told of every attempt (telemetry's `tempo.auth.attempts`); null when nobody listens. */
+  #onAttempt: AuthAttemptListener | null = null;
 
   constructor(deps: AuthenticatorDependencies) {
     this.#deps = deps;
+  }
+
+  /** Sets who is told of each authentication attempt and how it went; null stops telling. */
+  onAttempt(listener: AuthAttemptListener | null): void {
+    this.#onAttempt = listener;
   }
 
   /**
    * The principal of a request; anonymous (with a reason) when credentials are missing or wrong.
    * `clientAddress` is the address password attempts are throttled under.
    */
-  async authenticate(headers: AuthHeaders, clientAddress: string): Promise<Principal> {
+  authenticate(headers: AuthHeaders, clientAddress: string): Promise<Principal> {
+    const listener = this.#onAttempt;
+    const method = listener ? credentialMethodOf(headers) : null;
+    // A request without credentials is no attempt; with telemetry off nothing is looked at.
+    if (!listener || !method) return this.#authenticate(headers, clientAddress);
+    return observed(listener, method, this.#authenticate(headers, clientAddress));
+  }
+
+  async #authenticate(headers: AuthHeaders, clientAddress: string): Promise<Principal> {
     if (headers['x-secret-key'] !== undefined) {
       throw new TempoError(
         'UnsupportedAuthHeader',
@@ -92,7 +136,7 @@ export class Authenticator {
     const password = header(headers, 'x-password');
     if (email && password)
       return auditedSignIn(this.#deps.audit, { email, clientAddress, via: 'headers' }, () =>
-        this.signIn(email, password, header(headers, 'x-tenant-id'), clientAddress),
+        this.#signIn(email, password, header(headers, 'x-tenant-id'), clientAddress),
       );
     return anonymous();
   }
@@ -126,7 +170,17 @@ export class Authenticator {
    * token route or the `x-email`/`x-password` headers), so neither is a way around it: 429 when
    * the address or the account has failed too often.
    */
-  async signIn(
+  signIn(
+    email: string,
+    password: string,
+    tenantId: string | undefined,
+    clientAddress: string,
+  ): Promise<Principal> {
+    const signedIn = this.#signIn(email, password, tenantId, clientAddress);
+    return this.#onAttempt ? observed(this.#onAttempt, 'password', signedIn) : signedIn;
+  }
+
+  async #signIn(
     email: string,
     password: string,
     tenantId: string | undefined,

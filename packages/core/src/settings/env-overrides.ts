@@ -1,5 +1,6 @@
 import { TempoSettings } from '@tempo/contracts';
-import { type SettingLeaf, settingLeaves } from './schema-walk.ts';
+import type { z } from 'zod';
+import { objectShape, type SettingLeaf, settingLeaves } from './schema-walk.ts';
 import { SettingsError } from './settings-error.ts';
 
 const screaming = (name: string): string => name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase();
@@ -105,7 +106,43 @@ export interface AppliedOverrides {
   readonly settings: Record<string, unknown>;
   /** Dotted settings path → the variable that set it. */
   readonly sources: ReadonlyMap<string, string>;
+  /** Why each ignored variable was ignored (sections whose bad values are skipped, see below). */
+  readonly ignored: readonly string[];
 }
+
+/**
+ * Sections whose unparseable variables are ignored rather than refused: the spec makes
+ * telemetry best effort (§3.1), so a bad `TEMPO_TELEMETRY_*` value must not stop a service.
+ */
+const LENIENT_SECTIONS: ReadonlySet<string> = new Set(['telemetry']);
+
+/** The schema of one settings leaf, found by walking the object shapes along its path. */
+const leafSchema = (path: readonly string[]): z.ZodType | null => {
+  let schema: z.ZodType | null = TempoSettings;
+  for (const segment of path) {
+    schema = (schema && objectShape(schema)?.[segment]) ?? null;
+  }
+  return schema;
+};
+
+/** A lenient variable's value, or the reason it is ignored. */
+const lenientValue = (
+  name: string,
+  text: string,
+  leaf: SettingLeaf,
+): { readonly value: unknown } | { readonly ignored: string } => {
+  try {
+    const value = parseValue(name, text, leaf);
+    const checked = leafSchema(leaf.path)?.safeParse(value);
+    if (checked && !checked.success)
+      return {
+        ignored: `environment variable ${name}: "${text}" ${checked.error.issues[0]?.message ?? 'is invalid'}; ignored`,
+      };
+    return { value };
+  } catch (error) {
+    return { ignored: `${(error as Error).message.replace(/\.$/, '')}; ignored` };
+  }
+};
 
 /** Applies every `TEMPO_*` variable that names a setting onto a copy of the raw settings. */
 export const applyEnvOverrides = (
@@ -114,11 +151,19 @@ export const applyEnvOverrides = (
 ): AppliedOverrides => {
   const settings = structuredClone(raw);
   const sources = new Map<string, string>();
+  const ignored: string[] = [];
   for (const [name, leaf] of variables) {
     const text = env[name];
     if (text === undefined) continue;
-    setPath(settings, leaf.path, parseValue(name, text, leaf));
+    if (LENIENT_SECTIONS.has(leaf.path[0] ?? '')) {
+      const lenient = lenientValue(name, text, leaf);
+      if ('ignored' in lenient) {
+        ignored.push(lenient.ignored);
+        continue;
+      }
+      setPath(settings, leaf.path, lenient.value);
+    } else setPath(settings, leaf.path, parseValue(name, text, leaf));
     sources.set(leaf.path.join('.'), name);
   }
-  return { settings, sources };
+  return { settings, sources, ignored };
 };

@@ -4,7 +4,7 @@ export {
   generateAuthSecret,
   PUBLISHED_LOCAL_ADMIN_API_KEY,
 } from './auth-secrets.ts';
-export { envNameOf, settingsEnvNames } from './env-overrides.ts';
+export { type AppliedOverrides, applyEnvOverrides, envNameOf, settingsEnvNames } from './env-overrides.ts';
 export {
   type LoadedSettings,
   type LoadSettingsOptions,
@@ -13,4 +13,5 @@ export {
   resolveSettingsPaths,
   saveSettings,
 } from './load-settings.ts';
+export { matchKeyCase } from './schema-walk.ts';
 export { SettingsError } from './settings-error.ts';

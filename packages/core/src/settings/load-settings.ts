@@ -93,7 +93,7 @@ export const loadSettings = (options: LoadSettingsOptions): LoadedSettings => {
     raw = TempoSettings.parse({ createdUtc: new Date().toISOString() });
     changed = true;
   }
-  const { settings: merged, sources } = applyEnvOverrides(raw, options.env ?? {});
+  const { settings: merged, sources, ignored } = applyEnvOverrides(raw, options.env ?? {});
   const parsed = TempoSettings.safeParse(merged);
   if (!parsed.success) {
     const [issue] = parsed.error.issues;
@@ -114,7 +114,7 @@ export const loadSettings = (options: LoadSettingsOptions): LoadedSettings => {
     assertUsableAuthSecrets(settings.auth, (field) => sources.get(`auth.${field}`) ?? filePath);
   }
   if (changed) writeSettingsFile(filePath, raw);
-  return { settings, warnings: clampedFields(merged, parsed.data) };
+  return { settings, warnings: [...ignored, ...clampedFields(merged, parsed.data)] };
 };
 
 /** The settings file to use: `TEMPO_SETTINGS_FILE` when set, else `fallback`. */
