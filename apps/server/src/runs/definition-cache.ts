@@ -1,20 +1,7 @@
 import type { DataFlowRecord, TriggerRecord } from '@tempo/contracts';
-import { BoundedMap, type Repositories, Tables } from '@tempo/core/store';
+import { BoundedMap, DEFINITION_TABLES, type Repositories } from '@tempo/core/store';
+import { SharedStampReader, type StampRead } from './definition-stamp.ts';
 import { type ArtifactPinResolver, captureSnapshot, type ExecutionSnapshot } from './execution-snapshot.ts';
-
-/**
- * Every table a trigger call's definitions come from. A write to any of them, through this
- * process's store, drops every cached entry: definitions change rarely, so one coarse rule that
- * cannot miss a dependency beats a precise one that might.
- */
-const DEFINITION_TABLES = [
-  Tables.tenants.name,
-  Tables.triggers.name,
-  Tables.dataFlows.name,
-  Tables.steps.name,
-  Tables.artifacts.name,
-  Tables.artifactVersions.name,
-] as const;
 
 /** How many triggers and flows stay cached; beyond it the oldest entry goes. */
 const MAX_ENTRIES = 10_000;
@@ -33,82 +20,117 @@ export interface TriggerTarget {
   readonly flow: DataFlowRecord | null;
 }
 
+/**
+ * When an entry was read: this process's write clock of the definition tables, and the
+ * database-wide stamp (null while it is not compared, see {@link DefinitionCache.shared}).
+ */
+interface Stamp {
+  readonly local: number;
+  readonly shared: string | null;
+}
+
 interface Entry<T> {
-  readonly stamp: number;
+  readonly stamp: Stamp;
   readonly value: T;
 }
 
+const sameStamp = (a: Stamp, b: Stamp): boolean => a.local === b.local && a.shared === b.shared;
+
 /**
  * Triggers, their flows and the flows' execution snapshots, served from memory on the trigger
- * path. An entry is stamped with the definition tables' write clock before its rows are read and
- * is used only while the clock has not moved, so an edit, deactivation or deletion made through
- * the API takes effect for the very next call. Writes by another process are not seen here, so
- * while another live server shares the database ({@link shared}) every call reads the database;
- * a cluster-wide invalidation will plug in through the clock's `tick`.
+ * path. An entry is stamped before its rows are read and used only while the stamp is unchanged,
+ * so an edit, deactivation or deletion takes effect for the very next call:
+ * - this process's edits move its write clock, which costs nothing to compare;
+ * - edits made through another server sharing the database move the database-wide definition
+ *   stamp (see `DefinitionStamp`), which is read once per call (shared by the calls of one
+ *   event-loop turn) whenever another server may be writing: always on PostgreSQL and MySQL,
+ *   whose servers may start at any time, and on SQLite while another live server is seen.
  */
 export class DefinitionCache {
   readonly #repositories: Repositories;
   readonly #resolvePin: ArtifactPinResolver;
   readonly #targets = new BoundedMap<string, Entry<TriggerTarget>>(MAX_ENTRIES);
   readonly #snapshots = new BoundedMap<string, Entry<CachedSnapshot>>(MAX_ENTRIES);
+  readonly #reader: SharedStampReader;
+  /**
+   * The latest read of the database-wide stamp each flow handed out by {@link triggerTarget} was
+   * checked against, so the same call's {@link snapshotOf} needs no second read: that call's own
+   * check was issued after it began, and a later one only sees more.
+   */
+  readonly #checkedFlows = new WeakMap<DataFlowRecord, StampRead>();
+  readonly #networked: boolean;
   #shared = false;
 
+  constructor(repositories: Repositories, resolvePin: ArtifactPinResolver) {
+    this.#repositories = repositories;
+    this.#resolvePin = resolvePin;
+    const { definitionStamp } = repositories;
+    this.#reader = new SharedStampReader(() => definitionStamp.read());
+    this.#networked = repositories.databaseType !== 'Sqlite';
+  }
+
   /**
-   * Whether another live server works on the same database. Its writes do not move this
-   * process's clock, so while one is seen (each heartbeat looks) nothing is served from memory
-   * or kept there, and what was kept before is dropped: once the other server has gone, no entry
-   * read before its edits can come back.
+   * Whether another live server works on the same database (each heartbeat looks). On SQLite it
+   * turns the per-call check of the database-wide stamp on; PostgreSQL and MySQL check always,
+   * because a server started since the last heartbeat may already have made an edit.
    */
   get shared(): boolean {
     return this.#shared;
   }
 
   set shared(value: boolean) {
-    if (value) {
-      this.#targets.clear();
-      this.#snapshots.clear();
-    }
     this.#shared = value;
   }
 
-  constructor(repositories: Repositories, resolvePin: ArtifactPinResolver) {
-    this.#repositories = repositories;
-    this.#resolvePin = resolvePin;
+  get #checksShared(): boolean {
+    return this.#networked || this.#shared;
   }
 
-  #stamp(): number {
+  #localStamp(): number {
     return this.#repositories.writeClock.stampOf(DEFINITION_TABLES);
-  }
-
-  /** The cached entry when it may be served: same stamp, and no other server writing. */
-  #fresh<T>(entry: Entry<T> | undefined, stamp: number): T | undefined {
-    return entry?.stamp === stamp && !this.#shared ? entry.value : undefined;
   }
 
   /** A trigger (of any tenant) and its flow, or null when there is no such trigger. */
   async triggerTarget(triggerId: string): Promise<TriggerTarget | null> {
-    const stamp = this.#stamp();
-    const cached = this.#fresh(this.#targets.get(triggerId), stamp);
-    if (cached) return cached;
+    // Both parts are taken before the rows are read: a write landing meanwhile moves one of them.
+    const local = this.#localStamp();
+    const check = this.#checksShared ? await this.#reader.read() : null;
+    const stamp = { local, shared: check?.stamp ?? null };
+    const cached = this.#targets.get(triggerId);
+    const value = cached && sameStamp(cached.stamp, stamp) ? cached.value : await this.#readTarget(triggerId);
+    if (!value) return null;
+    if (value !== cached?.value) this.#targets.set(triggerId, { stamp, value });
+    if (value.flow && check) this.#noteChecked(value.flow, check);
+    return value;
+  }
+
+  /** Keeps the latest check of a flow: reads of a pool may complete out of their order. */
+  #noteChecked(flow: DataFlowRecord, check: StampRead): void {
+    const known = this.#checkedFlows.get(flow);
+    if (!known || known.sequence < check.sequence) this.#checkedFlows.set(flow, check);
+  }
+
+  async #readTarget(triggerId: string): Promise<TriggerTarget | null> {
     const [trigger] = await this.#repositories.triggers.findAcrossTenants({ id: triggerId }, 1);
     if (!trigger) return null;
     const flow = trigger.dataFlowId
       ? await this.#repositories.dataFlows.inTenant(trigger.tenantId).get(trigger.dataFlowId)
       : null;
-    const value = { trigger, flow };
-    if (!this.#shared) this.#targets.set(triggerId, { stamp, value });
-    return value;
+    return { trigger, flow };
   }
 
   /** The execution snapshot of a flow as it is now (see {@link captureSnapshot}). */
   async snapshotOf(flow: DataFlowRecord): Promise<CachedSnapshot> {
-    const stamp = this.#stamp();
-    const cached = this.#fresh(this.#snapshots.get(flow.id), stamp);
+    const local = this.#localStamp();
+    const check = this.#checksShared ? (this.#checkedFlows.get(flow) ?? (await this.#reader.read())) : null;
+    const stamp = { local, shared: check?.stamp ?? null };
+    const cached = this.#snapshots.get(flow.id);
     // The row's version is compared too: a caller may hold a row read before the cached one.
-    if (cached && cached.flowUpdatedUtc === flow.lastUpdateUtc) return cached;
+    if (cached && sameStamp(cached.stamp, stamp) && cached.value.flowUpdatedUtc === flow.lastUpdateUtc)
+      return cached.value;
     const snapshot = await captureSnapshot(this.#repositories, flow, this.#resolvePin);
     const value = { snapshot, json: JSON.stringify(snapshot), flowUpdatedUtc: flow.lastUpdateUtc };
-    if (!this.#shared) this.#snapshots.set(flow.id, { stamp, value });
+    this.#snapshots.set(flow.id, { stamp, value });
     return value;
   }
 }

@@ -46,13 +46,26 @@ export class EntityStore<S extends TableSpec> {
     this.#sealer = sealer?.columns[spec.name] ? sealer : undefined;
   }
 
-  /** Runs a write with the clock ticked before and after it (see {@link WriteClock}). */
+  /**
+   * Runs a write with the clock ticked before and after it, and the table's after-write hook
+   * awaited before it resolves. Where writes apply in issue order (SQLite's one connection), the
+   * hook's statements are issued right behind the write and commit in its transaction; on a pool
+   * they are issued once the write has settled, failed or not (a failed statement may have been
+   * applied), so they can never land first.
+   */
   async #write<T>(write: () => Promise<T>): Promise<T> {
-    this.#clock.tick(this.spec.name);
+    const table = this.spec.name;
+    const inIssueOrder = this.#dialect.writesInIssueOrder;
+    this.#clock.tick(table);
+    let after: Promise<void> | undefined;
     try {
-      return await write();
+      const written = write();
+      if (inIssueOrder) after = this.#clock.settle(table);
+      return await written;
     } finally {
-      this.#clock.tick(this.spec.name);
+      this.#clock.tick(table);
+      if (!inIssueOrder) after = this.#clock.settle(table);
+      if (after) await after;
     }
   }
 

@@ -1,6 +1,7 @@
 /** Persistence: one table description, three SQL dialects, tenant-scoped repositories, migrations. */
 
 export { BoundedMap } from './bounded-map.ts';
+export { DEFINITION_TABLES, DefinitionStamp } from './definition-stamp.ts';
 export type { SqlDialect } from './dialect.ts';
 export { checkSqliteIntegrity, type IntegrityReport } from './dialects/sqlite-integrity.ts';
 export { parsePageQuery } from './entity-store.ts';

@@ -1,5 +1,6 @@
 import { TempoError } from '@tempo/contracts';
 import { dropIndex, ensureTable } from './ddl.ts';
+import { DEFINITION_STAMP_ROW_ID } from './definition-stamp.ts';
 import type { SqlDialect } from './dialect.ts';
 import { EntityStore } from './entity-store.ts';
 import { col, snakeCase, type TableSpec, table } from './table-model.ts';
@@ -99,6 +100,20 @@ export const MIGRATIONS: readonly Migration[] = [
     up: async (dialect) => {
       await addColumnWithDefault(dialect, Tables.artifactVersions, 'extractedBytes');
       await addColumnWithDefault(dialect, Tables.artifactFiles, 'isExecutable');
+    },
+  },
+  {
+    version: 7,
+    description:
+      'definition_versions: a stamp every definition write moves, so servers sharing the database drop cached definitions another server changed',
+    up: async (dialect) => {
+      await ensureTable(dialect, Tables.definitionVersions);
+      // The row exists from here on, so a bump is one update (see DefinitionStamp).
+      const rows = new EntityStore(dialect, Tables.definitionVersions);
+      if (!(await rows.findOne({ id: DEFINITION_STAMP_ROW_ID })))
+        await rows.insert({ id: DEFINITION_STAMP_ROW_ID, stamp: 'initial' }).catch((error: unknown) => {
+          if (!(error instanceof TempoError && error.code === 'Conflict')) throw error;
+        });
     },
   },
 ];

@@ -1,3 +1,4 @@
+import { DefinitionStamp } from './definition-stamp.ts';
 import type { SqlDialect } from './dialect.ts';
 import { EntityStore } from './entity-store.ts';
 import type { OrderBy } from './filters.ts';
@@ -48,6 +49,10 @@ export interface Repositories {
   readonly auditEvents: ScopedRepository<T['auditEvents']>;
   /** Counts the writes made through these repositories, per table, for caches of their rows. */
   readonly writeClock: WriteClock;
+  /** The database-wide stamp of the definitions, moved by every write to them through this store. */
+  readonly definitionStamp: DefinitionStamp;
+  /** Which database the repositories talk to. */
+  readonly databaseType: SqlDialect['type'];
   /**
    * Whether writes reach the database in the order they are issued (one connection), so a caller
    * may issue a write before the previous one has settled; false for pooled connections.
@@ -107,6 +112,8 @@ export const createRepositories = (dialect: SqlDialect, sealer?: ColumnSealer): 
       { column: 'id', direction: 'desc' },
     ]),
     writeClock,
+    definitionStamp: new DefinitionStamp(global(Tables.definitionVersions, []), writeClock),
+    databaseType: dialect.type,
     writesInIssueOrder: dialect.writesInIssueOrder,
   };
 };

@@ -1,6 +1,7 @@
 import { artifactFiles, artifacts, artifactVersions } from './artifact-tables.ts';
 import { auditEvents } from './audit-table.ts';
 import { dataFlows, steps, triggers } from './definition-tables.ts';
+import { definitionVersions } from './definition-version-table.ts';
 import {
   accounts,
   administrators,
@@ -42,6 +43,7 @@ export const Tables = {
   workerActivity,
   serverInstances,
   auditEvents,
+  definitionVersions,
 } as const;
 
 /** Name of a table in {@link Tables}. */
