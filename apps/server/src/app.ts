@@ -1,6 +1,7 @@
 import cors from '@fastify/cors';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
+import type { Telemetry } from '@tempo/core/telemetry';
 import Fastify, {
   type FastifyBaseLogger,
   type FastifyInstance,
@@ -15,12 +16,16 @@ import { registerOpenApi } from './http/openapi.ts';
 import { responseSerializerCompiler } from './http/response-serializer.ts';
 import { routePlugins } from './routes/index.ts';
 import type { ServerContext } from './server-context.ts';
+import { registerHttpTelemetry } from './telemetry/http-telemetry.ts';
 
 /** Largest request body the API accepts, in bytes. */
 const BODY_LIMIT_BYTES = 16 * 1024 * 1024;
 
-/** Builds the Fastify application: error model, security, OpenAPI, auth, then every route plugin. */
-export const buildApp = async (context: ServerContext): Promise<FastifyInstance> => {
+/**
+ * Builds the Fastify application: request telemetry (when on), error model, security, OpenAPI,
+ * auth, then every route plugin.
+ */
+export const buildApp = async (context: ServerContext, telemetry?: Telemetry): Promise<FastifyInstance> => {
   // Typed as Fastify's base logger so plugins written against the default instance type fit.
   const loggerInstance: FastifyBaseLogger = context.log;
   const app = Fastify({
@@ -41,6 +46,8 @@ export const buildApp = async (context: ServerContext): Promise<FastifyInstance>
     },
     clientErrorHandler: answerClientError,
   });
+  // Before every other hook, so authentication and the handlers run inside the request's span.
+  if (telemetry) registerHttpTelemetry(app, telemetry);
   app.setValidatorCompiler(validatorCompiler);
   // Leaves null properties of our records out of answers (v0.3.0's rule); see response-serializer.ts.
   app.setSerializerCompiler(responseSerializerCompiler);

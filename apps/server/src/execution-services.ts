@@ -2,11 +2,13 @@ import { LOCAL_SERVER_WORKER_ID, type TempoSettings } from '@tempo/contracts';
 import { ArtifactBlobStore, ExtractionCache, LocalArtifactPackages } from '@tempo/core/artifacts';
 import type { Logger } from '@tempo/core/logging';
 import { ProcessHandlerHost, serverFilePaths } from '@tempo/core/process-host';
+import { createRuntimeProviders } from '@tempo/core/process-runtimes';
 import type { BuiltinStepRegistry } from '@tempo/core/runtimes';
 import type { Repositories } from '@tempo/core/store';
+import type { Telemetry } from '@tempo/core/telemetry';
 import { ArtifactService, packageLimitsOf } from './artifacts/artifact-service.ts';
+import { createRunLogging } from './runs/run-logging.ts';
 import { RunService } from './runs/run-service.ts';
-import { createRuntimeProviders } from './runs/runtime-providers.ts';
 
 /** What runs flows on this server: the artifact store, the process host and the run service. */
 export interface ExecutionServices {
@@ -26,6 +28,7 @@ export const createExecutionServices = (
   builtins: BuiltinStepRegistry,
   log: Logger,
   settingsFile?: string,
+  telemetry?: Telemetry,
 ): ExecutionServices => {
   const { externalExecution } = settings.runtimes;
   const blobs = new ArtifactBlobStore(settings.artifacts.rootPath);
@@ -52,6 +55,8 @@ export const createExecutionServices = (
     maxConcurrentRunsPerTenant: settings.engine.maxConcurrentRunsPerTenant,
     maxRunInputBytes: settings.engine.maxRunInputBytes,
     maxRunOutputBytes: settings.engine.maxRunOutputBytes,
+    runLogs: createRunLogging(settings.runLogs, repositories, log),
+    ...(telemetry ? { telemetry } : {}),
   });
   return { artifacts, runs, processHost: host };
 };

@@ -11,10 +11,20 @@ import { Authorizer } from './auth/authorizer.ts';
 import { LoginLimiter } from './auth/login-throttle.ts';
 import { TokenCodec } from './auth/token-codec.ts';
 import type { RunService } from './runs/run-service.ts';
+import { type SettingsHolder, settingsHolderFor } from './settings/settings-holder.ts';
+import { createWorkerServices, type WorkerServices } from './workers/worker-services.ts';
 
 /** What every route plugin and service of the server is built from. */
 export interface ServerContext {
+  /**
+   * The running settings, read from {@link liveSettings} on each access: a save changes only its
+   * hot sections here, so a reader that looks at them per use sees the new values.
+   */
   readonly settings: TempoSettings;
+  /** The running settings' holder, which `PUT /v1.0/settings` updates. */
+  readonly liveSettings: SettingsHolder;
+  /** The settings file the server was started from; null when embedded without one. */
+  readonly settingsFile: string | null;
   readonly repositories: Repositories;
   readonly tokens: TokenCodec;
   readonly authenticator: Authenticator;
@@ -36,6 +46,8 @@ export interface ServerContext {
   readonly sourceBuilds: SourceBuildGate;
   /** Version reported by `GET /` and the OpenAPI document. */
   readonly version: string;
+  /** Worker sessions, the worker registry and the packages workers fetch. */
+  readonly workers: WorkerServices;
 }
 
 /** What {@link createServerContext} is given. */
@@ -49,6 +61,8 @@ export interface ServerContextOptions {
   readonly artifacts: ArtifactService;
   readonly processHost: ProcessHandlerHost;
   readonly version: string;
+  /** The settings file the settings came from, for the settings routes. */
+  readonly settingsFile?: string | undefined;
 }
 
 /** Builds the context: token codec, authenticator and authorizer over the given parts. */
@@ -56,8 +70,15 @@ export const createServerContext = (options: ServerContextOptions): ServerContex
   const { settings, repositories } = options;
   const tokens = new TokenCodec(settings.auth.signingKey, settings.auth.issuer);
   const audit = new AuditRecorder({ repositories, log: options.log, settings: settings.audit });
+  const settingsFile = options.settingsFile ?? null;
+  const liveSettings = settingsHolderFor(settings, settingsFile, process.env);
   return {
     ...options,
+    get settings() {
+      return liveSettings.current;
+    },
+    liveSettings,
+    settingsFile,
     tokens,
     audit,
     authenticator: new Authenticator({
@@ -71,5 +92,6 @@ export const createServerContext = (options: ServerContextOptions): ServerContex
     }),
     authorizer: new Authorizer(repositories),
     sourceBuilds: new SourceBuildGate(settings.runtimes.externalExecution.maxConcurrentSourceBuilds),
+    workers: createWorkerServices({ settings, repositories, log: options.log, version: options.version }),
   };
 };

@@ -6,15 +6,25 @@ import { assertSecretKeysPresent, createSecretSealer, loadSecretKeyring } from '
 import { seedDatabase } from '@tempo/core/seeding';
 import { assertUsableAuthSecrets } from '@tempo/core/settings';
 import { checkSqliteIntegrity, openDatabase } from '@tempo/core/store';
+import type { Telemetry } from '@tempo/core/telemetry';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.ts';
 import { seedSampleArtifacts } from './artifacts/sample-artifacts.ts';
+import { DispatchCoordinator } from './dispatch/dispatch-coordinator.ts';
 import { createExecutionServices } from './execution-services.ts';
 import { migrateInlineRest } from './resources/inline-rest-migration.ts';
+import { RetentionSweeper } from './retention/retention-sweeper.ts';
 import { ServerInstance } from './runs/server-instance.ts';
 import { registerSampleBuiltins, sampleSteps } from './sample-builtins.ts';
 import { createServerContext } from './server-context.ts';
 import { SERVER_VERSION } from './server-version.ts';
+import {
+  authAttemptRecorder,
+  observeProcessHost,
+  startQueueDepthSampler,
+  startServerTelemetry,
+} from './telemetry/server-telemetry.ts';
+import { attachWorkerEndpoint } from './workers/worker-endpoint.ts';
 
 /** Options of {@link startServer}. */
 export interface StartServerOptions {
@@ -59,7 +69,10 @@ export const startServer = async (options: StartServerOptions): Promise<RunningS
   const sealer = createSecretSealer(secrets.keyring, REDACTED);
   const database = await openDatabase(settings.database, sealer);
   let instance: ServerInstance | undefined;
+  let telemetry: Telemetry | undefined;
   try {
+    // First, so the runs recovered below are already measured; never fails the start.
+    telemetry = await startServerTelemetry(settings, log, SERVER_VERSION);
     const migration = await database.migrate();
     log.info({ applied: migration.applied, version: migration.version }, 'database ready');
     await assertSecretKeysPresent(database.repositories, sealer);
@@ -93,7 +106,9 @@ export const startServer = async (options: StartServerOptions): Promise<RunningS
       builtins,
       log,
       options.settingsFile,
+      telemetry,
     );
+    observeProcessHost(telemetry, processHost);
     if (settings.hydration.seedDefaults)
       await seedSampleArtifacts(database.repositories, artifacts, runtimeCatalog, log);
     // Leftovers of a crash and blobs no row names go, beside the start, then a pass every interval.
@@ -122,7 +137,6 @@ export const startServer = async (options: StartServerOptions): Promise<RunningS
       log.warn(leftovers, 'handler leftovers of a stopped server cleared');
     const { mode, reason, limitsApply } = processHost.isolation;
     log.info({ handlerIsolation: mode, reason, handlerLimitsApply: limitsApply }, 'handler isolation chosen');
-    await runs.recover(owner);
     const context = createServerContext({
       settings,
       repositories: database.repositories,
@@ -133,8 +147,38 @@ export const startServer = async (options: StartServerOptions): Promise<RunningS
       artifacts,
       processHost,
       version: SERVER_VERSION,
+      settingsFile: options.settingsFile,
     });
-    const app = await buildApp(context);
+    // One coordinator places every run (spec §1); attached before recovery, which leaves it the
+    // queued runs.
+    const dispatch = new DispatchCoordinator({
+      repositories: database.repositories,
+      sessions: context.workers.sessions,
+      engine: settings.engine,
+      local: runs.local,
+      completions: runs.completions,
+      log,
+    });
+    runs.attachDispatch(dispatch);
+    await runs.recover(owner);
+    await dispatch.start();
+    // The pseudo-worker is listed like any worker while this server executes runs (spec §1).
+    await context.workers.admin.registerLocalServer();
+    context.authenticator.onAttempt(authAttemptRecorder(telemetry));
+    const queueDepth = startQueueDepthSampler({
+      telemetry,
+      repositories: database.repositories,
+      log,
+      intervalMs: settings.engine.queueDepthSampleIntervalMs,
+    });
+    const app = await buildApp(context, telemetry);
+    const workerEndpoint = attachWorkerEndpoint({
+      server: app.server,
+      sessions: context.workers.sessions,
+      workers: context.workers.admin,
+      log,
+    });
+    context.workers.sessions.start();
     await app.listen({ host: settings.rest.hostname, port: settings.rest.port });
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : settings.rest.port;
@@ -142,7 +186,11 @@ export const startServer = async (options: StartServerOptions): Promise<RunningS
     // Bound to the address now, so whatever server was recorded under it before has stopped: its
     // runs are ended at once rather than after its heartbeat goes stale. Port 0 names no address.
     if (settings.rest.port !== 0 && (await owner.retirePrevious()) > 0) await runs.sweepInterrupted();
+    // Request history and runs past their retention, in batches, beside the requests.
+    const retention = new RetentionSweeper({ repositories: database.repositories, log, settings });
+    retention.start();
     log.info({ url }, 'tempo server listening');
+    const serverTelemetry = telemetry;
     return {
       url,
       app,
@@ -151,9 +199,15 @@ export const startServer = async (options: StartServerOptions): Promise<RunningS
         // Stop taking work first, then give running runs the grace period; queued runs are not
         // waited for, the next start's recovery schedules them again.
         log.info({ graceMs: settings.engine.shutdownGracePeriodMs }, 'tempo server stopping');
+        queueDepth.stop();
+        // Workers first: each is sent `drain` (server_stopped) and its session marked ended.
+        workerEndpoint.close();
+        dispatch.stop();
+        await context.workers.sessions.stop();
         const closing = app.close();
         await runs.shutdown(settings.engine.shutdownGracePeriodMs);
         await artifactHousekeeping.stop();
+        await retention.stop();
         // A sync trigger still waiting on a run that will not start now would hold the listener
         // open for its whole budget: its connection is cut instead (the run stays queued).
         app.server.closeAllConnections();
@@ -161,13 +215,19 @@ export const startServer = async (options: StartServerOptions): Promise<RunningS
         // Last, once no run of this server can still write: a run it could not end is then
         // recoverable at once by any server, as its owner's row is gone.
         await owner.close();
+        await context.workers.admin
+          .stopLocalServer()
+          .catch((error: unknown) => log.warn({ err: error }, 'pseudo-worker row not marked offline'));
         await database.close();
+        // The last spans and metrics go out within a bound, whether or not a collector answers.
+        await serverTelemetry.shutdown();
         log.flush();
       },
     };
   } catch (error) {
     await instance?.close().catch(() => undefined);
     await database.close().catch(() => undefined);
+    await telemetry?.shutdown();
     throw error;
   }
 };

@@ -212,13 +212,17 @@ describe('the CLI says what the docs say', () => {
     expect(result.output).toMatch(/--only takes [a-z, ]*services/);
   });
 
-  it('says plainly that worker and mcp are not in this build, without pointing at the CHANGELOG', async () => {
-    for (const name of ['worker', 'mcp']) {
-      const result = await runToEnd([name]);
-      expect(result.outcome).toBe(2);
-      expect(result.output).toMatch(/is not part of this build yet/);
-      expect(result.output).not.toMatch(/CHANGELOG/);
-    }
+  it('says plainly that mcp is not in this build, without pointing at the CHANGELOG', async () => {
+    const result = await runToEnd(['mcp']);
+    expect(result.outcome).toBe(2);
+    expect(result.output).toMatch(/is not part of this build yet/);
+    expect(result.output).not.toMatch(/CHANGELOG/);
+  });
+
+  it('refuses to start a worker on a settings file that does not exist, and says so', async () => {
+    const result = await runToEnd(['worker', '--config', join(tmpdir(), 'no-such-tempo.worker.json')]);
+    expect(result.outcome).toBe(2);
+    expect(result.output).toMatch(/settings file does not exist/);
   });
 
   it('has no bootstrap header promising a dashboard build', () => {

@@ -1,17 +1,9 @@
-import {
-  chmodSync,
-  existsSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TempoClient, type TenantClient } from '@tempo/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hostPidOf, pidIsAlive, waitUntil } from './process-probe.ts';
+import { hostPidOf, pidIsAlive, scratchFoldersUnder, serverPidOf, waitUntil } from './process-probe.ts';
 import { createShellStep, triggerFor } from './runtime-fixture.ts';
 import { type ServerProcess, startServerProcess, TEST_ADMIN_API_KEY } from './server-process.ts';
 
@@ -67,30 +59,6 @@ const sleep = () => {
   const seconds = String(nextSleep);
   startedSleeps.push(seconds);
   return seconds;
-};
-
-/** The per-call scratch folders left under the scratch root. */
-const scratchFolders = (): string[] =>
-  existsSync(scratchRoot)
-    ? readdirSync(scratchRoot).flatMap((tenant) =>
-        readdirSync(join(scratchRoot, tenant)).map((call) => join(scratchRoot, tenant, call)),
-      )
-    : [];
-
-/** The server's own process: the one whose command line names its settings file. */
-const serverPid = (running: ServerProcess): number => {
-  const settingsFile = join(running.dataDir, 'tempo.json');
-  const found = readdirSync('/proc')
-    .filter((name) => /^\d+$/.test(name))
-    .filter((pid) => {
-      try {
-        return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').includes(settingsFile);
-      } catch {
-        return false;
-      }
-    });
-  if (found.length !== 1) throw new Error(`expected one server process, found ${found.length}`);
-  return Number(found[0]);
 };
 
 const fire = (triggerId: string) => admin.httpTriggers.fire(triggerId, { body: {} });
@@ -316,7 +284,7 @@ describe('handlers do not outlive their server', () => {
     const [scratch = ''] = readFileSync(scratchList, 'utf8').split('\n');
     expect(existsSync(scratch)).toBe(true);
 
-    const killed = serverPid(server);
+    const killed = serverPidOf(join(server.dataDir, 'tempo.json'));
     process.kill(killed, 'SIGKILL');
     await waitUntil(() => !pidIsAlive(killed), 10_000, 'the server to die');
     await running;
@@ -326,7 +294,7 @@ describe('handlers do not outlive their server', () => {
     await connect(server);
     expect(handlerPids.filter(pidIsAlive)).toEqual([]);
     expect(existsSync(scratch)).toBe(false);
-    expect(scratchFolders()).toEqual([]);
+    expect(scratchFoldersUnder(scratchRoot)).toEqual([]);
   }, 90_000);
 });
 

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, request as httpRequest, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,6 +6,7 @@ import { TempoClient, type TenantClient } from '@tempo/client';
 import { checkSqliteIntegrity, openDatabase } from '@tempo/core/store';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createRestStep } from './api-fixture.ts';
+import { serverPidOf } from './process-probe.ts';
 import { type ServerProcess, startServerProcess, TEST_ADMIN_API_KEY } from './server-process.ts';
 
 // The trigger path serves definitions from memory and writes a run's rows without waiting for
@@ -48,21 +49,6 @@ const sharedDatabase = (folder: string) => ({
   database: { filename: join(folder, 'tempo.db') },
   engine: { workerHeartbeatTimeoutMs: 1000 },
 });
-
-/** The pid of the server process started with this data folder's settings file. */
-const pidOf = (server: ServerProcess): number => {
-  const settingsFile = join(server.dataDir, 'tempo.json');
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      if (readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0').includes(settingsFile))
-        return Number(entry);
-    } catch {
-      // gone meanwhile
-    }
-  }
-  throw new Error('server process not found');
-};
 
 describe('definitions served from memory', () => {
   let server: ServerProcess;
@@ -287,7 +273,7 @@ describe('kill -9 under trigger load', () => {
     };
     const callers = Array.from({ length: 16 }, caller);
     await pause(2_000);
-    process.kill(pidOf(first), 'SIGKILL');
+    process.kill(serverPidOf(join(first.dataDir, 'tempo.json')), 'SIGKILL');
     killed = true;
     await Promise.all(callers);
     expect(answered.length).toBeGreaterThan(50);

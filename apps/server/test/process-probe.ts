@@ -1,4 +1,5 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 /**
  * Whether a process is alive, read from `/proc` (Linux): a zombie counts as gone, since a killed
@@ -55,3 +56,56 @@ export const parentPidOf = (pid: number): number | null => {
     return null;
   }
 };
+
+/** The live pids of `/proc`, read at once; entries that vanish meanwhile are skipped by callers. */
+const liveProcessIds = (): number[] =>
+  readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .map(Number)
+    .filter(pidIsAlive);
+
+/**
+ * The pid of the `./tempo server` process started with `settingsFile`: the process whose command
+ * line names it. Tests that kill a server with SIGKILL find it this way, since the launcher they
+ * spawned is not the server itself. A child the server is forking shows the same command line
+ * until it runs its program, so only the one whose parent is not itself a match counts.
+ */
+export const serverPidOf = (settingsFile: string): number => {
+  const found = liveProcessIds().filter((pid) => {
+    try {
+      return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').includes(settingsFile);
+    } catch {
+      return false;
+    }
+  });
+  const servers = found.filter((pid) => !found.includes(parentPidOf(pid) ?? 0));
+  if (servers.length !== 1) throw new Error(`expected one server process, found ${servers.length}`);
+  return servers[0] ?? 0;
+};
+
+/**
+ * The live pids whose environment holds a variable for which `matches(name, value)` holds: how a
+ * test finds the handler processes of its own server (they carry its scratch folder and call tag
+ * in their environment), whatever PID namespace they run in.
+ */
+export const pidsWithEnvironment = (matches: (name: string, value: string) => boolean): number[] =>
+  liveProcessIds().filter((pid) => {
+    try {
+      return readFileSync(`/proc/${pid}/environ`, 'utf8')
+        .split('\0')
+        .some((entry) => {
+          const equals = entry.indexOf('=');
+          return equals > 0 && matches(entry.slice(0, equals), entry.slice(equals + 1));
+        });
+    } catch {
+      return false;
+    }
+  });
+
+/** The per-call scratch folders (`{root}/{tenant}/{call}`) left under a scratch root. */
+export const scratchFoldersUnder = (scratchRoot: string): string[] =>
+  existsSync(scratchRoot)
+    ? readdirSync(scratchRoot).flatMap((tenant) =>
+        readdirSync(join(scratchRoot, tenant)).map((call) => join(scratchRoot, tenant, call)),
+      )
+    : [];

@@ -100,6 +100,24 @@ const version = async (s: Subjects): Promise<RouteCall> => ({
   params: { id: await s.artifact(), version: SUBJECT_VERSION },
 });
 
+/** A request-history route aimed at the subjects' tenant through its `tenantId` query. */
+const historyCall = (operation: SpecOperation): RouteSpec => ({
+  scope: 'tenant',
+  operation,
+  tenantParam: null,
+  call: async (s) => ({ query: { tenantId: s.tenantId } }),
+});
+/** A request-history entry route; the id names no entry the caller may see. */
+const historyItem = (operation: SpecOperation): RouteSpec => ({
+  scope: 'tenant',
+  operation,
+  tenantParam: null,
+  call: async () => ({ params: { id: 'req_01J0000000000000000000000Z' } }),
+});
+
+/** A worker id no worker has: the admin routes' guard must answer before it is looked up. */
+const workerCall: RouteCall = { params: { id: 'wrk_matrix_probe' } };
+
 /** A bulk delete naming a record: unknown ids are ignored (rest-api §2.5), so another tenant's delete nothing. */
 const bulkDelete = (pick: (s: Subjects) => Promise<string>): RouteSpec => ({
   scope: 'tenant',
@@ -208,6 +226,45 @@ export const ROUTE_TABLE: Readonly<Record<string, RouteSpec>> = {
     call: async (_g, victim) => ({ body: { tenantId: victim.tenantId } }),
   },
   'GET /v1.0/audit': { scope: 'global' },
+  // Workers are server-wide and admin-only (rest-api §3, §17). The ids name no real worker: the
+  // guard answers before any lookup, and a refused rotate-token must register nothing.
+  'GET /v1.0/workers': { scope: 'global' },
+  'GET /v1.0/workers/summary': { scope: 'global' },
+  'GET /v1.0/workers/{id}': { scope: 'global', call: async () => workerCall },
+  'GET /v1.0/workers/{id}/sessions': { scope: 'global', call: async () => workerCall },
+  'GET /v1.0/workers/{id}/activity': { scope: 'global', call: async () => workerCall },
+  'POST /v1.0/workers/{id}/drain': { scope: 'global', call: async () => workerCall },
+  'POST /v1.0/workers/{id}/resume': { scope: 'global', call: async () => workerCall },
+  'POST /v1.0/workers/{id}/block': { scope: 'global', call: async () => workerCall },
+  'POST /v1.0/workers/{id}/unblock': { scope: 'global', call: async () => workerCall },
+  'POST /v1.0/workers/{id}/rotate-token': { scope: 'global', call: async () => workerCall },
+  // Workers authenticate this with their own token (x-worker-id, x-worker-token), never with user
+  // credentials, so the user matrices see it as public; workers-artifacts.test.ts covers its checks.
+  'GET /v1.0/workers/artifacts/{tenantId}/blobs/{sha256}/download': { scope: 'public' },
+  // Service logs and the settings file are the server's, not a tenant's (rest-api §18, §20).
+  'GET /v1.0/logs/sources': { scope: 'global' },
+  'GET /v1.0/logs/files': {
+    scope: 'global',
+    call: async () => ({ query: { sourceKind: 'server', sourceId: 'server' } }),
+  },
+  'GET /v1.0/logs/files/content': {
+    scope: 'global',
+    call: async () => ({ query: { sourceKind: 'server', sourceId: 'server', path: 'tempo.1.log' } }),
+  },
+  'GET /v1.0/logs/files/download': {
+    scope: 'global',
+    call: async () => ({ query: { sourceKind: 'server', sourceId: 'server', path: 'tempo.1.log' } }),
+  },
+  'DELETE /v1.0/logs/files/content': {
+    scope: 'global',
+    call: async () => ({ query: { sourceKind: 'server', sourceId: 'server', path: 'tempo.1.log' } }),
+  },
+  'GET /v1.0/settings': { scope: 'global' },
+  'GET /v1.0/settings/meta': { scope: 'global' },
+  'PUT /v1.0/settings': {
+    scope: 'global',
+    call: async () => ({ body: { auth: { adminApiKey: 'taken-over-key' } } }),
+  },
   // A tenant's audit log is for its tenant administrators and global administrators: no role
   // grants it (the Administrator role included), so every role holder and every caller of another
   // tenant is refused, exactly as on an admin-only route.
@@ -394,6 +451,24 @@ export const ROUTE_TABLE: Readonly<Record<string, RouteSpec>> = {
   [`POST ${T}/runs/{id}/cancel`]: { scope: 'tenant', operation: 'Execute', call: withId(run) },
   [`DELETE ${T}/runs/{id}`]: { scope: 'tenant', operation: 'Delete', call: withId(run) },
   [`POST ${T}/runs/bulk-delete`]: bulkDelete(run),
+  [`GET ${T}/runs/{id}/logs`]: read(withId(run)),
+  [`GET ${T}/runs/{id}/logs/content`]: read(withId(run, { query: { path: 'run.log' } })),
+  [`GET ${T}/runs/{id}/logs/download`]: read(withId(run, { query: { path: 'run.log' } })),
+  [`DELETE ${T}/runs/{id}/logs/content`]: {
+    scope: 'tenant',
+    operation: 'Delete',
+    call: withId(run, { query: { path: 'run.log' } }),
+  },
+  [`DELETE ${T}/runs/{id}/logs`]: { scope: 'tenant', operation: 'Delete', call: withId(run) },
+
+  // Request history takes its tenant from the query (rest-api §19): a caller of another tenant
+  // naming it is refused (403), and an entry outside the caller's scope is unknown (404). Reading
+  // needs RequestHistoryRead, deleting RequestHistoryDelete (rest-api §3), so the Delete operation.
+  'GET /v1.0/api/request-history': historyCall('Read'),
+  'GET /v1.0/api/request-history/summary': historyCall('Read'),
+  'DELETE /v1.0/api/request-history': historyCall('Delete'),
+  'GET /v1.0/api/request-history/{id}': historyItem('Read'),
+  'DELETE /v1.0/api/request-history/{id}': historyItem('Delete'),
 };
 
 /** Routes no matrix calls: the document itself, its explorer, and methods Fastify and CORS add. */

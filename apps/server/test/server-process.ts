@@ -24,7 +24,8 @@ export interface ServerProcess {
   stop(options?: { readonly keepDataDir?: boolean }): Promise<void>;
 }
 
-const freePort = (): Promise<number> =>
+/** A port nothing listens on now, on loopback. */
+export const freePort = (): Promise<number> =>
   new Promise((resolvePort, reject) => {
     const server = createServer();
     server.listen(0, '127.0.0.1', () => {
@@ -66,6 +67,8 @@ export const startServerProcess = async (
     // REST steps in the suites call the server itself and small targets on loopback, which the
     // outbound policy refuses unless allowed.
     runtimes: { outboundRest: { allowedTargets: ['127.0.0.1'] } },
+    // No collector listens in the suites: OTLP export would only warn and slow every stop.
+    telemetry: { ...kept.telemetry, otlpEnabled: false },
   };
   // Sections merge one level deep, so an override keeps the port and keys above.
   const settings = Object.fromEntries(

@@ -55,6 +55,9 @@ export const AuditAction = z.enum([
   'TriggerDeleted',
   'RunDeleted',
   'InlineRestMigrated',
+  // Server administration: the settings file and the service logs.
+  'SettingsUpdated',
+  'LogFileDeleted',
 ]);
 export type AuditAction = z.infer<typeof AuditAction>;
 

@@ -248,6 +248,13 @@ export const EngineSettings = z.strictObject({
    * credentials allowed on the flow's tenant). Flows already saved keep their own mode.
    */
   defaultInvocationAuthMode: DataFlowInvocationAuthMode.default('Public'),
+  /**
+   * Days a finished run's rows (the run, its step runs, assignments and worker activity) are
+   * kept after it completed, 0–3650; 0 (default) keeps them forever. A run is never removed while
+   * `Queued` or `Running`, nor before `artifacts.flowRunReplayRetentionDays` has passed, the time
+   * its snapshot keeps its artifact versions for replay. Pruned every hour, in batches.
+   */
+  runRetentionDays: clampedInt(0, 3650, 0),
 });
 
 /** `hydration`: first-boot seeding. */
@@ -523,29 +530,54 @@ export const RunLogSettings = z.strictObject({
   defaultMaxBytes: clampedInt(1, 64 * MIB, 262_144),
   maxTailLines: clampedInt(1, 100_000, 5000),
   maxReadBytes: clampedInt(1, 64 * MIB, MIB),
+  /**
+   * Bytes one run may write over all its log files (a Tempo setting beyond the spec); past it
+   * writes stop and one truncation marker line is written. Default 10 MiB, 4 KiB to 1 GiB.
+   */
+  maxBytesPerRun: clampedInt(4096, GIB, 10 * MIB),
 });
 
-/** `telemetry`: OpenTelemetry export. */
+/**
+ * `telemetry`: OpenTelemetry export (spec §3.1), the same block for server, worker and MCP
+ * server. Variables: `TEMPO_TELEMETRY_*` (`TEMPO_TELEMETRY_OTLP_ENDPOINT`, ...); an unparseable
+ * one is ignored with a warning rather than stopping the start.
+ */
 export const TelemetrySettings = z.strictObject({
+  /** Master switch; default true. Off: no provider, exporter, listener or span is created. */
   enabled: z.boolean().default(true),
-  /** OTel `service.name`; default by service (`tempo-server`, ...). */
+  /** OTel `service.name`; default by service (`tempo-server`, `tempo-worker`, `tempo-mcp`). */
   serviceName: optionalText(),
+  /** Push metrics and traces over OTLP; default true. Failing exports are warned about, rate-limited. */
   otlpEnabled: z.boolean().default(true),
-  otlpEndpoint: z.url().default('http://127.0.0.1:4317'),
+  /** Base URL of the OTLP receiver, absolute http(s); default `http://127.0.0.1:4317`. */
+  otlpEndpoint: z.url({ protocol: /^https?$/ }).default('http://127.0.0.1:4317'),
+  /**
+   * `grpc` (default) or `httpprotobuf`. This build exports OTLP over HTTP only: `grpc` is
+   * accepted, warned about once and exported over HTTP to the same endpoint.
+   */
   otlpProtocol: z.enum(['grpc', 'httpprotobuf']).default('grpc'),
+  /** Serve `/metrics` in the Prometheus text format from this process; default false. */
   prometheusEnabled: z.boolean().default(false),
+  /** Listen address of `/metrics`; default `127.0.0.1`; `*` = every interface (containers). */
   prometheusHostname: requiredText('127.0.0.1'),
+  /** Listen port of `/metrics`, 1–65535; default 9464. */
   prometheusPort: clampedInt(1, 65535, 9464),
+  /** Export log lines as OTel logs; default true (forced off for the MCP server). */
   logsEnabled: z.boolean().default(true),
   /** 0 verbose, 1 debug, 2 info, 3 warn, 4 error, 5 critical, 7 none; default 2. */
   logsMinimumSeverity: clampedInt(0, 7, 2),
+  /** Push logs to Loki directly; default false. */
   lokiEnabled: z.boolean().default(false),
+  /** Loki's OTLP base URL (`/v1/logs` is appended); default `http://127.0.0.1:3100/otlp`. */
   lokiEndpoint: z.url().default('http://127.0.0.1:3100/otlp'),
-  /** Trace sampling ratio, 0–1; default 1. */
+  /** Share of new traces sampled, 0–1 (parent-based: a sampled parent is always followed); default 1. */
   samplingRatio: clampedNumber(0, 1, 1),
+  /** Period of OTLP metric exports in ms, 1000–300000; default 15000. */
   metricsExportIntervalMs: clampedInt(1000, 300_000, 15_000),
+  /** Report the runtime's own metrics (memory, CPU); default true. */
   includeRuntimeMetrics: z.boolean().default(true),
 });
+export type TelemetrySettings = z.infer<typeof TelemetrySettings>;
 
 /** The whole `tempo.json`; parsing `{}` yields every default. */
 export const TempoSettings = z.strictObject({

@@ -317,4 +317,19 @@ export const AUDITED_ROUTES: Readonly<Record<string, AuditedRoute>> = {
       ...pick(request.answer, ['flowsUpdated', 'stepsCreated']),
     }),
   },
+  // The names of the settings that changed and the warnings, never a value (secrets are settings).
+  'PUT /v1.0/settings': {
+    action: 'SettingsUpdated',
+    targetType: 'Settings',
+    target: 'none',
+    readsAnswer: true,
+    detail: (request) => pick(request.answer, ['changedFields', 'rebootRequired', 'warnings']),
+  },
+  'DELETE /v1.0/logs/files/content': {
+    action: 'LogFileDeleted',
+    targetType: 'LogFile',
+    target: 'none',
+    readsAnswer: true,
+    detail: (request) => pick(request.answer, ['sourceKind', 'sourceId', 'path', 'deleteMode']),
+  },
 };

@@ -17,8 +17,14 @@ export const TAG_DESCRIPTIONS: Readonly<Record<string, string>> = {
   Flows: 'Data flows: a start step and the transitions between steps, and runs started from them.',
   Triggers: 'Triggers that start a flow, and the HTTP endpoint that fires them and waits for the run.',
   Migrations: 'One-off conversions of records written by older versions.',
+  Logs: 'The service logs of the server and the workers: sources, files, bounded tails, downloads, truncation.',
+  Settings: 'The settings file: read with secrets masked, saved whole, hot sections applied at once.',
   Artifacts: 'Handler packages: metadata, the editable file tree, uploaded versions and downloads.',
   Runtimes: 'The runtime catalog, handler process limits, and validation of runtime configurations.',
   Audit: 'The audit log: who changed what and who signed in, newest first.',
   Runs: 'Runs of flows: their state, step runs, worker activity, cancelling and deleting.',
+  Workers:
+    'Workers that execute runs: their sessions, activity, drain, block and tokens (administrators), the WebSocket endpoint and the package download workers use.',
+  'Request history':
+    'Recorded HTTP trigger calls (credentials masked): list, time-bucket summary, read, delete.',
 };

@@ -51,6 +51,24 @@ const TRIGGER_HEADERS: JsonObject = Object.fromEntries(
 
 /** What a route answers beyond its schemas, keyed by operation id. */
 const EXTRA_RESPONSES: Readonly<Record<string, Readonly<Record<string, JsonObject>>>> = {
+  downloadLogFile: {
+    200: {
+      description: 'The whole log file as text; `content-disposition` names the file.',
+      content: { 'text/plain': { schema: { type: 'string' } } },
+    },
+  },
+  downloadRunLog: {
+    200: {
+      description: 'The whole run log file as text; `content-disposition` names the file.',
+      content: { 'text/plain': { schema: { type: 'string' } } },
+    },
+  },
+  downloadWorkerArtifact: {
+    200: {
+      description: 'The package bytes; `x-tempo-sha256` is their hash.',
+      content: { 'application/zip': { schema: { type: 'string', contentMediaType: 'application/zip' } } },
+    },
+  },
   downloadArtifactVersion: {
     200: {
       description:

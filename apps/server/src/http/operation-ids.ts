@@ -106,6 +106,18 @@ export const OPERATION_IDS: Readonly<Record<string, string>> = {
   // Migrations
   'POST /v1.0/migrations/inline-rest': 'migrateInlineRest',
 
+  // Service logs (admin log viewer)
+  'GET /v1.0/logs/sources': 'listLogSources',
+  'GET /v1.0/logs/files': 'listLogFiles',
+  'GET /v1.0/logs/files/content': 'readLogFile',
+  'GET /v1.0/logs/files/download': 'downloadLogFile',
+  'DELETE /v1.0/logs/files/content': 'deleteLogFile',
+
+  // Settings
+  'GET /v1.0/settings': 'readSettings',
+  'GET /v1.0/settings/meta': 'readSettingsMeta',
+  'PUT /v1.0/settings': 'updateSettings',
+
   // Artifacts
   'GET /v1.0/tenants/{tenantId}/artifacts': 'listArtifacts',
   'POST /v1.0/tenants/{tenantId}/artifacts': 'createArtifact',
@@ -138,6 +150,31 @@ export const OPERATION_IDS: Readonly<Record<string, string>> = {
   'GET /v1.0/tenants/{tenantId}/runs/{id}/activity': 'readRunActivity',
   'POST /v1.0/tenants/{tenantId}/runs/{id}/cancel': 'cancelRun',
   'POST /v1.0/tenants/{tenantId}/runs/bulk-delete': 'bulkDeleteRuns',
+  'GET /v1.0/tenants/{tenantId}/runs/{id}/logs': 'listRunLogs',
+  'GET /v1.0/tenants/{tenantId}/runs/{id}/logs/content': 'readRunLog',
+  'GET /v1.0/tenants/{tenantId}/runs/{id}/logs/download': 'downloadRunLog',
+  'DELETE /v1.0/tenants/{tenantId}/runs/{id}/logs/content': 'deleteRunLog',
+  'DELETE /v1.0/tenants/{tenantId}/runs/{id}/logs': 'deleteRunLogs',
+
+  // Request history
+  'GET /v1.0/api/request-history': 'listRequestHistory',
+  'GET /v1.0/api/request-history/summary': 'readRequestHistorySummary',
+  'GET /v1.0/api/request-history/{id}': 'readRequestHistoryEntry',
+  'DELETE /v1.0/api/request-history/{id}': 'deleteRequestHistoryEntry',
+  'DELETE /v1.0/api/request-history': 'deleteRequestHistory',
+
+  // Workers
+  'GET /v1.0/workers': 'listWorkers',
+  'GET /v1.0/workers/summary': 'readWorkerSummary',
+  'GET /v1.0/workers/{id}': 'readWorker',
+  'GET /v1.0/workers/{id}/sessions': 'listWorkerSessions',
+  'GET /v1.0/workers/{id}/activity': 'listWorkerActivity',
+  'POST /v1.0/workers/{id}/drain': 'drainWorker',
+  'POST /v1.0/workers/{id}/resume': 'resumeWorker',
+  'POST /v1.0/workers/{id}/block': 'blockWorker',
+  'POST /v1.0/workers/{id}/unblock': 'unblockWorker',
+  'POST /v1.0/workers/{id}/rotate-token': 'rotateWorkerToken',
+  'GET /v1.0/workers/artifacts/{tenantId}/blobs/{sha256}/download': 'downloadWorkerArtifact',
 
   // Audit log
   'GET /v1.0/audit': 'listAuditEvents',

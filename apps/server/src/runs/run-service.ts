@@ -8,7 +8,15 @@ import {
 import { type RuntimeProviders, runFlow, type StepRunReport } from '@tempo/core/engine';
 import { newId } from '@tempo/core/ids';
 import type { Logger } from '@tempo/core/logging';
+import type { RunLog } from '@tempo/core/run-logs';
 import { type Repositories, Tables, withDefaults } from '@tempo/core/store';
+import {
+  bindToActiveContext,
+  disabledTelemetry,
+  instrumentProviders,
+  type Telemetry,
+  traceFlowRun,
+} from '@tempo/core/telemetry';
 import { ActiveRuns, outcomeAfterStop } from './active-runs.ts';
 import { DefinitionCache } from './definition-cache.ts';
 import type { ArtifactPinResolver, ExecutionSnapshot } from './execution-snapshot.ts';
@@ -16,6 +24,7 @@ import { LocalExecutor } from './local-executor.ts';
 import { isTerminal, RunCompletions } from './run-completions.ts';
 import { failRun, failureMessageOf, RunStoreError, STEP_RECORD_FAILED } from './run-end.ts';
 import { assertRunInputWithin } from './run-input-limit.ts';
+import type { RunLogging } from './run-logging.ts';
 import { recoverInterruptedRuns } from './run-recovery.ts';
 import { DeferredRunRows, type NewAttempt, type RunRows, writtenRunRows } from './run-rows.ts';
 import { RunWrites } from './run-writes.ts';
@@ -44,9 +53,27 @@ export interface RunServiceDependencies {
   readonly maxRunInputBytes: number;
   /** `engine.maxRunOutputBytes`: a larger final output fails the run; default the engine's. */
   readonly maxRunOutputBytes?: number;
+  /** Per-run log files and their prune loop; default none. */
+  readonly runLogs?: RunLogging;
+  /** Run and step spans and metrics; default none (telemetry off). */
+  readonly telemetry?: Telemetry;
 }
 
 const now = () => new Date().toISOString();
+
+/**
+ * The dispatch coordinator as the run path sees it (apps/server/src/dispatch): while it routes
+ * runs (remote workers connected, runs waiting for placement, or the server not executing
+ * workload itself), new runs are written `Queued` and handed to it instead of starting here.
+ */
+export interface RunDispatch {
+  /** Whether new runs go through placement rather than straight to this server's slots. */
+  routesRuns(): boolean;
+  /** A run was written `Queued` and waits for placement. */
+  enqueued(run: FlowRunRecord): void;
+  /** A slot of this server's pseudo-worker was freed. */
+  capacityFreed(): void;
+}
 
 /**
  * Owns run state: enqueues runs with their execution snapshot, executes them on the server's
@@ -56,17 +83,24 @@ const now = () => new Date().toISOString();
 export class RunService {
   readonly #deps: RunServiceDependencies;
   readonly #executor: LocalExecutor;
+  readonly #telemetry: Telemetry;
+  /** The providers, each step call traced and measured when telemetry is on. */
+  readonly #providers: RuntimeProviders;
   readonly #active = new ActiveRuns();
   /** Runs executing in this process: an open attempt of this server whose run is not here is orphaned. */
   readonly #executing = new Set<string>();
   /** This server's instance row, the owner recorded on the runs it starts; set by {@link recover}. */
   #instance: ServerInstance | null = null;
+  /** The placement coordinator, once attached; without one every run executes here. */
+  #dispatch: RunDispatch | null = null;
   readonly completions: RunCompletions;
   /** Triggers, flows and execution snapshots as the run path reads them. */
   readonly definitions: DefinitionCache;
 
   constructor(deps: RunServiceDependencies) {
     this.#deps = deps;
+    this.#telemetry = deps.telemetry ?? disabledTelemetry();
+    this.#providers = instrumentProviders(deps.providers, this.#telemetry);
     this.#executor = new LocalExecutor({
       concurrency: deps.maxConcurrentRuns,
       perTenant: deps.maxConcurrentRunsPerTenant ?? 0,
@@ -76,6 +110,24 @@ export class RunService {
       deps.artifacts.resolvePin(tenantId, artifactId, label),
     );
   }
+
+  /**
+   * Hands run placement to the dispatch coordinator. Attach it before {@link recover}: queued
+   * runs are then left to it rather than scheduled here.
+   */
+  attachDispatch(dispatch: RunDispatch): void {
+    this.#dispatch = dispatch;
+  }
+
+  /**
+   * The pseudo-worker as the coordinator drives it: whether a run of a tenant would start now,
+   * how many runs execute here, and executing a queued run here.
+   */
+  readonly local = {
+    hasFreeSlot: (tenantId: string): boolean => this.#executor.hasFreeSlot(tenantId),
+    runCount: (): number => this.#executor.running,
+    execute: (tenantId: string, runId: string): void => this.#schedule(tenantId, runId),
+  };
 
   /** Creates a `Queued` run of a flow with its input as JSON text, and schedules it. */
   async enqueue(
@@ -96,7 +148,8 @@ export class RunService {
       await runs.delete(run.id);
       throw CommonErrors.notFound('Tenant', row.tenantId);
     }
-    this.#schedule(run.tenantId, run.id, run);
+    if (this.#dispatch?.routesRuns()) this.#dispatch.enqueued(run);
+    else this.#schedule(run.tenantId, run.id, run);
     return run;
   }
 
@@ -109,6 +162,7 @@ export class RunService {
     const { row, snapshot } = await this.#newRun(flow, inputData, origin);
     const { ended, answer } = runAnswer();
     if (
+      !this.#dispatch?.routesRuns() &&
       this.#executor.hasFreeSlot(flow.tenantId) &&
       this.#startNow(row, { ...snapshot, metadata: origin.metadata ?? null }, answer)
     )
@@ -190,6 +244,7 @@ export class RunService {
         release();
         execution.end();
         this.#executing.delete(run.id);
+        this.#dispatch?.capacityFreed();
       }
     });
     return true;
@@ -295,6 +350,12 @@ export class RunService {
       throw CommonErrors.conflict(`Run ${run.id} ended ${current.state} before it could be cancelled.`, {
         state: current.state,
       });
+    // v0.3.0 has no in-flight cancel of work on a remote worker (spec §1).
+    if (current.executionNodeKind === 'Worker')
+      throw CommonErrors.conflict(
+        `Run ${run.id} is running on worker ${current.assignedWorkerId ?? 'unknown'}; a run executing on a remote worker cannot be cancelled.`,
+        { state: current.state, assignedWorkerId: current.assignedWorkerId },
+      );
     throw CommonErrors.conflict(
       `Run ${run.id} is ${current.state} but not executing on this server, so it cannot be cancelled here.`,
       { state: current.state },
@@ -325,6 +386,7 @@ export class RunService {
    */
   async recover(instance: ServerInstance): Promise<void> {
     this.#instance = instance;
+    this.#deps.runLogs?.retention.start();
     await this.sweepInterrupted();
     instance.onHeartbeat(() =>
       this.sweepInterrupted().then(
@@ -333,6 +395,8 @@ export class RunService {
       ),
     );
     const { repositories } = this.#deps;
+    // The coordinator loads the queued runs itself and places them in order.
+    if (this.#dispatch) return;
     for (const tenant of await repositories.tenants.find()) {
       const runs = repositories.flowRuns.inTenant(tenant.id);
       for (const run of await runs.find({ state: 'Queued' })) this.#schedule(run.tenantId, run.id);
@@ -347,7 +411,7 @@ export class RunService {
     const instance = this.#instance;
     if (!instance) return 0;
     const live = await instance.liveIds();
-    // Another live server may change definitions behind this one's cache: read them every call.
+    // Another live server may change definitions: on SQLite its cache then checks the shared stamp.
     this.definitions.shared = live.size > 1;
     const ended = await recoverInterruptedRuns({
       repositories: this.#deps.repositories,
@@ -365,25 +429,51 @@ export class RunService {
    * recovery), running ones get `graceMs` to finish and are then stopped as interrupted.
    */
   shutdown(graceMs: number): Promise<void> {
-    return this.#active.stopAll(graceMs);
+    return this.#active.stopAll(graceMs).finally(() => this.#deps.runLogs?.retention.stop());
+  }
+
+  /** This server's run logs, when it keeps them. */
+  get runLogs(): RunLogging | null {
+    return this.#deps.runLogs ?? null;
+  }
+
+  /** Opens the log of a claimed run's attempt, when run logs are on. */
+  #openRunLog(run: FlowRunRecord): RunLog | null {
+    const writer = this.#deps.runLogs?.writer;
+    if (!writer || !run.runAssignmentId) return null;
+    return writer.open(
+      { runId: run.id, tenantId: run.tenantId, dataFlowId: run.dataFlowId, createdUtc: run.createdUtc },
+      {
+        attemptNumber: run.dispatchAttempt,
+        runAssignmentId: run.runAssignmentId,
+        workerId: run.assignedWorkerId ?? LOCAL_SERVER_WORKER_ID,
+      },
+    );
   }
 
   /** Queues a run for execution; `queued` is its record when the caller has just written it. */
   #schedule(tenantId: string, runId: string, queued?: FlowRunRecord): void {
-    this.#executor.submit(tenantId, async (release) => {
-      // Held until the run's end is written or given up on: until then the sweep leaves it alone.
-      this.#executing.add(runId);
-      await this.#execute(tenantId, runId, release, queued)
-        .catch(async (error: unknown) => {
-          await this.#failUnfinished(tenantId, runId, error).catch((cause: unknown) =>
-            this.#deps.log.error(
-              { err: cause, runId },
-              'run could not be marked failed; left to the recovery sweep',
-            ),
-          );
-        })
-        .finally(() => this.#executing.delete(runId));
-    });
+    // A queued run starts when another frees its slot: it is traced under whoever queued it.
+    this.#executor.submit(
+      tenantId,
+      bindToActiveContext(async (release: () => void) => {
+        // Held until the run's end is written or given up on: until then the sweep leaves it alone.
+        this.#executing.add(runId);
+        await this.#execute(tenantId, runId, release, queued)
+          .catch(async (error: unknown) => {
+            await this.#failUnfinished(tenantId, runId, error).catch((cause: unknown) =>
+              this.#deps.log.error(
+                { err: cause, runId },
+                'run could not be marked failed; left to the recovery sweep',
+              ),
+            );
+          })
+          .finally(() => {
+            this.#executing.delete(runId);
+            this.#dispatch?.capacityFreed();
+          });
+      }),
+    );
   }
 
   /**
@@ -468,59 +558,69 @@ export class RunService {
     // The snapshot of a run started here, not parsed back from the text stored for it.
     given?: RunSnapshot,
   ): Promise<FlowRunRecord | null> {
-    const { repositories, providers } = this.#deps;
+    const { repositories } = this.#deps;
+    const providers = this.#providers;
     const { tenantId } = run;
     const closed = () => this.#active.isClosed(tenantId);
     const snapshot = given ?? (JSON.parse(run.executionSnapshotJson ?? '{}') as RunSnapshot);
     const stepRuns = repositories.stepRuns.inTenant(tenantId);
     // Set by the first step record the database refused.
     const stepRecord: { failure: { readonly error: unknown } | null } = { failure: null };
-    const finished = await runFlow({
-      flow: snapshot.flow,
-      flowRunId: run.id,
-      inputData: run.inputData,
-      metadata: snapshot.metadata ?? null,
-      resolveStep: (key) => snapshot.steps[key] ?? null,
-      providers,
-      newStepRunId: () => newId('stepRun'),
-      signal,
-      ...(this.#deps.maxRunOutputBytes ? { maxOutputBytes: this.#deps.maxRunOutputBytes } : {}),
-      onStep: async (report: StepRunReport) => {
-        // A step record that could not be written stops the run at the next step.
-        if (stepRecord.failure) throw new RunStoreError(STEP_RECORD_FAILED, stepRecord.failure.error);
-        // The step that was running when its tenant was deleted is not recorded: nothing of the
-        // tenant may be written after its deletion began.
-        if (closed()) return;
-        const written = rows.step(() =>
-          stepRuns.create({
-            id: report.stepRunId,
-            flowRunId: run.id,
-            dataFlowId: run.dataFlowId,
-            stepId: report.stepId,
-            sequence: report.sequence,
-            result: report.result,
-            nextStepId: report.nextStepId,
-            inputData: report.inputData,
-            outputData: report.outputData,
-            errorMessage: report.errorMessage,
-            startedUtc: report.startedUtc,
-            completedUtc: report.completedUtc,
-            ...report.info,
-          }),
-        );
-        written.catch((error: unknown) => {
-          stepRecord.failure ??= { error };
-          this.#deps.log.error(
-            { err: error, runId: run.id, stepRunId: report.stepRunId },
-            'step run could not be stored',
+    // Written beside the run and closed with its end; the run never waits for its log.
+    const runLog = this.#openRunLog(run);
+    const finished = await traceFlowRun(this.#telemetry, run, () =>
+      runFlow({
+        flow: snapshot.flow,
+        flowRunId: run.id,
+        inputData: run.inputData,
+        metadata: snapshot.metadata ?? null,
+        resolveStep: (key) => snapshot.steps[key] ?? null,
+        providers: runLog ? runLog.providers(providers) : providers,
+        newStepRunId: () => newId('stepRun'),
+        signal,
+        ...(this.#deps.maxRunOutputBytes ? { maxOutputBytes: this.#deps.maxRunOutputBytes } : {}),
+        onStep: async (report: StepRunReport) => {
+          runLog?.stepEnded(report);
+          // A step record that could not be written stops the run at the next step.
+          if (stepRecord.failure) throw new RunStoreError(STEP_RECORD_FAILED, stepRecord.failure.error);
+          // The step that was running when its tenant was deleted is not recorded: nothing of the
+          // tenant may be written after its deletion began.
+          if (closed()) return;
+          const written = rows.step(() =>
+            stepRuns.create({
+              id: report.stepRunId,
+              flowRunId: run.id,
+              dataFlowId: run.dataFlowId,
+              stepId: report.stepId,
+              sequence: report.sequence,
+              result: report.result,
+              nextStepId: report.nextStepId,
+              inputData: report.inputData,
+              outputData: report.outputData,
+              errorMessage: report.errorMessage,
+              startedUtc: report.startedUtc,
+              completedUtc: report.completedUtc,
+              ...report.info,
+            }),
           );
-        });
-        // Without issue-order writes, the step's row is written before the next step starts.
-        if (!repositories.writesInIssueOrder) await written;
-      },
+          written.catch((error: unknown) => {
+            stepRecord.failure ??= { error };
+            this.#deps.log.error(
+              { err: error, runId: run.id, stepRunId: report.stepRunId },
+              'step run could not be stored',
+            );
+          });
+          // Without issue-order writes, the step's row is written before the next step starts.
+          if (!repositories.writesInIssueOrder) await written;
+        },
+      }),
+    ).catch((error: unknown) => {
+      void runLog?.close({ state: 'Exception', errorMessage: failureMessageOf(error), steps: 0 });
+      throw error;
     });
     release();
     const outcome = outcomeAfterStop(signal, finished);
+    void runLog?.close(outcome);
     if (closed()) return null;
     const target = { repositories, log: this.#deps.log, tenantId, runId: run.id };
     const stored = await rows.end(outcome);

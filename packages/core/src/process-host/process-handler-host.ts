@@ -1,6 +1,8 @@
 import type { ExternalExecutionSettings, StepProtocolRequest } from '@tempo/contracts';
 import { assertNever } from '@tempo/contracts';
+import { currentStepLog } from '../run-logs/step-log-scope.ts';
 import type { StepResult } from '../runtimes/step-protocol.ts';
+import { traceEnvironment } from '../telemetry/trace-context.ts';
 import { type CapacityLease, CapacityLimiter, type CapacitySnapshot } from './capacity-limiter.ts';
 import { type ChildProcessOutcome, runChildProcess } from './child-process-run.ts';
 import { buildHandlerEnvironment, redactSecrets } from './handler-environment.ts';
@@ -186,7 +188,10 @@ export class ProcessHandlerHost implements HandlerHost {
     }
     const capacity = { queuedUtc: lease.queuedUtc, acquiredUtc: lease.acquiredUtc, waitMs: lease.waitMs };
     let scratch: string | null = null;
+    // The step's run log, when its run has one: the handler appends to its file itself.
+    const stepLog = currentStepLog();
     try {
+      const logFile = stepLog ? await stepLog.openHandlerFile() : null;
       scratch = await createScratchFolder(settings.scratchRoot, request.tenantId, request.stepRunId);
       const { launch } = invocation;
       const shimArgs = launch.shim ? [await writeShim(launch.shim, scratch)] : [];
@@ -199,11 +204,16 @@ export class ProcessHandlerHost implements HandlerHost {
           HOME: scratch,
           TMPDIR: scratch,
           ...launch.env,
+          // The active step span's W3C context (spec §3.1), so a handler's spans join the run's trace.
+          ...traceEnvironment(),
           TEMPO_PROTOCOL_VERSION: request.protocolVersion,
           TEMPO_SUPPORTED_PROTOCOL_VERSIONS: SUPPORTED_PROTOCOL_VERSIONS.join(','),
           TEMPO_SCRATCH_DIR: scratch,
           TEMPO_FLOW_RUN_ID: request.flowRunId,
-          TEMPO_RUN_ASSIGNMENT_ID: '',
+          TEMPO_RUN_ASSIGNMENT_ID: stepLog?.runAssignmentId ?? '',
+          ...(logFile
+            ? { TEMPO_RUN_LOG_DIR: logFile.dir, TEMPO_RUN_LOG_FILE: logFile.file, TEMPO_RUN_LOG_KIND: 'Step' }
+            : {}),
           TEMPO_STEP_RUN_ID: request.stepRunId,
           TEMPO_STEP_ID: invocation.stepId,
           TEMPO_WORKER_ID: this.#options.workerId,
@@ -211,6 +221,7 @@ export class ProcessHandlerHost implements HandlerHost {
       });
       const resolved = resolveCommand(launch.command, launch.cwd, env.PATH);
       if (resolved === null) {
+        stepLog?.hostEvent(`no executable "${launch.command}" was found; the handler did not start`);
         return {
           result: exception(`External process failed to start: no executable "${launch.command}" was found.`),
           capacity,
@@ -230,12 +241,14 @@ export class ProcessHandlerHost implements HandlerHost {
               command: resolved,
               cwd: launch.cwd,
               scratch,
+              writableFiles: logFile ? [logFile.file] : [],
             })
           : undefined;
       // A hidden call runs as the handler user: its scratch folder (its HOME and TMPDIR) and the
       // shim in it become that user's, and nothing else of the server does.
       const { handlerUser } = this.#isolation;
-      if (hiding && handlerUser) await giveToHandlerUser([scratch, ...shimArgs], handlerUser);
+      if (hiding && handlerUser)
+        await giveToHandlerUser([scratch, ...shimArgs, ...(logFile ? [logFile.file] : [])], handlerUser);
       const wrapped = this.#isolation.wrap(
         resolved,
         [...shimArgs, ...launch.args],
@@ -264,13 +277,42 @@ export class ProcessHandlerHost implements HandlerHost {
       const stderr = 'stderr' in outcome ? redact(outcome.stderr.toString('utf8')) : '';
       const limitFailure = this.#isolation.limitsApply ? describeLimitFailure(outcome, stderr, limits) : null;
       const result = limitFailure ? exception(limitFailure) : mapOutcome(outcome, stderr, invocation, redact);
+      if (stepLog) {
+        stepLog.hostEvent(
+          `${describeOutcome(outcome, invocation.timeoutMs, redact)} after ${Date.now() - started} ms`,
+        );
+        stepLog.stderr(stderr);
+      }
       return { result, capacity, stderr };
     } finally {
+      await stepLog?.closeHandlerFile();
       lease.release();
       if (scratch) await removeScratchFolder(scratch);
     }
   }
 }
+
+/** One line for the attempt's `host.log` on how a handler process ended. */
+const describeOutcome = (
+  outcome: ChildProcessOutcome,
+  timeoutMs: number,
+  redact: (text: string) => string,
+): string => {
+  switch (outcome.kind) {
+    case 'exited':
+      return `handler process exited with code ${outcome.exitCode}${outcome.signal ? ` (${outcome.signal})` : ''}`;
+    case 'failedToStart':
+      return `handler process failed to start: ${redact(outcome.message)}`;
+    case 'timedOut':
+      return `handler process killed at its time limit of ${timeoutMs} ms`;
+    case 'overflow':
+      return `handler process killed: its ${outcome.stream} passed the configured byte limit`;
+    case 'cancelled':
+      return 'handler process killed: the run was cancelled';
+    default:
+      return assertNever(outcome, 'process outcome');
+  }
+};
 
 /**
  * The spec's host-side outcome table, in its order. Every text that comes from the handler (its
