@@ -54,7 +54,12 @@ export const startTempo = async (options: StartTempoOptions): Promise<TempoProce
   try {
     current = JSON.parse(readFileSync(settingsFile, 'utf8')) as Record<string, unknown>;
   } catch {
-    current = { auth: { adminApiKey: 'bench-admin-key' }, ...options.settings };
+    // As `./tempo up` writes a new folder: OTLP off, since no collector listens here.
+    current = {
+      auth: { adminApiKey: 'bench-admin-key' },
+      telemetry: { otlpEnabled: false },
+      ...options.settings,
+    };
   }
   writeFileSync(settingsFile, JSON.stringify({ ...current, rest: { ...(current.rest as object), port } }));
   const env = { ...process.env };
