@@ -46,9 +46,16 @@ const main = async (argv: readonly string[]): Promise<number> => {
   return command.run({ ...parsed.values, _: parsed.positionals });
 };
 
+/** How long a finished command's process may linger for pending writes before it exits. */
+const EXIT_GRACE_MS = 1500;
+
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
+    // A command has finished its own stop; what still holds the event loop then (an OTLP export
+    // to a collector that does not answer keeps its socket for its whole timeout) gets a short
+    // grace for log flushing, not a say in when the process ends.
+    setTimeout(() => process.exit(code), EXIT_GRACE_MS).unref();
   },
   (error: unknown) => {
     process.stderr.write(`tempo: ${error instanceof Error ? error.message : String(error)}\n`);
