@@ -16,8 +16,17 @@ const CURRENT_TEXT = Array.from({ length: 50 }, (_, i) => `worker line ${i + 1}`
   .join('\n')
   .concat('\n');
 
+/** The artifact root, put where a worker's log folder would be: nothing in it is ever served. */
+const ARTIFACT_WORKER = 'wrk_artifacts';
+const ARTIFACT_ROOT_VARIABLE = 'TEMPO_ARTIFACTS_ROOT_PATH';
+
 beforeAll(async () => {
-  f = await startApiFixture();
+  process.env[ARTIFACT_ROOT_VARIABLE] = `./worker-logs/${ARTIFACT_WORKER}`;
+  try {
+    f = await startApiFixture();
+  } finally {
+    delete process.env[ARTIFACT_ROOT_VARIABLE];
+  }
   admin = f.admin;
   // A worker's log folder under the default worker root (./worker-logs beside the settings file).
   workerFolder = join(f.server.dataDir, 'worker-logs', WORKER);
@@ -193,6 +202,23 @@ describe('admin log viewer', () => {
         .status,
     ).toBe(400);
     expect(existsSync(join(f.server.dataDir, 'tempo.json'))).toBe(true);
+  });
+
+  it("never serves or changes the server's own files, even when named like a log", async () => {
+    const artifactFolder = join(f.server.dataDir, 'worker-logs', ARTIFACT_WORKER);
+    mkdirSync(artifactFolder, { recursive: true });
+    writeFileSync(join(artifactFolder, 'tempo-worker.log'), 'an artifact named like a log\n');
+    const source = { sourceKind: 'worker', sourceId: ARTIFACT_WORKER };
+    const listed = await get<LogFileRecord[]>(admin, '/v1.0/logs/files', source);
+    expect(listed.status).toBe(200);
+    expect(listed.body).toEqual([]);
+    const path = 'tempo-worker.log';
+    for (const route of ['/v1.0/logs/files/content', '/v1.0/logs/files/download'])
+      expect((await get(admin, route, { ...source, path })).status, route).toBe(404);
+    expect((await admin.raw('DELETE', query('/v1.0/logs/files/content', { ...source, path }))).status).toBe(
+      404,
+    );
+    expect(readFileSync(join(artifactFolder, path), 'utf8')).toBe('an artifact named like a log\n');
   });
 
   it('refuses unknown source kinds and ids, and worker ids that are no folder name', async () => {

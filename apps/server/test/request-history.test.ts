@@ -242,6 +242,24 @@ describe('request history scope', () => {
 });
 
 describe('request history deletes', () => {
+  it("files a call to another tenant's Public trigger under the trigger's tenant, masking secret JSON fields", async () => {
+    const trigger = await publicTrigger(f.tenantA, 'history.cross.tenant');
+    const callerMe = await f.tenantBUser.me();
+    if (callerMe.type !== 'user') throw new Error('fixture user expected');
+    const answer = await fire(f.tenantBUser, trigger.id, { note: 'kept', password: 'body-secret-password' });
+    expect(answer.status).toBe(200);
+    // Tenant A owns the flow, so the call is in tenant A's history, with its caller named.
+    const [entry] = await entriesOf(f.admin, { pathContains: trigger.id, tenantId: f.tenantA }, 1);
+    expect(entry).toMatchObject({ tenantId: f.tenantA, userId: callerMe.id, statusCode: 200 });
+    expect(JSON.parse(entry?.requestBody ?? '{}')).toEqual({ note: 'kept', password: '****' });
+    expect(JSON.stringify(entry)).not.toContain('body-secret-password');
+    // Tenant B does not get tenant A's output through its own history.
+    const mine = ok<EntryPage>(await get(f.tenantBUser, HISTORY, { pathContains: trigger.id }));
+    expect(mine.items).toEqual([]);
+    const anywhere = ok<EntryPage>(await get(f.admin, HISTORY, { pathContains: trigger.id }));
+    expect(anywhere.items.map((item) => item.tenantId)).toEqual([f.tenantA]);
+  });
+
   it('deletes one entry, then the entries matching a filter', async () => {
     const trigger = await publicTrigger(f.tenantA, 'history.delete');
     for (let i = 0; i < 3; i += 1) expect((await fire(f.anonymous, trigger.id)).status).toBe(200);

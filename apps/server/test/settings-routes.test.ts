@@ -1,5 +1,5 @@
-import { readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { TempoClient } from '@tempo/client';
 import type {
   LogFileContent,
@@ -202,6 +202,99 @@ describe('settings routes', () => {
     expect((await f.anonymous.raw('GET', '/v1.0/settings')).status).toBe(401);
     expect((await f.anonymous.raw('PUT', '/v1.0/settings', { body: settings })).status).toBe(401);
     expect(readFileSync(settingsFile, 'utf8')).toBe(before);
+  });
+
+  it('refuses log file names that are no .log name, and moves no log folder before a restart', async () => {
+    const before = readFileSync(settingsFile, 'utf8');
+    const { settings } = await read();
+    const parent = dirname(f.server.dataDir);
+    // The attack: the worker root at the data folder's parent and the settings file as the log.
+    const refused: [string, Record<string, unknown>, string][] = [
+      [
+        'logViewer',
+        { workerRootPath: parent, workerLogFilename: 'tempo.json' },
+        'logViewer.workerLogFilename',
+      ],
+      ['logViewer', { workerLogFilename: 'secrets.keys' }, 'logViewer.workerLogFilename'],
+      ['logViewer', { workerLogFilename: '../tempo.log' }, 'logViewer.workerLogFilename'],
+      ['logging', { logFilename: 'tempo.db' }, 'logging.logFilename'],
+      ['logging', { logFilename: 'logs/tempo.log' }, 'logging.logFilename'],
+    ];
+    for (const [section, fields, field] of refused) {
+      const answer = await save(edited(settings, section, fields));
+      expect(answer.status, field).toBe(400);
+      expect((answer.body as { message: string }).message, field).toContain(field);
+    }
+    expect(readFileSync(settingsFile, 'utf8')).toBe(before);
+
+    // A root that is a valid folder is saved, but waits for a restart, with a warning.
+    writeFileSync(join(f.server.dataDir, 'tempo-worker.log'), 'beside the settings file\n');
+    const moved = await save(edited(settings, 'logViewer', { workerRootPath: parent }));
+    expect(moved.status).toBe(200);
+    const result = moved.body as SettingsSaveResponse;
+    expect(result).toMatchObject({ rebootRequired: ['logViewer'], applied: [] });
+    expect(result.warnings.join(' ')).toContain('logViewer.workerRootPath');
+    const meta = (await f.admin.raw('GET', '/v1.0/settings/meta')).body as SettingsMetaResponse;
+    expect(meta.pendingRebootSections).toContain('logViewer');
+    const sourceId = basename(f.server.dataDir);
+    for (const route of ['/v1.0/logs/files', '/v1.0/logs/files/content']) {
+      const answer = await f.admin.raw(
+        'GET',
+        `${route}?sourceKind=worker&sourceId=${sourceId}&path=tempo-worker.log`,
+      );
+      expect(answer.status, route).toBe(404);
+    }
+    // Put back, so the restart below runs with the usual root.
+    expect((await save(settings)).status).toBe(200);
+  });
+
+  it('masks the password of URL settings and keeps it when the masked URL is sent back', async () => {
+    const { settings } = await read();
+    const otlp = 'http://otel-user:otel-secret-pw@127.0.0.1:4318/v1/traces';
+    const loki = 'https://loki-user:loki-secret-pw@127.0.0.1:3100/otlp';
+    expect(
+      (await save(edited(settings, 'telemetry', { otlpEndpoint: otlp, lokiEndpoint: loki }))).status,
+    ).toBe(200);
+    const answer = await f.admin.raw('GET', '/v1.0/settings');
+    expect(JSON.stringify(answer.body)).not.toContain('secret-pw');
+    const masked = (answer.body as SettingsReadResponse).settings;
+    expect(masked.telemetry).toMatchObject({
+      otlpEndpoint: 'http://otel-user:****@127.0.0.1:4318/v1/traces',
+      lokiEndpoint: 'https://loki-user:****@127.0.0.1:3100/otlp',
+    });
+    // Sent back masked: the stored URLs stay, nothing is reported as changed.
+    const same = await save(masked);
+    expect(same.status).toBe(200);
+    expect((same.body as SettingsSaveResponse).changedFields).toEqual([]);
+    expect(fileSettings().telemetry).toMatchObject({ otlpEndpoint: otlp, lokiEndpoint: loki });
+    // Another URL is taken as sent, even with a mask in it.
+    const elsewhere = 'http://otel-user:****@127.0.0.2:4318/v1/traces';
+    expect((await save(edited(masked, 'telemetry', { otlpEndpoint: elsewhere }))).status).toBe(200);
+    expect(fileSettings().telemetry?.otlpEndpoint).toBe(elsewhere);
+    expect((await save(settings)).status).toBe(200);
+  });
+
+  it('refuses a kept database password in a save that changes where the database is', async () => {
+    const { settings } = await read();
+    expect((await save(edited(settings, 'database', { password: 'db-secret-pw' }))).status).toBe(200);
+    const before = readFileSync(settingsFile, 'utf8');
+    const masked = (await read()).settings;
+    for (const fields of [
+      { server: 'db.attacker.example' },
+      { port: 15432 },
+      { username: 'other' },
+      { databaseName: 'other' },
+      { type: 'Postgresql' },
+    ]) {
+      const answer = await save(edited(masked, 'database', { ...fields, password: '****' }));
+      expect(answer.status, JSON.stringify(fields)).toBe(400);
+      expect((answer.body as { message: string }).message).toContain('database.password');
+    }
+    expect(readFileSync(settingsFile, 'utf8')).toBe(before);
+    // Unchanged target: the kept password stays.
+    expect((await save(masked)).status).toBe(200);
+    expect(fileSettings().database?.password).toBe('db-secret-pw');
+    expect((await save(edited(settings, 'database', { password: null }))).status).toBe(200);
   });
 
   it('keeps what was saved across a restart', async () => {

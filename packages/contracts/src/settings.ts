@@ -19,6 +19,20 @@ const clampedNumber = (min: number, max: number, fallback: number) =>
 /** A required, non-blank string (paths, names). */
 const requiredText = (fallback: string) => z.string().trim().min(1, 'must not be blank').default(fallback);
 
+/**
+ * A log file's name: one plain name ending in `.log`, no folder part. The log viewer serves the
+ * files named like it, so a name such as `tempo.json` would turn it into a reader of any file.
+ */
+const logFileName = (fallback: string) =>
+  z
+    .string()
+    .trim()
+    .min(1, 'must not be blank')
+    .refine((name) => /^[^/\\]+\.log$/.test(name) && name !== '..log', {
+      message: 'must be a plain file name ending in ".log", with no folder part',
+    })
+    .default(fallback);
+
 /** An optional string; blank means absent. */
 const optionalText = () =>
   z
@@ -122,7 +136,7 @@ export const LoggingSettings = z.strictObject({
   /** Folder of the log files; default `./logs`. */
   logDirectory: requiredText('./logs'),
   /** Current log file name; default `tempo.log`. */
-  logFilename: requiredText('tempo.log'),
+  logFilename: logFileName('tempo.log'),
 });
 
 /** `auth`: tokens and the admin API key. */
@@ -512,7 +526,8 @@ export const RuntimesSettings = z.strictObject({
 export const LogViewerSettings = z.strictObject({
   /** Folder holding one log folder per worker; default `./worker-logs`. */
   workerRootPath: requiredText('./worker-logs'),
-  workerLogFilename: requiredText('tempo-worker.log'),
+  /** The name workers log under, a plain name ending in `.log`; default `tempo-worker.log`. */
+  workerLogFilename: logFileName('tempo-worker.log'),
   defaultTailLines: clampedInt(1, 100_000, 200),
   maxTailLines: clampedInt(1, 100_000, 5000),
   defaultMaxBytes: clampedInt(1, 64 * MIB, 131_072),

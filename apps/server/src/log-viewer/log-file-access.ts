@@ -35,6 +35,8 @@ const locate = async (deps: LogViewerDependencies, query: LogFileQuery): Promise
   const realPath = await containedFile(source.folder, segments, query.path);
   const notFound = () => LogViewerErrors.unknownFile(query.sourceKind, query.sourceId, query.path);
   if (realPath === null) throw notFound();
+  // Listed files are checked already; this covers a file put in place between list and open.
+  if (await source.protectedPaths.covers(realPath)) throw notFound();
   const record = (await listSourceFiles(source)).find((file) => file.path === query.path);
   if (!record) throw notFound();
   return { record, realPath };

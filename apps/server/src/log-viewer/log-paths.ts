@@ -36,17 +36,23 @@ export const safeRelativeSegments = (path: string): string[] => {
   return segments;
 };
 
+/** The extension every file the log viewer touches ends in, whatever the settings say. */
+export const LOG_EXTENSION = '.log';
+
 /**
  * Whether a file name is one of a log's files: the configured name (`tempo.log`) or a rolled one
  * beside it, the stem followed by digits (`tempo.3.log`, `tempo20250101.log`, `tempo20250101_001.log`)
- * and the same extension. Nothing else in the folder (settings, keys, databases) is ever served.
+ * and the same extension. Nothing else in the folder (settings, keys, databases) is ever served:
+ * a name not ending in `.log` never matches, even when a settings file from before that rule, or a
+ * variable, names the log `tempo.json`.
  */
 export const logFileMatcher = (logFilename: string): ((fileName: string) => boolean) => {
   const extension = extname(logFilename);
+  if (extension !== LOG_EXTENSION) return () => false;
   const stem = logFilename.slice(0, logFilename.length - extension.length);
   const quote = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   const pattern = new RegExp(`^${quote(stem)}(?:[._-]?\\d[\\d._-]*)?${quote(extension)}$`);
-  return (fileName) => pattern.test(fileName);
+  return (fileName) => fileName.endsWith(LOG_EXTENSION) && pattern.test(fileName);
 };
 
 /** The number a rolled file carries (`tempo.12.log` → 12), or -1 for the unnumbered one. */

@@ -1,16 +1,19 @@
 import { constants } from 'node:fs';
-import { access, lstat, readdir, stat } from 'node:fs/promises';
+import { access, lstat, readdir, realpath, stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { LogFileRecord, LogSourceKind, LogSourceRecord, TempoSettings } from '@tempo/contracts';
 import type { Repositories } from '@tempo/core/store';
 import { assertSafeWorkerId, isSafeWorkerId, logFileMatcher, rollNumberOf } from './log-paths.ts';
+import { type ProtectedPaths, protectedPathsOf } from './log-protected-paths.ts';
 import { LogViewerErrors } from './log-viewer-errors.ts';
 
 /** What the log viewer reads its settings and worker rows from. */
 export interface LogViewerDependencies {
   /** The running settings; read on every request, so a saved `logViewer` section applies at once. */
   readonly settings: () => TempoSettings;
+  /** The settings file the server loaded, never served; null without one. */
+  readonly settingsFile: string | null;
   readonly repositories: Repositories;
 }
 
@@ -21,6 +24,8 @@ export interface ResolvedLogSource {
   readonly folder: string;
   readonly logFilename: string;
   readonly active: boolean;
+  /** The server's own files, never listed even when named like this source's log. */
+  readonly protectedPaths: ProtectedPaths;
 }
 
 /** Registered workers read per request; more than this are not listed (a bound on one answer). */
@@ -65,8 +70,11 @@ export const listSourceFiles = async (source: ResolvedLogSource): Promise<LogFil
     entries
       .filter((entry) => entry.isFile() && isLog(entry.name))
       .map(async (entry) => {
-        const info = await stat(join(source.folder, entry.name)).catch(() => null);
-        return info === null ? null : { name: entry.name, info };
+        const path = join(source.folder, entry.name);
+        const info = await stat(path).catch(() => null);
+        const real = await realpath(path).catch(() => null);
+        if (info === null || real === null || (await source.protectedPaths.covers(real))) return null;
+        return { name: entry.name, info };
       }),
   );
   const present = files.filter((file) => file !== null);
@@ -98,18 +106,20 @@ export const listSourceFiles = async (source: ResolvedLogSource): Promise<LogFil
   );
 };
 
-const serverSource = (settings: TempoSettings): ResolvedLogSource => ({
+const serverSource = (settings: TempoSettings, protectedPaths: ProtectedPaths): ResolvedLogSource => ({
   kind: 'server',
   id: SERVER_SOURCE_ID,
   folder: settings.logging.logDirectory,
   logFilename: settings.logging.logFilename,
   active: true,
+  protectedPaths,
 });
 
 const workerSource = (
   settings: TempoSettings,
   id: string,
   row: WorkerRow | undefined,
+  protectedPaths: ProtectedPaths,
 ): ResolvedLogSource => ({
   kind: 'worker',
   id,
@@ -117,6 +127,7 @@ const workerSource = (
   folder: join(settings.logViewer.workerRootPath, id),
   logFilename: settings.logViewer.workerLogFilename,
   active: row?.state === 'Online',
+  protectedPaths,
 });
 
 /**
@@ -129,13 +140,14 @@ export const resolveSource = async (
   id: string,
 ): Promise<ResolvedLogSource> => {
   const settings = deps.settings();
+  const protectedPaths = protectedPathsOf(settings, deps.settingsFile);
   if (kind === 'server') {
     if (id !== SERVER_SOURCE_ID) throw LogViewerErrors.unknownSource(kind, id);
-    return serverSource(settings);
+    return serverSource(settings, protectedPaths);
   }
   assertSafeWorkerId(id);
   const row = (await deps.repositories.workers.get(id)) ?? undefined;
-  const source = workerSource(settings, id, row?.kind === 'Worker' ? row : undefined);
+  const source = workerSource(settings, id, row?.kind === 'Worker' ? row : undefined, protectedPaths);
   if (row?.kind !== 'Worker' && !(await isFolder(source.folder)))
     throw LogViewerErrors.unknownSource(kind, id);
   return source;
@@ -162,12 +174,13 @@ const describeSource = async (
 /** Every source: the server, then one per worker folder under the root or registered worker. */
 export const listSources = async (deps: LogViewerDependencies): Promise<LogSourceRecord[]> => {
   const settings = deps.settings();
+  const protectedPaths = protectedPathsOf(settings, deps.settingsFile);
   const rows = await workerRows(deps.repositories);
   const byId = new Map(rows.filter((row) => isSafeWorkerId(row.id)).map((row) => [row.id, row]));
   const ids = [
     ...new Set([...byId.keys(), ...(await workerFolders(settings.logViewer.workerRootPath))]),
   ].sort();
-  const server = await describeSource(serverSource(settings), {
+  const server = await describeSource(serverSource(settings, protectedPaths), {
     displayName: 'Tempo server',
     enabled: true,
     state: 'Online',
@@ -176,7 +189,7 @@ export const listSources = async (deps: LogViewerDependencies): Promise<LogSourc
   const workers = await Promise.all(
     ids.map((id) => {
       const row = byId.get(id);
-      return describeSource(workerSource(settings, id, row), {
+      return describeSource(workerSource(settings, id, row, protectedPaths), {
         displayName: row?.name ?? id,
         // A folder no registered worker owns is shown, but as nothing that can run.
         enabled: row?.enabled ?? false,

@@ -37,6 +37,7 @@ export const logViewerRoutes: FastifyPluginAsync<{ context: ServerContext }> = a
   const r = app.withTypeProvider<ZodTypeProvider>();
   const deps: LogViewerDependencies = {
     settings: () => context.settings,
+    settingsFile: context.settingsFile,
     repositories: context.repositories,
   };
 

@@ -7,22 +7,78 @@ import { TokenBuckets } from '../http/token-buckets.ts';
 import type { ServerContext } from '../server-context.ts';
 
 /**
- * Header names whose values are credentials, stored as `****`: the authentication headers of the
- * spec (`authorization`, `x-api-key`, `x-access-key`, `x-token`, `x-password`, `x-worker-token`,
- * ...), cookies, and any header whose name says it carries a secret (`x-my-api-token`).
+ * Names whose values are credentials, stored as `****`: the authentication headers of the spec
+ * (`authorization`, `x-api-key`, `x-access-key`, `x-token`, `x-password`, `x-worker-token`, ...),
+ * cookies, and any name that says it carries a secret (`x-my-api-token`, `x-private-jwt`,
+ * `x-hub-signature-256`), a bare `key` or `sig` word included (`x-key`, `api_key`, `sig`). Tested
+ * on the name as {@link normalisedName} spells it, so `x-api_key` and `apiKey` are `x-api-key`.
  */
-const SECRET_HEADER = /auth|token|secret|passw|api-?key|access-?key|cookie|session|credential|signature/i;
+const SECRET_NAME =
+  /auth|token|secret|pass|pwd|private|jwt|bearer|signature|api-?key|access-?key|cookie|session|credential|(?:^|-)(?:key|sig)(?:-|$)/;
 
-/** Verdicts per header name: requests repeat the same few names, so each is tested once. */
+/** Query parameters add `code` (an OAuth authorisation code is as good as a password). */
+const SECRET_QUERY_NAME = /(?:^|-)code(?:-|$)/;
+
+/** A name in one spelling: lower case, words split by `-` (`api_key`, `apiKey` → `api-key`). */
+const normalisedName = (name: string): string =>
+  name
+    .replace(/([a-z0-9])([A-Z])/g, '$1-$2')
+    .toLowerCase()
+    .replaceAll('_', '-');
+
+/** Verdicts per name: requests repeat the same few names, so each is tested once. */
 const secretNames = new BoundedMap<string, boolean>(512);
+const secretQueryNames = new BoundedMap<string, boolean>(512);
 
-const isSecretHeader = (name: string): boolean => {
-  let secret = secretNames.get(name);
+/** Whether a header name, JSON field name or (with `query`) query parameter name holds a secret. */
+export const isSecretName = (name: string, query = false): boolean => {
+  const cache = query ? secretQueryNames : secretNames;
+  let secret = cache.get(name);
   if (secret === undefined) {
-    secret = SECRET_HEADER.test(name);
-    secretNames.set(name, secret);
+    const spelled = normalisedName(name);
+    secret = SECRET_NAME.test(spelled) || (query && SECRET_QUERY_NAME.test(spelled));
+    cache.set(name, secret);
   }
   return secret;
+};
+
+const isSecretHeader = (name: string): boolean => isSecretName(name);
+
+/**
+ * A cheap look for any secret-looking word in a body's text: only a body that has one is parsed
+ * and walked, so the usual trigger call pays one scan of its text and nothing more.
+ */
+const SUSPICIOUS_TEXT = /auth|token|secret|pass|pwd|private|jwt|bearer|sig|key|cookie|session|credential/i;
+
+/** Past this depth a JSON body's nested values are stored as `****` whole, not walked further. */
+const MAX_MASK_DEPTH = 64;
+
+/** A copy of a JSON value with the value of every field named like a secret as `****`. */
+const maskedJson = (value: unknown, depth = 0): unknown => {
+  if (typeof value !== 'object' || value === null) return value;
+  if (depth >= MAX_MASK_DEPTH) return '****';
+  if (Array.isArray(value)) return value.map((item) => maskedJson(item, depth + 1));
+  const copy: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(value))
+    copy[key] = isSecretName(key) ? '****' : maskedJson(item, depth + 1);
+  return copy;
+};
+
+/**
+ * A JSON body's text with secret-named fields masked, or the text unchanged when it holds no
+ * secret-looking word or is no JSON (a cut or malformed body is judged by nothing it could hide).
+ */
+export const redactedJsonText = (text: string, parsed?: unknown): string => {
+  if (!SUSPICIOUS_TEXT.test(text)) return text;
+  let value = parsed;
+  if (value === undefined) {
+    try {
+      value = JSON.parse(text);
+    } catch {
+      return text;
+    }
+  }
+  return JSON.stringify(maskedJson(value)) ?? text;
 };
 
 /** Headers as stored: one text per name, credentials as `****`. */
@@ -55,8 +111,7 @@ export const redactedUrl = (url: string): string => {
     } catch {
       // A malformed escape is judged by its raw text.
     }
-    // Query names spell words with `_` where headers use `-`.
-    if (equals >= 0 && isSecretHeader(name.toLowerCase().replaceAll('_', '-'))) {
+    if (equals >= 0 && isSecretName(name, true)) {
       pairs[i] = `${rawName}=****`;
       changed = true;
     }
@@ -73,9 +128,10 @@ const cut = (text: string, max: number): string => (text.length > max ? text.sli
 /**
  * A body as stored: its text cut to `limitBytes` UTF-8 bytes on a character boundary (the
  * limits are in bytes, and a character cut in half would not be text), its whole size, and
- * whether it was cut.
+ * whether it was cut. A JSON body has its secret-named fields masked first; the size and the
+ * cut flag stay those of the body as sent.
  */
-const captured = (body: unknown, limitBytes: number, declaredBytes?: string) => {
+const captured = (body: unknown, limitBytes: number, json: boolean, declaredBytes?: string) => {
   // A body refused before it was read (too large) is still sized, by what the caller declared.
   if (body === undefined && declaredBytes !== undefined && /^\d{1,15}$/.test(declaredBytes)) {
     const bytes = Number(declaredBytes);
@@ -90,11 +146,17 @@ const captured = (body: unknown, limitBytes: number, declaredBytes?: string) => 
           ? body.toString('utf8')
           : (JSON.stringify(body) ?? '');
   const bytes = Buffer.byteLength(text);
-  const kept = bytes > limitBytes ? utf8Prefix(text, limitBytes) : text;
+  const isParsed = typeof body === 'object' && body !== null && !Buffer.isBuffer(body);
+  const stored = json || isParsed ? redactedJsonText(text, isParsed ? body : undefined) : text;
+  const kept = Buffer.byteLength(stored) > limitBytes ? utf8Prefix(stored, limitBytes) : stored;
   return { text: kept === '' ? null : kept, bytes, truncated: bytes > limitBytes };
 };
 
 const responseBodies = new WeakMap<object, unknown>();
+
+/** Whether a content type is JSON (`application/json`, `application/problem+json`, ...). */
+const isJson = (contentType: unknown): boolean =>
+  typeof contentType === 'string' && /[/+]json\b/i.test(contentType);
 
 /**
  * Rows per second for anonymous calls no tenant owns (an unknown trigger, a refused sign-in, a
@@ -124,13 +186,22 @@ export const recordRequestHistory = (app: FastifyInstance, context: ServerContex
     const requestBody = captured(
       request.body,
       settings.maxRequestBodyBytes,
+      isJson(request.headers['content-type']),
       request.headers['content-length'],
     );
-    const responseBody = captured(responseBodies.get(request), settings.maxResponseBodyBytes);
+    const responseBody = captured(
+      responseBodies.get(request),
+      settings.maxResponseBodyBytes,
+      isJson(reply.getHeader('content-type')),
+    );
     const responseHeaders = redactedHeaders(reply.getHeaders());
     const { principal } = request;
+    // A trigger call is filed under the trigger's tenant (the flow's owner, which the trigger
+    // route names in `x-tenant-id`), whoever called it: its body and output are that tenant's,
+    // so the caller's own tenant never reads them through its history. Other calls are filed
+    // under the signed-in user's tenant.
     const tenantId =
-      principal.kind === 'user' ? principal.tenantId : (responseHeaders['x-tenant-id'] ?? null);
+      responseHeaders['x-tenant-id'] ?? (principal.kind === 'user' ? principal.tenantId : null);
     if (tenantId === null && principal.kind === 'anonymous' && !unowned.take('anonymous', performance.now()))
       return;
     const startedMs = Date.now() - reply.elapsedTime;

@@ -1,7 +1,7 @@
 import { dirname } from 'node:path';
 import type { SettingsSection, TempoSettings } from '@tempo/contracts';
 import { loadSettings, resolveSettingsPaths } from '@tempo/core/settings';
-import { changedSections, HOT_RELOAD_SECTIONS, REBOOT_REQUIRED_SECTIONS } from './settings-sections.ts';
+import { HOT_RELOAD_SECTIONS, hotSectionValue, restartSections } from './settings-sections.ts';
 
 /**
  * The server's running settings. Start-up values stay in force for every section but the hot
@@ -36,15 +36,14 @@ export class SettingsHolder {
 
   /**
    * Takes the settings as the file now says them: hot sections replace the running ones at
-   * once, the others are compared with start-up to know which wait for a restart.
+   * once (but for their start-up-only fields), the rest is compared with start-up to know which
+   * sections wait for a restart.
    */
   apply(saved: TempoSettings): void {
     const next: Record<string, unknown> = { ...this.#current };
-    for (const section of HOT_RELOAD_SECTIONS) next[section] = saved[section];
+    for (const section of HOT_RELOAD_SECTIONS) next[section] = hotSectionValue(this.#current, saved, section);
     this.#current = next as TempoSettings;
-    this.#pendingReboot = changedSections(this.#atStart, saved).filter((section) =>
-      REBOOT_REQUIRED_SECTIONS.includes(section),
-    );
+    this.#pendingReboot = restartSections(this.#atStart, saved);
   }
 }
 

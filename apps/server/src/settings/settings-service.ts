@@ -19,7 +19,12 @@ import {
 } from '@tempo/core/settings';
 import type { SettingsHolder } from './settings-holder.ts';
 import { changedFields, maskSecrets, restoreSecrets } from './settings-secrets.ts';
-import { changedSections, HOT_RELOAD_SECTIONS, REBOOT_REQUIRED_SECTIONS } from './settings-sections.ts';
+import {
+  appliedSections,
+  HOT_RELOAD_SECTIONS,
+  REBOOT_REQUIRED_SECTIONS,
+  restartSections,
+} from './settings-sections.ts';
 import { securityWarnings } from './settings-warnings.ts';
 
 type Environment = Readonly<Record<string, string | undefined>>;
@@ -154,14 +159,13 @@ export class SettingsService {
       throw saveFailed(error);
     }
     holder.apply(resolveSettingsPaths(effective.data, dirname(filePath)));
-    const changed = changedSections(stored, next);
     if (warnings.length > 0)
       log.warn({ warnings, changedFields: fields }, 'settings saved with security-relevant changes');
     else log.info({ changedFields: fields }, 'settings saved');
     return {
       saved: true,
-      rebootRequired: changed.filter((section) => REBOOT_REQUIRED_SECTIONS.includes(section)),
-      applied: changed.filter((section) => HOT_RELOAD_SECTIONS.includes(section)),
+      rebootRequired: restartSections(stored, next),
+      applied: appliedSections(stored, next),
       changedFields: fields,
       warnings,
       environmentOverrides: this.environmentOverrides(),

@@ -109,6 +109,26 @@ const RULES: readonly SecurityRule[] = [
         : null,
   },
   {
+    field: 'logging.logDirectory',
+    warn: (_before, after) =>
+      `logging.logDirectory changed to "${after.logging.logDirectory}": after the restart the server logs there and the log viewer serves that folder's logs.`,
+  },
+  {
+    field: 'logging.logFilename',
+    warn: (_before, after) =>
+      `logging.logFilename changed to "${after.logging.logFilename}": after the restart the log viewer serves the files named like it.`,
+  },
+  {
+    field: 'logViewer.workerRootPath',
+    warn: (_before, after) =>
+      `logViewer.workerRootPath changed to "${after.logViewer.workerRootPath}": after the restart the log viewer serves the logs of every folder under it.`,
+  },
+  {
+    field: 'logViewer.workerLogFilename',
+    warn: (_before, after) =>
+      `logViewer.workerLogFilename changed to "${after.logViewer.workerLogFilename}": after the restart the log viewer serves the workers' files named like it.`,
+  },
+  {
     field: 'logging.fileLogging',
     warn: (_before, after) =>
       after.logging.fileLogging ? null : 'logging.fileLogging is off: the server keeps no log file.',
