@@ -338,6 +338,7 @@ public sealed class Handler : TempoStepHandlerBase
     {
         var n = request.Data?["n"]?.GetValue<int>() ?? 0;
         Console.WriteLine($"doubling {n}");
+        LogInfo($"doubling {n} through the SDK logger");
         return Task.FromResult(Success(request, new JsonObject { ["doubled"] = n * 2, ["lang"] = "csharp" }));
     }
 }
@@ -353,6 +354,13 @@ public sealed class Handler : TempoStepHandlerBase
     const answer = await fire(await triggerFor(t, 'cs.double'), { n: 21 });
     expect(answer.status).toBe(200);
     expect(answer.output).toEqual({ doubled: 42, lang: 'csharp' });
+    // The SDK's file-backed logger writes the step's run-log file, which the run-log routes serve.
+    const logs = `/v1.0/tenants/${t.tenantId}/runs/${answer.run?.runId}/logs`;
+    const listed = await admin.raw('GET', logs);
+    const stepFile = (listed.body as { path: string; kind: string }[]).find((file) => file.kind === 'Step');
+    expect(stepFile).toBeDefined();
+    const content = await admin.raw('GET', `${logs}/content?path=${encodeURIComponent(stepFile?.path ?? '')}`);
+    expect((content.body as { content: string }).content).toMatch(/\[Info\] doubling 21 through the SDK logger/);
   });
 
   it('answers a compile error with the compiler output and keeps nothing', { timeout: 240_000 }, async () => {
