@@ -359,8 +359,13 @@ public sealed class Handler : TempoStepHandlerBase
     const listed = await admin.raw('GET', logs);
     const stepFile = (listed.body as { path: string; kind: string }[]).find((file) => file.kind === 'Step');
     expect(stepFile).toBeDefined();
-    const content = await admin.raw('GET', `${logs}/content?path=${encodeURIComponent(stepFile?.path ?? '')}`);
-    expect((content.body as { content: string }).content).toMatch(/\[Info\] doubling 21 through the SDK logger/);
+    const content = await admin.raw(
+      'GET',
+      `${logs}/content?path=${encodeURIComponent(stepFile?.path ?? '')}`,
+    );
+    expect((content.body as { content: string }).content).toMatch(
+      /\[Info\] doubling 21 through the SDK logger/,
+    );
   });
 
   it('answers a compile error with the compiler output and keeps nothing', { timeout: 240_000 }, async () => {

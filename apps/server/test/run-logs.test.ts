@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, symlinkSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { TempoClient, type TenantClient } from '@tempo/client';
 import type { RunLogContentResponse, RunLogFileEntry } from '@tempo/contracts';
@@ -315,6 +315,34 @@ describe('run logs on disk', () => {
     );
     expect(after - before).toBeLessThan(64 * 1024);
   }, 180_000);
+
+  it('frees the disk a handler reserves past the end of its log file (fallocate keep-size)', async () => {
+    await createShellStep(
+      t,
+      'logs.reserve',
+      [
+        '#!/bin/sh',
+        'cat > /dev/null',
+        'echo "reserving" >> "$TEMPO_RUN_LOG_FILE"',
+        // 200 MiB of blocks past the end of the file: its size stays a few bytes.
+        'fallocate -n -l 200M "$TEMPO_RUN_LOG_FILE" || exit 3',
+        'sleep 1',
+        `printf '{"result":"Success"}'`,
+        '',
+      ].join('\n'),
+      { maxRuntimeMs: 30_000 },
+    );
+    const reserve = await fire('logs.reserve');
+    expect((await waitForRunEnd(t, reserve, 20_000)).state).toBe('Succeeded');
+    const files = await waitForLogEnd(admin, reserve);
+    const step = files.find((file) => file.kind === 'Step') as RunLogFileEntry;
+    const path = join(runFolder(f.server.dataDir, reserve), step.path);
+    const allocated = statSync(path).blocks * 512;
+    expect(allocated).toBeLessThanOrEqual(10 * 1024 * 1024);
+    expect(readFileSync(path, 'utf8')).toContain('reserving');
+    const host = files.find((file) => file.kind === 'Host') as RunLogFileEntry;
+    expect((await content(admin, reserve, host.path)).content).toMatch(/reservation was freed/);
+  }, 60_000);
 
   it('keeps the logs readable after the server restarts', async () => {
     const dataDir = f.server.dataDir;

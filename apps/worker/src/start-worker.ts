@@ -5,6 +5,7 @@ import { advertisedCapabilities } from '@tempo/core/execution-plan';
 import type { Logger } from '@tempo/core/logging';
 import { ProcessHandlerHost } from '@tempo/core/process-host';
 import { createRuntimeProviders } from '@tempo/core/process-runtimes';
+import { RunLogWriter } from '@tempo/core/run-logs';
 import { probeRuntimeCatalog } from '@tempo/core/runtimes';
 import { HttpArtifactPackages } from './http-artifact-packages.ts';
 import { WorkerDaemon } from './worker-daemon.ts';
@@ -66,9 +67,14 @@ export const startWorker = async (options: StartWorkerOptions): Promise<WorkerDa
     blobRoot: join(externalExecution.cacheRoot, 'blobs'),
     cacheRoot: externalExecution.cacheRoot,
   });
+  const { runLogs } = settings;
   const daemon = new WorkerDaemon({
     settings,
     log,
+    // Retention stays with the server, which knows when a run completed.
+    runLogs: runLogs.enabled
+      ? new RunLogWriter({ rootPath: runLogs.rootPath, maxBytesPerRun: runLogs.maxBytesPerRun, log })
+      : null,
     capabilities,
     version: options.version,
     hostName: hostname(),

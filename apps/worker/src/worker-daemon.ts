@@ -13,6 +13,7 @@ import {
 import type { RuntimeProviders } from '@tempo/core/engine';
 import { executePlan } from '@tempo/core/execution-plan';
 import type { Logger } from '@tempo/core/logging';
+import type { RunLogWriter } from '@tempo/core/run-logs';
 import WebSocket from 'ws';
 import { assignmentRejection } from './assignment-check.ts';
 import { reconnectDelayMs } from './backoff.ts';
@@ -33,6 +34,8 @@ export interface WorkerDaemonOptions {
   readonly hostName: string;
   /** The providers of one attempt: artifact downloads are authorised by its grant. */
   readonly providersFor: (grant: DownloadGrant) => RuntimeProviders;
+  /** Writes each run's log under `runLogs.rootPath`; null or absent when `runLogs.enabled` is off. */
+  readonly runLogs?: RunLogWriter | null;
 }
 
 /** One run executing here. */
@@ -302,6 +305,17 @@ export class WorkerDaemon {
     const { settings } = this.#options;
     const controller = new AbortController();
     const where = { runId: assignment.flowRunId, runAssignmentId: assignment.id };
+    // The same layout as the server's pseudo-worker writes: the attempt's folder is named after
+    // the assignment, so the server lists these files beside the run's other attempts.
+    const runLog =
+      this.#options.runLogs?.open(
+        { runId: plan.flowRunId, tenantId: plan.tenantId, dataFlowId: plan.dataFlowId, createdUtc: null },
+        {
+          attemptNumber: assignment.attemptNumber,
+          runAssignmentId: assignment.id,
+          workerId: settings.workerId,
+        },
+      ) ?? null;
     const done = executePlan({
       plan,
       assignment,
@@ -311,6 +325,7 @@ export class WorkerDaemon {
       }),
       signal: controller.signal,
       maxTaskTimeoutMs: settings.maxTaskTimeoutMs,
+      runLog,
       onStepRun: (stepRun) =>
         this.#log.info({ ...where, stepId: stepRun.stepId, result: stepRun.result }, 'step ended'),
     }).then((completion) => {

@@ -1,5 +1,13 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { AssignRejection, RunCompletedFrame } from '@tempo/contracts';
@@ -34,6 +42,66 @@ const ack = (connection: PeerConnection, sessionId: string, drainMode = false) =
 };
 
 let assignments = 0;
+
+/** A step of the plan: a REST call of the peer, or the allow-listed shell handler that logs. */
+const planStep = (path: string) =>
+  path === HANDLER_STEP
+    ? {
+        id: 'stp_call',
+        tenantId: 'ten_w',
+        executionKey: 'call',
+        name: 'call',
+        runtimeKey: 'Host.Executable',
+        runtimeConfig: { runtimeKey: 'Host.Executable', allowListKey: 'logger', arguments: [] },
+        contractType: 'Loose',
+        inputSchema: null,
+        outputSchema: null,
+        validateInput: false,
+        validateOutput: false,
+        maxRuntimeMs: 0,
+        artifact: null,
+      }
+    : {
+        id: 'stp_call',
+        tenantId: 'ten_w',
+        executionKey: 'call',
+        name: 'call',
+        runtimeKey: 'External.Rest',
+        runtimeConfig: {
+          runtimeKey: 'External.Rest',
+          method: 'GET',
+          url: `${endpoint}${path}`,
+          headers: {},
+          timeoutMs: 10_000,
+        },
+        contractType: 'Loose',
+        inputSchema: null,
+        outputSchema: null,
+        validateInput: false,
+        validateOutput: false,
+        maxRuntimeMs: 0,
+        artifact: null,
+      };
+
+/** The `path` of {@link assign} that runs the shell handler instead of a REST call. */
+const HANDLER_STEP = 'handler';
+
+/** The allow-listed handler: a line into its run-log file, its ids as output. */
+const HANDLER_SCRIPT = [
+  'cat > /dev/null',
+  'echo "worker handler line of $TEMPO_STEP_ID in $TEMPO_FLOW_RUN_ID" >> "$TEMPO_RUN_LOG_FILE"',
+  `printf '{"result":"Success","data":{"assignment":"%s","kind":"%s"}}' "$TEMPO_RUN_ASSIGNMENT_ID" "$TEMPO_RUN_LOG_KIND"`,
+].join('\n');
+
+/** Waits for a file the worker writes after it answered (run logs never hold up a completion). */
+const waitForFile = async (path: string, containing: string) => {
+  for (let i = 0; i < 50; i++) {
+    if (existsSync(path) && readFileSync(path, 'utf8').includes(containing))
+      return readFileSync(path, 'utf8');
+    await new Promise((resolvePromise) => setTimeout(resolvePromise, 100));
+  }
+  throw new Error(`${path} never held "${containing}"\n${output}`);
+};
 
 /** An `assign` frame of a one-step REST run calling `path`, for `sessionId`. */
 const assign = (
@@ -86,28 +154,8 @@ const assign = (
           tenantScope: 'ten_w',
           sourceKind: 'Registry',
           signatureHash: '*',
-          runtimeKey: 'External.Rest',
-          step: {
-            id: 'stp_call',
-            tenantId: 'ten_w',
-            executionKey: 'call',
-            name: 'call',
-            runtimeKey: 'External.Rest',
-            runtimeConfig: {
-              runtimeKey: 'External.Rest',
-              method: 'GET',
-              url: `${endpoint}${path}`,
-              headers: {},
-              timeoutMs: 10_000,
-            },
-            contractType: 'Loose',
-            inputSchema: null,
-            outputSchema: null,
-            validateInput: false,
-            validateOutput: false,
-            maxRuntimeMs: 0,
-            artifact: null,
-          },
+          runtimeKey: path === HANDLER_STEP ? 'Host.Executable' : 'External.Rest',
+          step: planStep(path),
         },
       },
       requiredCapabilities: required,
@@ -149,6 +197,10 @@ beforeAll(async () => {
       logging: { consoleLogging: true, fileLogging: true, logDirectory: join(dir, 'logs') },
       runtimes: {
         outboundRest: { allowedTargets: ['127.0.0.1'] },
+        hostExecutables: {
+          enabled: true,
+          allowList: [{ key: 'logger', executablePath: '/bin/sh', arguments: ['-c', HANDLER_SCRIPT] }],
+        },
         externalExecution: { scratchRoot: join(dir, 'scratch'), cacheRoot: join(dir, 'cache') },
       },
     }),
@@ -240,6 +292,46 @@ describe('./tempo worker against a test server', () => {
       executionState: 'Complete',
     });
   });
+
+  it('writes the run logs of its runs under runLogs.rootPath, in the layout the server lists', async () => {
+    const rest = assign(first, session);
+    expect(await first.next('assign-ack')).toMatchObject({ runAssignmentId: rest.id, accepted: true });
+    expect(RunCompletedFrame.parse(await first.next('run-completed')).completion.finalState).toBe(
+      'Succeeded',
+    );
+    const restFolder = join(dir, 'run-logs', rest.runId);
+    const attempt = join(restFolder, `attempt-001-${rest.id}`);
+    const workerLog = await waitForFile(join(attempt, 'worker.log'), 'ended Succeeded');
+    expect(workerLog).toContain(`assignment ${rest.id} started for run ${rest.runId}`);
+    expect(workerLog).toMatch(/step 1 "call" \(sru_[A-Za-z0-9_]+\) ended Success in \d+ ms/);
+    const runLog = await waitForFile(join(restFolder, 'run.log'), 'run ended Succeeded');
+    expect(runLog).toContain(`run started: attempt 1 (${rest.id}) on ${WORKER_ID}`);
+
+    const handler = assign(first, session, HANDLER_STEP, [
+      {
+        executionKey: 'call',
+        tenantScope: 'ten_w',
+        sourceKind: 'Registry',
+        runtimeKey: 'Host.Executable',
+        signatureHash: '*',
+      },
+    ]);
+    expect(await first.next('assign-ack')).toMatchObject({ runAssignmentId: handler.id, accepted: true });
+    const done = RunCompletedFrame.parse(await first.next('run-completed', 15_000));
+    expect(done.completion.finalState, JSON.stringify(done.completion)).toBe('Succeeded');
+    // The handler got its step's file and the assignment it runs under.
+    expect(JSON.parse(done.completion.outputData ?? '{}')).toEqual({ assignment: handler.id, kind: 'Step' });
+    const handlerAttempt = join(dir, 'run-logs', handler.runId, `attempt-001-${handler.id}`);
+    await waitForFile(join(dir, 'run-logs', handler.runId, 'run.log'), 'run ended Succeeded');
+    const stepFile = readdirSync(handlerAttempt).find((name) =>
+      /^step-001-sru_[A-Za-z0-9_]+-call\.log$/.test(name),
+    );
+    expect(stepFile, readdirSync(handlerAttempt).join(', ')).toBeDefined();
+    expect(readFileSync(join(handlerAttempt, stepFile as string), 'utf8')).toContain(
+      `worker handler line of call in ${handler.runId}`,
+    );
+    expect(readFileSync(join(handlerAttempt, 'host.log'), 'utf8')).toMatch(/exited with code 0/);
+  }, 30_000);
 
   it('rejects assignments with the spec messages: other session, capabilities, concurrency', async () => {
     const wrong = assign(first, 'wse_someone_else');

@@ -3,6 +3,7 @@ import { type FlowDefinition, type FlowOutcome, runFlow, type StepRunReport } fr
 import type { ResolvedStep, RuntimeProviders } from '../engine/runtime-provider.ts';
 import { newId } from '../ids/index.ts';
 import { normalizeProtocolVersion } from '../process-host/index.ts';
+import type { RunLog } from '../run-logs/index.ts';
 
 /** What the engine needs of a plan: the flow, its steps by execution key, the run's input and metadata. */
 export interface PlanEngineInputs {
@@ -47,6 +48,12 @@ export interface ExecutePlanOptions {
   readonly maxOutputBytes?: number;
   /** Called with each step run as it ends (for logs); must not throw. */
   readonly onStepRun?: (stepRun: StepRunRecord) => void;
+  /**
+   * The attempt's run log, when run logs are on: the providers are wrapped so handlers get their
+   * step's log file, each step's end is noted, and the log is closed with the run's end. The
+   * completion never waits for the log to be written.
+   */
+  readonly runLog?: RunLog | null;
 }
 
 /** The error of a run stopped by the executor's `maxTaskTimeoutMs` (spec §4.4). */
@@ -108,6 +115,7 @@ export const executePlan = async (options: ExecutePlanOptions): Promise<WireComp
     limitMs > 0
       ? setTimeout(() => controller.abort(new TaskTimeout(taskTimeoutMessage(limitMs))), limitMs)
       : null;
+  const { runLog } = options;
   let outcome: Pick<FlowOutcome, 'state' | 'outputData' | 'errorMessage'>;
   try {
     outcome = await runFlow({
@@ -116,11 +124,12 @@ export const executePlan = async (options: ExecutePlanOptions): Promise<WireComp
       inputData: inputs.inputData,
       metadata: inputs.metadata,
       resolveStep: (key) => inputs.steps.get(key) ?? null,
-      providers: options.providers,
+      providers: runLog ? runLog.providers(options.providers) : options.providers,
       newStepRunId: () => newId('stepRun'),
       signal: controller.signal,
       ...(options.maxOutputBytes ? { maxOutputBytes: options.maxOutputBytes } : {}),
       onStep: async (report) => {
+        runLog?.stepEnded(report);
         const stepRun = stepRunOf(plan, report);
         stepRuns.push(stepRun);
         options.onStepRun?.(stepRun);
@@ -135,6 +144,7 @@ export const executePlan = async (options: ExecutePlanOptions): Promise<WireComp
   const reason: unknown = controller.signal.reason;
   if (controller.signal.aborted && reason instanceof TaskTimeout)
     outcome = { state: 'Exception', outputData: null, errorMessage: reason.message };
+  void runLog?.close({ state: outcome.state, errorMessage: outcome.errorMessage, steps: stepRuns.length });
   return {
     flowRunId: plan.flowRunId,
     runAssignmentId: assignment.id,

@@ -1,4 +1,5 @@
-import { readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { MANIFEST_FILE } from './run-log-layout.ts';
@@ -40,13 +41,20 @@ export const RunLogManifest = z.object({
 });
 export type RunLogManifest = z.infer<typeof RunLogManifest>;
 
+/** Most bytes of a manifest read: a run has few attempts, and one entry per step it logged. */
+const MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
+
 /**
  * Writes a run's manifest whole (a reader sees the old one or the new one, never half of one),
  * keeping the attempts and steps an earlier attempt, perhaps on another worker, recorded.
+ * Blocking: it is written by the run-log flusher between turns of the event loop, in order with
+ * the run's lines.
  */
-export const writeManifest = async (runFolder: string, manifest: RunLogManifest): Promise<void> => {
+export const writeManifestSync = (runFolder: string, manifest: RunLogManifest): void => {
   const target = join(runFolder, MANIFEST_FILE);
-  const earlier = await readManifest(runFolder);
+  const earlier = parseManifest(() =>
+    statSync(target).size > MAX_MANIFEST_BYTES ? null : readFileSync(target, 'utf8'),
+  );
   const merged: RunLogManifest = earlier
     ? {
         ...manifest,
@@ -63,12 +71,21 @@ export const writeManifest = async (runFolder: string, manifest: RunLogManifest)
       }
     : manifest;
   const temporary = `${target}.tmp`;
-  await writeFile(temporary, JSON.stringify(merged));
-  await rename(temporary, target);
+  writeFileSync(temporary, JSON.stringify(merged));
+  renameSync(temporary, target);
 };
 
-/** Most bytes of a manifest read: a run has few attempts, and one entry per step it logged. */
-const MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
+/** The manifest in the text `read` answers; null when there is none or it is not one. */
+const parseManifest = (read: () => string | null): RunLogManifest | null => {
+  try {
+    const text = read();
+    if (text === null) return null;
+    const parsed = RunLogManifest.safeParse(JSON.parse(text));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+};
 
 /** A run's manifest, or null when it is missing, too large or not one. */
 export const readManifest = async (runFolder: string): Promise<RunLogManifest | null> => {

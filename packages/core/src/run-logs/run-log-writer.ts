@@ -1,9 +1,11 @@
-import { appendFile, mkdir } from 'node:fs/promises';
+import { appendFileSync, mkdirSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { FlowRunState } from '@tempo/contracts';
 import type { RuntimeProvider, RuntimeProviders } from '../engine/runtime-provider.ts';
 import type { Logger } from '../logging/index.ts';
 import { RunLogBudget } from './run-log-budget.ts';
+import { RunLogFlusher } from './run-log-flusher.ts';
 import {
   attemptFolderName,
   HOST_LOG_FILE,
@@ -11,7 +13,7 @@ import {
   stepFileName,
   WORKER_LOG_FILE,
 } from './run-log-layout.ts';
-import { type RunLogManifest, writeManifest } from './run-log-manifest.ts';
+import { type RunLogManifest, writeManifestSync } from './run-log-manifest.ts';
 import { StepLog } from './step-log.ts';
 import { runWithStepLog, type StepLogTarget } from './step-log-scope.ts';
 
@@ -30,8 +32,8 @@ export interface RunLogRun {
   readonly runId: string;
   readonly tenantId: string;
   readonly dataFlowId: string;
-  /** When the run was accepted (queued). */
-  readonly createdUtc: string;
+  /** When the run was accepted (queued); null where it is not known (a worker gets only the plan). */
+  readonly createdUtc: string | null;
 }
 
 /** The attempt that executes the run here. */
@@ -74,6 +76,8 @@ const MAX_LINE_CHARS = 4096;
 export class RunLogWriter {
   readonly #options: RunLogWriterOptions;
   readonly #writing = new Map<string, Promise<void>>();
+  /** One per process: every run's batches go through it. */
+  readonly #flusher = new RunLogFlusher();
 
   constructor(options: RunLogWriterOptions) {
     this.#options = options;
@@ -91,7 +95,7 @@ export class RunLogWriter {
       done = resolve;
     });
     this.#writing.set(run.runId, settled);
-    return new RunLog(this.#options, run, attempt, () => {
+    return new RunLog(this.#options, this.#flusher, run, attempt, () => {
       if (this.#writing.get(run.runId) === settled) this.#writing.delete(run.runId);
       done();
     });
@@ -109,13 +113,15 @@ export class RunLogWriter {
 }
 
 /**
- * The log of one run's attempt. Lines are kept in memory and appended in batches (at
- * {@link FLUSH_BYTES}, after {@link FLUSH_INTERVAL_MS}, and at the end), so a short run costs one
- * write per file; the run's cap bounds what is kept. A write that fails is reported once and the
+ * The log of one run's attempt. Lines are kept in memory and handed in batches (at
+ * {@link FLUSH_BYTES}, after {@link FLUSH_INTERVAL_MS}, and at the end) to the process's
+ * {@link RunLogFlusher}, so a short run costs one write per file, written after the turn that
+ * ended it; the attempt's cap bounds what is kept. A write that fails is reported once and the
  * run's logging goes quiet: logging never fails or slows a run.
  */
 export class RunLog {
   readonly #options: RunLogWriterOptions;
+  readonly #flusher: RunLogFlusher;
   readonly #run: RunLogRun;
   readonly #attempt: RunLogAttempt;
   readonly #onClosed: () => void;
@@ -132,15 +138,23 @@ export class RunLog {
    * built-in steps on its first attempt costs no manifest write.
    */
   #manifestDirty: boolean;
-  #chain: Promise<void> = Promise.resolve();
+  /** Settles once the last batch handed to the flusher is written (or given up). */
+  #written: Promise<void> = Promise.resolve();
   #timer: NodeJS.Timeout | null = null;
   #failed = false;
   #closed = false;
   #lastSequence = 0;
   readonly #startedMs = Date.now();
 
-  constructor(options: RunLogWriterOptions, run: RunLogRun, attempt: RunLogAttempt, onClosed: () => void) {
+  constructor(
+    options: RunLogWriterOptions,
+    flusher: RunLogFlusher,
+    run: RunLogRun,
+    attempt: RunLogAttempt,
+    onClosed: () => void,
+  ) {
     this.#options = options;
+    this.#flusher = flusher;
     this.#run = run;
     this.#attempt = attempt;
     this.#onClosed = onClosed;
@@ -156,11 +170,15 @@ export class RunLog {
       steps: [],
       updatedUtc: new Date().toISOString(),
     };
-    const waitedMs = Math.max(0, this.#startedMs - Date.parse(run.createdUtc));
-    this.runEvent(`run accepted at ${run.createdUtc} (flow ${run.dataFlowId}, tenant ${run.tenantId})`);
-    this.runEvent(
-      `run started: attempt ${attempt.attemptNumber} (${attempt.runAssignmentId}) on ${attempt.workerId} after ${waitedMs} ms in the queue`,
-    );
+    const started = `run started: attempt ${attempt.attemptNumber} (${attempt.runAssignmentId}) on ${attempt.workerId}`;
+    if (run.createdUtc === null) {
+      this.runEvent(`run assigned (flow ${run.dataFlowId}, tenant ${run.tenantId})`);
+      this.runEvent(started);
+    } else {
+      const waitedMs = Math.max(0, this.#startedMs - Date.parse(run.createdUtc));
+      this.runEvent(`run accepted at ${run.createdUtc} (flow ${run.dataFlowId}, tenant ${run.tenantId})`);
+      this.runEvent(`${started} after ${waitedMs} ms in the queue`);
+    }
     this.workerEvent(`assignment ${attempt.runAssignmentId} started for run ${run.runId}`);
   }
 
@@ -250,7 +268,7 @@ export class RunLog {
 
   /** Writes the run's end and closes its files; resolves once everything is written (or given up). */
   close(end: RunLogEnd): Promise<void> {
-    if (this.#closed) return this.#chain;
+    if (this.#closed) return this.#written;
     const tookMs = Date.now() - this.#startedMs;
     const error = end.errorMessage ? `: ${end.errorMessage}` : '';
     this.workerEvent(`assignment ${this.#attempt.runAssignmentId} ended ${end.state}`);
@@ -281,34 +299,58 @@ export class RunLog {
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = null;
     const batch = this.#pending;
+    const bytes = this.#pendingBytes;
     this.#pending = new Map();
     this.#pendingBytes = 0;
     const manifest = this.#manifestDirty ? { ...this.#manifest, updatedUtc: new Date().toISOString() } : null;
     this.#manifestDirty = false;
-    this.#chain = this.#chain
-      .then(() => this.#write(batch, manifest))
-      .catch((error: unknown) => this.#fail(error));
-    return this.#chain;
+    if (batch.size === 0 && !manifest) return this.#written;
+    // The flusher writes its jobs in order: this one settles after every earlier batch of the run.
+    this.#written = new Promise((resolve) => {
+      this.#flusher.enqueue({
+        bytes,
+        write: () => {
+          try {
+            this.#write(batch, manifest);
+          } catch (error) {
+            this.#fail(error);
+          }
+          resolve();
+        },
+      });
+    });
+    return this.#written;
   }
 
-  async #write(batch: ReadonlyMap<string, string[]>, manifest: RunLogManifest | null): Promise<void> {
-    if (this.#failed || (batch.size === 0 && !manifest)) return;
+  #write(batch: ReadonlyMap<string, string[]>, manifest: RunLogManifest | null): void {
+    if (this.#failed) return;
     for (const [relativePath, chunks] of batch) {
       if (relativePath === RUN_LOG_FILE) continue;
       const path = join(this.#runFolder, relativePath);
-      await this.#ensureFolder(dirname(path));
-      await appendFile(path, chunks.join(''));
+      this.#ensureFolderSync(dirname(path));
+      appendFileSync(path, chunks.join(''));
     }
-    await this.#ensureFolder(this.#runFolder);
-    if (manifest) await writeManifest(this.#runFolder, { ...manifest, steps: [...manifest.steps] });
+    this.#ensureFolderSync(this.#runFolder);
+    if (manifest) writeManifestSync(this.#runFolder, { ...manifest, steps: [...manifest.steps] });
     // `run.log` last: once it says the run ended, every other file of the run is written.
     const runLines = batch.get(RUN_LOG_FILE);
-    if (runLines) await appendFile(join(this.#runFolder, RUN_LOG_FILE), runLines.join(''));
+    if (runLines) appendFileSync(join(this.#runFolder, RUN_LOG_FILE), runLines.join(''));
   }
 
+  #ensureFolderSync(folder: string): void {
+    if (this.#madeFolders.has(folder)) return;
+    mkdirSync(folder, { recursive: true });
+    this.#folderMade(folder);
+  }
+
+  /** Makes a folder off the event loop: a step's folder is made before its handler starts. */
   async #ensureFolder(folder: string): Promise<void> {
     if (this.#madeFolders.has(folder)) return;
     await mkdir(folder, { recursive: true });
+    this.#folderMade(folder);
+  }
+
+  #folderMade(folder: string): void {
     this.#madeFolders.add(folder);
     // The attempt's folder is below the run's: both exist once it does.
     this.#madeFolders.add(dirname(folder));

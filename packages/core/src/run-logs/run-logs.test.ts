@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import {
   mkdirSync,
   mkdtempSync,
@@ -196,6 +197,39 @@ describe('RunLogWriter and RunLogReader', () => {
     expect(files.some((entry) => entry.kind === 'StepStderr')).toBe(false);
     const total = files.reduce((sum, entry) => sum + entry.byteLength, 0);
     expect(total).toBeLessThanOrEqual(cap + 200);
+  });
+
+  it('shares one budget between concurrent handler files of a run', async () => {
+    const cap = 64 * 1024;
+    const writer = new RunLogWriter({ rootPath: root, maxBytesPerRun: cap, log: silent });
+    const log = writer.open(run, attempt);
+    const one = log.stepStarted('sru_01A_1', 'left');
+    const two = log.stepStarted('sru_01A_2', 'right');
+    const files = [(await one.openHandlerFile())?.file, (await two.openHandlerFile())?.file] as string[];
+    // Each alone stays under the cap; together they pass it.
+    await Promise.all(files.map((file) => appendFile(file, 'y'.repeat(48 * 1024))));
+    await Promise.all([one.closeHandlerFile(), two.closeHandlerFile()]);
+    await log.close({ state: 'Succeeded', errorMessage: null, steps: 2 });
+    const reader = new RunLogReader({ rootPath: root, limits });
+    const listed = await reader.list({ id: run.runId, state: 'Succeeded', runAssignmentId: null });
+    const total = listed.reduce((sum, entry) => sum + entry.byteLength, 0);
+    expect(total).toBeLessThanOrEqual(cap + 200);
+    const text = files.map((file) => readFileSync(file, 'utf8')).join('');
+    expect(text.split('[tempo] run log truncated').length - 1).toBe(1);
+  });
+
+  it('frees blocks a handler reserves past the end of its file', async () => {
+    const cap = 64 * 1024;
+    const writer = new RunLogWriter({ rootPath: root, maxBytesPerRun: cap, log: silent });
+    const log = writer.open(run, attempt);
+    const step = log.stepStarted('sru_01A_B', 'reserve');
+    const file = (await step.openHandlerFile())?.file as string;
+    execFileSync('fallocate', ['-n', '-l', '64M', file]);
+    expect(statSync(file).blocks * 512).toBeGreaterThan(cap);
+    await step.closeHandlerFile();
+    await log.close({ state: 'Succeeded', errorMessage: null, steps: 1 });
+    expect(statSync(file).blocks * 512).toBeLessThanOrEqual(cap);
+    expect(readFileSync(file, 'utf8')).toContain('handler started');
   });
 
   it('enters the step’s scope around each provider call', async () => {
