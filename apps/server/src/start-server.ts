@@ -11,6 +11,8 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.ts';
 import { seedSampleArtifacts } from './artifacts/sample-artifacts.ts';
 import { DispatchCoordinator } from './dispatch/dispatch-coordinator.ts';
+import { InstanceLocks, lockableDatabaseFileOf } from './dispatch/instance-locks.ts';
+import { SchedulerGuard } from './dispatch/scheduler-guard.ts';
 import { createExecutionServices } from './execution-services.ts';
 import { migrateInlineRest } from './resources/inline-rest-migration.ts';
 import { RetentionSweeper } from './retention/retention-sweeper.ts';
@@ -69,6 +71,7 @@ export const startServer = async (options: StartServerOptions): Promise<RunningS
   const sealer = createSecretSealer(secrets.keyring, REDACTED);
   const database = await openDatabase(settings.database, sealer);
   let instance: ServerInstance | undefined;
+  let locks: InstanceLocks | null = null;
   let telemetry: Telemetry | undefined;
   try {
     // First, so the runs recovered below are already measured; never fails the start.
@@ -121,6 +124,9 @@ export const startServer = async (options: StartServerOptions): Promise<RunningS
         'inline REST transitions migrated',
       );
     }
+    // Held before the row exists, so no server on this SQLite file sees the row with a free lock.
+    const lockable = lockableDatabaseFileOf(settings.database);
+    locks = lockable ? InstanceLocks.hold(lockable, log) : null;
     // Spec: every server keeps a server_instances row; the runs it starts name it as their owner,
     // so recovery ends only the runs of dead servers, never those of a live one on this database.
     const owner = await ServerInstance.register({
@@ -131,6 +137,7 @@ export const startServer = async (options: StartServerOptions): Promise<RunningS
       heartbeatTimeoutMs: settings.engine.workerHeartbeatTimeoutMs,
     });
     instance = owner;
+    locks?.publish(owner.id);
     // Handlers of a crashed server still run and hold scratch folders: gone before runs restart.
     const leftovers = await processHost.clearLeftovers();
     if (leftovers.processesKilled + leftovers.scratchFoldersRemoved > 0)
@@ -158,6 +165,15 @@ export const startServer = async (options: StartServerOptions): Promise<RunningS
       local: runs.local,
       completions: runs.completions,
       log,
+      // Spec §9: one scheduler per database; a second live server only serves the API.
+      guard: new SchedulerGuard({
+        repositories: database.repositories,
+        log,
+        instanceId: owner.id,
+        heartbeatTimeoutMs: settings.engine.workerHeartbeatTimeoutMs,
+        allowDuplicateScheduler: settings.engine.allowDuplicateScheduler,
+        locks,
+      }),
     });
     runs.attachDispatch(dispatch);
     await runs.recover(owner);
@@ -215,6 +231,7 @@ export const startServer = async (options: StartServerOptions): Promise<RunningS
         // Last, once no run of this server can still write: a run it could not end is then
         // recoverable at once by any server, as its owner's row is gone.
         await owner.close();
+        locks?.release(owner.id);
         await context.workers.admin
           .stopLocalServer()
           .catch((error: unknown) => log.warn({ err: error }, 'pseudo-worker row not marked offline'));
@@ -226,6 +243,7 @@ export const startServer = async (options: StartServerOptions): Promise<RunningS
     };
   } catch (error) {
     await instance?.close().catch(() => undefined);
+    locks?.release(instance?.id ?? null);
     await database.close().catch(() => undefined);
     await telemetry?.shutdown();
     throw error;

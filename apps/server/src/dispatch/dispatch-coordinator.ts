@@ -18,8 +18,9 @@ import { type ActivityEntry, recordActivity } from '../workers/worker-activity.t
 import type { LiveWorkerSession, WorkerSessions } from '../workers/worker-sessions.ts';
 import { completionMismatch, type IssuedAssignment, stepRunsToStore } from './completion-check.ts';
 import { PendingRuns } from './pending-runs.ts';
-import { type ExecutorView, placeRun } from './placement.ts';
+import { type ExecutorView, isEligible, placeRun } from './placement.ts';
 import { buildExecutionPlan, PlanBuildError, stampBudget } from './plan-builder.ts';
+import type { SchedulerGuard } from './scheduler-guard.ts';
 
 /** How the server's own pseudo-worker is reached: the run service's local execution. */
 export interface LocalExecution {
@@ -44,10 +45,16 @@ export interface DispatchCoordinatorOptions {
     | 'maxAssignmentAttempts'
     | 'loadBalancingStrategy'
     | 'maxRunOutputBytes'
+    | 'workerHeartbeatTimeoutMs'
   >;
   readonly local: LocalExecution;
   readonly completions: RunCompletions;
   readonly log: Logger;
+  /**
+   * The single-scheduler rule (spec §9), asked at start and on every pass; null = this server is
+   * the only one on its database (it always schedules).
+   */
+  readonly guard: SchedulerGuard | null;
 }
 
 /** Why an open attempt was taken back (spec §7.1), with the words of the final failure. */
@@ -85,6 +92,11 @@ export class DispatchCoordinator implements RunDispatch {
   #passQueued = false;
   #timer: NodeJS.Timeout | undefined;
   #stopped = false;
+  /**
+   * Whether this server holds the scheduler role now (spec §9). Until it does, it recovers no
+   * attempt and places no run; each time it takes the role it adopts what other servers left.
+   */
+  #scheduling = false;
   readonly #uninstall: (() => void)[] = [];
 
   constructor(options: DispatchCoordinatorOptions) {
@@ -92,11 +104,13 @@ export class DispatchCoordinator implements RunDispatch {
   }
 
   /**
-   * Installs the session handlers, recovers the remote attempts a previous life of this server
-   * left open, loads the queued runs oldest first and starts the placement loop.
+   * Installs the session handlers, loads the queued runs oldest first and starts the placement
+   * loop. When no other server on the database is live, it also takes back the remote attempts
+   * that earlier servers (a previous life of this one included) left open; otherwise it stays
+   * API-only until they are gone (spec §9).
    */
   async start(): Promise<void> {
-    const { sessions, repositories, engine } = this.#options;
+    const { sessions, engine } = this.#options;
     this.#uninstall.push(
       sessions.onRunCompleted((completion, session) =>
         this.#serial(() => this.#complete(completion, session)),
@@ -105,23 +119,11 @@ export class DispatchCoordinator implements RunDispatch {
       sessions.onSessionClosed((session) => this.#serial(() => this.#sessionClosed(session))),
     );
     await this.#serial(async () => {
-      const stale = await repositories.runAssignments.find({
-        state: 'Assigned',
-        workerId: op.not(LOCAL_SERVER_WORKER_ID),
-      });
-      for (const assignment of stale) {
-        const [run] = await repositories.flowRuns.findAcrossTenants({ id: assignment.flowRunId }, 1);
-        const sessionId = assignment.workerSessionId;
-        if (!run || !sessionId) continue;
-        await this.#recover(
-          { ...assignment, ...this.#issuedOf(run, assignment.workerId, sessionId) },
-          RecoveryReason.workerDisconnected,
-        );
-      }
-      for (const run of await repositories.flowRuns.findAcrossTenants({ state: 'Queued' }, 100_000))
-        this.#pending.add(run);
+      await this.#loadQueued();
+      await this.#checkStanding();
     });
     this.#timer = setInterval(() => {
+      void this.#serial(() => this.#checkStanding());
       this.#sweepLeases();
       if (this.#pending.size > 0) this.kick();
     }, engine.pollIntervalMs);
@@ -170,8 +172,59 @@ export class DispatchCoordinator implements RunDispatch {
     this.#passQueued = true;
     void this.#serial(async () => {
       this.#passQueued = false;
-      await this.#placePending();
+      // API-only: the run stays `Queued` in the database for whichever server schedules.
+      if (this.#scheduling) await this.#placePending();
     });
+  }
+
+  /** Puts every run stored `Queued` into the FIFO (runs already there keep their place). */
+  async #loadQueued(): Promise<void> {
+    const queued = await this.#options.repositories.flowRuns.findAcrossTenants({ state: 'Queued' }, 100_000);
+    for (const run of queued) this.#pending.add(run);
+  }
+
+  /**
+   * Asks the guard whether this server may schedule (spec §9). On taking the role it adopts the
+   * work other servers left: the queued runs they took in, and their open remote attempts, which
+   * no live session of a live server holds any more, are taken back (`worker_disconnected`).
+   */
+  async #checkStanding(): Promise<void> {
+    const { guard } = this.#options;
+    const standing = guard ? await guard.standing() : { maySchedule: true, otherLiveIds: [] };
+    const taking = standing.maySchedule && !this.#scheduling;
+    this.#scheduling = standing.maySchedule;
+    if (!standing.maySchedule || this.#stopped) return;
+    // With duplicate schedulers allowed, others take runs in that only the database shows here.
+    if (taking || standing.otherLiveIds.length > 0) await this.#loadQueued();
+    if (taking) await this.#adoptOpenAttempts(standing.otherLiveIds.length > 0);
+    if (this.#pending.size > 0) this.kick();
+  }
+
+  /**
+   * Takes back the open remote attempts this server did not issue. With another server live
+   * (only under `engine.allowDuplicateScheduler`) an attempt whose session has not ended may be
+   * held there and is left alone.
+   */
+  async #adoptOpenAttempts(othersLive: boolean): Promise<void> {
+    const { repositories } = this.#options;
+    const open = await repositories.runAssignments.find({
+      state: 'Assigned',
+      workerId: op.not(LOCAL_SERVER_WORKER_ID),
+    });
+    for (const assignment of open) {
+      const sessionId = assignment.workerSessionId;
+      if (this.#open.has(assignment.id) || !sessionId) continue;
+      if (othersLive) {
+        const session = await repositories.workerSessions.get(sessionId);
+        if (session && session.disconnectedUtc === null) continue;
+      }
+      const [run] = await repositories.flowRuns.findAcrossTenants({ id: assignment.flowRunId }, 1);
+      if (!run) continue;
+      await this.#recover(
+        { ...assignment, ...this.#issuedOf(run, assignment.workerId, sessionId) },
+        RecoveryReason.workerDisconnected,
+      );
+    }
   }
 
   /** Runs a mutation after every one queued before it; a failure is logged, never thrown. */
@@ -191,6 +244,7 @@ export class DispatchCoordinator implements RunDispatch {
   async #placePending(): Promise<void> {
     const { repositories, engine } = this.#options;
     const server = await repositories.workers.get(LOCAL_SERVER_WORKER_ID);
+    let recentlySeen: readonly ExecutorView[] | undefined;
     for (let placed = 0; placed < PASS_BATCH && !this.#stopped; placed++) {
       const head = this.#pending.peek();
       if (!head) return;
@@ -210,7 +264,15 @@ export class DispatchCoordinator implements RunDispatch {
         await this.#failQueued(run, error.message, 'plan_build_failed');
         continue;
       }
-      const decision = placeRun(plan, this.#executors(run.tenantId, server), engine.loadBalancingStrategy);
+      const executors = this.#executors(run.tenantId, server);
+      // Read once per pass, and only when a run may have nowhere to go.
+      recentlySeen ??= executors.some((executor) => isEligible(executor, plan))
+        ? undefined
+        : await this.#recentlySeenWorkers();
+      const decision = placeRun(plan, executors, engine.loadBalancingStrategy, {
+        dispatchedBefore: run.dispatchAttempt > 0,
+        recentlySeen: recentlySeen ?? [],
+      });
       if (decision.kind === 'wait') {
         if (this.#waiting.get(run.id) !== decision.reason) {
           this.#waiting.set(run.id, decision.reason);
@@ -273,6 +335,35 @@ export class DispatchCoordinator implements RunDispatch {
         capabilities: [],
       },
     ];
+  }
+
+  /**
+   * Enabled workers with no live session here whose last heartbeat is within
+   * `engine.workerHeartbeatTimeoutMs`, as their rows describe them: a worker restarting after a
+   * crash or reconnecting after an unblock is expected back, so runs it could host wait for it.
+   */
+  async #recentlySeenWorkers(): Promise<ExecutorView[]> {
+    const { repositories, sessions, engine } = this.#options;
+    const cutoff = new Date(Date.now() - engine.workerHeartbeatTimeoutMs).toISOString();
+    const connected = new Set(sessions.live().map((session) => session.workerId));
+    const rows = await repositories.workers.find({
+      enabled: true,
+      kind: 'Worker',
+      lastHeartbeatUtc: op.range({ gte: cutoff }),
+    });
+    return rows
+      .filter((row) => !connected.has(row.id))
+      .map((row) => ({
+        workerId: row.id,
+        kind: 'Worker',
+        connected: false,
+        enabled: true,
+        drainMode: row.drainMode,
+        hasFreeSlot: false,
+        runCount: 0,
+        labels: row.labelsJson,
+        capabilities: row.capabilitiesJson,
+      }));
   }
 
   /** Fails a run that never got an attempt (plan build failure, no executor could ever host it). */
@@ -427,6 +518,9 @@ export class DispatchCoordinator implements RunDispatch {
     const { repositories, engine } = this.#options;
     const stored = await repositories.runAssignments.get(completion.runAssignmentId);
     const issued = this.#open.get(completion.runAssignmentId);
+    // A completion whose lease has passed but whose attempt the sweep has not taken back yet is
+    // applied: nobody else holds the run, so it is the run's only outcome, and refusing it would
+    // only run the flow again. Once taken back, the attempt is closed and the check refuses it.
     let problem = completionMismatch(completion, session, stored);
     // The tenant and flow come from this server's record of the attempt, never from the frame.
     if (!problem && !issued) problem = 'the assignment was not issued by this server';
@@ -509,6 +603,8 @@ export class DispatchCoordinator implements RunDispatch {
 
   /** Recovers every open attempt whose lease has expired (`lease_expired`), even on a live worker. */
   #sweepLeases(): void {
+    // Spec §9: no lease recovery while another server is live.
+    if (!this.#scheduling) return;
     const nowMs = Date.now();
     const expired = [...this.#open.values()].filter((open) => open.leaseExpiresMs < nowMs);
     if (expired.length === 0) return;

@@ -152,3 +152,37 @@ describe('nothing eligible', () => {
     expect(placeRun(planOf(), [server({ enabled: false })], 'LeastLoaded')).toMatchObject({ kind: 'wait' });
   });
 });
+
+describe('a run that could find a host later', () => {
+  const gpuPlan = planOf({ placementLabel: 'gpu' });
+  const lessCapable = worker('cpu', { labels: ['cpu'] });
+
+  it('waits instead of failing once it has been dispatched before', () => {
+    expect(placeRun(gpuPlan, [lessCapable], 'LeastLoaded')).toMatchObject({ kind: 'never' });
+    expect(placeRun(gpuPlan, [lessCapable], 'LeastLoaded', { dispatchedBefore: true })).toMatchObject({
+      kind: 'wait',
+      reason: expect.stringMatching(/no connected worker can run it/),
+    });
+  });
+
+  it('waits for a recently seen worker that could host it, though its session is down', () => {
+    const reconnecting = worker('gpu', { labels: ['gpu'], connected: false, hasFreeSlot: false });
+    expect(placeRun(gpuPlan, [lessCapable], 'LeastLoaded', { recentlySeen: [reconnecting] })).toMatchObject({
+      kind: 'wait',
+    });
+  });
+
+  it('still fails fast when no recently seen worker could host it either', () => {
+    const blocked = worker('gpu', { labels: ['gpu'], connected: false, enabled: false });
+    const wrongLabel = worker('other', { labels: ['tpu'], connected: false });
+    const decision = placeRun(gpuPlan, [lessCapable], 'LeastLoaded', { recentlySeen: [blocked, wrongLabel] });
+    expect(decision).toMatchObject({ kind: 'never' });
+  });
+
+  it('never places a run on a recently seen worker: it is no executor until it connects', () => {
+    const reconnecting = worker('gpu', { labels: ['gpu'], connected: false });
+    expect(placeRun(gpuPlan, [], 'LeastLoaded', { recentlySeen: [reconnecting] })).toMatchObject({
+      kind: 'wait',
+    });
+  });
+});

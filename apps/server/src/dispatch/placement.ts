@@ -19,6 +19,21 @@ export interface ExecutorView {
   readonly capabilities: readonly WorkerCapability[];
 }
 
+/** What placement knows beyond the executors it may place on now. */
+export interface PlacementContext {
+  /**
+   * The run was dispatched before (`dispatchAttempt > 0`): it never fails fast, because the
+   * executor that took it once is most likely coming back (a killed worker restarting).
+   */
+  readonly dispatchedBefore?: boolean;
+  /**
+   * Enabled workers without a live session here that were seen within
+   * `engine.workerHeartbeatTimeoutMs`, with their persisted labels and capabilities: they count
+   * as possible hosts (a worker reconnecting after a restart or an unblock), never as placeable.
+   */
+  readonly recentlySeen?: readonly ExecutorView[];
+}
+
 /** What placement decided for one run. */
 export type PlacementDecision =
   | { readonly kind: 'place'; readonly executor: ExecutorView }
@@ -38,8 +53,12 @@ const hasLabel = (executor: ExecutorView, label: string): boolean => {
  * the pseudo-worker needs only to be an enabled executor (its own test checks neither labels nor
  * capabilities, and only it runs built-in steps).
  */
-const couldHost = (executor: ExecutorView, plan: FlowRunExecutionPlan): boolean => {
-  if (!executor.connected || !executor.enabled) return false;
+const couldHost = (executor: ExecutorView, plan: FlowRunExecutionPlan): boolean =>
+  executor.connected && couldHostOnceConnected(executor, plan);
+
+/** {@link couldHost} for a worker that may be reconnecting: everything but the live session. */
+const couldHostOnceConnected = (executor: ExecutorView, plan: FlowRunExecutionPlan): boolean => {
+  if (!executor.enabled) return false;
   if (executor.kind === 'Server') return true;
   if (requiresServer(plan)) return false;
   const label = plan.placementLabel ?? '';
@@ -55,12 +74,14 @@ export const isEligible = (executor: ExecutorView, plan: FlowRunExecutionPlan): 
  * Chooses the executor of a run (spec §6): among the eligible ones, the lowest run count, then
  * (LabelPinned with a plan label) those carrying the label, then remote workers before the
  * pseudo-worker, then enumeration order. With none eligible, the run fails fast when live
- * executors exist and none could ever host it, and waits otherwise.
+ * executors exist and none of them, nor any recently seen worker, could ever host it, unless it
+ * was dispatched before; it waits otherwise.
  */
 export const placeRun = (
   plan: FlowRunExecutionPlan,
   executors: readonly ExecutorView[],
   strategy: LoadBalancingStrategy,
+  context: PlacementContext = {},
 ): PlacementDecision => {
   const label = plan.placementLabel ?? '';
   const pinned = strategy === 'LabelPinned' && label !== '';
@@ -77,7 +98,11 @@ export const placeRun = (
   const best = ranked[0];
   if (best) return { kind: 'place', executor: best.executor };
   const live = executors.filter((executor) => executor.connected && executor.enabled);
-  if (live.length > 0 && !live.some((executor) => couldHost(executor, plan)))
+  const recent = context.recentlySeen ?? [];
+  const hostable =
+    live.some((executor) => couldHost(executor, plan)) ||
+    recent.some((executor) => couldHostOnceConnected(executor, plan));
+  if (live.length > 0 && !hostable && !context.dispatchedBefore)
     return { kind: 'never', reason: `No eligible worker was available for run ${plan.flowRunId}` };
   return { kind: 'wait', reason: waitReasonOf(plan, live) };
 };
@@ -86,6 +111,8 @@ export const placeRun = (
 const waitReasonOf = (plan: FlowRunExecutionPlan, live: readonly ExecutorView[]): string => {
   if (live.length === 0) return 'Waiting for an executor: no worker is connected and enabled.';
   const hosts = live.filter((executor) => couldHost(executor, plan));
+  if (hosts.length === 0)
+    return 'Waiting for an executor: no connected worker can run it; waiting for one that can to connect.';
   if (hosts.every((executor) => executor.drainMode))
     return 'Waiting for an executor: every worker that can run it is draining.';
   return 'Waiting for an executor: every worker that can run it is at its concurrency limit.';
