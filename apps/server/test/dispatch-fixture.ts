@@ -22,6 +22,8 @@ export interface WorkerProcess {
 export interface WorkerProcessOptions {
   readonly labels?: readonly string[];
   readonly maxConcurrentRuns?: number;
+  /** The worker's `telemetry` section; default OTLP off, as the test servers run. */
+  readonly telemetry?: Readonly<Record<string, unknown>>;
 }
 
 /**
@@ -55,6 +57,7 @@ export const startWorkerProcess = async (
         outboundRest: { allowedTargets: ['127.0.0.1'] },
         externalExecution: { scratchRoot: join(dir, 'scratch'), cacheRoot: join(dir, 'cache') },
       },
+      telemetry: options.telemetry ?? { otlpEnabled: false },
     }),
   );
   // Its own process group: `./tempo worker` runs the worker as a child process, and a kill must

@@ -7,6 +7,7 @@ import { ProcessHandlerHost } from '@tempo/core/process-host';
 import { createRuntimeProviders } from '@tempo/core/process-runtimes';
 import { RunLogWriter } from '@tempo/core/run-logs';
 import { probeRuntimeCatalog } from '@tempo/core/runtimes';
+import { instrumentProviders, startTelemetry } from '@tempo/core/telemetry';
 import { HttpArtifactPackages } from './http-artifact-packages.ts';
 import { WorkerDaemon } from './worker-daemon.ts';
 
@@ -38,7 +39,8 @@ const workerFilePaths = (settings: WorkerSettings, settingsFile: string): string
 
 /**
  * Builds a worker over its settings (runtime catalog probed, capabilities derived, handler host,
- * artifact downloads into `{cacheRoot}/blobs`) and opens its first session.
+ * artifact downloads into `{cacheRoot}/blobs`, telemetry from its `telemetry` section, stopped
+ * with the daemon) and opens its first session.
  */
 export const startWorker = async (options: StartWorkerOptions): Promise<WorkerDaemon> => {
   const { settings, log } = options;
@@ -68,6 +70,13 @@ export const startWorker = async (options: StartWorkerOptions): Promise<WorkerDa
     cacheRoot: externalExecution.cacheRoot,
   });
   const { runLogs } = settings;
+  // Every run and step of this worker is traced and measured like the server's (spec §3.1).
+  const telemetry = await startTelemetry({
+    settings: settings.telemetry,
+    component: 'worker',
+    version: options.version,
+    log,
+  });
   const daemon = new WorkerDaemon({
     settings,
     log,
@@ -79,7 +88,11 @@ export const startWorker = async (options: StartWorkerOptions): Promise<WorkerDa
     version: options.version,
     hostName: hostname(),
     providersFor: (grant) =>
-      createRuntimeProviders({ settings, host, packages: packages.forAssignment(grant) }),
+      instrumentProviders(
+        createRuntimeProviders({ settings, host, packages: packages.forAssignment(grant) }),
+        telemetry,
+      ),
+    telemetry,
   });
   daemon.start();
   return daemon;

@@ -14,6 +14,14 @@ import type { RuntimeProviders } from '@tempo/core/engine';
 import { executePlan } from '@tempo/core/execution-plan';
 import type { Logger } from '@tempo/core/logging';
 import type { RunLogWriter } from '@tempo/core/run-logs';
+import {
+  currentTraceFields,
+  disabledTelemetry,
+  type Telemetry,
+  type TraceFields,
+  traceFlowRun,
+  withTraceFields,
+} from '@tempo/core/telemetry';
 import WebSocket from 'ws';
 import { assignmentRejection } from './assignment-check.ts';
 import { reconnectDelayMs } from './backoff.ts';
@@ -36,6 +44,11 @@ export interface WorkerDaemonOptions {
   readonly providersFor: (grant: DownloadGrant) => RuntimeProviders;
   /** Writes each run's log under `runLogs.rootPath`; null or absent when `runLogs.enabled` is off. */
   readonly runLogs?: RunLogWriter | null;
+  /**
+   * Run spans and run metrics, and the trace context of the frames; shut down when the daemon
+   * has stopped. Default none (telemetry off). The step spans come with {@link providersFor}.
+   */
+  readonly telemetry?: Telemetry;
 }
 
 /** One run executing here. */
@@ -76,6 +89,7 @@ const within = async (promise: Promise<unknown>, ms: number): Promise<boolean> =
 export class WorkerDaemon {
   readonly #options: WorkerDaemonOptions;
   readonly #log: Logger;
+  readonly #telemetry: Telemetry;
   #state: WorkerState = 'idle';
   #socket: WebSocket | null = null;
   #sessionId: string | null = null;
@@ -89,6 +103,7 @@ export class WorkerDaemon {
   constructor(options: WorkerDaemonOptions) {
     this.#options = options;
     this.#log = options.log;
+    this.#telemetry = options.telemetry ?? disabledTelemetry();
   }
 
   /** The current state. */
@@ -132,6 +147,8 @@ export class WorkerDaemon {
       if (!(await within(this.#socketClosed, WIND_DOWN_MS))) socket.terminate();
     }
     this.#setState('stopped', 'stopped');
+    // After the last run's spans ended, so the final export has them; bounded, never throws.
+    await this.#telemetry.shutdown();
   }
 
   #setState(next: WorkerState, why: string): void {
@@ -298,10 +315,15 @@ export class WorkerDaemon {
       return;
     }
     this.#log.info(where, 'assignment accepted');
-    this.#execute(socket, assignment, frame.plan);
+    this.#execute(socket, assignment, frame.plan, frame);
   }
 
-  #execute(socket: WebSocket, assignment: AssignFrame['assignment'], plan: FlowRunExecutionPlan): void {
+  #execute(
+    socket: WebSocket,
+    assignment: AssignFrame['assignment'],
+    plan: FlowRunExecutionPlan,
+    trace: TraceFields,
+  ): void {
     const { settings } = this.#options;
     const controller = new AbortController();
     const where = { runId: assignment.flowRunId, runAssignmentId: assignment.id };
@@ -316,25 +338,46 @@ export class WorkerDaemon {
           workerId: settings.workerId,
         },
       ) ?? null;
-    const done = executePlan({
-      plan,
-      assignment,
-      providers: this.#options.providersFor({
-        runAssignmentId: assignment.id,
-        leaseToken: assignment.leaseToken,
-      }),
-      signal: controller.signal,
-      maxTaskTimeoutMs: settings.maxTaskTimeoutMs,
-      runLog,
-      onStepRun: (stepRun) =>
-        this.#log.info({ ...where, stepId: stepRun.stepId, result: stepRun.result }, 'step ended'),
-    }).then((completion) => {
+    // The run's span continues the trace the `assign` frame names (the call that queued the run),
+    // so step spans and handler processes' `TRACEPARENT` belong to that trace too.
+    let runTrace: TraceFields = {};
+    const traced = withTraceFields(trace, () =>
+      traceFlowRun(
+        this.#telemetry,
+        { id: plan.flowRunId, tenantId: plan.tenantId, dataFlowId: plan.dataFlowId },
+        async () => {
+          // Taken inside the run span: the completion names it, linking the two sides.
+          runTrace = currentTraceFields();
+          const completion = await executePlan({
+            plan,
+            assignment,
+            providers: this.#options.providersFor({
+              runAssignmentId: assignment.id,
+              leaseToken: assignment.leaseToken,
+            }),
+            signal: controller.signal,
+            maxTaskTimeoutMs: settings.maxTaskTimeoutMs,
+            runLog,
+            onStepRun: (stepRun) =>
+              this.#log.info({ ...where, stepId: stepRun.stepId, result: stepRun.result }, 'step ended'),
+          });
+          return {
+            completion,
+            state: completion.finalState,
+            outputData: completion.outputData,
+            errorMessage: completion.errorMessage,
+            steps: completion.stepRuns.length,
+          };
+        },
+      ),
+    );
+    const done = traced.then(({ completion }) => {
       this.#runs.delete(assignment.id);
       // Only on the session the run was assigned on: after a reconnect the server has recovered it.
       const sent =
         socket === this.#socket &&
         this.#sessionId === assignment.workerSessionId &&
-        this.#send(socket, { type: 'run-completed', completion });
+        this.#send(socket, { type: 'run-completed', ...runTrace, completion });
       this.#log.info({ ...where, finalState: completion.finalState, sent }, 'run ended');
     });
     this.#runs.set(assignment.id, { controller, done });

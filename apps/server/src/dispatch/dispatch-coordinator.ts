@@ -10,6 +10,7 @@ import {
 import { newId } from '@tempo/core/ids';
 import type { Logger } from '@tempo/core/logging';
 import { op, type Repositories } from '@tempo/core/store';
+import { currentTraceFields, type TraceFields, withTraceFields } from '@tempo/core/telemetry';
 import type { RunCompletions } from '../runs/run-completions.ts';
 import { attemptStateOf, endFieldsOf, type RunEnd } from '../runs/run-end.ts';
 import type { RunDispatch } from '../runs/run-service.ts';
@@ -88,6 +89,12 @@ export class DispatchCoordinator implements RunDispatch {
   readonly #unreachable = new Set<string>();
   /** The last waiting reason recorded per run, so a waiting run is recorded once per reason. */
   readonly #waiting = new Map<string, string>();
+  /**
+   * The trace context of the call that queued each run (spec §3.1), handed to its executor: the
+   * `assign` frame's `traceParent`/`traceState`, or the active context of a pseudo-worker run.
+   * Kept only while telemetry traces that call; a run loaded from the database has none.
+   */
+  readonly #traces = new Map<string, TraceFields>();
   #gate: Promise<void> = Promise.resolve();
   #passQueued = false;
   #timer: NodeJS.Timeout | undefined;
@@ -157,6 +164,9 @@ export class DispatchCoordinator implements RunDispatch {
 
   /** @inheritdoc */
   enqueued(run: FlowRunRecord): void {
+    // Called in the enqueuing call's context: with telemetry off there is no span and nothing kept.
+    const trace = currentTraceFields();
+    if (trace.traceParent) this.#traces.set(run.id, trace);
     this.#pending.add(run);
     this.kick();
   }
@@ -253,6 +263,7 @@ export class DispatchCoordinator implements RunDispatch {
       if (run?.state !== 'Queued' || run.dispatchAttempt >= engine.maxAssignmentAttempts) {
         this.#pending.remove(head.id);
         this.#waiting.delete(head.id);
+        this.#traces.delete(head.id);
         continue;
       }
       let plan: FlowRunExecutionPlan;
@@ -289,11 +300,20 @@ export class DispatchCoordinator implements RunDispatch {
       this.#pending.remove(run.id);
       this.#waiting.delete(run.id);
       if (decision.kind === 'never') await this.#failQueued(run, decision.reason, 'no_eligible_worker');
-      else if (decision.executor.kind === 'Server') this.#options.local.execute(run.tenantId, run.id);
+      else if (decision.executor.kind === 'Server') this.#executeLocally(run);
       else await this.#assign(run, plan, decision.executor.workerId);
     }
     // More is waiting than one pass takes: the next pass follows the work queued meanwhile.
     if (this.#pending.size > 0) this.kick();
+  }
+
+  /** Starts a run on the pseudo-worker under the trace of the call that queued it. */
+  #executeLocally(run: FlowRunRecord): void {
+    const trace = this.#traces.get(run.id);
+    this.#traces.delete(run.id);
+    const { local } = this.#options;
+    if (trace) withTraceFields(trace, () => local.execute(run.tenantId, run.id));
+    else local.execute(run.tenantId, run.id);
   }
 
   /** Every executor of this server, remote workers first in session order, then the pseudo-worker. */
@@ -373,6 +393,7 @@ export class DispatchCoordinator implements RunDispatch {
       { id: run.id, state: 'Queued' },
       { state: 'Failed', dispatchState: 'Failed', errorMessage: message, completedUtc: nowUtc() },
     );
+    this.#traces.delete(run.id);
     if (changed === 0) return;
     await this.#activity({
       workerId: LOCAL_SERVER_WORKER_ID,
@@ -464,6 +485,8 @@ export class DispatchCoordinator implements RunDispatch {
     });
     const sent = sessions.send(workerId, {
       type: 'assign',
+      // The worker's run span continues the trace of the call that queued the run.
+      ...this.#traces.get(run.id),
       assignment,
       plan: stampBudget(plan, {
         dispatchAttempt: assignment.attemptNumber,
@@ -562,6 +585,7 @@ export class DispatchCoordinator implements RunDispatch {
     const { repositories, completions } = this.#options;
     const completedUtc = nowUtc();
     this.#open.delete(issued.id);
+    this.#traces.delete(issued.flowRunId);
     const runs = repositories.flowRuns.inTenant(issued.tenantId);
     await retryStoreWrite(
       () =>
@@ -669,6 +693,8 @@ export class DispatchCoordinator implements RunDispatch {
       { runId: open.flowRunId, runAssignmentId: open.id, reason: reason.eventType, exhausted },
       'run assignment recovered',
     );
+    // A run that ends here, or that is no longer on this attempt, needs its trace no more.
+    if (changed === 0 || exhausted) this.#traces.delete(open.flowRunId);
     if (changed === 0) return;
     if (exhausted) {
       completions.completed(open.flowRunId);

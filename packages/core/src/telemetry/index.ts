@@ -33,4 +33,5 @@ export {
   currentTraceFields,
   type TraceFields,
   traceEnvironment,
+  withTraceFields,
 } from './trace-context.ts';

@@ -32,13 +32,14 @@ const ENGINE_ERROR: Attributes = Object.freeze({ area: 'engine' });
  * Executes a run's engine inside a `flow.run` span (a child of the active context: the trigger
  * call's server span, or the `assign` frame's trace) and records `tempo.flow.active`,
  * `tempo.flow.runs{state}` and `tempo.flow.duration{state}`. Steps, handler processes and their
- * `TRACEPARENT` see the span as active. With telemetry off it only calls `execute`.
+ * `TRACEPARENT` see the span as active. With telemetry off it only calls `execute`. `execute`
+ * may answer more than the outcome (a worker's completion); it is handed back as it is.
  */
-export const traceFlowRun = async (
+export const traceFlowRun = async <O extends FlowOutcome>(
   telemetry: Telemetry,
   run: TracedRun,
-  execute: () => Promise<FlowOutcome>,
-): Promise<FlowOutcome> => {
+  execute: () => Promise<O>,
+): Promise<O> => {
   if (!telemetry.enabled) return execute();
   const { instruments, tracer } = telemetry;
   const startedAt = performance.now();

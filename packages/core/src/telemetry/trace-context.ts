@@ -50,3 +50,11 @@ export const contextOfTraceFields = (fields: TraceFields): Context => {
   if (fields.traceState) carrier.tracestate = fields.traceState;
   return propagation.extract(ROOT_CONTEXT, carrier);
 };
+
+/**
+ * Runs `fn` with the context a frame's trace fields name active, so the spans it starts (a
+ * worker's `flow.run`, its steps) continue the sender's trace. Without telemetry the API's no-op
+ * context manager simply calls `fn`.
+ */
+export const withTraceFields = <R>(fields: TraceFields, fn: () => R): R =>
+  context.with(contextOfTraceFields(fields), fn);
