@@ -281,6 +281,10 @@ const CASES: Readonly<Record<string, PartialCase | { readonly notARecord: string
   'PUT /v1.0/tenants/{tenantId}/artifacts/{id}/files/content': {
     notARecord: 'it writes one whole file of the mutable tree; there is no record to update partially',
   },
+  'PUT /v1.0/settings': {
+    notARecord:
+      'it replaces the whole settings file, as v0.3.0 does (GET /v1.0/settings answers the body to send back, secrets as ****)',
+  },
 };
 
 /** Whether what was sent shows in the record: objects by the keys sent, the rest by value. */
