@@ -2,28 +2,16 @@ import { createServer, type Server } from 'node:http';
 import { TempoClient, type TenantClient } from '@tempo/client';
 import { openDatabase } from '@tempo/core/store';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ServerProcess, startServerProcess, TEST_ADMIN_API_KEY } from './server-process.ts';
+import {
+  postgresSection,
+  type ServerProcess,
+  startServerProcess,
+  TEST_ADMIN_API_KEY,
+} from './server-process.ts';
 
 // A run on PostgreSQL whose REST target answers 500 with a NUL byte in its body. PostgreSQL
 // refuses NUL in text, so the step run, and then the engine's fallback error, could not be
 // stored, and the run stayed Running for ever while its trigger caller got 202.
-
-/** The `database` section of the PostgreSQL server `./tempo test` starts. */
-const postgresSection = () => {
-  const env = (name: string) => {
-    const value = process.env[`TEMPO_TEST_PG_${name}`];
-    if (!value) throw new Error(`TEMPO_TEST_PG_${name} is not set: run this suite through ./tempo test.`);
-    return value;
-  };
-  return {
-    type: 'Postgresql' as const,
-    server: env('HOST'),
-    port: Number(env('PORT')),
-    databaseName: env('NAME'),
-    username: env('USER'),
-    password: env('PASSWORD'),
-  };
-};
 
 let target: Server;
 let targetUrl: string;

@@ -1,29 +1,17 @@
 import { TempoClient, type TenantClient } from '@tempo/client';
 import { openDatabase } from '@tempo/core/store';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ServerProcess, startServerProcess, TEST_ADMIN_API_KEY } from './server-process.ts';
+import {
+  postgresSection,
+  type ServerProcess,
+  startServerProcess,
+  TEST_ADMIN_API_KEY,
+} from './server-process.ts';
 
 // Two servers over one PostgreSQL database, each serving triggers from its definition cache: an
 // edit made through either must reach the very next trigger call on the other. Before the shared
 // stamp, a server kept serving its cached definitions until a heartbeat showed it the other
 // server, so an edit made through a server that had just started went unseen by the rest.
-
-/** The `database` section of the PostgreSQL server `./tempo test` starts. */
-const postgresSection = () => {
-  const env = (name: string) => {
-    const value = process.env[`TEMPO_TEST_PG_${name}`];
-    if (!value) throw new Error(`TEMPO_TEST_PG_${name} is not set: run this suite through ./tempo test.`);
-    return value;
-  };
-  return {
-    type: 'Postgresql' as const,
-    server: env('HOST'),
-    port: Number(env('PORT')),
-    databaseName: env('NAME'),
-    username: env('USER'),
-    password: env('PASSWORD'),
-  };
-};
 
 const BODY = JSON.stringify({ shared: 'cache', n: 13 });
 const METHOD_OUTPUT = '{"sample":"builtin-method"}';

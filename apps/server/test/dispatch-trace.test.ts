@@ -1,54 +1,10 @@
-import { TempoClient, type TenantClient } from '@tempo/client';
+import { TempoClient } from '@tempo/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWorkerProcess, type WorkerProcess } from './dispatch-fixture.ts';
-import { zipOf } from './runtime-fixture.ts';
 import { freePort, type ServerProcess, startServerProcess, TEST_ADMIN_API_KEY } from './server-process.ts';
+import { createTraceEchoTrigger } from './trace-echo-fixture.ts';
 
 const WORKER_ID = 'wrk_trace';
-
-/** A JavaScript handler that answers the `TRACEPARENT` and `TRACESTATE` it was started with. */
-const createTraceEchoTrigger = async (tenant: TenantClient, executionKey: string): Promise<string> => {
-  const artifact = await tenant.artifacts.create({ name: `${executionKey} package` });
-  await tenant.artifacts.uploadVersion(
-    artifact.id,
-    await zipOf([
-      {
-        path: 'tempo.step.json',
-        content: JSON.stringify({
-          manifestVersion: '1',
-          runtimeKey: 'Artifact.JavaScript',
-          supportedProtocolVersions: ['1.0'],
-          defaultEntrypoint: 'main',
-          entrypoints: { main: { module: 'handler.js', function: 'run' } },
-        }),
-      },
-      {
-        path: 'handler.js',
-        content:
-          'exports.run = async () => ({ traceparent: process.env.TRACEPARENT ?? null, tracestate: process.env.TRACESTATE ?? null });\n',
-      },
-    ]),
-    { version: '1.0.0' },
-  );
-  await tenant.steps.create({
-    executionKey,
-    name: executionKey,
-    runtimeKey: 'Artifact.JavaScript',
-    runtimeConfig: {
-      runtimeKey: 'Artifact.JavaScript',
-      artifactId: artifact.id,
-      artifactVersion: '1.0.0',
-      module: null,
-      function: null,
-    },
-  });
-  const flow = await tenant.flows.create({
-    name: `Flow of ${executionKey}`,
-    startStepId: executionKey,
-    transitions: { [executionKey]: {} },
-  });
-  return (await tenant.triggers.create({ name: `Trigger of ${executionKey}`, dataFlowId: flow.id })).id;
-};
 
 describe('trace context across the worker protocol (telemetry on, remote workers only)', () => {
   let server: ServerProcess;

@@ -121,3 +121,20 @@ export const startServerProcess = async (
     },
   };
 };
+
+/** The `database` section of the PostgreSQL server `./tempo test` starts. */
+export const postgresSection = () => {
+  const env = (name: string) => {
+    const value = process.env[`TEMPO_TEST_PG_${name}`];
+    if (!value) throw new Error(`TEMPO_TEST_PG_${name} is not set: run this suite through ./tempo test.`);
+    return value;
+  };
+  return {
+    type: 'Postgresql' as const,
+    server: env('HOST'),
+    port: Number(env('PORT')),
+    databaseName: env('NAME'),
+    username: env('USER'),
+    password: env('PASSWORD'),
+  };
+};

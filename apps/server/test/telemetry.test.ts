@@ -3,8 +3,8 @@ import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import { TempoClient, type TenantClient } from '@tempo/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { zipOf } from './runtime-fixture.ts';
 import { freePort, type ServerProcess, startServerProcess, TEST_ADMIN_API_KEY } from './server-process.ts';
+import { createTraceEchoTrigger } from './trace-echo-fixture.ts';
 
 /** One metric family as parse-prometheus-text-format answers it. */
 interface PrometheusFamily {
@@ -25,50 +25,6 @@ const parsePrometheus = createRequire(import.meta.url)('parse-prometheus-text-fo
 const DASHBOARD = resolve(import.meta.dirname, '..', '..', '..', 'docker', 'grafana', 'tempo-overview.json');
 
 const sleep = (ms: number) => new Promise((resolveSleep) => setTimeout(resolveSleep, ms));
-
-/** A JavaScript handler that answers the `TRACEPARENT` it was started with. */
-const createTraceEchoStep = async (tenant: TenantClient, executionKey: string) => {
-  const artifact = await tenant.artifacts.create({ name: `${executionKey} package` });
-  await tenant.artifacts.uploadVersion(
-    artifact.id,
-    await zipOf([
-      {
-        path: 'tempo.step.json',
-        content: JSON.stringify({
-          manifestVersion: '1',
-          runtimeKey: 'Artifact.JavaScript',
-          supportedProtocolVersions: ['1.0'],
-          defaultEntrypoint: 'main',
-          entrypoints: { main: { module: 'handler.js', function: 'run' } },
-        }),
-      },
-      {
-        path: 'handler.js',
-        content:
-          'exports.run = async () => ({ traceparent: process.env.TRACEPARENT ?? null, tracestate: process.env.TRACESTATE ?? null });\n',
-      },
-    ]),
-    { version: '1.0.0' },
-  );
-  await tenant.steps.create({
-    executionKey,
-    name: executionKey,
-    runtimeKey: 'Artifact.JavaScript',
-    runtimeConfig: {
-      runtimeKey: 'Artifact.JavaScript',
-      artifactId: artifact.id,
-      artifactVersion: '1.0.0',
-      module: null,
-      function: null,
-    },
-  });
-  const flow = await tenant.flows.create({
-    name: `Flow of ${executionKey}`,
-    startStepId: executionKey,
-    transitions: { [executionKey]: {} },
-  });
-  return (await tenant.triggers.create({ name: `Trigger of ${executionKey}`, dataFlowId: flow.id })).id;
-};
 
 describe('telemetry on a real server (Prometheus endpoint, OTLP to a closed port)', () => {
   let server: ServerProcess;
@@ -115,7 +71,7 @@ describe('telemetry on a real server (Prometheus endpoint, OTLP to a closed port
     });
     const tenantId = (await admin.tenants.list()).items[0]?.id ?? '';
     tenant = admin.tenant(tenantId);
-    triggerId = await createTraceEchoStep(tenant, 'telemetry.trace.echo');
+    triggerId = await createTraceEchoTrigger(tenant, 'telemetry.trace.echo');
   }, 90_000);
 
   afterAll(async () => {
