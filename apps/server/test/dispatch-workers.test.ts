@@ -225,13 +225,16 @@ describe('dispatch to remote workers', () => {
 
   it('recovers the runs of a blocked worker on another worker', async () => {
     const { flow } = await restFlow('block_call', 1500);
+    // Worker a drains while the runs are placed, so they land on b whatever load the earlier
+    // tests left behind; a takes runs again before b is blocked, so b's runs have somewhere to go.
+    expect((await admin.raw('POST', '/v1.0/workers/wrk_dispatch_a/drain')).status).toBe(200);
     const started = await Promise.all(Array.from({ length: 8 }, () => tenant.flows.run(flow.id, {})));
     const ids = started.map((run) => run.id);
-    // A loaded machine may still be settling the previous test's recovery when these are queued.
     const onB = await eventually(async () => {
       const runs = await Promise.all(ids.map((id) => tenant.runs.get(id)));
       return runs.find((run) => run.state === 'Running' && run.assignedWorkerId === 'wrk_dispatch_b');
     }, 30_000);
+    expect((await admin.raw('POST', '/v1.0/workers/wrk_dispatch_a/resume')).status).toBe(200);
     expect((await admin.raw('POST', '/v1.0/workers/wrk_dispatch_b/block')).status).toBe(200);
     const runs = await allEnded(ids, 30_000);
     expect(runs.map((run) => [run.state, run.errorMessage])).toEqual(ids.map(() => ['Succeeded', null]));
