@@ -115,10 +115,20 @@ const UNPACKED_PACKAGE = /\/packages\/[^/]+\/[0-9a-f]{64}$/;
 const openToOthers = (root: string): string[] => {
   const found: string[] = [];
   const walk = (path: string) => {
-    const stats = lstatSync(path);
+    // The server is still writing run logs (a manifest goes through a temporary name): an entry
+    // that is gone by the time it is read was renamed or removed, and its successor is walked.
+    const stats = lstatSync(path, { throwIfNoEntry: false });
+    if (!stats) return;
     if (stats.isSymbolicLink() || UNPACKED_PACKAGE.test(path)) return;
     if ((stats.mode & 0o077) !== 0) found.push(`${path} ${(stats.mode & 0o777).toString(8)}`);
-    if (stats.isDirectory()) for (const name of readdirSync(path)) walk(join(path, name));
+    if (!stats.isDirectory()) return;
+    let names: string[] = [];
+    try {
+      names = readdirSync(path);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    }
+    for (const name of names) walk(join(path, name));
   };
   walk(root);
   return found;
