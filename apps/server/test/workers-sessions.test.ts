@@ -36,6 +36,9 @@ const workerOf = async (id: string) =>
     latestSession: { id: string; disconnectReason?: string; disconnectedUtc?: string } | null;
   };
 
+/** `token` with its last character changed (never to itself, as a fixed 'x' would be 1 time in 64). */
+const wrongBy1 = (token: string): string => `${token.slice(0, -1)}${token.endsWith('x') ? 'y' : 'x'}`;
+
 const refused = { code: 1008, reason: 'worker authentication failed' };
 
 describe('worker connect endpoint', () => {
@@ -43,7 +46,7 @@ describe('worker connect endpoint', () => {
     const token = await rotate('wrk_auth');
     const closes = [
       await (await connectWorker(server.baseUrl, 'wrk_unknown', token)).closed,
-      await (await connectWorker(server.baseUrl, 'wrk_auth', `${token.slice(0, -1)}x`)).closed,
+      await (await connectWorker(server.baseUrl, 'wrk_auth', wrongBy1(token))).closed,
       await (await connectWorker(server.baseUrl, 'wrk_auth', '')).closed,
       await (await connectWorker(server.baseUrl, 'wrk_local_server', token)).closed,
     ];
