@@ -8,6 +8,8 @@ export const TOOL_SCRIPTS = {
   vitest: join(REPO_ROOT, 'node_modules', 'vitest', 'vitest.mjs'),
   tsc: join(REPO_ROOT, 'node_modules', 'typescript', 'bin', 'tsc'),
   biome: join(REPO_ROOT, 'node_modules', '@biomejs', 'biome', 'bin', 'biome'),
+  dclint: join(REPO_ROOT, 'node_modules', 'dclint', 'bin', 'dclint.cjs'),
+  dockerfilelint: join(REPO_ROOT, 'node_modules', 'dockerfilelint', 'bin', 'dockerfilelint'),
 } as const;
 
 /** Where `./tempo test` keeps its database servers and reports. */

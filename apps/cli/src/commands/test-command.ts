@@ -129,6 +129,29 @@ const runStages = async (only: readonly TestStage[], log: (line: string) => void
   }
   // Redocly's recommended rules over the served document: zero errors, zero warnings.
   if (wanted('openapi')) results.push(await lintOpenApiDocument(log));
+  // The compose file against the Compose specification's schema and rules, and every Dockerfile:
+  // there is no Docker engine to build them, so the linters are their check.
+  if (wanted('deploy')) {
+    results.push(
+      await toolStage('deploy (compose lint)', TOOL_SCRIPTS.dclint, [
+        '--config',
+        'docker/dclint.json',
+        '--max-warnings',
+        '0',
+        'docker/compose.yaml',
+      ]),
+    );
+    const dockerfiles = (await readdir(join(REPO_ROOT, 'docker'))).filter((name) =>
+      name.endsWith('.Dockerfile'),
+    );
+    results.push(
+      await toolStage(
+        'deploy (Dockerfile lint)',
+        TOOL_SCRIPTS.dockerfilelint,
+        dockerfiles.map((name) => join('docker', name)),
+      ),
+    );
+  }
   if (wanted('unit')) results.push(await vitestStage('unit', 'unit'));
   // The database-service tests start (or reuse) their servers themselves.
   if (wanted('services')) results.push(await vitestStage('services', 'services'));

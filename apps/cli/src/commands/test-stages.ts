@@ -6,6 +6,7 @@ export const TEST_STAGES = [
   'lint',
   'typecheck',
   'openapi',
+  'deploy',
   'unit',
   'services',
   'store',
