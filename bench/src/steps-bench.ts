@@ -1,138 +1,140 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ArtifactManifest, ExternalExecutionSettings, type StepProtocolRequest } from '@tempo/contracts';
-import { ProcessHandlerHost } from '@tempo/core/process-host';
-import { planArtifactLaunch } from '@tempo/core/process-runtimes';
+import { ExternalExecutionSettings } from '@tempo/contracts';
+import { measureEngineCalls, type ScriptLanguage } from './steps-engine.ts';
+import { type BenchLanguage, type CallFigures, type CallSample, figuresOf } from './steps-handlers.ts';
+import {
+  createTriggeredStep,
+  measureTriggerCalls,
+  sequentialRunsSeconds,
+  type TriggeredStep,
+} from './steps-trigger.ts';
+import { startTempo } from './tempo-process.ts';
 
 /**
- * bench/steps: the cost of one protocol v1 call of a Python and a JavaScript handler through the
- * process host (scratch folder, shim, clean environment, spawn, result parsing), against a bare
- * spawn of the same interpreter doing nothing (`python3 -c pass`, `node -e 0`) measured in the
- * same run. Calls run one after another, so the figures are latencies, not throughput.
+ * bench/steps: the per-invocation cost of Python, JavaScript and C# source steps, cold (one
+ * process per invocation, `persistentMode` Off) and warm (Auto: one process serves many), each
+ * running `fib(10)` and timing it itself, so the overhead is the step time minus the handler's.
+ * Measured through the process host directly, then through an HTTP trigger on a `./tempo up`
+ * server (full persistence and run logs); then the lead's scenario, 400 sequential Python
+ * `fib(10)` runs through a trigger, against Windmill's published 19.7 s for the same work.
+ * Calls run one after another, so the figures are latencies. C# is measured through a trigger
+ * only (its source step is a `dotnet publish` build the server makes) and is left out when the
+ * build fails (no .NET SDK).
  */
 const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 40);
 const WARMUP = 3;
+const SCENARIO_RUNS = Number(process.env.BENCH_SCENARIO_RUNS ?? 400);
+/** Windmill's published figure for 400 sequential `fib(10)` Python runs, in seconds. */
+const WINDMILL_SECONDS = 19.7;
+const WINDMILL_RUNS = 400;
 
-const settings = ExternalExecutionSettings.parse({
-  scratchRoot: mkdtempSync(join(tmpdir(), 'tempo-bench-scratch-')),
-  maxConcurrentProcessesServerWide: 1,
-  maxConcurrentProcessesPerTenant: 1,
-});
-const python = settings.pythonExecutable;
-const node = process.execPath;
-
-const request: StepProtocolRequest = {
-  protocolVersion: '1.0',
-  tenantId: 'ten_bench',
-  dataFlowId: 'flow_bench',
-  flowRunId: 'run_bench',
-  stepRunId: 'sru_bench',
-  requestId: 'run_bench',
-  data: { n: 21 },
-  metadata: null,
-  previousResult: null,
-};
-
-/** A package folder with one handler, and its manifest. */
-const packageOf = (runtimeKey: 'Artifact.Python' | 'Artifact.JavaScript', file: string, source: string) => {
-  const root = mkdtempSync(join(tmpdir(), 'tempo-bench-package-'));
-  writeFileSync(join(root, file), source);
-  const manifest = ArtifactManifest.parse({
-    runtimeKey,
-    supportedProtocolVersions: ['1.0'],
-    defaultEntrypoint: 'main',
-    entrypoints: { main: { module: runtimeKey === 'Artifact.Python' ? 'handler' : file } },
-  });
-  return { root, sha256: '0'.repeat(64), manifest };
-};
-
-const timed = async (run: () => Promise<void>): Promise<number[]> => {
-  for (let i = 0; i < WARMUP; i++) await run();
-  const samples: number[] = [];
-  for (let i = 0; i < ITERATIONS; i++) {
-    const started = performance.now();
-    await run();
-    samples.push(performance.now() - started);
-  }
-  return samples.sort((a, b) => a - b);
-};
-
-const bareSpawn = (command: string, args: string[]) => () =>
-  new Promise<void>((resolve, reject) =>
-    execFile(command, args, (error) => (error ? reject(error) : resolve())),
+const say = (line: string) => process.stdout.write(`${line}\n`);
+const ms = (value: number) => value.toFixed(value < 10 ? 2 : 1);
+const row = (what: string, mode: string, figures: CallFigures) =>
+  say(
+    `| ${what} | ${mode} | ${ms(figures.meanMs)} | ${ms(figures.p50Ms)} | ${ms(figures.p99Ms)} | ${ms(figures.overheadMs)} |`,
   );
-
-const handlerCall = async (
-  pkg: ReturnType<typeof packageOf>,
-  runtimeKey: 'Artifact.Python' | 'Artifact.JavaScript',
-) => {
-  const host = new ProcessHandlerHost({
-    settings: { ...settings, nodeExecutable: node },
-    environment: process.env,
-    workerId: 'wrk_bench',
-  });
-  const plan = await planArtifactLaunch({ ...settings, nodeExecutable: node }, pkg, {
-    runtimeKey,
-    artifactId: 'art_bench',
-    artifactVersion: 'current',
-    entrypoint: null,
-    arguments: [],
-    environmentReferences: [],
-    module: null,
-    function: null,
-    ...(runtimeKey === 'Artifact.Python' ? { pythonVersion: null } : {}),
-  } as Parameters<typeof planArtifactLaunch>[2]);
-  if (!plan.ok) throw new Error(plan.message);
-  return async () => {
-    const outcome = await host.invoke({
-      request,
-      stepId: 'bench',
-      launch: plan.launch,
-      timeoutMs: 30_000,
-      signal: new AbortController().signal,
-    });
-    if (outcome.result.result !== 'Success')
-      throw new Error(`handler failed: ${outcome.result.errorMessage}`);
-  };
+const header = () => {
+  say('| what | mode | mean ms | p50 ms | p99 ms | overhead ms |');
+  say('| --- | --- | --- | --- | --- | --- |');
 };
 
-const percentile = (sorted: number[], p: number) =>
-  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
-const mean = (values: number[]) => values.reduce((sum, value) => sum + value, 0) / values.length;
+const MODES = [
+  ['cold', 'Off'],
+  ['warm', 'Auto'],
+] as const;
+
+/** `count` sequential bare spawns of `command`, as samples with no handler time. */
+const bareSpawns = async (command: string, args: string[], count: number): Promise<CallSample[]> => {
+  const samples: CallSample[] = [];
+  for (let i = 0; i < count; i++) {
+    const started = performance.now();
+    await new Promise<void>((resolve, reject) =>
+      execFile(command, args, (error) => (error ? reject(error) : resolve())),
+    );
+    samples.push({ stepMs: performance.now() - started, handlerMs: 0 });
+  }
+  return samples;
+};
+
+const engineSection = async () => {
+  say(`\n### Through the process host (${ITERATIONS} sequential calls after ${WARMUP} warm-up calls)\n`);
+  header();
+  // The floor of a cold call: the interpreter started bare, doing nothing.
+  const python = ExternalExecutionSettings.parse({}).pythonExecutable;
+  row(`bare ${python} -c pass`, 'spawn', figuresOf(await bareSpawns(python, ['-c', 'pass'], ITERATIONS)));
+  row('bare node -e 0', 'spawn', figuresOf(await bareSpawns(process.execPath, ['-e', '0'], ITERATIONS)));
+  for (const language of ['Python', 'JavaScript'] as const satisfies readonly ScriptLanguage[]) {
+    for (const [mode, persistentMode] of MODES)
+      row(
+        `${language} source step`,
+        mode,
+        figuresOf(await measureEngineCalls(language, persistentMode, ITERATIONS, WARMUP)),
+      );
+  }
+};
+
+const triggerSection = async (scratch: string) => {
+  say(`\n### Through an HTTP trigger (${ITERATIONS} sequential runs after ${WARMUP} warm-up runs)\n`);
+  header();
+  const scenario: string[] = [];
+  for (const [mode, persistentMode] of MODES) {
+    const server = await startTempo({
+      dataDir: mkdtempSync(join(scratch, `${mode}-`)),
+      settings: { runtimes: { externalExecution: { persistentMode } } },
+    });
+    try {
+      const steps: TriggeredStep[] = [];
+      for (const language of ['Python', 'JavaScript', 'CSharp'] as const satisfies readonly BenchLanguage[]) {
+        try {
+          steps.push(await createTriggeredStep(server, language));
+        } catch (error) {
+          say(
+            `| ${language} source step | ${mode} | not measured: ${error instanceof Error ? error.message.split('\n')[0] : error} | | | |`,
+          );
+        }
+      }
+      for (const step of steps)
+        row(
+          `${step.language} source step`,
+          mode,
+          figuresOf(await measureTriggerCalls(step, ITERATIONS, WARMUP)),
+        );
+      const python = steps.find((step) => step.language === 'Python');
+      if (python) {
+        // A fresh step, so the first run's start is in the total as it would be for a new step.
+        const fresh = await createTriggeredStep(server, 'Python').catch(() => python);
+        const seconds = await sequentialRunsSeconds(fresh, SCENARIO_RUNS);
+        // Windmill's figure is for 400 runs: a shorter series is scaled to 400 for the ratio.
+        const for400 = (seconds * WINDMILL_RUNS) / SCENARIO_RUNS;
+        scenario.push(
+          `| ${mode} | ${seconds.toFixed(1)} | ${((seconds * 1000) / SCENARIO_RUNS).toFixed(1)} | ${for400.toFixed(1)} | ${(for400 / WINDMILL_SECONDS).toFixed(2)}× |`,
+        );
+      }
+    } finally {
+      await server.stop();
+    }
+  }
+  say(
+    `\n### ${SCENARIO_RUNS} sequential Python fib(10) runs through a trigger (Windmill: ${WINDMILL_SECONDS} s)\n`,
+  );
+  say('| mode | total s | per run ms | for 400 runs, s | against Windmill |');
+  say('| --- | --- | --- | --- | --- |');
+  for (const line of scenario) say(line);
+};
 
 const main = async () => {
-  const py = packageOf(
-    'Artifact.Python',
-    'handler.py',
-    'def run(request):\n    return {"doubled": request["data"]["n"] * 2}\n',
-  );
-  const js = packageOf(
-    'Artifact.JavaScript',
-    'handler.js',
-    'exports.run = (request) => ({ doubled: request.data.n * 2 });\n',
-  );
-  const rows: [string, number[]][] = [];
-  rows.push([`bare ${python} -c pass`, await timed(bareSpawn(python, ['-c', 'pass']))]);
-  rows.push(['Artifact.Python handler', await timed(await handlerCall(py, 'Artifact.Python'))]);
-  rows.push(['bare node -e 0', await timed(bareSpawn(node, ['-e', '0']))]);
-  rows.push(['Artifact.JavaScript handler', await timed(await handlerCall(js, 'Artifact.JavaScript'))]);
-
-  console.log(`bench/steps: ${ITERATIONS} sequential calls each (after ${WARMUP} warm-up calls)\n`);
-  console.log('| what | mean ms | p50 ms | p99 ms |');
-  console.log('| --- | --- | --- | --- |');
-  for (const [name, samples] of rows) {
-    console.log(
-      `| ${name} | ${mean(samples).toFixed(1)} | ${percentile(samples, 50).toFixed(1)} | ${percentile(samples, 99).toFixed(1)} |`,
-    );
+  const scratch = mkdtempSync(join(tmpdir(), 'tempo-bench-steps-'));
+  say('bench/steps: per-invocation cost of source steps, cold (persistentMode Off) and warm (Auto)');
+  try {
+    await engineSection();
+    await triggerSection(scratch);
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
   }
-  const ratio = (handler: number, bare: number) =>
-    (mean(rows[handler]?.[1] ?? []) / mean(rows[bare]?.[1] ?? [1])).toFixed(2);
-  console.log(`\nPython handler / bare python spawn: ${ratio(1, 0)}×`);
-  console.log(`JavaScript handler / bare node spawn: ${ratio(3, 2)}×`);
-  for (const folder of [py.root, js.root, settings.scratchRoot])
-    rmSync(folder, { recursive: true, force: true });
 };
 
 await main();

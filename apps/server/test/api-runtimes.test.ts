@@ -354,7 +354,8 @@ public sealed class Handler : TempoStepHandlerBase
     const answer = await fire(await triggerFor(t, 'cs.double'), { n: 21 });
     expect(answer.status).toBe(200);
     expect(answer.output).toEqual({ doubled: 42, lang: 'csharp' });
-    // The SDK's file-backed logger writes the step's run-log file, which the run-log routes serve.
+    // The SDK's logger reaches the step's run-log file, which the run-log routes serve: through
+    // the file itself one-shot (`[Info]`), or as persistent-mode log lines the host writes (`[INFO]`).
     const logs = `/v1.0/tenants/${t.tenantId}/runs/${answer.run?.runId}/logs`;
     const listed = await admin.raw('GET', logs);
     const stepFile = (listed.body as { path: string; kind: string }[]).find((file) => file.kind === 'Step');
@@ -364,7 +365,7 @@ public sealed class Handler : TempoStepHandlerBase
       `${logs}/content?path=${encodeURIComponent(stepFile?.path ?? '')}`,
     );
     expect((content.body as { content: string }).content).toMatch(
-      /\[Info\] doubling 21 through the SDK logger/,
+      /\[(Info|INFO)\] doubling 21 through the SDK logger/,
     );
   });
 

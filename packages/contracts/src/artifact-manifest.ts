@@ -74,5 +74,10 @@ export const ArtifactManifest = z.object({
   runtimeSettings: withDefault(RuntimeSettings, {}),
   /** Free-form string labels; source steps add `sourceLanguage` and `generatedBy`. Default `{}`. */
   metadata: withDefault(z.record(z.string(), z.string()), {}),
+  /**
+   * The package's handler speaks protocol v1 persistent mode (one process, many invocations), so
+   * the engine may keep it warm; default false. A Tempo extension beyond the v0.3.0 manifest.
+   */
+  persistent: withDefault(z.boolean(), false),
 });
 export type ArtifactManifest = z.infer<typeof ArtifactManifest>;

@@ -241,6 +241,12 @@ export const EngineSettings = z.strictObject({
   maxAssignmentAttempts: clampedInt(1, 1024, 3),
   /** Allow more than one scheduler at a time; default false. */
   allowDuplicateScheduler: z.boolean().default(false),
+  /**
+   * Lease of the scheduler role among servers sharing a database, in ms, 3000–300000; default
+   * 15000. The holder renews it every third; when it dies another server takes the role within
+   * about one lease plus one `pollIntervalMs`.
+   */
+  schedulerLeaseMs: clampedInt(3000, 300_000, 15_000),
   /** Comma-separated module paths scanned for built-in steps. */
   stepAssemblyPaths: optionalText(),
   /** Period of the queue-depth gauge in ms, 1000–600000; default 15000. */
@@ -314,6 +320,10 @@ export type ArtifactSettings = z.infer<typeof ArtifactSettings>;
 /** `runtimes.externalExecution.isolation`: how a handler's process tree is contained. */
 export const HandlerIsolationSetting = z.enum(['auto', 'namespace', 'tracking']);
 export type HandlerIsolationSetting = z.infer<typeof HandlerIsolationSetting>;
+
+/** `runtimes.externalExecution.persistentMode`: whether warm handler processes are offered. */
+export const PersistentMode = z.enum(['Auto', 'Off']);
+export type PersistentMode = z.infer<typeof PersistentMode>;
 
 /** `runtimes.externalExecution`: limits of handler processes. */
 export const ExternalExecutionSettings = z.strictObject({
@@ -425,6 +435,18 @@ export const ExternalExecutionSettings = z.strictObject({
    * each take minutes.
    */
   maxConcurrentSourceBuilds: clampedInt(1, 64, 2),
+  /**
+   * Warm handler processes (protocol v1 persistent mode): `Auto` (default) offers it to source
+   * steps and to artifacts whose manifest says `persistent: true`; `Off` starts one process per
+   * invocation for every step.
+   */
+  persistentMode: PersistentMode.default('Auto'),
+  /** Idle warm processes kept per tenant, artifact version and handler, 0–64; default 2. */
+  warmPoolSize: clampedInt(0, 64, 2),
+  /** An idle warm process ends after this many ms, 1000–86400000; default 60000. */
+  warmIdleTimeoutMs: clampedInt(1000, 86_400_000, 60_000),
+  /** A warm process ends after this many invocations, 1–1000000; default 1000. */
+  warmMaxInvocations: clampedInt(1, 1_000_000, 1000),
 });
 
 export type ExternalExecutionSettings = z.infer<typeof ExternalExecutionSettings>;

@@ -90,6 +90,8 @@ export const csharpSourcePackage = (request: SourceStepCreateRequest, build: Csh
       inputSchema: request.inputSchema ?? null,
       outputSchema: request.outputSchema ?? null,
       metadata: metadataOf('CSharp'),
+      // Built with this server's Tempo.Sdk, whose host speaks protocol v1 persistent mode.
+      persistent: true,
     }),
     ...build.sources.map((file) => ({ ...file, path: `source/${file.path}` })),
     ...build.output.map((file) => ({ ...file, path: `dotnet/${file.path}` })),

@@ -58,7 +58,7 @@ export type ChildProcessOutcome =
   | { readonly kind: 'cancelled'; readonly stderr: Buffer };
 
 /** Collects a stream up to a byte limit and reports the first byte past it. */
-class BoundedBuffer {
+export class BoundedBuffer {
   readonly #chunks: Buffer[] = [];
   #size = 0;
   readonly #limitBytes: number;
@@ -90,13 +90,13 @@ class BoundedBuffer {
  * exited is read within this, and a background process that inherited the pipes (spared, or one
  * that escaped the sweep) cannot hold the step open.
  */
-const STRAGGLER_PIPE_GRACE_MS = 500;
+export const STRAGGLER_PIPE_GRACE_MS = 500;
 
 /**
  * Kills the child, and with `tree` its whole process group: the child is started as the leader
  * of a new group (`detached`), so grandchildren it forked go with it and none outlives the step.
  */
-const kill = (pid: number | undefined, tree: boolean) => {
+export const killChild = (pid: number | undefined, tree: boolean) => {
   if (pid === undefined) return;
   try {
     process.kill(tree ? -pid : pid, 'SIGKILL');
@@ -149,11 +149,11 @@ export const runChildProcess = (spec: ChildProcessSpec): Promise<ChildProcessOut
     const killTree = () => {
       if (namespaced && containment) {
         // The wrapper is the tree's only handle: it is swept with the tree, then its group.
-        const swept = containment.killAll().finally(() => kill(child.pid, true));
+        const swept = containment.killAll().finally(() => killChild(child.pid, true));
         sweep = Promise.allSettled([sweep, swept]);
         return;
       }
-      kill(child.pid, true);
+      killChild(child.pid, true);
       if (containment) sweep = Promise.allSettled([sweep, containment.killAll()]);
     };
     const stdout = new BoundedBuffer(spec.maxStdoutBytes);
@@ -166,7 +166,7 @@ export const runChildProcess = (spec: ChildProcessSpec): Promise<ChildProcessOut
       if (ending) return;
       ending = why;
       if (spec.killTree && useGroup) killTree();
-      else kill(child.pid, false);
+      else killChild(child.pid, false);
     };
     const onAbort = () => stop('cancelled');
     spec.signal?.addEventListener('abort', onAbort, { once: true });
@@ -272,4 +272,6 @@ const withoutLine = (text: Buffer, prefix: string): Buffer =>
     'utf8',
   );
 
-const signalNumber = (signal: NodeJS.Signals | null): number => (signal ? (SIGNAL_NUMBERS[signal] ?? 0) : 0);
+/** A signal's number, for the shell's `128 + n` exit code of a process it ended. */
+export const signalNumber = (signal: NodeJS.Signals | null): number =>
+  signal ? (SIGNAL_NUMBERS[signal] ?? 0) : 0;

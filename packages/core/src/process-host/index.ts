@@ -1,4 +1,7 @@
-/** The protocol v1 process host: handler processes with limits, a clean environment and a scratch folder. */
+/**
+ * The protocol v1 process host: handler processes with limits, a clean environment and a scratch
+ * folder, one per call or warm (persistent mode).
+ */
 export {
   type CapacityLease,
   CapacityLimiter,
@@ -14,6 +17,7 @@ export {
 } from './handler-environment.ts';
 export type { HandlerLeftoverReport } from './handler-leftovers.ts';
 export { LANGUAGE_SHIMS, type ShimLanguage } from './language-shims.ts';
+export { PERSISTENT_PROTOCOL_VARIABLE } from './persistent-protocol.ts';
 export {
   type CapacityReport,
   type HandlerHost,
@@ -34,3 +38,4 @@ export {
 } from './protocol-v1.ts';
 export { safePathSegment } from './scratch-folder.ts';
 export { serverFilePaths } from './server-file-hiding.ts';
+export type { WarmPoolSnapshot } from './warm-pool.ts';

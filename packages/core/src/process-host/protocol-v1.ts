@@ -62,6 +62,11 @@ export const parseStepResult = (stdout: string, request: StepProtocolRequest): P
   } catch (error) {
     return { ok: false, message: notJsonMessage(error) };
   }
+  return readStepResult(value, request);
+};
+
+/** A parsed JSON value read as a StepResult, by the rules of {@link parseStepResult}. */
+export const readStepResult = (value: unknown, request: StepProtocolRequest): ParsedStepResult => {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     return { ok: false, message: 'the document is not a JSON object.' };
   }

@@ -33,6 +33,9 @@ export type LaunchPlan =
 
 const refuse = (message: string): LaunchPlan => ({ ok: false, message });
 
+/** The manifest `metadata.generatedBy` of a source step's package (spec §8). */
+export const SOURCE_STEP_GENERATOR = 'Tempo.SourceStepPackageService';
+
 /** The spec's `pythonVersion` rule: `python…` is a command, anything else is appended to `python`. */
 const pythonCommand = (
   settings: ExternalExecutionSettings,
@@ -87,6 +90,11 @@ export const planArtifactLaunch = async (
   const requestedEnvironment = environmentOf(manifest, entrypoint, config);
   const tail = [...entrypoint.args, ...config.arguments];
   const base = { cwd: root, requestedEnvironment, env: { TEMPO_ARTIFACT_ROOT: root } };
+  const identity = `${config.runtimeKey}:${opened.sha256}:${entrypointName}`;
+  // Our shims speak persistent mode, but a handler written for one process per call may count
+  // on a fresh process: only a source step's generated package, or a manifest that says so, runs warm.
+  const shimWarm = manifest.persistent || manifest.metadata.generatedBy === SOURCE_STEP_GENERATOR;
+  const persistent = (warm: boolean) => (warm ? { persistentIdentity: identity } : {});
 
   switch (config.runtimeKey) {
     case 'Artifact.Process':
@@ -99,7 +107,12 @@ export const planArtifactLaunch = async (
         return {
           ok: true,
           entrypointName,
-          launch: { ...base, command: settings.dotnetExecutable, args: [commandPath, ...tail] },
+          launch: {
+            ...base,
+            ...persistent(manifest.persistent),
+            command: settings.dotnetExecutable,
+            args: [commandPath, ...tail],
+          },
         };
       }
       const started = await processCommand(settings, commandPath);
@@ -107,7 +120,12 @@ export const planArtifactLaunch = async (
       return {
         ok: true,
         entrypointName,
-        launch: { ...base, command: started.command, args: [...started.args, ...tail] },
+        launch: {
+          ...base,
+          ...persistent(manifest.persistent),
+          command: started.command,
+          args: [...started.args, ...tail],
+        },
       };
     }
     case 'Artifact.Python': {
@@ -123,6 +141,7 @@ export const planArtifactLaunch = async (
         entrypointName,
         launch: {
           ...base,
+          ...persistent(shimWarm),
           env: { ...base.env, PYTHONPATH: root },
           command: interpreter.python,
           shim: 'python',
@@ -139,6 +158,7 @@ export const planArtifactLaunch = async (
         entrypointName,
         launch: {
           ...base,
+          ...persistent(shimWarm),
           command: settings.nodeExecutable,
           shim: 'javascript',
           args: [join('.', module), fn, ...tail],

@@ -1,0 +1,184 @@
+import { readdirSync } from 'node:fs';
+import { appendFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { HandlerLogFile, StepLogTarget } from '../run-logs/step-log-scope.ts';
+import type { StepResult } from '../runtimes/step-protocol.ts';
+import { traceEnvironment } from '../telemetry/trace-context.ts';
+import { redactSecrets } from './handler-environment.ts';
+import type { HandlerProcessLimits } from './handler-isolation.ts';
+import { describeLimitFailure } from './handler-limit-errors.ts';
+import { describeOutcome, exception, mapOutcome, withStderr } from './handler-outcome.ts';
+import { invokeLine, runLogLines } from './persistent-protocol.ts';
+import type { HandlerInvocation } from './process-handler-host.ts';
+import { readStepResult } from './protocol-v1.ts';
+import { removeScratchFolder } from './scratch-folder.ts';
+import type { WarmHandler } from './warm-pool.ts';
+import type { WarmCallOutcome } from './warm-process.ts';
+
+/** What one invocation of a warm process came to. */
+export interface WarmCallReport {
+  readonly result: StepResult;
+  /** The invocation's stderr, secrets redacted. */
+  readonly stderr: string;
+  /** True when the process answered cleanly and may serve the next invocation. */
+  readonly reusable: boolean;
+  /** The host killed the process (time limit, output limit, cancel, malformed line). */
+  readonly killed: boolean;
+  readonly elapsedMs: number;
+}
+
+/** What a warm invocation needs besides the process. */
+export interface WarmCallContext {
+  readonly invocation: HandlerInvocation;
+  readonly stepLog: StepLogTarget | undefined;
+  /**
+   * The step's run-log file, opened by the caller before it took the process: nothing may wait
+   * on I/O between taking an idle process and sending it the invocation, or it could exit in
+   * between. Closed here once the invocation ended.
+   */
+  readonly logFile: HandlerLogFile | null;
+  /** The worker (or pseudo-worker) id, for `TEMPO_WORKER_ID`. */
+  readonly workerId: string;
+  readonly limits: HandlerProcessLimits;
+  /** Whether memory and CPU limits apply here, so an exit can be read as hitting one. */
+  readonly limitsApply: boolean;
+}
+
+/** Log bytes held before they are appended to the step's file, so a chatty handler costs few writes. */
+const LOG_FLUSH_BYTES = 64 * 1024;
+
+/**
+ * Sends one invocation to a warm process and maps what came back by the v1 outcome table: its
+ * log lines go to the step's run-log file in the v1 line format (the process has no file of its
+ * own), its stderr to the step's stderr log, a host event to `host.log`.
+ */
+export const runWarmCall = async (
+  handler: WarmHandler,
+  context: WarmCallContext,
+): Promise<WarmCallReport> => {
+  const { invocation, stepLog, logFile } = context;
+  const { request } = invocation;
+  const started = Date.now();
+  let pending = '';
+  let writes: Promise<void> = Promise.resolve();
+  const flush = () => {
+    if (!logFile || pending === '') return;
+    const text = pending;
+    pending = '';
+    writes = writes.then(() => appendFile(logFile.file, text).catch(() => undefined));
+  };
+  const environment: Record<string, string> = {
+    ...traceEnvironment(),
+    TEMPO_SCRATCH_DIR: handler.scratch,
+    TEMPO_FLOW_RUN_ID: request.flowRunId ?? '',
+    TEMPO_RUN_ASSIGNMENT_ID: stepLog?.runAssignmentId ?? '',
+    TEMPO_STEP_RUN_ID: request.stepRunId ?? '',
+    TEMPO_STEP_ID: invocation.stepId,
+    TEMPO_WORKER_ID: context.workerId,
+  };
+  let outcome: WarmCallOutcome;
+  try {
+    outcome = await handler.process.invoke(invokeLine(request, environment), {
+      timeoutMs: invocation.timeoutMs,
+      signal: invocation.signal,
+      onLog: (level, text) => {
+        if (!logFile) return;
+        pending += runLogLines(level, text, new Date());
+        if (pending.length >= LOG_FLUSH_BYTES) flush();
+      },
+    });
+  } finally {
+    flush();
+    await writes;
+    await stepLog?.closeHandlerFile();
+  }
+  const elapsedMs = Date.now() - started;
+  const redact = (text: string) => redactSecrets(text, handler.secretValues);
+  const stderr = redact(outcome.stderr.toString('utf8'));
+  const mapped = mapWarmOutcome(outcome, stderr, context, redact);
+  if (stepLog) {
+    stepLog.hostEvent(
+      `${describeWarmOutcome(handler, outcome, invocation.timeoutMs, redact)} after ${elapsedMs} ms`,
+    );
+    stepLog.stderr(stderr);
+  }
+  const reusable = mapped.reusable && handler.process.idle && (await emptyFolder(handler.scratch));
+  // Killed already when the host stopped it; otherwise (a result for another request, a scratch
+  // folder that could not be emptied) it goes now.
+  if (!reusable) void handler.process.kill();
+  return {
+    result: mapped.result,
+    stderr,
+    reusable,
+    killed:
+      outcome.kind === 'malformed' ||
+      outcome.kind === 'timedOut' ||
+      outcome.kind === 'overflow' ||
+      outcome.kind === 'cancelled',
+    elapsedMs,
+  };
+};
+
+const mapWarmOutcome = (
+  outcome: WarmCallOutcome,
+  stderr: string,
+  context: WarmCallContext,
+  redact: (text: string) => string,
+): { readonly result: StepResult; readonly reusable: boolean } => {
+  const notResult = (message: string) =>
+    exception(
+      withStderr(`External process stdout was not valid StepResult JSON: ${redact(message)}`, stderr),
+    );
+  switch (outcome.kind) {
+    case 'result': {
+      const parsed = readStepResult(outcome.result, context.invocation.request);
+      // A result for another request means the process lost track: it is not used again.
+      if (!parsed.ok) return { result: notResult(parsed.message), reusable: false };
+      const { errorMessage } = parsed.result;
+      const result = errorMessage ? { ...parsed.result, errorMessage: redact(errorMessage) } : parsed.result;
+      return { result, reusable: true };
+    }
+    case 'malformed':
+      return { result: notResult(outcome.message), reusable: false };
+    default: {
+      const limitFailure = context.limitsApply ? describeLimitFailure(outcome, stderr, context.limits) : null;
+      const result = limitFailure
+        ? exception(limitFailure)
+        : mapOutcome(outcome, stderr, context.invocation, redact);
+      return { result, reusable: false };
+    }
+  }
+};
+
+const describeWarmOutcome = (
+  handler: WarmHandler,
+  outcome: WarmCallOutcome,
+  timeoutMs: number,
+  redact: (text: string) => string,
+): string => {
+  const which = `warm handler process ${handler.process.pid ?? '?'} (invocation ${handler.process.invocations})`;
+  switch (outcome.kind) {
+    case 'result':
+      return `${which} answered`;
+    case 'malformed':
+      return `${which} discarded: ${redact(outcome.message)}`;
+    default:
+      return `${which}: ${describeOutcome(outcome, timeoutMs, redact)}`;
+  }
+};
+
+/**
+ * Empties a warm process's scratch folder between invocations, so an invocation finds it as
+ * empty as a one-shot call does; false when that failed (the process is then not reused).
+ */
+const emptyFolder = async (folder: string): Promise<boolean> => {
+  try {
+    // Synchronous: the folder is nearly always empty, and a thread-pool round trip would cost
+    // more than the listing itself on the warm path.
+    const entries = readdirSync(folder);
+    await Promise.all(entries.map((entry) => removeScratchFolder(join(folder, entry))));
+    return true;
+  } catch {
+    return false;
+  }
+};
