@@ -15,6 +15,12 @@ public static class ProtocolVersions
     /// <summary>Variable holding the comma-separated versions the host supports.</summary>
     public const string SupportedProtocolVersionsEnvironmentVariable = "TEMPO_SUPPORTED_PROTOCOL_VERSIONS";
 
+    /// <summary>
+    /// Variable with which a host offers persistent mode (value <c>1</c>): one process serves many
+    /// invocations, one JSON line each way (a Tempo extension of protocol v1).
+    /// </summary>
+    public const string PersistentProtocolEnvironmentVariable = "TEMPO_PERSISTENT_PROTOCOL";
+
     /// <summary>Every version this SDK accepts.</summary>
     public static IReadOnlyList<string> Supported { get; } = [V1];
 

@@ -62,6 +62,8 @@ public static class TempoStepHost
     /// <summary>
     /// Runs <paramref name="handler"/> over stdin/stdout (or the given reader and writer) and
     /// returns the process exit code: always 0, because every failure is written as a result.
+    /// When the host offers persistent mode (<c>TEMPO_PERSISTENT_PROTOCOL=1</c>) it serves one
+    /// invocation after another until its input ends.
     /// </summary>
     public static async Task<int> RunAsync(
         ITempoStepHandler handler,
@@ -69,19 +71,19 @@ public static class TempoStepHost
         TextWriter? output = null,
         CancellationToken token = default)
     {
+        ArgumentNullException.ThrowIfNull(handler);
+        var protocolIn = input ?? Console.In;
         var protocolOut = output ?? Console.Out;
+        if (Environment.GetEnvironmentVariable(ProtocolVersions.PersistentProtocolEnvironmentVariable) == "1")
+        {
+            return await PersistentStepHost.ServeAsync(handler, protocolIn, protocolOut, token);
+        }
         var originalOut = Console.Out;
         var originalError = Console.Error;
         StepRequest? request = null;
         StepResult result;
         try
         {
-            var text = await (input ?? Console.In).ReadToEndAsync(token);
-            request = DeserializeRequest(string.IsNullOrWhiteSpace(text) ? "{}" : text);
-            if (!ProtocolVersions.IsSupported(request.ProtocolVersion))
-            {
-                throw new NotSupportedException($"Unsupported Tempo step protocol version '{request.ProtocolVersion}'.");
-            }
             var logger = TempoStepLogger.FromEnvironment(originalError);
             if (logger.WritesToFile)
             {
@@ -92,6 +94,43 @@ public static class TempoStepHost
             {
                 // stdout carries only the result: what the handler prints goes to stderr instead.
                 Console.SetOut(originalError);
+            }
+            var text = await protocolIn.ReadToEndAsync(token);
+            request = DeserializeRequest(string.IsNullOrWhiteSpace(text) ? "{}" : text);
+            result = await InvokeAsync(handler, request, logger, token);
+        }
+        catch (System.Exception error)
+        {
+            result = request is not null ? Exception(request, error) : Uncorrelated(error);
+        }
+        finally
+        {
+            Console.Out.Flush();
+            Console.Error.Flush();
+            Console.SetOut(originalOut);
+            Console.SetError(originalError);
+        }
+        await protocolOut.WriteAsync(SerializeResult(result));
+        await protocolOut.FlushAsync(token);
+        return 0;
+    }
+
+    /// <summary>
+    /// Calls <paramref name="handler"/> with <paramref name="request"/> as the ambient context;
+    /// a throw or a null result becomes an Exception result.
+    /// </summary>
+    internal static async Task<StepResult> InvokeAsync(
+        ITempoStepHandler handler,
+        StepRequest request,
+        ITempoStepLogger logger,
+        CancellationToken token)
+    {
+        var previous = TempoExecutionContext.Current;
+        try
+        {
+            if (!ProtocolVersions.IsSupported(request.ProtocolVersion))
+            {
+                throw new NotSupportedException($"Unsupported Tempo step protocol version '{request.ProtocolVersion}'.");
             }
             TempoExecutionContext.Current = new TempoExecutionContext
             {
@@ -106,33 +145,27 @@ public static class TempoStepHost
                 Logger = logger,
             };
             var returned = await handler.RunAsync(request, token);
-            result = returned is null
+            return returned is null
                 ? Exception(request, new InvalidOperationException("The step handler returned no result."))
                 : Correlate(request, returned);
         }
         catch (System.Exception error)
         {
-            result = request is not null
-                ? Exception(request, error)
-                : new StepResult
-                {
-                    Result = StepResultType.Exception,
-                    DataFlowId = "unknown",
-                    RequestId = Ids.New("req"),
-                    Exception = error,
-                    ExceptionMessage = error.Message,
-                };
+            return Exception(request, error);
         }
         finally
         {
-            Console.Out.Flush();
-            Console.Error.Flush();
-            Console.SetOut(originalOut);
-            Console.SetError(originalError);
-            TempoExecutionContext.Current = null;
+            TempoExecutionContext.Current = previous;
         }
-        await protocolOut.WriteAsync(SerializeResult(result));
-        await protocolOut.FlushAsync(token);
-        return 0;
     }
+
+    /// <summary>The Exception result for input that is not a request: flow <c>unknown</c>, a fresh request id.</summary>
+    internal static StepResult Uncorrelated(System.Exception error) => new()
+    {
+        Result = StepResultType.Exception,
+        DataFlowId = "unknown",
+        RequestId = Ids.New("req"),
+        Exception = error,
+        ExceptionMessage = error.Message,
+    };
 }

@@ -13,20 +13,35 @@ public sealed class TempoStepLogger : ITempoStepLogger
     public const string LogFileEnvironmentVariable = "TEMPO_RUN_LOG_FILE";
 
     private readonly string? _path;
-    private readonly TextWriter _fallback;
+    private readonly Action<string, IReadOnlyList<string>> _sink;
     private readonly object _gate = new();
 
     /// <summary>A logger writing to <paramref name="path"/>, or to <paramref name="fallback"/> when it is null.</summary>
     public TempoStepLogger(string? path, TextWriter fallback)
     {
         _path = string.IsNullOrWhiteSpace(path) ? null : path;
-        _fallback = fallback;
-        if (_path is not null)
+        if (_path is null)
         {
-            var folder = Path.GetDirectoryName(Path.GetFullPath(_path));
-            if (!string.IsNullOrEmpty(folder)) Directory.CreateDirectory(folder);
+            _sink = (level, lines) =>
+            {
+                fallback.Write(Format(level, lines));
+                fallback.Flush();
+            };
+            return;
         }
+        var folder = Path.GetDirectoryName(Path.GetFullPath(_path));
+        if (!string.IsNullOrEmpty(folder)) Directory.CreateDirectory(folder);
+        var file = _path;
+        _sink = (level, lines) =>
+        {
+            using var stream = new FileStream(file, FileMode.Append, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete);
+            using var writer = new StreamWriter(stream, new UTF8Encoding(false));
+            writer.Write(Format(level, lines));
+        };
     }
+
+    /// <summary>A logger handing each level and its non-blank lines to <paramref name="sink"/> (log frames in persistent mode).</summary>
+    internal TempoStepLogger(Action<string, IReadOnlyList<string>> sink) => _sink = sink;
 
     /// <summary>Whether lines go to a run log file.</summary>
     public bool WritesToFile => _path is not null;
@@ -47,23 +62,17 @@ public sealed class TempoStepLogger : ITempoStepLogger
     /// <summary>Writes each non-blank line of <paramref name="message"/> at <paramref name="level"/>.</summary>
     public void Write(string level, string message)
     {
-        var stamp = DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ss.fffZ");
-        var lines = message.Split('\n').Select(line => line.TrimEnd('\r')).Where(line => line.Trim().Length > 0);
+        var lines = message.Split('\n').Select(line => line.TrimEnd('\r')).Where(line => line.Trim().Length > 0).ToArray();
+        if (lines.Length == 0) return;
+        lock (_gate) _sink(level, lines);
+    }
+
+    private static string Format(string level, IReadOnlyList<string> lines)
+    {
+        var stamp = DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", System.Globalization.CultureInfo.InvariantCulture);
         var text = new StringBuilder();
         foreach (var line in lines) text.Append(stamp).Append(" [").Append(level).Append("] ").Append(line).Append('\n');
-        if (text.Length == 0) return;
-        lock (_gate)
-        {
-            if (_path is null)
-            {
-                _fallback.Write(text.ToString());
-                _fallback.Flush();
-                return;
-            }
-            using var stream = new FileStream(_path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete);
-            using var writer = new StreamWriter(stream, new UTF8Encoding(false));
-            writer.Write(text.ToString());
-        }
+        return text.ToString();
     }
 }
 
