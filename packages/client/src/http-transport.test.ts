@@ -140,6 +140,15 @@ describe('raw()', () => {
     expect(await bench.client.raw('DELETE', '/x')).toMatchObject({ status: 204, body: null });
   });
 
+  it('keeps the body exactly as it came in text, even when it parses as JSON', async () => {
+    bench.server.respond = () => ({ headers: { 'content-type': 'text/plain' }, body: '{ "a" : 1 }\n' });
+    const answer = await bench.client.raw('GET', '/log');
+    expect(answer.body).toEqual({ a: 1 });
+    expect(answer.text).toBe('{ "a" : 1 }\n');
+    bench.server.respond = () => ({ status: 204 });
+    expect((await bench.client.raw('DELETE', '/x')).text).toBe('');
+  });
+
   it('sends a raw body exactly as given with its content type', async () => {
     await bench.client.raw('POST', '/v1.0/token', { rawBody: '{"email":', contentType: 'text/plain' });
     expect(bench.server.last()).toMatchObject({ body: '{"email":' });

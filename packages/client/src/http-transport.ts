@@ -28,6 +28,8 @@ export interface RawResponse {
   readonly headers: Readonly<Record<string, string>>;
   /** Parsed JSON, the text when it is not JSON, or null when empty. */
   readonly body: unknown;
+  /** The body exactly as it came, as text (empty when none): for callers that keep text as text. */
+  readonly text: string;
 }
 
 /** The body of an answer: JSON when it parses, otherwise the text itself. */
@@ -116,7 +118,8 @@ export class HttpTransport {
     response.headers.forEach((value, name) => {
       answerHeaders[name] = value;
     });
-    return { status: response.status, headers: answerHeaders, body: parseAnswerText(await response.text()) };
+    const text = await response.text();
+    return { status: response.status, headers: answerHeaders, body: parseAnswerText(text), text };
   }
 
   /** Sends a request and resolves to the bytes of a 2xx answer (downloads); throws like `request()`. */
