@@ -4,6 +4,8 @@ import autocannon from 'autocannon';
 export interface LoadFigures {
   readonly name: string;
   readonly requestsPerSecond: number;
+  /** Calls answered in the measured run. */
+  readonly requests: number;
   readonly p50: number;
   readonly p99: number;
   readonly non2xx: number;
@@ -34,6 +36,7 @@ export const measureLoad = async (options: LoadOptions): Promise<LoadFigures> =>
   return {
     name: options.name,
     requestsPerSecond: result.requests.average,
+    requests: result.requests.total,
     p50: result.latency.p50,
     p99: result.latency.p99,
     non2xx: result.non2xx,

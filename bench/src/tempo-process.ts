@@ -1,5 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { freePort, pause, stopProcess } from './processes.ts';
@@ -12,8 +12,12 @@ export interface TempoProcess {
   readonly child: ChildProcess;
   /** Milliseconds from the spawn to the first 200 of `/v1.0/api/health`. */
   readonly startMs: number;
+  /** CPU milliseconds the server had used by then: what a start costs, whatever else loads the machine. */
+  readonly startCpuMs: number;
   /** The server's resident set size now, in MiB (the `./tempo` script execs Node, same pid). */
   rssMiB(): number;
+  /** CPU milliseconds (user and system, every thread) the server has used so far. */
+  cpuMs(): number;
   stop(): Promise<void>;
 }
 
@@ -25,6 +29,16 @@ export interface StartTempoOptions {
   /** Folder to write a CPU profile of the server into when it stops. */
   readonly profileDir?: string;
 }
+
+/** Clock ticks per second of `/proc/<pid>/stat`. */
+const CLOCK_TICKS_PER_S = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+
+/** CPU milliseconds a process has used: `utime` and `stime` of `/proc/<pid>/stat`. */
+const cpuMsOf = (pid: number): number => {
+  // The command name (field 2) may hold spaces; the fields after its closing parenthesis do not.
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_S;
+};
 
 /** Polls the health route until it answers 200 (bounded by 60 s). */
 const waitForHealth = async (url: string, child: ChildProcess, output: () => string): Promise<void> => {
@@ -78,10 +92,14 @@ export const startTempo = async (options: StartTempoOptions): Promise<TempoProce
   const url = `http://127.0.0.1:${port}`;
   await waitForHealth(url, child, () => output);
   const startMs = performance.now() - started;
+  const pid = child.pid ?? 0;
+  const startCpuMs = cpuMsOf(pid);
   return {
     url,
     child,
     startMs,
+    startCpuMs,
+    cpuMs: () => cpuMsOf(pid),
     rssMiB: () => {
       const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
       const kib = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);

@@ -1,9 +1,9 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { TempoClient } from '@tempo/client';
 import { openDatabase } from '@tempo/core/store';
+import { createEchoFlows } from './echo-flows.ts';
 import { formatFigures, type LoadFigures, measureLoad } from './load.ts';
 import { freePort, pause, startProcess, stopProcess } from './processes.ts';
 import { startTempo, type TempoProcess } from './tempo-process.ts';
@@ -29,39 +29,22 @@ const { values: flags } = parseArgs({ options: { profile: { type: 'boolean', def
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
-/** Creates the one-step echo flow and the chain of `CHAIN_STEPS` echo steps; answers their trigger URLs. */
-const createFlows = async (server: TempoProcess) => {
-  const admin = new TempoClient({ baseUrl: server.url, credentials: { apiKey: 'bench-admin-key' } });
-  const tenantId = (await admin.tenants.list()).items[0]?.id ?? '';
-  const t = admin.tenant(tenantId);
-  const keys = Array.from({ length: CHAIN_STEPS }, (_, index) => `bench.echo.${index + 1}`);
-  for (const key of keys)
-    await t.steps.create({
-      executionKey: key,
-      name: key,
-      runtimeKey: 'Builtin.Method',
-      runtimeConfig: { runtimeKey: 'Builtin.Method', identifier: 'tempo.builtin.echo' },
-    });
-  const [first = ''] = keys;
-  const echo = await t.flows.create({ name: 'Echo', startStepId: first, transitions: { [first]: {} } });
-  const chain = await t.flows.create({
-    name: 'Chain',
-    startStepId: first,
-    transitions: Object.fromEntries(keys.map((key, index) => [key, { onSuccess: keys[index + 1] ?? null }])),
-  });
-  const echoTrigger = await t.triggers.create({ name: 'Echo', dataFlowId: echo.id });
-  const chainTrigger = await t.triggers.create({ name: 'Chain', dataFlowId: chain.id });
-  for (const trigger of [echoTrigger, chainTrigger]) {
-    const check = await admin.raw('POST', `/v1.0/triggers/http/${trigger.id}`, { rawBody: BODY });
-    if (check.status !== 200 || JSON.stringify(check.body) !== BODY)
-      throw new Error(`flow of trigger ${trigger.name} answered ${check.status}`);
-  }
-  const url = (id: string) => `${server.url}/v1.0/triggers/http/${id}`;
-  return { t, echoUrl: url(echoTrigger.id), chainUrl: url(chainTrigger.id) };
-};
+const createFlows = (server: TempoProcess) => createEchoFlows(server, CHAIN_STEPS, BODY);
 
 const load = (name: string, url: string, durationS = DURATION_S, warmupS = WARMUP_S) =>
   measureLoad({ name, url, body: BODY, connections: CONNECTIONS, durationS, warmupS });
+
+/**
+ * A row of a Tempo server, with the server's CPU per answered call over the measured run: on a
+ * machine shared with other work, throughput and latency follow how much CPU the server gets,
+ * its CPU per call much less so.
+ */
+const loadTempo = async (server: TempoProcess, name: string, url: string) => {
+  await load(name, url, WARMUP_S, 0);
+  const cpuBefore = server.cpuMs();
+  const figures = await load(name, url, DURATION_S, 0);
+  return { figures, cpuMsPerCall: (server.cpuMs() - cpuBefore) / Math.max(1, figures.requests) };
+};
 
 /** Resets the public schema of the test PostgreSQL database the environment names. */
 const postgresSettings = async (): Promise<Record<string, unknown> | null> => {
@@ -109,11 +92,20 @@ const main = async () => {
     const { t, echoUrl, chainUrl } = await createFlows(server);
     await pause(2_000);
     const idleAfterSetup = server.rssMiB();
-    const echo = await load('Tempo 1-step flow, SQLite', echoUrl);
+    const { figures: echo, cpuMsPerCall: echoCpuMs } = await loadTempo(
+      server,
+      'Tempo 1-step flow, SQLite',
+      echoUrl,
+    );
     rows.push(echo);
-    const chain = await load(`Tempo ${CHAIN_STEPS}-step flow, SQLite`, chainUrl);
+    const { figures: chain, cpuMsPerCall: chainCpuMs } = await loadTempo(
+      server,
+      `Tempo ${CHAIN_STEPS}-step flow, SQLite`,
+      chainUrl,
+    );
     rows.push(chain);
     const perStepMs = (1000 / chain.requestsPerSecond - 1000 / echo.requestsPerSecond) / (CHAIN_STEPS - 1);
+    const perStepCpuMs = (chainCpuMs - echoCpuMs) / (CHAIN_STEPS - 1);
     // Sustained load: RSS after the first 10 s and at the end.
     const soak = load('Tempo 1-step flow, SQLite, sustained', echoUrl, SOAK_S, 0);
     await pause(10_000);
@@ -127,15 +119,19 @@ const main = async () => {
 
     // Restarts on the existing data folder: time to health and idle RSS.
     const starts: number[] = [];
+    const startCpus: number[] = [];
     let idleRss = 0;
     for (let attempt = 0; attempt < 3; attempt++) {
       server = await startTempo({ dataDir: sqliteDir });
       starts.push(server.startMs);
+      startCpus.push(server.startCpuMs);
       await pause(2_000);
       idleRss = server.rssMiB();
       await server.stop();
     }
     starts.sort((a, b) => a - b);
+    startCpus.sort((a, b) => a - b);
+    let pgCpuMs: number | null = null;
 
     const pgSettings = await postgresSettings();
     if (pgSettings) {
@@ -143,13 +139,17 @@ const main = async () => {
       mkdirSync(pgDir);
       const pgServer = await startTempo({ dataDir: pgDir, settings: pgSettings });
       const pgFlows = await createFlows(pgServer);
-      rows.push(await load('Tempo 1-step flow, PostgreSQL', pgFlows.echoUrl));
+      const pg = await loadTempo(pgServer, 'Tempo 1-step flow, PostgreSQL', pgFlows.echoUrl);
+      rows.push(pg.figures);
+      pgCpuMs = pg.cpuMsPerCall;
       await pgServer.stop();
     } else notes.push('PostgreSQL: skipped (run through `./tempo bench trigger` to get one)');
 
     say(
       `bench/trigger: ${CONNECTIONS} connections, ${DURATION_S} s after ${WARMUP_S} s warm-up, full persistence, settings as \`./tempo up\` writes them`,
     );
+    // What else loaded the machine meanwhile: the rows compare only with the bare row of this run.
+    say(`load average at the end: ${loadavg()[0]?.toFixed(1)} on ${availableParallelism()} cores`);
     for (const row of rows) say(formatFigures(row));
     say(
       `ratio Tempo 1-step SQLite / bare: ${(echo.requestsPerSecond / bareFigures.requestsPerSecond).toFixed(3)}`,
@@ -161,7 +161,10 @@ const main = async () => {
       );
     say(`per-step cost of a built-in step (${CHAIN_STEPS}-step vs 1-step flow): ${perStepMs.toFixed(3)} ms`);
     say(
-      `start-up to health on an existing data folder: ${starts.map((ms) => ms.toFixed(0)).join(', ')} ms (best ${starts[0]?.toFixed(0)} ms)`,
+      `server CPU per answered call: 1-step SQLite ${echoCpuMs.toFixed(3)} ms, ${CHAIN_STEPS}-step ${chainCpuMs.toFixed(3)} ms (${perStepCpuMs.toFixed(3)} ms per built-in step)${pgCpuMs === null ? '' : `, 1-step PostgreSQL ${pgCpuMs.toFixed(3)} ms`}`,
+    );
+    say(
+      `start-up to health on an existing data folder: ${starts.map((ms) => ms.toFixed(0)).join(', ')} ms (best ${starts[0]?.toFixed(0)} ms); server CPU by then ${startCpus.map((ms) => ms.toFixed(0)).join(', ')} ms`,
     );
     say(
       `server RSS: idle after start ${idleRss.toFixed(0)} MiB; after setup ${idleAfterSetup.toFixed(0)} MiB; under load at 10 s ${rssAt10.toFixed(0)} MiB, at ${SOAK_S} s ${rssAtEnd.toFixed(0)} MiB (${(((rssAtEnd - rssAt10) / rssAt10) * 100).toFixed(1)}%)`,

@@ -31,6 +31,11 @@ export interface EnsureDatabaseOptions {
   readonly startTimeoutMs?: number;
   /** Receives one line per step taken (install, initialise, start, reuse). */
   readonly log?: (line: string) => void;
+  /**
+   * The database to create (owned by the test user) and hand out; default `tempo_test`. The
+   * benchmarks take one of their own, since they empty it.
+   */
+  readonly database?: string;
 }
 
 /** The test database and the credentials every service creates. */

@@ -116,9 +116,9 @@ const probe = async (folder: MariadbFolder): Promise<number | undefined> => {
   }
 };
 
-/** Creates or updates the test user and database, so a changed password or a dropped database heals. */
-const provision = async (folder: MariadbFolder): Promise<void> => {
-  const { user, password, database } = TestDatabaseDefaults;
+/** Creates or updates the test user and `database`, so a changed password or a dropped database heals. */
+const provision = async (folder: MariadbFolder, database: string): Promise<void> => {
+  const { user, password } = TestDatabaseDefaults;
   const connection = await adminConnection(folder);
   try {
     const db = connection.escapeId(database);
@@ -169,14 +169,19 @@ const ensureLocked = async (options: EnsureDatabaseOptions): Promise<DatabaseSer
     startTimeoutMs: options.startTimeoutMs ?? TestDatabaseDefaults.startTimeoutMs,
     probe: () => probe(folder),
   };
-  return serveDatabase(spec, {
-    scheme: 'mysql',
-    provision: () => provision(folder),
-    checkLogin: async (login) => {
-      const connection = await mysql.createConnection({ ...login, connectTimeout: 5_000 });
-      await connection.query('select 1').finally(() => connection.end());
+  const database = options.database ?? TestDatabaseDefaults.database;
+  return serveDatabase(
+    spec,
+    {
+      scheme: 'mysql',
+      provision: () => provision(folder, database),
+      checkLogin: async (login) => {
+        const connection = await mysql.createConnection({ ...login, connectTimeout: 5_000 });
+        await connection.query('select 1').finally(() => connection.end());
+      },
     },
-  });
+    database,
+  );
 };
 
 /** The test MariaDB of a folder, as far as finding and stopping its process goes. */

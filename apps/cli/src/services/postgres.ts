@@ -152,9 +152,9 @@ const probe = async (folder: PostgresFolder, pidFile: string, port: number): Pro
   }
 };
 
-/** Creates or updates the test role and database, so a changed password or a dropped database heals. */
-const provision = async (client: pg.Client): Promise<void> => {
-  const { user, password, database } = TestDatabaseDefaults;
+/** Creates or updates the test role and `database`, so a changed password or a dropped database heals. */
+const provision = async (client: pg.Client, database: string): Promise<void> => {
+  const { user, password } = TestDatabaseDefaults;
   const role = await client.query('select 1 from pg_roles where rolname = $1', [user]);
   const verb = role.rowCount ? 'ALTER' : 'CREATE';
   await client.query(
@@ -200,19 +200,24 @@ const ensureLocked = async (options: EnsureDatabaseOptions): Promise<DatabaseSer
     startTimeoutMs: options.startTimeoutMs ?? TestDatabaseDefaults.startTimeoutMs,
     probe: () => probe(folder, pidFile, port),
   };
-  return serveDatabase(spec, {
-    scheme: 'postgres',
-    provision: async () => {
-      const admin = new pg.Client(adminConfig(folder, port));
-      await admin.connect();
-      await provision(admin).finally(() => admin.end());
+  const database = options.database ?? TestDatabaseDefaults.database;
+  return serveDatabase(
+    spec,
+    {
+      scheme: 'postgres',
+      provision: async () => {
+        const admin = new pg.Client(adminConfig(folder, port));
+        await admin.connect();
+        await provision(admin, database).finally(() => admin.end());
+      },
+      checkLogin: async (login) => {
+        const client = new pg.Client(login);
+        await client.connect();
+        await client.query('select 1').finally(() => client.end());
+      },
     },
-    checkLogin: async (login) => {
-      const client = new pg.Client(login);
-      await client.connect();
-      await client.query('select 1').finally(() => client.end());
-    },
-  });
+    database,
+  );
 };
 
 /** The test PostgreSQL of a folder, as far as finding and stopping its process goes. */

@@ -13,7 +13,7 @@ export type TestLogin = Pick<DatabaseService, 'host' | 'port' | 'user' | 'passwo
 /** The database-specific half of {@link serveDatabase}. */
 export interface DatabaseSetup {
   readonly scheme: 'postgres' | 'mysql';
-  /** Creates or updates the test user and database through the admin socket; idempotent. */
+  /** Creates or updates the test user and the database through the admin socket; idempotent. */
   provision(): Promise<void>;
   /** Logs in as the tests will, over TCP with the password, and runs a query. */
   checkLogin(login: TestLogin): Promise<void>;
@@ -23,14 +23,18 @@ export interface DatabaseSetup {
  * Brings the server up, provisions the test database and proves the tests' login works before
  * handing the service out, so a broken setup fails here and not in the first test.
  */
-export const serveDatabase = async (spec: ServerSpec, setup: DatabaseSetup): Promise<DatabaseService> => {
+export const serveDatabase = async (
+  spec: ServerSpec,
+  setup: DatabaseSetup,
+  database: string = TestDatabaseDefaults.database,
+): Promise<DatabaseService> => {
   await ensureServerRunning(spec);
   const login: TestLogin = {
     host: LOOPBACK_HOST,
     port: spec.port,
     user: TestDatabaseDefaults.user,
     password: TestDatabaseDefaults.password,
-    database: TestDatabaseDefaults.database,
+    database,
   };
   try {
     await setup.provision();

@@ -279,7 +279,9 @@ export class RunService {
       const ended = await Promise.race([started.ended, expired]).finally(() => clearTimeout(timer));
       if (ended) return ended;
     }
-    return this.completions.wait(started.tenantId, started.runId, Math.max(0, deadline - Date.now()));
+    return this.completions.wait(started.tenantId, started.runId, Math.max(0, deadline - Date.now()), {
+      queuedHere: started.ended === null,
+    });
   }
 
   /** A new attempt of a run on this server's pseudo-worker. */

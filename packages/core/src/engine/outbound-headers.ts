@@ -1,4 +1,4 @@
-import { validateHeaderName, validateHeaderValue } from 'node:http';
+import { nodeHttp } from './node-http.ts';
 
 /** Headers that describe one connection or message: the client sets them for the pinned target. */
 const CONNECTION_HEADERS = [
@@ -72,12 +72,12 @@ export const mergeRequestHeaders = (
 export const headerProblem = (headers: Readonly<Record<string, string>>): string | null => {
   for (const [name, value] of Object.entries(headers)) {
     try {
-      validateHeaderName(name);
+      nodeHttp.validateHeaderName(name);
     } catch {
       return `A request header name is not valid: ${JSON.stringify(name.slice(0, 64))}.`;
     }
     try {
-      validateHeaderValue(name, value);
+      nodeHttp.validateHeaderValue(name, value);
     } catch {
       return `The value of request header "${name}" contains characters a header cannot carry.`;
     }

@@ -1,6 +1,7 @@
-import { request as httpRequest, type IncomingMessage } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { isIP } from 'node:net';
+import { nodeHttp } from './node-http.ts';
 import { type OutboundBody, readBoundedBody } from './outbound-body.ts';
 import { crossOriginHeaders } from './outbound-headers.ts';
 import type { OutboundPolicy, PinnedTarget } from './outbound-policy.ts';
@@ -55,7 +56,7 @@ const flatHeaders = (message: IncomingMessage): Record<string, string> => {
 const sendOnce = (call: OutboundCall, target: PinnedTarget, signal: AbortSignal): Promise<IncomingMessage> =>
   new Promise((resolve, reject) => {
     const secure = call.url.protocol === 'https:';
-    const send = secure ? httpsRequest : httpRequest;
+    const send = secure ? httpsRequest : nodeHttp.request;
     const request = send({
       host: target.address,
       family: target.family,

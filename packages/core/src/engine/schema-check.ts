@@ -1,6 +1,24 @@
 import { createHash } from 'node:crypto';
-import { Ajv, type CodeOptions, type ValidateFunction } from 'ajv';
-import { RE2JS } from 're2js';
+import { createRequire } from 'node:module';
+import type { Ajv, CodeOptions, ValidateFunction } from 'ajv';
+import type { RE2JS } from 're2js';
+
+/**
+ * Ajv and RE2JS, loaded on the first schema check: together they are more than sixty modules that
+ * every start would otherwise load for steps that may never declare a schema.
+ */
+const schemaLibraries = (() => {
+  let loaded: { readonly Ajv: typeof Ajv; readonly RE2JS: typeof RE2JS } | null = null;
+  return () => {
+    if (loaded) return loaded;
+    const require = createRequire(import.meta.url);
+    loaded = {
+      Ajv: (require('ajv') as { Ajv: typeof Ajv }).Ajv,
+      RE2JS: (require('re2js') as { RE2JS: typeof RE2JS }).RE2JS,
+    };
+    return loaded;
+  };
+})();
 
 /** Compiled schemas kept at once; the least recently used one goes first. */
 const MAX_COMPILED_SCHEMAS = 256;
@@ -15,7 +33,7 @@ const compiled = new Map<string, ValidateFunction | Error>();
  */
 const linearRegExp: NonNullable<CodeOptions['regExp']> = Object.assign(
   (pattern: string): { test: (text: string) => boolean } => {
-    const compiledPattern = RE2JS.compile(pattern);
+    const compiledPattern = schemaLibraries().RE2JS.compile(pattern);
     return { test: (text: string) => compiledPattern.test(text) };
   },
   { code: 're2js' },
@@ -29,7 +47,11 @@ const linearRegExp: NonNullable<CodeOptions['regExp']> = Object.assign(
  */
 const compile = (schemaText: string): ValidateFunction | Error => {
   try {
-    const ajv = new Ajv({ allErrors: false, strict: false, code: { regExp: linearRegExp } });
+    const ajv = new (schemaLibraries().Ajv)({
+      allErrors: false,
+      strict: false,
+      code: { regExp: linearRegExp },
+    });
     return ajv.compile(JSON.parse(schemaText) as object);
   } catch (error) {
     return error instanceof Error ? error : new Error(String(error));

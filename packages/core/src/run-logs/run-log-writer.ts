@@ -67,6 +67,8 @@ const FLUSH_BYTES = 64 * 1024;
 const FLUSH_INTERVAL_MS = 1000;
 /** Longest engine line kept; an error message can be long. */
 const MAX_LINE_CHARS = 4096;
+/** Runtimes whose steps run inside the executing process: nothing of theirs is logged but the engine's lines. */
+const IN_PROCESS_RUNTIMES: ReadonlySet<string> = new Set(['Builtin.Class', 'Builtin.Method']);
 
 /**
  * Opens the log of each run that executes in this process and keeps track of those still being
@@ -138,6 +140,14 @@ export class RunLog {
    * built-in steps on its first attempt costs no manifest write.
    */
   #manifestDirty: boolean;
+  /**
+   * True while the log holds only lines the run's rows say too: every step ran in-process, on
+   * the first attempt, with no host event, and nothing was due on disk before the end. Such a log
+   * is never written (see {@link close}), so its lines are kept unformatted in {@link #deferred}
+   * until {@link #keepOnDisk} says they will be.
+   */
+  #onlyRowFacts: boolean;
+  #deferred: { readonly path: string; readonly atMs: number; readonly text: string }[] = [];
   /** Settles once the last batch handed to the flusher is written (or given up). */
   #written: Promise<void> = Promise.resolve();
   #timer: NodeJS.Timeout | null = null;
@@ -162,6 +172,7 @@ export class RunLog {
     this.#attemptPath = attemptFolderName(attempt.attemptNumber, attempt.runAssignmentId);
     this.#budget = new RunLogBudget(options.maxBytesPerRun);
     this.#manifestDirty = attempt.attemptNumber > 1;
+    this.#onlyRowFacts = attempt.attemptNumber === 1;
     this.#manifest = {
       flowRunId: run.runId,
       tenantId: run.tenantId,
@@ -199,6 +210,7 @@ export class RunLog {
 
   /** A line of the attempt's `host.log`. */
   hostEvent(text: string): void {
+    this.#keepOnDisk();
     this.#append(`${this.#attemptPath}/${HOST_LOG_FILE}`, text);
   }
 
@@ -209,12 +221,16 @@ export class RunLog {
   providers(providers: RuntimeProviders): RuntimeProviders {
     const wrapped = new Map<RuntimeProvider['runtimeKey'], RuntimeProvider>();
     for (const [key, provider] of providers) {
+      const inProcess = IN_PROCESS_RUNTIMES.has(provider.runtimeKey);
       wrapped.set(key, {
         runtimeKey: provider.runtimeKey,
-        execute: (invocation) =>
-          runWithStepLog(this.stepStarted(invocation.request.stepRunId, invocation.step.executionKey), () =>
-            provider.execute(invocation),
-          ),
+        execute: (invocation) => {
+          if (!inProcess) this.#keepOnDisk();
+          return runWithStepLog(
+            this.stepStarted(invocation.request.stepRunId, invocation.step.executionKey),
+            () => provider.execute(invocation),
+          );
+        },
       });
     }
     return wrapped;
@@ -237,6 +253,7 @@ export class RunLog {
       logFile: join(this.#runFolder, logPath),
       canWrite: () => !this.#failed && !this.#closed,
       onOpened: async () => {
+        this.#keepOnDisk();
         await this.#ensureFolder(join(this.#runFolder, this.#attemptPath));
         this.#manifest.steps.push({
           stepRunId,
@@ -249,7 +266,10 @@ export class RunLog {
         this.#manifestDirty = true;
       },
       onFailure: (error) => this.#fail(error),
-      stderr: (text) => this.#appendRaw(stderrPath, text),
+      stderr: (text) => {
+        this.#keepOnDisk();
+        this.#appendRaw(stderrPath, text);
+      },
       hostEvent: (text) => this.hostEvent(`step ${sequence} "${stepId}": ${text}`),
     });
   }
@@ -266,9 +286,24 @@ export class RunLog {
     if (own) this.#append(own.path, line);
   }
 
-  /** Writes the run's end and closes its files; resolves once everything is written (or given up). */
+  /**
+   * Writes the run's end and closes its files; resolves once everything is written (or given up).
+   * A run that ended before any of its lines were written, on its first attempt, with only
+   * in-process steps, writes no files at all: its run, attempt and step-run rows already hold
+   * every fact its `run.log` and `worker.log` would (when it was accepted and started, each step's
+   * result and times, how it ended), and a folder and two files per run cost a trigger call
+   * more CPU than the rest of its work.
+   */
   close(end: RunLogEnd): Promise<void> {
     if (this.#closed) return this.#written;
+    if (this.#onlyRowFacts) {
+      this.#closed = true;
+      if (this.#timer) clearTimeout(this.#timer);
+      this.#timer = null;
+      this.#deferred = [];
+      this.#onClosed();
+      return this.#written;
+    }
     const tookMs = Date.now() - this.#startedMs;
     const error = end.errorMessage ? `: ${end.errorMessage}` : '';
     this.workerEvent(`assignment ${this.#attempt.runAssignmentId} ended ${end.state}`);
@@ -278,8 +313,25 @@ export class RunLog {
   }
 
   #append(relativePath: string, text: string): void {
+    if (this.#failed || this.#closed) return;
+    if (this.#onlyRowFacts) {
+      this.#deferred.push({ path: relativePath, atMs: Date.now(), text });
+      this.#timer ??= setTimeout(() => void this.#flush(), FLUSH_INTERVAL_MS).unref();
+      return;
+    }
+    this.#appendLine(relativePath, Date.now(), text);
+  }
+
+  #appendLine(relativePath: string, atMs: number, text: string): void {
     const line = text.length > MAX_LINE_CHARS ? `${text.slice(0, MAX_LINE_CHARS)}…` : text;
-    this.#appendRaw(relativePath, `${new Date().toISOString()} ${line.replace(/\r?\n/g, ' ')}\n`);
+    this.#appendRaw(relativePath, `${new Date(atMs).toISOString()} ${line.replace(/\r?\n/g, ' ')}\n`);
+  }
+
+  /** From now on the run's log goes to disk, with the lines kept back so far first. */
+  #keepOnDisk(): void {
+    if (!this.#onlyRowFacts) return;
+    this.#onlyRowFacts = false;
+    for (const { path, atMs, text } of this.#deferred.splice(0)) this.#appendLine(path, atMs, text);
   }
 
   #appendRaw(relativePath: string, text: string): void {
@@ -296,6 +348,8 @@ export class RunLog {
   }
 
   #flush(): Promise<void> {
+    // Still running when its lines are due: the run is logged on disk.
+    this.#keepOnDisk();
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = null;
     const batch = this.#pending;

@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import {
+  existsSync,
   mkdirSync,
   mkdtempSync,
   readFileSync,
@@ -256,6 +257,76 @@ describe('RunLogWriter and RunLogReader', () => {
     expect(seen).toEqual(['sru_X']);
     expect(currentStepLog()).toBeUndefined();
     await log.close({ state: 'Succeeded', errorMessage: null, steps: 1 });
+  });
+
+  /** One step of `runtimeKey` through the log's providers, reported ended as the engine does. */
+  const runStep = async (log: ReturnType<RunLogWriter['open']>, runtimeKey: string, stepRunId: string) => {
+    const providers = log.providers(
+      new Map([
+        [runtimeKey, { runtimeKey, execute: async () => ({ result: { result: 'Success' } }) }],
+      ]) as never,
+    );
+    const startedUtc = new Date().toISOString();
+    await providers
+      .get(runtimeKey as never)
+      ?.execute({ step: { executionKey: 'k' }, request: { stepRunId } } as never);
+    log.stepEnded({
+      stepRunId,
+      stepId: 'k',
+      sequence: 1,
+      result: 'Success',
+      errorMessage: null,
+      startedUtc,
+      completedUtc: new Date().toISOString(),
+    });
+  };
+
+  it('writes no files for a first attempt of in-process steps that ends before its lines are due', async () => {
+    const writer = new RunLogWriter({ rootPath: root, maxBytesPerRun: 1024 * 1024, log: silent });
+    const log = writer.open(run, attempt);
+    await runStep(log, 'Builtin.Method', 'sru_01A_B');
+    await log.close({ state: 'Succeeded', errorMessage: null, steps: 1 });
+    expect(writer.isWriting(run.runId)).toBe(false);
+    expect(existsSync(join(root, run.runId))).toBe(false);
+    const reader = new RunLogReader({ rootPath: root, limits });
+    expect(await reader.list({ id: run.runId, state: 'Succeeded', runAssignmentId: null })).toEqual([]);
+  });
+
+  it('writes every line once a step runs outside the process, or on a later attempt', async () => {
+    const writer = new RunLogWriter({ rootPath: root, maxBytesPerRun: 1024 * 1024, log: silent });
+    const rest = writer.open(run, attempt);
+    await runStep(rest, 'External.Rest', 'sru_01A_B');
+    await rest.close({ state: 'Succeeded', errorMessage: null, steps: 1 });
+    const runLog = readFileSync(join(root, run.runId, 'run.log'), 'utf8')
+      .trim()
+      .split('\n');
+    expect(runLog.map((line) => line.replace(/^\S+ /, '').split(' ').slice(0, 2).join(' '))).toEqual([
+      'run accepted',
+      'run started:',
+      'run ended',
+    ]);
+    const workerLog = readFileSync(join(root, run.runId, 'attempt-001-ras_01A_B', 'worker.log'), 'utf8');
+    expect(workerLog).toMatch(
+      /assignment ras_01A_B started[\s\S]*step 1 "k" \(sru_01A_B\) started[\s\S]*ended Success/,
+    );
+
+    const second = { runId: 'run_01A_C', tenantId: 'ten_A', dataFlowId: 'flow_A', createdUtc: null };
+    const retried = writer.open(second, { ...attempt, attemptNumber: 2, runAssignmentId: 'ras_01A_C' });
+    await runStep(retried, 'Builtin.Method', 'sru_01A_C');
+    await retried.close({ state: 'Succeeded', errorMessage: null, steps: 1 });
+    expect(readFileSync(join(root, second.runId, 'run.log'), 'utf8')).toMatch(/run assigned[\s\S]*run ended/);
+  });
+
+  it('writes a run of in-process steps once it is still running when its lines are due', async () => {
+    const writer = new RunLogWriter({ rootPath: root, maxBytesPerRun: 1024 * 1024, log: silent });
+    const log = writer.open(run, attempt);
+    await runStep(log, 'Builtin.Method', 'sru_01A_B');
+    const runLog = join(root, run.runId, 'run.log');
+    for (let waited = 0; waited < 5_000 && !existsSync(runLog); waited += 50)
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(readFileSync(runLog, 'utf8')).toMatch(/run accepted[\s\S]*run started/);
+    await log.close({ state: 'Succeeded', errorMessage: null, steps: 1 });
+    expect(readFileSync(runLog, 'utf8')).toMatch(/run ended Succeeded after \d+ ms and 1 step/);
   });
 });
 
