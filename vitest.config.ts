@@ -10,7 +10,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['packages/*/src/**/*.test.ts', 'apps/*/src/**/*.test.ts'],
-          exclude: ['apps/cli/src/services/**'],
+          exclude: ['apps/cli/src/services/**', 'apps/dashboard/**'],
         },
       },
       {
@@ -25,7 +25,22 @@ export default defineConfig({
       },
       {
         extends: true,
-        test: { name: 'apps', include: ['apps/*/test/**/*.test.ts'], fileParallelism: false },
+        test: {
+          name: 'apps',
+          include: ['apps/*/test/**/*.test.ts'],
+          exclude: ['apps/dashboard/**'],
+          fileParallelism: false,
+        },
+      },
+      {
+        extends: true,
+        // The dashboard: its unit and i18n audit tests, then the browser suites against a real
+        // server (one browser at a time on a small machine).
+        test: {
+          name: 'dashboard',
+          include: ['apps/dashboard/src/**/*.test.{ts,tsx}', 'apps/dashboard/test/**/*.e2e.test.ts'],
+          fileParallelism: false,
+        },
       },
     ],
   },

@@ -77,6 +77,9 @@ export const buildApp = async (context: ServerContext, telemetry?: Telemetry): P
     origin: rest.corsOrigins.includes('*') ? true : rest.corsOrigins,
     // A stray OPTIONS without preflight headers is answered like any other request, not with text.
     strictPreflight: false,
+    // The plugin's default (GET, HEAD, POST) would stop a browser client such as the dashboard
+    // from editing or deleting anything.
+    methods: ['GET', 'HEAD', 'POST', 'PUT', 'DELETE'],
     exposedHeaders: ['x-request'],
   });
   if (rest.securityHeaders) {

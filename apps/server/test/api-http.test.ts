@@ -58,6 +58,17 @@ describe('HTTP behaviour', () => {
     expect(other.headers.get('access-control-allow-origin')).toBeNull();
   });
 
+  it('allows every method of the API in a CORS preflight, so the dashboard can edit and delete', async () => {
+    for (const method of ['PUT', 'DELETE']) {
+      const preflight = await fetch(`${server.baseUrl}/v1.0/tenants/ten_1`, {
+        method: 'OPTIONS',
+        headers: { origin: 'http://dashboard.test', 'access-control-request-method': method },
+      });
+      expect(preflight.status).toBe(204);
+      expect(preflight.headers.get('access-control-allow-methods')?.split(/,\s*/)).toContain(method);
+    }
+  });
+
   it('sends the standard security headers', async () => {
     const answer = await fetch(`${server.baseUrl}/v1.0/api/health`);
     expect(answer.headers.get('x-content-type-options')).toBe('nosniff');

@@ -9,6 +9,7 @@ import {
   runningTestServices,
   stopTestServices,
 } from '../services/index.ts';
+import { ensureChromium } from './test-dashboard.ts';
 import { runMutationStages } from './test-mutation.ts';
 import { lintOpenApiDocument } from './test-openapi.ts';
 import type { TestStage } from './test-stages.ts';
@@ -178,6 +179,15 @@ const runStages = async (only: readonly TestStage[], log: (line: string) => void
     }
   }
   if (wanted('apps')) results.push(await vitestStage('apps', 'apps', databaseEnv));
+  // The dashboard's unit and i18n audit tests, then its browser suites in Debian's Chromium.
+  if (wanted('dashboard')) {
+    const missing = await ensureChromium(log);
+    if (missing === null) results.push(await vitestStage('dashboard', 'dashboard'));
+    else {
+      log(`dashboard: Chromium is not available: ${missing}`);
+      results.push({ stage: 'dashboard', passed: 0, failed: 1, ok: false });
+    }
+  }
   // Never part of the default run: mutation testing takes tens of minutes.
   if (only.includes('mutation')) results.push(...(await runMutationStages(log)));
 

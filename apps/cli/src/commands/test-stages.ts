@@ -11,6 +11,7 @@ export const TEST_STAGES = [
   'services',
   'store',
   'apps',
+  'dashboard',
   'mutation',
 ] as const;
 /** One stage of `./tempo test`. */

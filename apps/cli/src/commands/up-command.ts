@@ -1,9 +1,10 @@
 import { join, resolve } from 'node:path';
-import { UsageError } from '../flags.ts';
+import { startDashboardCompanion } from '../dashboard/dashboard-companion.ts';
 import { describeLocalAdminKey, type LocalAdminKey, prepareLocalAdminKey } from '../local-admin-key.ts';
 import { describeSeedPassword, prepareSeedPasswords, type SeedPasswordReport } from '../local-passwords.ts';
 import { startLocalWorkers, withoutServerExecution } from '../local-workers.ts';
 import { DEFAULT_DATA_DIR } from '../repo-paths.ts';
+import { startMcpCompanion } from './mcp-command.ts';
 import { serveDataFolder } from './server-command.ts';
 
 /** Options of `./tempo up`. */
@@ -13,6 +14,8 @@ export interface UpOptions {
   /** Local workers to start beside the server, 0–16; above 0 the server's own execution is off. */
   readonly workers: number;
   readonly dashboardPort?: number | undefined;
+  /** `--no-mcp`: start the stack without the MCP server. */
+  readonly noMcp?: boolean | undefined;
 }
 
 const say = (lines: readonly string[]): void => {
@@ -24,9 +27,6 @@ const say = (lines: readonly string[]): void => {
  * workers run the flows instead of the server, and are stopped before it.
  */
 export const runUp = async (options: UpOptions): Promise<number> => {
-  if (options.dashboardPort !== undefined) {
-    throw new UsageError('--dashboard-port: the dashboard is not part of this build yet.');
-  }
   const dataDir = resolve(options.dataDir ?? DEFAULT_DATA_DIR);
   const settingsFile = join(dataDir, 'tempo.json');
   // A new data folder gets every default, a random administrator key and random passwords for
@@ -52,16 +52,32 @@ export const runUp = async (options: UpOptions): Promise<number> => {
           '',
         ].join('\n'),
       );
-      if (options.workers === 0) return undefined;
-      const workers = await startLocalWorkers({
-        count: options.workers,
-        dataDir,
-        settingsFile,
-        server,
-        report: (line) => say([line]),
-      });
-      say(workers.lines);
-      return () => workers.supervisor.stop();
+      const mcp = options.noMcp
+        ? null
+        : await startMcpCompanion(server, server.settings.logging.logDirectory, (line) => say([line]));
+      if (mcp) say(mcp.lines);
+      const stopMcp = async () => mcp?.stop();
+      const workers =
+        options.workers === 0
+          ? null
+          : await startLocalWorkers({
+              count: options.workers,
+              dataDir,
+              settingsFile,
+              server,
+              report: (line) => say([line]),
+            });
+      if (workers) say(workers.lines);
+      // Last, so a first build of the dashboard delays nothing else.
+      const dashboard = await startDashboardCompanion(server.url, options.dashboardPort, (line) =>
+        say([line]),
+      );
+      say(dashboard.lines);
+      return async () => {
+        await dashboard.stop();
+        await workers?.supervisor.stop();
+        await stopMcp();
+      };
     },
   });
 };

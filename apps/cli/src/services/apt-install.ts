@@ -10,20 +10,53 @@ import { DatabaseServiceError, ServiceStep } from './service-error.ts';
 const POLICY_RC_D = '/usr/sbin/policy-rc.d';
 
 /** What to install and where to write apt's output. */
-export interface AptInstallOptions {
-  readonly kind: DatabaseKind;
+export interface DebianInstallOptions {
   readonly packages: readonly string[];
   readonly logFile: string;
   readonly log: (line: string) => void;
 }
 
+/** What to install for a test database server. */
+export interface AptInstallOptions extends DebianInstallOptions {
+  readonly kind: DatabaseKind;
+}
+
+/** apt-get could not install the packages: `problem` says why, the log file holds apt's output. */
+export class DebianInstallError extends Error {
+  override readonly name = 'DebianInstallError';
+  readonly problem: string;
+  readonly logFile: string;
+
+  constructor(problem: string, logFile: string, cause?: unknown) {
+    super(`${problem}. Log: ${logFile}`, cause === undefined ? undefined : { cause });
+    this.problem = problem;
+    this.logFile = logFile;
+  }
+}
+
+/** Installs a test database server's packages; failures name the server (see {@link installDebianPackages}). */
+export const aptInstall = async (options: AptInstallOptions): Promise<void> => {
+  try {
+    await installDebianPackages(options);
+  } catch (error) {
+    if (!(error instanceof DebianInstallError)) throw error;
+    throw new DatabaseServiceError(
+      options.kind,
+      ServiceStep.Install,
+      error.problem,
+      options.logFile,
+      error.cause,
+    );
+  }
+};
+
 /**
  * Installs Debian packages with apt-get, without starting the services they ship. Refreshes the
  * package lists first: on a fresh machine they are empty and the install would find nothing.
  */
-export const aptInstall = async (options: AptInstallOptions): Promise<void> => {
-  const fail = (problem: string, cause?: unknown): DatabaseServiceError =>
-    new DatabaseServiceError(options.kind, ServiceStep.Install, problem, options.logFile, cause);
+export const installDebianPackages = async (options: DebianInstallOptions): Promise<void> => {
+  const fail = (problem: string, cause?: unknown): DebianInstallError =>
+    new DebianInstallError(problem, options.logFile, cause);
   const names = options.packages.join(' ');
   const aptGet = findExecutable('apt-get');
   if (aptGet === undefined || !isRoot()) {
@@ -43,7 +76,7 @@ export const aptInstall = async (options: AptInstallOptions): Promise<void> => {
     const installed = await runCommand(aptGet, args, { logFile: options.logFile, env });
     if (installed !== 0) throw fail(`apt-get install ${names} exited with code ${installed}`);
   } catch (error) {
-    throw error instanceof DatabaseServiceError ? error : fail('apt-get could not be run', error);
+    throw error instanceof DebianInstallError ? error : fail('apt-get could not be run', error);
   } finally {
     if (ownPolicy) rmSync(POLICY_RC_D, { force: true });
   }
