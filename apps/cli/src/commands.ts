@@ -19,21 +19,6 @@ const settingsOptions = {
   settings: { type: 'string' },
 } as const satisfies ParseArgsOptionsConfig;
 
-/**
- * Commands of parts this build does not have yet: they say so plainly, with what to use
- * meanwhile, instead of pretending or pointing at notes that do not cover them.
- */
-const notInThisBuild = (name: string, what: string, meanwhile: string): Command => ({
-  name,
-  usage: name,
-  summary: `${what} (not part of this build yet)`,
-  options: {},
-  run: async () => {
-    process.stderr.write(`tempo ${name}: ${what} is not part of this build yet; ${meanwhile}\n`);
-    return 2;
-  },
-});
-
 const withUsageErrors =
   (run: (values: FlagValues) => Promise<number>) =>
   async (values: FlagValues): Promise<number> => {
@@ -62,14 +47,15 @@ export const COMMANDS: readonly Command[] = [
   },
   {
     name: 'up',
-    usage: 'up [--data-dir DIR] [--port N] [--workers N] [--dashboard-port N]',
+    usage: 'up [--data-dir DIR] [--port N] [--workers N] [--dashboard-port N] [--no-mcp]',
     summary:
-      'start the single-machine stack: server with SQLite and its local pseudo-worker; --workers N (1-16) runs flows on N local worker processes instead, for this start only',
+      'start the single-machine stack: server with SQLite and its local pseudo-worker, the MCP server (8910-8912; --no-mcp leaves it out) and the dashboard (3000, --dashboard-port N; built when its sources changed); --workers N (1-16) runs flows on N local worker processes instead, for this start only',
     options: {
       'data-dir': { type: 'string' },
       port: { type: 'string' },
       workers: { type: 'string' },
       'dashboard-port': { type: 'string' },
+      'no-mcp': { type: 'boolean' },
     },
     run: withUsageErrors(async (values) =>
       (await import('./commands/up-command.ts')).runUp({
@@ -77,6 +63,7 @@ export const COMMANDS: readonly Command[] = [
         port: intFlag(values, 'port', 1, 65535),
         workers: intFlag(values, 'workers', 0, MAX_LOCAL_WORKERS) ?? 0,
         dashboardPort: intFlag(values, 'dashboard-port', 1, 65535),
+        noMcp: values['no-mcp'] === true,
       }),
     ),
   },
@@ -104,7 +91,35 @@ export const COMMANDS: readonly Command[] = [
       (await import('./commands/worker-command.ts')).runWorker({ config: stringFlag(values, 'config') }),
     ),
   },
-  notInThisBuild('mcp', 'the MCP server', 'use the REST API, described at /openapi.json.'),
+  {
+    name: 'mcp',
+    usage:
+      'mcp [--config FILE] [--showconfig] | mcp --stdio [--server-url URL] [--api-key KEY] | mcp install --client claude-code|cursor|codex [--dry-run]',
+    summary:
+      "start the MCP server for AI agents (HTTP 8910, TCP 8911, WebSocket 8912, or --stdio), or write an MCP client's configuration; settings: FILE or ./tempo.mcp.json",
+    options: {
+      config: { type: 'string' },
+      showconfig: { type: 'boolean' },
+      stdio: { type: 'boolean' },
+      'server-url': { type: 'string' },
+      'api-key': { type: 'string' },
+      token: { type: 'string' },
+      'access-key': { type: 'string' },
+      'tenant-id': { type: 'string' },
+      client: { type: 'string' },
+      'dry-run': { type: 'boolean' },
+    },
+    positionals: true,
+    run: async (values) => {
+      // The MCP process parses its own flags: they are handed over as they came.
+      const args = [...((values._ ?? []) as string[])];
+      for (const [name, value] of Object.entries(values)) {
+        if (name === '_' || value === undefined || value === false) continue;
+        args.push(`--${name}`, ...(value === true ? [] : [String(value)]));
+      }
+      return (await import('./commands/mcp-command.ts')).runMcp(args);
+    },
+  },
   {
     name: 'migrate',
     usage: 'migrate [--settings FILE | --data-dir DIR]',
@@ -145,9 +160,23 @@ export const COMMANDS: readonly Command[] = [
   {
     name: 'postman',
     usage: 'postman',
-    summary: 'regenerate postman/tempo.postman_collection.json from the OpenAPI document',
+    summary:
+      'regenerate postman/tempo.postman_collection.json and the route table of docs/api.md from the OpenAPI document',
     options: {},
     run: async () => (await import('./commands/postman-command.ts')).runPostman(),
+  },
+  {
+    name: 'publish-sdks',
+    usage: 'publish-sdks [--dry-run] [--out DIR] [--nuget-source URL]',
+    summary:
+      'build the npm packages (@tempo/contracts, client, core, sdk), the Python wheel and the Tempo.Sdk NuGet package, and publish the npm and NuGet ones; --dry-run only builds and lists them',
+    options: { 'dry-run': { type: 'boolean' }, out: { type: 'string' }, 'nuget-source': { type: 'string' } },
+    run: async (values) =>
+      (await import('./commands/publish-sdks-command.ts')).runPublishSdks({
+        dryRun: values['dry-run'] === true,
+        outDir: stringFlag(values, 'out'),
+        nugetSource: stringFlag(values, 'nuget-source'),
+      }),
   },
   {
     name: 'version',

@@ -18,6 +18,6 @@ describe('postman collection', () => {
       folder.item.map((item) => `${item.request.method} ${item.request.url.raw}`),
     );
     expect(requests).toContain('POST {{baseUrl}}/v1.0/token');
-    expect(requests).toContain('POST {{baseUrl}}/v1.0/tenants/{{tenantId}}/flows/{{id}}/ensure-steps');
+    expect(requests).toContain('POST {{baseUrl}}/v1.0/tenants/{{tenantId}}/flows/{{flowId}}/ensure-steps');
   });
 });

@@ -7,7 +7,7 @@ import { createExecutionServices } from '../execution-services.ts';
 import { registerSampleBuiltins } from '../sample-builtins.ts';
 import { createServerContext } from '../server-context.ts';
 import { SERVER_VERSION } from '../server-version.ts';
-import type { OpenApiDocumentLike } from './postman-collection.ts';
+import type { OpenApiDocumentLike } from './openapi-operations.ts';
 
 /**
  * The server's OpenAPI document, built in-process over an empty in-memory database without
