@@ -31,7 +31,7 @@ COPY --from=deps /opt/tempo ./
 COPY packages/contracts ./packages/contracts
 COPY packages/core ./packages/core
 COPY apps/worker ./apps/worker
-COPY docker/worker-entrypoint.mjs ./docker/worker-entrypoint.mjs
+COPY docker/worker-entrypoint.sh docker/worker-bootstrap-token.mjs ./docker/
 RUN mkdir -p /var/lib/tempo-worker/config /var/lib/tempo-worker/logs /var/lib/tempo-worker/cache \
         /var/lib/tempo-worker/scratch /var/lib/tempo/run-logs \
     && chown -R node:node /var/lib/tempo-worker /var/lib/tempo
@@ -39,4 +39,4 @@ USER node
 # The worker serves no port: it is healthy while its process runs and its settings load.
 HEALTHCHECK --interval=10s --timeout=5s --retries=3 \
     CMD ["node", "-e", "process.kill(1, 0)"]
-ENTRYPOINT ["node", "--disable-warning=ExperimentalWarning", "docker/worker-entrypoint.mjs"]
+ENTRYPOINT ["/opt/tempo/docker/worker-entrypoint.sh"]

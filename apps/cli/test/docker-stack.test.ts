@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { loadSettings } from '@tempo/core/settings';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -133,9 +133,11 @@ describe('docker/compose.yaml', () => {
     };
     await writeFile(join(dir, 'tempo.worker.json'), JSON.stringify(workerSettings));
     const composeEnv = resolvedEnvironment('tempo-worker-2', SECRETS);
-    const worker = spawn(process.execPath, [join(DOCKER, 'worker-entrypoint.mjs')], {
+    const worker = spawn(join(DOCKER, 'worker-entrypoint.sh'), [], {
       env: {
         ...process.env,
+        // The image's node is on PATH; here it is the one running this test.
+        PATH: `${dirname(process.execPath)}:${process.env.PATH ?? ''}`,
         ...composeEnv,
         TEMPO_WORKER_SERVER_ENDPOINT: `http://127.0.0.1:${port}`,
         TEMPO_WORKER_SETTINGS_FILE: join(dir, 'tempo.worker.json'),
@@ -156,10 +158,11 @@ describe('docker/compose.yaml', () => {
       }
       expect(state, output).toBe('Online');
       expect(output).toContain('token issued for wrk_docker_2');
-      // The bootstrap key never reaches the worker process's environment (or its handlers').
-      const workerPid = (await readFile(`/proc/${worker.pid}/task/${worker.pid}/children`, 'utf8')).trim();
-      expect(workerPid).toMatch(/^\d+$/);
-      const environ = await readFile(`/proc/${workerPid}/environ`, 'utf8');
+      // The entry point became the worker (exec): no process of the container keeps the
+      // bootstrap key in its environment, where a handler could read it from /proc.
+      const command = await readFile(`/proc/${worker.pid}/cmdline`, 'utf8');
+      expect(command).toContain('apps/worker/src/main.ts');
+      const environ = await readFile(`/proc/${worker.pid}/environ`, 'utf8');
       expect(environ).toContain('TEMPO_WORKER_TOKEN=');
       expect(environ).not.toContain(SECRETS.TEMPO_AUTH_ADMIN_API_KEY);
     } finally {
