@@ -1,5 +1,5 @@
 import { cp, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
-import { dirname, join, relative } from 'node:path';
+import { dirname, join, relative, sep } from 'node:path';
 import { REPO_ROOT } from '../repo-paths.ts';
 import { runTool } from './publish-tools.ts';
 
@@ -53,6 +53,8 @@ const copyAssets = async (source: string, target: string): Promise<void> => {
   for (const entry of await readdir(source, { recursive: true, withFileTypes: true })) {
     if (!entry.isFile() || entry.name.endsWith('.ts')) continue;
     const path = join(entry.parentPath, entry.name);
+    // Bytecode a test run left beside a Python shim is not part of the package.
+    if (path.split(sep).includes('__pycache__') || entry.name.endsWith('.pyc')) continue;
     const destination = join(target, relative(source, path));
     await mkdir(dirname(destination), { recursive: true });
     await cp(path, destination);

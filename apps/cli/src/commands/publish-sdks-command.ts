@@ -102,7 +102,18 @@ const pythonPackages = async (out: string, work: string): Promise<BuiltPackage[]
 
 const nugetPackage = async (out: string): Promise<BuiltPackage> => {
   const project = join(REPO_ROOT, 'sdk', 'csharp', 'Tempo.Sdk', 'Tempo.Sdk.csproj');
-  await runTool('dotnet', ['pack', project, '--configuration', 'Release', '--output', out, '--nologo']);
+  // Deterministic paths: the DLLs would otherwise carry this machine's checkout path (in the PDB path).
+  await runTool('dotnet', [
+    'pack',
+    project,
+    '--configuration',
+    'Release',
+    '--output',
+    out,
+    '--nologo',
+    '-p:ContinuousIntegrationBuild=true',
+    `-p:PathMap=${REPO_ROOT}=/_/`,
+  ]);
   const version = /<Version>([^<]+)<\/Version>/.exec(await readFile(project, 'utf8'))?.[1];
   if (!version) throw new Error('Tempo.Sdk.csproj names no <Version>.');
   return { ecosystem: 'NuGet', name: 'Tempo.Sdk', version, file: join(out, `Tempo.Sdk.${version}.nupkg`) };

@@ -165,6 +165,10 @@ export class ProcessHandlerHost implements HandlerHost {
       poolSize: options.settings.warmPoolSize,
       idleTimeoutMs: options.settings.warmIdleTimeoutMs,
       maxInvocations: options.settings.warmMaxInvocations,
+      // As many warm processes as could run at once, `warmPoolSize` deep: busy ones hold a
+      // capacity slot, idle ones none, so these caps keep idle ones from piling up per step.
+      maxLive: options.settings.maxConcurrentProcessesServerWide * options.settings.warmPoolSize,
+      maxLivePerTenant: options.settings.maxConcurrentProcessesPerTenant * options.settings.warmPoolSize,
     });
   }
 

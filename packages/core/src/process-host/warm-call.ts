@@ -1,6 +1,4 @@
-import { readdirSync } from 'node:fs';
 import { appendFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { HandlerLogFile, StepLogTarget } from '../run-logs/step-log-scope.ts';
 import type { StepResult } from '../runtimes/step-protocol.ts';
 import { traceEnvironment } from '../telemetry/trace-context.ts';
@@ -11,7 +9,6 @@ import { describeOutcome, exception, mapOutcome, withStderr } from './handler-ou
 import { invokeLine, runLogLines } from './persistent-protocol.ts';
 import type { HandlerInvocation } from './process-handler-host.ts';
 import { readStepResult } from './protocol-v1.ts';
-import { removeScratchFolder } from './scratch-folder.ts';
 import type { WarmHandler } from './warm-pool.ts';
 import type { WarmCallOutcome } from './warm-process.ts';
 
@@ -102,9 +99,12 @@ export const runWarmCall = async (
     );
     stepLog.stderr(stderr);
   }
-  const reusable = mapped.reusable && handler.process.idle && (await emptyFolder(handler.scratch));
-  // Killed already when the host stopped it; otherwise (a result for another request, a scratch
-  // folder that could not be emptied) it goes now.
+  // The scratch folder is not emptied between invocations: the server runs as root, and
+  // deleting by path in a folder a live handler tree can rewrite (a directory swapped for a
+  // symbolic link mid-delete) lets the handler delete any file on the host. The folder is removed
+  // once the process and everything it started are gone (see WarmPool).
+  const reusable = mapped.reusable && handler.process.idle;
+  // Killed already when the host stopped it; otherwise (a result for another request) it goes now.
   if (!reusable) void handler.process.kill();
   return {
     result: mapped.result,
@@ -164,21 +164,5 @@ const describeWarmOutcome = (
       return `${which} discarded: ${redact(outcome.message)}`;
     default:
       return `${which}: ${describeOutcome(outcome, timeoutMs, redact)}`;
-  }
-};
-
-/**
- * Empties a warm process's scratch folder between invocations, so an invocation finds it as
- * empty as a one-shot call does; false when that failed (the process is then not reused).
- */
-const emptyFolder = async (folder: string): Promise<boolean> => {
-  try {
-    // Synchronous: the folder is nearly always empty, and a thread-pool round trip would cost
-    // more than the listing itself on the warm path.
-    const entries = readdirSync(folder);
-    await Promise.all(entries.map((entry) => removeScratchFolder(join(folder, entry))));
-    return true;
-  } catch {
-    return false;
   }
 };

@@ -290,6 +290,46 @@ process.stdout.write(JSON.stringify({ result: 'Success', data: process.env.TEMPO
     expect(second.token).not.toBe(first.token);
   });
 
+  it('keep at most maxConcurrentProcessesPerTenant × warmPoolSize live per tenant, ending the least recently used', async () => {
+    const host = hostWith({
+      warmPoolSize: 1,
+      maxConcurrentProcessesPerTenant: 2,
+      maxConcurrentProcessesServerWide: 3,
+    });
+    // One key per step: without a cap every step a tenant has would keep a process alive.
+    const steps = await Promise.all([1, 2, 3, 4].map((n) => javascriptHandler(`capped-${n}.js`, COUNTING)));
+    const tokens: unknown[] = [];
+    for (const launch of steps) tokens.push(dataOf(await call(host, launch)).token);
+    expect(host.warmStatus()).toMatchObject({ live: 2, idle: 2 });
+    // The two most recent are the ones kept.
+    expect(dataOf(await call(host, steps[3] as HandlerLaunch))).toMatchObject({ token: tokens[3], count: 2 });
+    expect(dataOf(await call(host, steps[0] as HandlerLaunch)).count).toBe(1);
+    // Another tenant's take the host to its cap of three: the oldest idle one of any tenant goes.
+    await call(host, steps[0] as HandlerLaunch, { tenantId: 'ten_b' });
+    await call(host, steps[1] as HandlerLaunch, { tenantId: 'ten_b' });
+    expect(host.warmStatus().live).toBe(3);
+  });
+
+  it('keep a warm scratch folder for the process’s life, and remove it only once the process is gone', async () => {
+    const host = hostWith();
+    const launch = await javascriptHandler(
+      'scratch.js',
+      `const fs = require('node:fs');
+exports.run = () => {
+  const file = require('node:path').join(process.env.TEMPO_SCRATCH_DIR, 'mark');
+  const seen = fs.existsSync(file);
+  fs.writeFileSync(file, 'x');
+  return { seen, scratch: process.env.TEMPO_SCRATCH_DIR };
+};`,
+    );
+    const first = dataOf(await call(host, launch));
+    const second = dataOf(await call(host, launch));
+    expect(first.seen).toBe(false);
+    expect(second).toEqual({ seen: true, scratch: first.scratch });
+    await host.close();
+    await expect(readdir(String(first.scratch))).rejects.toThrow(/ENOENT/);
+  });
+
   it('end every warm process on close', async () => {
     const host = hostWith();
     const launch = await javascriptHandler('closing.js', COUNTING);

@@ -6,7 +6,10 @@ export interface WarmHandler {
   readonly process: WarmProcess;
   /** The tenant it serves; its pool key names the tenant too. */
   readonly tenantId: string;
-  /** Its scratch folder (HOME, TMPDIR and every invocation's `TEMPO_SCRATCH_DIR`), emptied between invocations. */
+  /**
+   * Its scratch folder (HOME, TMPDIR and every invocation's `TEMPO_SCRATCH_DIR`), kept for its
+   * whole life and removed once the process and everything it started are gone.
+   */
   readonly scratch: string;
   /** Secret values of its environment, scrubbed from what it prints. */
   readonly secretValues: readonly string[];
@@ -20,6 +23,13 @@ export interface WarmPoolLimits {
   readonly idleTimeoutMs: number;
   /** A process ends after this many invocations (`warmMaxInvocations`). */
   readonly maxInvocations: number;
+  /**
+   * Warm processes alive at once on this host, and of one tenant: past either, the least recently
+   * used idle one ends when another is given back. An idle process holds no capacity slot, so
+   * without these a tenant with many steps would keep one process per step alive.
+   */
+  readonly maxLive: number;
+  readonly maxLivePerTenant: number;
 }
 
 /** The pool's counters. */
@@ -44,7 +54,11 @@ export class WarmPool {
   readonly #idle = new Map<string, WarmHandler[]>();
   readonly #live = new Set<WarmHandler>();
   readonly #idleTimers = new Map<WarmHandler, NodeJS.Timeout>();
+  /** Idle processes, least recently given back first: the order they are ended in past a cap. */
+  readonly #idleOrder: WarmHandler[] = [];
   readonly #refused = new Set<string>();
+  /** Scratch folders being removed after their process went; a close waits for them. */
+  readonly #removals = new Set<Promise<void>>();
   #closed = false;
 
   constructor(limits: WarmPoolLimits) {
@@ -78,6 +92,7 @@ export class WarmPool {
       if (!handler) break;
       clearTimeout(this.#idleTimers.get(handler));
       this.#idleTimers.delete(handler);
+      this.#leaveIdleOrder(handler);
       if (handlers.length === 0) this.#idle.delete(key);
       if (handler.process.idle) return handler;
     }
@@ -109,9 +124,37 @@ export class WarmPool {
     }
     handlers.push(handler);
     this.#idle.set(key, handlers);
+    this.#idleOrder.push(handler);
     const timer = setTimeout(() => void handler.process.end(), this.#limits.idleTimeoutMs);
     timer.unref();
     this.#idleTimers.set(handler, timer);
+    this.#enforceCaps(handler.tenantId);
+  }
+
+  /** Ends the least recently used idle processes while the tenant's or the host's count is past its cap. */
+  #enforceCaps(tenantId: string): void {
+    const liveOf = (tenant: string) => [...this.#live].filter((each) => each.tenantId === tenant).length;
+    while (liveOf(tenantId) > this.#limits.maxLivePerTenant) {
+      const oldest = this.#idleOrder.find((each) => each.tenantId === tenantId);
+      if (!oldest) break;
+      this.#retire(oldest);
+    }
+    while (this.#live.size > this.#limits.maxLive) {
+      const oldest = this.#idleOrder[0];
+      if (!oldest) break;
+      this.#retire(oldest);
+    }
+  }
+
+  /** Ends an idle process now; it leaves the live set at once, before its exit is seen. */
+  #retire(handler: WarmHandler): void {
+    this.#forget(handler);
+    void handler.process.end();
+  }
+
+  #leaveIdleOrder(handler: WarmHandler): void {
+    const index = this.#idleOrder.indexOf(handler);
+    if (index >= 0) this.#idleOrder.splice(index, 1);
   }
 
   /** Ends every warm process: idle ones by closing their stdin, busy ones by killing them. */
@@ -122,18 +165,23 @@ export class WarmPool {
         handler.process.idle ? handler.process.end() : handler.process.kill(),
       ),
     );
+    await Promise.all([...this.#removals]);
   }
 
   #forget(handler: WarmHandler): void {
-    this.#live.delete(handler);
+    if (!this.#live.delete(handler)) return;
     clearTimeout(this.#idleTimers.get(handler));
     this.#idleTimers.delete(handler);
+    this.#leaveIdleOrder(handler);
     for (const [key, handlers] of this.#idle) {
       const index = handlers.indexOf(handler);
       if (index < 0) continue;
       handlers.splice(index, 1);
       if (handlers.length === 0) this.#idle.delete(key);
     }
-    void removeScratchFolder(handler.scratch);
+    // Only once nothing of the handler can still rewrite the folder (see warm-call.ts).
+    const removal = handler.process.gone.then(() => removeScratchFolder(handler.scratch));
+    this.#removals.add(removal);
+    void removal.finally(() => this.#removals.delete(removal));
   }
 }

@@ -173,6 +173,11 @@ export class WarmProcess {
   }
 
   /** Whether it can take an invocation now. */
+  /** Resolves once the process has closed and, where the tree is killed, everything it started is gone. */
+  get gone(): Promise<void> {
+    return this.#closed;
+  }
+
   get idle(): boolean {
     return this.#state === 'idle';
   }
