@@ -16,6 +16,7 @@ TEMPO_AUTH_SIGNING_KEY=$(random)
 TEMPO_AUTH_CREDENTIAL_HASH_KEY=$(random)
 TEMPO_SECRETS_KEY=$(random)
 TEMPO_DB_PASSWORD=$(random)
+TEMPO_MCP_ACCESS_TOKEN=$(random)
 ENV
 mv "$ENV_FILE.tmp" "$ENV_FILE"
 echo "wrote docker/.env (owner-only); the admin API key is TEMPO_AUTH_ADMIN_API_KEY in it" >&2

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { applyInstall, InstallError, planInstall, withTomlTable } from './client-install.ts';
+import { accessTokenNote, applyInstall, InstallError, planInstall, withTomlTable } from './client-install.ts';
 import { McpSettings } from './mcp-settings.ts';
 
 const homes: string[] = [];
@@ -96,5 +96,21 @@ describe('applyInstall', () => {
 describe('withTomlTable', () => {
   it('appends to an empty or missing file', () => {
     expect(withTomlTable(null, '[a]', '[a]\nx = 1\n')).toBe('[a]\nx = 1\n');
+  });
+});
+
+describe('accessTokenNote', () => {
+  it('tells HTTP clients to add the Authorization header themselves, and stdio clients nothing', () => {
+    expect(accessTokenNote('claude-code')).toMatch(/add the header "Authorization: Bearer <token>"/);
+    expect(accessTokenNote('cursor')).toMatch(/mcp-access-token/);
+    expect(accessTokenNote('codex')).toBeNull();
+  });
+
+  it('is not a reason to copy a secret: planned files hold no Authorization header', () => {
+    const tokenSettings = McpSettings.parse({ accessToken: 'the-access-token', tempo: { apiKey: 'k' } });
+    for (const client of ['claude-code', 'cursor', 'codex'] as const) {
+      const files = planInstall({ ...context(newHome(), client), settings: tokenSettings });
+      for (const file of files) expect(file.after).not.toMatch(/the-access-token|authorization/i);
+    }
   });
 });

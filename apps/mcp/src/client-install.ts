@@ -140,6 +140,16 @@ export const planInstall = (context: InstallContext): PlannedFile[] => {
   }
 };
 
+/**
+ * What the user must add by hand for a client that reaches the server over HTTP: the server
+ * `./tempo up` starts (or any configured with `accessToken`) wants `Authorization: Bearer`, and
+ * the install never copies a secret into a client's file. Null for clients started over stdio.
+ */
+export const accessTokenNote = (client: McpClientKind): string | null =>
+  client === 'codex'
+    ? null
+    : `If the MCP server requires an access token (./tempo up's does: <data folder>/mcp-access-token; or accessToken / TEMPO_MCP_ACCESS_TOKEN), add the header "Authorization: Bearer <token>" to the tempo entry of ${client}'s configuration yourself: this install writes no secret.`;
+
 /** Writes the planned files (folders created as needed). */
 export const applyInstall = (files: readonly PlannedFile[]): void => {
   for (const file of files) {

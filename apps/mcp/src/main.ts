@@ -3,6 +3,7 @@ import { homedir } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
+  accessTokenNote,
   applyInstall,
   InstallError,
   MCP_CLIENTS,
@@ -29,6 +30,7 @@ const USAGE = `Usage:
 Settings: FILE, else ./tempo.mcp.json when present, else defaults; TEMPO_ENDPOINT, TEMPO_API_KEY,
 TEMPO_TOKEN, TEMPO_ACCESS_KEY, TEMPO_TENANT_ID and TEMPO_MCP_* override the file, and the flags
 override both. Prefer the environment over --api-key: command lines are visible to other users.
+TEMPO_MCP_ACCESS_TOKEN (accessToken): the token every network caller must bring.
 `;
 
 /** This build's version, from the package manifest. */
@@ -118,11 +120,15 @@ const install = (flags: Flags, loaded: LoadedMcpSettings, settings: McpSettings)
         `--- ${file.path} (${file.before === null ? 'new file' : 'updated'})\n${file.after}\n`,
       );
     }
+    const note = accessTokenNote(client as McpClientKind);
+    if (note) process.stdout.write(`${note}\n`);
     process.stdout.write('Dry run: nothing was written.\n');
     return 0;
   }
   applyInstall(files);
   for (const file of files) process.stdout.write(`wrote ${file.path}\n`);
+  const note = accessTokenNote(client as McpClientKind);
+  if (note) process.stdout.write(`${note}\n`);
   process.stdout.write(`Restart ${client} to load the tempo MCP server.\n`);
   return 0;
 };

@@ -2,7 +2,7 @@ import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js'
 import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv';
 import type { McpLog } from './mcp-log.ts';
 import { createMcpServer } from './mcp-server-factory.ts';
-import type { McpSettings } from './mcp-settings.ts';
+import { holdsTempoCredentials, type McpSettings } from './mcp-settings.ts';
 import { TempoGateway } from './tempo-gateway.ts';
 import { ToolEvents } from './tool-events.ts';
 import { listenHttp, type McpListener } from './transports/http-listener.ts';
@@ -61,11 +61,22 @@ export const startMcpService = async (options: McpServiceOptions): Promise<McpSe
       'no transport is enabled: enable http, tcp or webSocket in tempo.mcp.json, or use --stdio.',
     );
   }
+  const { accessToken } = settings;
+  if (accessToken === null && holdsTempoCredentials(settings)) {
+    // Kept as the reference behaves for explicit configurations, but said loudly: every local
+    // process (another OS account, a tenant's handler sharing this loopback) can act as these
+    // credentials.
+    log.warn(
+      { setting: 'accessToken', environment: 'TEMPO_MCP_ACCESS_TOKEN' },
+      'SECURITY WARNING: the MCP server holds Tempo credentials and its network listeners ask callers for no credential; anyone who can reach them acts as that identity. Set accessToken (TEMPO_MCP_ACCESS_TOKEN).',
+    );
+  }
   const listeners: Partial<Record<'http' | 'tcp' | 'webSocket', McpListener>> = {};
   try {
-    if (http.enabled) listeners.http = await listenHttp({ settings: http, newServer, events, log });
-    if (tcp.enabled) listeners.tcp = await listenTcp(tcp, newServer, log);
-    if (webSocket.enabled) listeners.webSocket = await listenWebSocket(webSocket, newServer);
+    if (http.enabled)
+      listeners.http = await listenHttp({ settings: http, newServer, events, log, accessToken });
+    if (tcp.enabled) listeners.tcp = await listenTcp({ settings: tcp, newServer, log, accessToken });
+    if (webSocket.enabled) listeners.webSocket = await listenWebSocket(webSocket, newServer, accessToken);
   } catch (error) {
     await Promise.all(Object.values(listeners).map((listener) => listener.close()));
     throw new McpStartError(`cannot listen: ${(error as Error).message}`);

@@ -2,7 +2,12 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { loadMcpSettings, McpSettingsError, redactedSettings } from './mcp-settings.ts';
+import {
+  holdsTempoCredentials,
+  loadMcpSettings,
+  McpSettingsError,
+  redactedSettings,
+} from './mcp-settings.ts';
 
 const folders: string[] = [];
 const folder = (file?: unknown): string => {
@@ -23,6 +28,7 @@ describe('loadMcpSettings', () => {
     expect(filePath).toBeNull();
     expect(settings).toEqual({
       softwareVersion: '0.3.0',
+      accessToken: null,
       tempo: {
         endpoint: 'http://localhost:8901',
         timeoutMs: 30000,
@@ -86,13 +92,35 @@ describe('loadMcpSettings', () => {
     expect(() => loadMcpSettings({ env: { TEMPO_ENDPOINT: 'not a url' }, cwd: folder() })).toThrow(
       /tempo\.endpoint/,
     );
+    // It may travel in Sec-WebSocket-Protocol, which allows no spaces, commas or slashes.
+    expect(() => loadMcpSettings({ env: {}, cwd: folder({ accessToken: 'a b,c' }) })).toThrow(/accessToken/);
+  });
+
+  it('reads accessToken from the file, and TEMPO_MCP_ACCESS_TOKEN wins over it', () => {
+    const cwd = folder({ accessToken: 'from-file' });
+    expect(loadMcpSettings({ env: {}, cwd }).settings.accessToken).toBe('from-file');
+    expect(loadMcpSettings({ env: { TEMPO_MCP_ACCESS_TOKEN: 'from-env' }, cwd }).settings.accessToken).toBe(
+      'from-env',
+    );
+    expect(loadMcpSettings({ env: {}, cwd: folder({ accessToken: '' }) }).settings.accessToken).toBeNull();
+  });
+});
+
+describe('holdsTempoCredentials', () => {
+  it('is true when a token, API key or access key is configured', () => {
+    const load = (env: Record<string, string>) => loadMcpSettings({ env, cwd: folder() }).settings;
+    expect(holdsTempoCredentials(load({}))).toBe(false);
+    expect(holdsTempoCredentials(load({ TEMPO_TENANT_ID: 'ten_1' }))).toBe(false);
+    expect(holdsTempoCredentials(load({ TEMPO_API_KEY: 'k' }))).toBe(true);
+    expect(holdsTempoCredentials(load({ TEMPO_TOKEN: 't' }))).toBe(true);
+    expect(holdsTempoCredentials(load({ TEMPO_ACCESS_KEY: 'a' }))).toBe(true);
   });
 });
 
 describe('redactedSettings', () => {
   it('masks every credential and nothing else', () => {
     const { settings } = loadMcpSettings({
-      env: { TEMPO_API_KEY: 'k', TEMPO_TOKEN: 't', TEMPO_TENANT_ID: 'ten_1' },
+      env: { TEMPO_API_KEY: 'k', TEMPO_TOKEN: 't', TEMPO_TENANT_ID: 'ten_1', TEMPO_MCP_ACCESS_TOKEN: 'a' },
       cwd: folder(),
     });
     const shown = redactedSettings(settings);
@@ -102,6 +130,7 @@ describe('redactedSettings', () => {
       accessKey: null,
       defaultTenantId: 'ten_1',
     });
-    expect(JSON.stringify(shown)).not.toMatch(/"k"|"t"/);
+    expect(shown.accessToken).toBe('****');
+    expect(JSON.stringify(shown)).not.toMatch(/"k"|"t"|"a"/);
   });
 });

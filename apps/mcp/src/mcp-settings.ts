@@ -63,9 +63,17 @@ export const McpWebSocketSettings = z.strictObject({
 });
 export type McpWebSocketSettings = z.infer<typeof McpWebSocketSettings>;
 
-/** `tempo.mcp.json`: the reference's shape (spec §1.3), plus `http.mcpPath`. */
+/** `tempo.mcp.json`: the reference's shape (spec §1.3), plus `http.mcpPath` and `accessToken`. */
 export const McpSettings = z.strictObject({
   softwareVersion: z.string().default('0.3.0'),
+  /**
+   * The secret every network transport requires of its callers (HTTP `Authorization: Bearer`,
+   * the WebSocket upgrade, the first TCP line); null: callers are not asked for one. Its
+   * characters must be valid in a `Sec-WebSocket-Protocol` entry.
+   */
+  accessToken: OptionalText.refine((value) => value === null || /^[A-Za-z0-9._~+-]+$/.test(value), {
+    message: 'use letters, digits and . _ ~ + - only (it may travel in Sec-WebSocket-Protocol)',
+  }),
   tempo: McpTempoSettings.default(McpTempoSettings.parse({})),
   http: McpHttpSettings.default(McpHttpSettings.parse({})),
   tcp: McpTcpSettings.default(McpTcpSettings.parse({})),
@@ -87,22 +95,23 @@ const OVERRIDES = {
   TEMPO_API_KEY: ['tempo', 'apiKey', 'string'],
   TEMPO_ACCESS_KEY: ['tempo', 'accessKey', 'string'],
   TEMPO_TENANT_ID: ['tempo', 'defaultTenantId', 'string'],
+  TEMPO_MCP_ACCESS_TOKEN: [null, 'accessToken', 'string'],
   TEMPO_MCP_HTTP_HOSTNAME: ['http', 'hostname', 'string'],
   TEMPO_MCP_HTTP_PORT: ['http', 'port', 'port'],
   TEMPO_MCP_TCP_ADDRESS: ['tcp', 'address', 'string'],
   TEMPO_MCP_TCP_PORT: ['tcp', 'port', 'port'],
   TEMPO_MCP_WS_HOSTNAME: ['webSocket', 'hostname', 'string'],
   TEMPO_MCP_WS_PORT: ['webSocket', 'port', 'port'],
-} as const satisfies Record<string, readonly [string, string, 'string' | 'port']>;
+} as const satisfies Record<string, readonly [string | null, string, 'string' | 'port']>;
 
 /** The variables that override MCP settings. */
 export const MCP_ENV_NAMES: readonly string[] = Object.keys(OVERRIDES);
 
 /** `raw` with every set environment override applied: the environment wins over the file. */
 const withEnvironment = (raw: Record<string, unknown>, env: Env): Record<string, unknown> => {
-  const merged: Record<string, Record<string, unknown>> = {};
+  const merged: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(raw)) {
-    merged[key] = typeof value === 'object' && value !== null ? { ...value } : (value as never);
+    merged[key] = typeof value === 'object' && value !== null ? { ...value } : value;
   }
   for (const [name, [section, key, kind]] of Object.entries(OVERRIDES)) {
     const text = env[name]?.trim();
@@ -113,7 +122,8 @@ const withEnvironment = (raw: Record<string, unknown>, env: Env): Record<string,
       if (!Number.isInteger(value) || value < 0 || value > 65535)
         throw new McpSettingsError(`environment variable ${name}: "${text}" is not a port number.`);
     }
-    merged[section] = { ...merged[section], [key]: value };
+    if (section === null) merged[key] = value;
+    else merged[section] = { ...(merged[section] as Record<string, unknown> | undefined), [key]: value };
   }
   return merged;
 };
@@ -132,6 +142,10 @@ export interface LoadMcpSettingsOptions {
   readonly env: Env;
   readonly cwd: string;
 }
+
+/** Whether the settings hold a credential for Tempo: anyone who reaches the MCP server acts with it. */
+export const holdsTempoCredentials = (settings: McpSettings): boolean =>
+  settings.tempo.token !== null || settings.tempo.apiKey !== null || settings.tempo.accessKey !== null;
 
 /** Reads `tempo.mcp.json` (when there is one), applies the environment and validates the result. */
 export const loadMcpSettings = (options: LoadMcpSettingsOptions): LoadedMcpSettings => {
@@ -167,6 +181,7 @@ export const redactedSettings = (settings: McpSettings): McpSettings => {
   const { tempo } = settings;
   return {
     ...settings,
+    accessToken: mask(settings.accessToken),
     tempo: {
       ...tempo,
       token: mask(tempo.token),

@@ -1,5 +1,4 @@
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { TempoClient } from '@tempo/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -7,7 +6,7 @@ import {
   startServerProcess,
   TEST_ADMIN_API_KEY,
 } from '../../server/test/server-process.ts';
-import { callTool, connectClient } from './mcp-clients.ts';
+import { callTool, connectClient, httpTransport } from './mcp-clients.ts';
 import { type McpProcess, startMcpProcess } from './mcp-process.ts';
 
 /**
@@ -38,7 +37,7 @@ const accessKeyWithRole = async (admin: TempoClient, role: 'ReadOnly' | 'Adminis
 const mcpAs = async (env: Record<string, string>): Promise<Client> => {
   const mcp = await startMcpProcess(server.baseUrl, env);
   processes.push(mcp);
-  const client = await connectClient(new StreamableHTTPClientTransport(new URL(`${mcp.httpBase}/mcp`)));
+  const client = await connectClient(httpTransport(mcp, '/mcp'));
   clients.push(client);
   return client;
 };

@@ -29,8 +29,10 @@ describe('./tempo mcp', () => {
     const { stdout } = await tempo(['--showconfig', '--tenant-id', 'ten_flag'], {
       TEMPO_API_KEY: 'env-key',
       TEMPO_MCP_WS_PORT: '9912',
+      TEMPO_MCP_ACCESS_TOKEN: 'env-access-token',
     });
     const shown = JSON.parse(stdout) as {
+      accessToken: string | null;
       tempo: Record<string, unknown>;
       tcp: { port: number };
       webSocket: { port: number };
@@ -38,7 +40,8 @@ describe('./tempo mcp', () => {
     expect(shown.tempo).toMatchObject({ token: '****', apiKey: '****', defaultTenantId: 'ten_flag' });
     expect(shown.tcp.port).toBe(9911);
     expect(shown.webSocket.port).toBe(9912);
-    expect(stdout).not.toMatch(/file-token|env-key/);
+    expect(shown.accessToken).toBe('****');
+    expect(stdout).not.toMatch(/file-token|env-key|env-access-token/);
     rmSync(join(home, 'tempo.mcp.json'));
   });
 
@@ -46,6 +49,8 @@ describe('./tempo mcp', () => {
     const { stdout } = await tempo(['install', '--client', 'claude-code', '--dry-run']);
     expect(stdout).toContain(`--- ${join(home, '.claude.json')} (new file)`);
     expect(stdout).toContain('"url": "http://127.0.0.1:8910/rpc"');
+    // The install writes no secret: it says where the header goes instead.
+    expect(stdout).toContain('add the header "Authorization: Bearer <token>"');
     expect(stdout).toContain('Dry run: nothing was written.');
     expect(existsSync(join(home, '.claude.json'))).toBe(false);
     expect(existsSync(join(home, '.claude'))).toBe(false);
@@ -75,6 +80,47 @@ describe('./tempo mcp', () => {
       code: 2,
       stderr: expect.stringContaining('--client must be one of claude-code, cursor, codex'),
     });
+  });
+});
+
+/** Starts the network server with `env`, returns its log up to "listening", and stops it. */
+const startupLog = async (env: Record<string, string>): Promise<string> => {
+  const child = spawn(process.execPath, [...NODE_FLAGS, MCP_MAIN, '--exit-with-stdin'], {
+    cwd: home,
+    stdio: ['pipe', 'ignore', 'pipe'],
+    env: {
+      PATH: process.env.PATH ?? '',
+      TEMPO_MCP_HTTP_PORT: '0',
+      TEMPO_MCP_TCP_PORT: '0',
+      TEMPO_MCP_WS_PORT: '0',
+      ...env,
+    },
+  });
+  let log = '';
+  const exited = new Promise<void>((resolveExit) => child.on('exit', () => resolveExit()));
+  await new Promise<void>((resolveReady) =>
+    child.stderr.on('data', (chunk: Buffer) => {
+      log += chunk.toString();
+      if (log.includes('MCP server listening')) resolveReady();
+    }),
+  );
+  child.stdin.end();
+  await exited;
+  return log;
+};
+
+describe('the start-up warning', () => {
+  it('is logged when the server holds Tempo credentials and asks network callers for none', async () => {
+    const warned = await startupLog({ TEMPO_API_KEY: 'admin-key-of-the-test' });
+    expect(warned).toMatch(/"level":"warn".*SECURITY WARNING.*TEMPO_MCP_ACCESS_TOKEN/);
+    expect(warned).not.toContain('admin-key-of-the-test');
+    const withToken = await startupLog({
+      TEMPO_API_KEY: 'admin-key-of-the-test',
+      TEMPO_MCP_ACCESS_TOKEN: 'tok-123',
+    });
+    expect(withToken).not.toContain('SECURITY WARNING');
+    expect(withToken).not.toContain('tok-123');
+    expect(await startupLog({})).not.toContain('SECURITY WARNING');
   });
 });
 

@@ -1,6 +1,10 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import { type JSONRPCMessage, JSONRPCMessageSchema } from '@modelcontextprotocol/sdk/types.js';
 import { expect } from 'vitest';
+import WebSocket from 'ws';
+import type { McpProcess } from './mcp-process.ts';
 
 /** Every tool of the catalog (spec §1.6), as `tools/list` must show them. */
 export const CATALOG_TOOL_NAMES = [
@@ -113,3 +117,54 @@ export const okBody = async <T = Record<string, unknown>>(
 /** The tool names a client sees. */
 export const listedToolNames = async (client: Client): Promise<string[]> =>
   (await client.listTools()).tools.map((tool) => tool.name);
+
+/** The SDK's Streamable HTTP client transport to `path` of `mcp`, bringing its access token. */
+export const httpTransport = (mcp: McpProcess, path: '/mcp' | '/rpc'): StreamableHTTPClientTransport =>
+  new StreamableHTTPClientTransport(new URL(`${mcp.httpBase}${path}`), {
+    requestInit: { headers: { ...mcp.authHeaders } },
+  });
+
+/**
+ * A WebSocket client transport that offers the access token as a `tempo-token.<token>`
+ * subprotocol beside `mcp`, as a client that cannot set headers does (the SDK's own
+ * `WebSocketClientTransport` offers `mcp` alone).
+ */
+export class TokenWebSocketClientTransport implements Transport {
+  onclose?: () => void;
+  onerror?: (error: Error) => void;
+  onmessage?: (message: JSONRPCMessage) => void;
+  #socket: WebSocket | null = null;
+  readonly #url: string;
+  readonly #protocols: string[];
+
+  constructor(url: string, accessToken: string) {
+    this.#url = url;
+    this.#protocols = ['mcp', `tempo-token.${accessToken}`];
+  }
+
+  start(): Promise<void> {
+    const socket = new WebSocket(this.#url, this.#protocols);
+    this.#socket = socket;
+    socket.on('message', (data) => {
+      const parsed = JSONRPCMessageSchema.safeParse(JSON.parse(data.toString()));
+      if (parsed.success) this.onmessage?.(parsed.data);
+      else this.onerror?.(new Error('not a JSON-RPC message'));
+    });
+    socket.on('close', () => this.onclose?.());
+    return new Promise((resolveOpen, reject) => {
+      socket.once('open', () => {
+        expect(socket.protocol).toBe('mcp');
+        resolveOpen();
+      });
+      socket.once('error', reject);
+    });
+  }
+
+  async send(message: JSONRPCMessage): Promise<void> {
+    this.#socket?.send(JSON.stringify(message));
+  }
+
+  async close(): Promise<void> {
+    this.#socket?.close();
+  }
+}

@@ -91,6 +91,8 @@ describe('the MCP Inspector CLI', () => {
       'http',
       '--server-url',
       `${mcp.httpBase}/mcp`,
+      '--header',
+      `Authorization: Bearer ${mcp.accessToken}`,
     ]);
     expect(toolNames(listed)).toEqual([...CATALOG_TOOL_NAMES]);
     const called = await inspector([
@@ -104,6 +106,8 @@ describe('the MCP Inspector CLI', () => {
       'http',
       '--server-url',
       `${mcp.httpBase}/mcp`,
+      '--header',
+      `Authorization: Bearer ${mcp.accessToken}`,
     ]);
     expect(called.structuredContent).toMatchObject({ statusCode: 200, body: { id: tenantId } });
   });

@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import { freePort } from '../../server/test/server-process.ts';
 
@@ -15,6 +16,10 @@ export interface McpProcess {
   readonly tcpPort: number;
   /** `ws://127.0.0.1:PORT/mcp`. */
   readonly webSocketUrl: string;
+  /** The access token every network caller must bring (`TEMPO_MCP_ACCESS_TOKEN`). */
+  readonly accessToken: string;
+  /** `{ authorization: 'Bearer <accessToken>' }`. */
+  readonly authHeaders: Readonly<Record<string, string>>;
   /** Everything it wrote to stderr so far (its log). */
   output(): string;
   /** Sends SIGTERM and resolves to the exit code (SIGKILL after 10 s, which yields null). */
@@ -23,13 +28,15 @@ export interface McpProcess {
 
 /**
  * Starts `apps/mcp/src/main.ts` against `endpoint` with the credentials in `env`
- * (`TEMPO_API_KEY`, `TEMPO_ACCESS_KEY`, ...), on free ports, and waits until it listens.
+ * (`TEMPO_API_KEY`, `TEMPO_ACCESS_KEY`, ...) and a random access token, on free ports, and waits
+ * until it listens.
  */
 export const startMcpProcess = async (
   endpoint: string,
   env: Readonly<Record<string, string>> = {},
 ): Promise<McpProcess> => {
   const [httpPort, tcpPort, wsPort] = [await freePort(), await freePort(), await freePort()];
+  const accessToken = randomBytes(24).toString('base64url');
   const child: ChildProcess = spawn(process.execPath, [...NODE_FLAGS, MCP_MAIN], {
     // A folder without tempo.mcp.json: defaults, environment and nothing else.
     cwd: resolve(import.meta.dirname),
@@ -41,6 +48,7 @@ export const startMcpProcess = async (
       TEMPO_MCP_HTTP_PORT: String(httpPort),
       TEMPO_MCP_TCP_PORT: String(tcpPort),
       TEMPO_MCP_WS_PORT: String(wsPort),
+      TEMPO_MCP_ACCESS_TOKEN: accessToken,
       ...env,
     },
   });
@@ -69,6 +77,8 @@ export const startMcpProcess = async (
     httpBase: `http://127.0.0.1:${httpPort}`,
     tcpPort,
     webSocketUrl: `ws://127.0.0.1:${wsPort}/mcp`,
+    accessToken,
+    authHeaders: { authorization: `Bearer ${accessToken}` },
     output: () => output,
     stop: async () => {
       child.kill('SIGTERM');

@@ -1,8 +1,6 @@
 import { connect, type Socket } from 'node:net';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { WebSocketClientTransport } from '@modelcontextprotocol/sdk/client/websocket.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import {
@@ -10,7 +8,14 @@ import {
   startServerProcess,
   TEST_ADMIN_API_KEY,
 } from '../../server/test/server-process.ts';
-import { CATALOG_TOOL_NAMES, callTool, connectClient, listedToolNames } from './mcp-clients.ts';
+import {
+  CATALOG_TOOL_NAMES,
+  callTool,
+  connectClient,
+  httpTransport,
+  listedToolNames,
+  TokenWebSocketClientTransport,
+} from './mcp-clients.ts';
 import { MCP_MAIN, type McpProcess, NODE_FLAGS, startMcpProcess } from './mcp-process.ts';
 
 let server: ServerProcess;
@@ -51,23 +56,21 @@ const expectWorkingSession = async (client: Client) => {
 
 describe('the SDK client', () => {
   it('works over Streamable HTTP at /mcp', async () => {
-    const client = await connected(
-      connectClient(new StreamableHTTPClientTransport(new URL(`${mcp.httpBase}/mcp`))),
-    );
+    const client = await connected(connectClient(httpTransport(mcp, '/mcp')));
     await expectWorkingSession(client);
     const health = await callTool(client, 'tempo_health');
     expect(health.envelope).toMatchObject({ statusCode: 200, success: true });
   });
 
   it('works over Streamable HTTP at /rpc, the URL the Claude Code install writes', async () => {
-    const client = await connected(
-      connectClient(new StreamableHTTPClientTransport(new URL(`${mcp.httpBase}/rpc`))),
-    );
+    const client = await connected(connectClient(httpTransport(mcp, '/rpc')));
     await expectWorkingSession(client);
   });
 
-  it('works over WebSocket', async () => {
-    const client = await connected(connectClient(new WebSocketClientTransport(new URL(mcp.webSocketUrl))));
+  it('works over WebSocket, the token offered as a tempo-token.<token> subprotocol', async () => {
+    const client = await connected(
+      connectClient(new TokenWebSocketClientTransport(mcp.webSocketUrl, mcp.accessToken)),
+    );
     await expectWorkingSession(client);
   });
 
@@ -103,7 +106,7 @@ describe('the SDK client', () => {
 const rpc = (path: string, body: string, headers: Record<string, string> = {}) =>
   fetch(`${mcp.httpBase}${path}`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', ...headers },
+    headers: { 'content-type': 'application/json', ...mcp.authHeaders, ...headers },
     body,
   });
 
@@ -145,7 +148,7 @@ describe('raw JSON-RPC', () => {
     expect(await notRpc.json()).toMatchObject({ id: null, error: { code: -32600 } });
     const unknownMethod = await rpc('/rpc', JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'no/such' }));
     expect(await unknownMethod.json()).toMatchObject({ id: 1, error: { code: -32601 } });
-    expect((await fetch(`${mcp.httpBase}/rpc`)).status).toBe(405);
+    expect((await fetch(`${mcp.httpBase}/rpc`, { headers: mcp.authHeaders })).status).toBe(405);
     expect((await rpc('/rpc', '{}', { 'content-type': 'text/plain' })).status).toBe(415);
     expect((await rpc('/nowhere', '{}')).status).toBe(404);
   });
@@ -156,7 +159,10 @@ describe('raw JSON-RPC', () => {
     expect((await rpc('/mcp', call, { origin: 'https://evil.example' })).status).toBe(403);
     expect((await rpc('/rpc', call, { origin: 'http://localhost:3000' })).status).toBe(200);
     const refused = await new Promise<number>((resolveStatus) => {
-      const socket = new WebSocket(mcp.webSocketUrl, 'mcp', { origin: 'https://evil.example' });
+      const socket = new WebSocket(mcp.webSocketUrl, 'mcp', {
+        origin: 'https://evil.example',
+        headers: mcp.authHeaders,
+      });
       socket.on('unexpected-response', (_request, response) => resolveStatus(response.statusCode ?? 0));
       socket.on('open', () => resolveStatus(101));
     });
@@ -184,6 +190,8 @@ describe('raw JSON-RPC', () => {
         socket.write(`${JSON.stringify({ jsonrpc: '2.0', id, method, params })}\n`);
       });
     try {
+      const authenticated = await send(0, 'tempo/authenticate', { accessToken: mcp.accessToken });
+      expect(authenticated).toEqual({ jsonrpc: '2.0', id: 0, result: { authenticated: true } });
       const init = await send(1, 'initialize', {
         protocolVersion: '2025-06-18',
         capabilities: {},
@@ -207,10 +215,127 @@ describe('raw JSON-RPC', () => {
   });
 });
 
+/** What a WebSocket upgrade to the listener answers: 101 when it opens, else the refusal's status. */
+const upgradeStatus = (protocols: string[], headers: Record<string, string> = {}) =>
+  new Promise<{ status: number; protocol: string }>((resolveStatus) => {
+    const socket = new WebSocket(mcp.webSocketUrl, protocols, { headers });
+    socket.on('unexpected-response', (_request, response) =>
+      resolveStatus({ status: response.statusCode ?? 0, protocol: '' }),
+    );
+    socket.on('open', () => {
+      resolveStatus({ status: 101, protocol: socket.protocol });
+      socket.close();
+    });
+  });
+
+/** Writes `text` on a new TCP connection; resolves to what came back once the server closed it. */
+const tcpExchange = (text: string) =>
+  new Promise<string>((resolveExchange, reject) => {
+    const socket = connect(mcp.tcpPort, '127.0.0.1');
+    let received = '';
+    const timer = setTimeout(() => {
+      socket.destroy();
+      reject(new Error(`the TCP connection stayed open; received: ${received}`));
+    }, 5_000);
+    socket.setEncoding('utf8');
+    socket.on('data', (chunk: string) => {
+      received += chunk;
+    });
+    socket.on('error', () => undefined);
+    socket.on('close', () => {
+      clearTimeout(timer);
+      resolveExchange(received);
+    });
+    socket.write(text);
+  });
+
+describe('the access token', () => {
+  // runtime_list is called nowhere else in this suite: its log line shows whether it ran.
+  const probe = JSON.stringify({
+    jsonrpc: '2.0',
+    id: 1,
+    method: 'tools/call',
+    params: { name: 'runtime_list', arguments: {} },
+  });
+  const ran = () => mcp.output().includes('"tool":"runtime_list"');
+
+  it('HTTP: /rpc, /mcp and /events refuse a missing or wrong token with 401, and run nothing', async () => {
+    for (const authorization of [undefined, `Bearer ${mcp.accessToken}x`, mcp.accessToken, 'Bearer ']) {
+      const headers: Record<string, string> = { 'content-type': 'application/json' };
+      if (authorization !== undefined) headers.authorization = authorization;
+      for (const path of ['/rpc', '/mcp']) {
+        const refused = await fetch(`${mcp.httpBase}${path}`, { method: 'POST', headers, body: probe });
+        expect(refused.status, `${path} with ${authorization}`).toBe(401);
+        expect(refused.headers.get('www-authenticate')).toMatch(/^Bearer/);
+        expect(await refused.json()).toMatchObject({ jsonrpc: '2.0', id: null, error: { code: -32001 } });
+      }
+      const events = await fetch(`${mcp.httpBase}/events`, { headers });
+      expect(events.status).toBe(401);
+    }
+    expect(ran()).toBe(false);
+    // The same call with the token runs, so the check above could have seen it.
+    const allowed = await rpc('/rpc', probe);
+    expect(allowed.status).toBe(200);
+    await allowed.json();
+    expect(ran()).toBe(true);
+  });
+
+  it('WebSocket: the upgrade needs the token as Authorization: Bearer or a tempo-token.<token> subprotocol', async () => {
+    expect(await upgradeStatus(['mcp'])).toEqual({ status: 401, protocol: '' });
+    expect(await upgradeStatus(['mcp', `tempo-token.${mcp.accessToken}x`])).toEqual({
+      status: 401,
+      protocol: '',
+    });
+    expect(await upgradeStatus(['mcp'], { authorization: 'Bearer wrong' })).toEqual({
+      status: 401,
+      protocol: '',
+    });
+    expect(await upgradeStatus(['mcp'], mcp.authHeaders)).toEqual({ status: 101, protocol: 'mcp' });
+    expect(await upgradeStatus(['mcp', `tempo-token.${mcp.accessToken}`])).toEqual({
+      status: 101,
+      protocol: 'mcp',
+    });
+  });
+
+  it('TCP: a connection that does not authenticate first is closed, and runs nothing', async () => {
+    const before = mcp.output().split('"tool":"tenant_list"').length;
+    const call = `${JSON.stringify({ jsonrpc: '2.0', id: 9, method: 'tools/call', params: { name: 'tenant_list', arguments: {} } })}\n`;
+    expect(await tcpExchange(call)).toBe('');
+    const wrong = JSON.stringify({
+      jsonrpc: '2.0',
+      method: 'tempo/authenticate',
+      params: { accessToken: 'nope' },
+    });
+    expect(await tcpExchange(`${wrong}\n${call}`)).toBe('');
+    expect(mcp.output().split('"tool":"tenant_list"').length).toBe(before);
+  });
+
+  it('TCP: a browser-style HTTP request whose body holds MCP lines is closed at its request line', async () => {
+    const before = mcp.output().split('"tool":"tenant_list"').length;
+    const body = [
+      JSON.stringify({
+        jsonrpc: '2.0',
+        method: 'tempo/authenticate',
+        params: { accessToken: mcp.accessToken },
+      }),
+      JSON.stringify({
+        jsonrpc: '2.0',
+        id: 9,
+        method: 'tools/call',
+        params: { name: 'tenant_list', arguments: {} },
+      }),
+      '',
+    ].join('\n');
+    const request = `POST / HTTP/1.1\r\nHost: 127.0.0.1:${mcp.tcpPort}\r\nContent-Type: text/plain\r\nContent-Length: ${body.length}\r\n\r\n${body}`;
+    expect(await tcpExchange(request)).toBe('');
+    expect(mcp.output().split('"tool":"tenant_list"').length).toBe(before);
+  });
+});
+
 describe('the SSE event stream', () => {
   it('publishes every tool call at /events, without its arguments', async () => {
     const abort = new AbortController();
-    const stream = await fetch(`${mcp.httpBase}/events`, { signal: abort.signal });
+    const stream = await fetch(`${mcp.httpBase}/events`, { signal: abort.signal, headers: mcp.authHeaders });
     expect(stream.headers.get('content-type')).toBe('text/event-stream');
     const reader = (stream.body as ReadableStream<Uint8Array>).getReader();
     const decoder = new TextDecoder();
@@ -246,10 +371,12 @@ describe('the SSE event stream', () => {
 
 describe('shutdown', () => {
   it('ends on SIGTERM with sessions and event streams still open, exit code 0', async () => {
-    const events = await fetch(`${mcp.httpBase}/events`);
+    const events = await fetch(`${mcp.httpBase}/events`, { headers: mcp.authHeaders });
     const socket = connect(mcp.tcpPort, '127.0.0.1');
     await new Promise((resolveConnect) => socket.once('connect', resolveConnect));
-    const webSocket = await connected(connectClient(new WebSocketClientTransport(new URL(mcp.webSocketUrl))));
+    const webSocket = await connected(
+      connectClient(new TokenWebSocketClientTransport(mcp.webSocketUrl, mcp.accessToken)),
+    );
     expect(await listedToolNames(webSocket)).toHaveLength(CATALOG_TOOL_NAMES.length);
     const started = Date.now();
     expect(await mcp.stop()).toBe(0);

@@ -1,5 +1,4 @@
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { TempoClient } from '@tempo/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -7,7 +6,7 @@ import {
   startServerProcess,
   TEST_ADMIN_API_KEY,
 } from '../../server/test/server-process.ts';
-import { callTool, connectClient, okBody } from './mcp-clients.ts';
+import { callTool, connectClient, httpTransport, okBody } from './mcp-clients.ts';
 import { type McpProcess, startMcpProcess } from './mcp-process.ts';
 
 /**
@@ -28,7 +27,7 @@ beforeAll(async () => {
     TEMPO_API_KEY: TEST_ADMIN_API_KEY,
     TEMPO_TENANT_ID: tenantId,
   });
-  client = await connectClient(new StreamableHTTPClientTransport(new URL(`${mcp.httpBase}/mcp`)));
+  client = await connectClient(httpTransport(mcp, '/mcp'));
 });
 
 afterAll(async () => {

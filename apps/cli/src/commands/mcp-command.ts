@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
-import { createWriteStream, mkdirSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { chmodSync, createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loopbackEndpoint } from '../local-workers.ts';
 import { REPO_ROOT } from '../repo-paths.ts';
@@ -20,6 +21,47 @@ export const runMcp = (args: readonly string[]): Promise<number> =>
 /** How long `up` waits for the MCP server to listen before going on without it. */
 const MCP_START_TIMEOUT_MS = 30_000;
 
+/** The file in a data folder holding the access token of `up`'s MCP server. */
+export const MCP_ACCESS_TOKEN_FILE = 'mcp-access-token';
+
+/** A token `up` would have written: base64url of 32 random bytes. */
+const GENERATED_TOKEN = /^[A-Za-z0-9_-]{43}$/;
+
+/** The data folder's MCP access token: created once (owner-only), reused on later starts. */
+export interface McpAccessToken {
+  readonly token: string;
+  readonly path: string;
+  /** True when this start generated it. */
+  readonly created: boolean;
+}
+
+/**
+ * Reads `<dataDir>/mcp-access-token`, or writes a new random one there (mode 0600) when it is
+ * absent or does not hold one `up` could have written. The MCP server holds the administrator
+ * key, so without this every local process (a tenant's handler included) could act as it.
+ */
+export const prepareMcpAccessToken = (dataDir: string): McpAccessToken => {
+  const path = join(dataDir, MCP_ACCESS_TOKEN_FILE);
+  if (existsSync(path)) {
+    const kept = readFileSync(path, 'utf8').trim();
+    if (GENERATED_TOKEN.test(kept)) {
+      chmodSync(path, 0o600);
+      return { token: kept, path, created: false };
+    }
+  }
+  mkdirSync(dataDir, { recursive: true });
+  const token = randomBytes(32).toString('base64url');
+  writeFileSync(path, `${token}\n`, { mode: 0o600 });
+  chmodSync(path, 0o600);
+  return { token, path, created: true };
+};
+
+/** The start-up line that says where the token is (and shows it once, as `up` does with its administrator key). */
+const describeAccessToken = (accessToken: McpAccessToken): string =>
+  accessToken.created
+    ? `MCP access token: send Authorization: Bearer ${accessToken.token} (generated on this first start and shown once; it is in ${accessToken.path}, owner-only)`
+    : `MCP access token: send Authorization: Bearer <the token in ${accessToken.path}>`;
+
 /** The MCP server `up` runs beside the server: how to stop it and the lines that say where it is. */
 export interface McpCompanion {
   readonly lines: readonly string[];
@@ -29,15 +71,18 @@ export interface McpCompanion {
 /**
  * Starts the MCP server for `./tempo up`, as a client of `server` with its administrator key
  * (passed in the environment, never on a command line), its log in `logDirectory/tempo-mcp.log`.
+ * Every network caller must bring the data folder's access token ({@link prepareMcpAccessToken}).
  * Resolves to null, with the reason in `report`, when it cannot start (its ports are taken): the
  * stack runs without it rather than not at all.
  */
 export const startMcpCompanion = async (
   server: ListeningServer,
+  dataDir: string,
   logDirectory: string,
   report: (line: string) => void,
 ): Promise<McpCompanion | null> => {
   mkdirSync(logDirectory, { recursive: true });
+  const accessToken = prepareMcpAccessToken(dataDir);
   const logFile = join(logDirectory, 'tempo-mcp.log');
   const log = createWriteStream(logFile, { flags: 'a' });
   const child = spawn(
@@ -52,6 +97,7 @@ export const startMcpCompanion = async (
         ...process.env,
         TEMPO_ENDPOINT: loopbackEndpoint(server.settings.rest.hostname, server.port),
         TEMPO_API_KEY: server.settings.auth.adminApiKey,
+        TEMPO_MCP_ACCESS_TOKEN: accessToken.token,
       },
     },
   );
@@ -84,7 +130,10 @@ export const startMcpCompanion = async (
   }
   const transports = (JSON.parse(listening) as { transports?: string }).transports ?? '';
   return {
-    lines: [`MCP server ${transports.split(' ').join(', ')} (log ${logFile})`],
+    lines: [
+      `MCP server ${transports.split(' ').join(', ')} (log ${logFile})`,
+      describeAccessToken(accessToken),
+    ],
     stop: async () => {
       child.kill('SIGTERM');
       await exited;

@@ -5,6 +5,7 @@ import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/
 import type { McpLog } from '../mcp-log.ts';
 import type { McpHttpSettings } from '../mcp-settings.ts';
 import type { ToolEvents } from '../tool-events.ts';
+import { accessTokenAccepted, bearerToken } from './access-token.ts';
 import { isLoopbackName, loopbackRequestAllowed } from './loopback-guard.ts';
 import { parseMessages } from './message-transport.ts';
 import { readBody } from './read-body.ts';
@@ -25,6 +26,8 @@ export interface HttpListenerOptions {
   readonly newServer: () => McpServer;
   readonly events: ToolEvents;
   readonly log: McpLog;
+  /** The token every request must bring as `Authorization: Bearer`; null: none asked for. */
+  readonly accessToken: string | null;
 }
 
 /** Comment lines keep idle event streams open through proxies. */
@@ -104,12 +107,16 @@ const serveEvents = (request: IncomingMessage, response: ServerResponse, events:
  * and the SSE event stream at `eventsPath` (`/events`).
  */
 export const listenHttp = async (options: HttpListenerOptions): Promise<McpListener> => {
-  const { settings, newServer, events, log } = options;
+  const { settings, newServer, events, log, accessToken } = options;
   const guarded = isLoopbackName(settings.hostname);
   const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     const path = new URL(request.url ?? '/', 'http://localhost').pathname;
     if (guarded && !loopbackRequestAllowed(request.headers.host, request.headers.origin)) {
       return sendError(response, 403, -32600, 'Forbidden: requests from web pages are not accepted.');
+    }
+    if (!accessTokenAccepted(accessToken, bearerToken(request.headers.authorization))) {
+      response.setHeader('www-authenticate', 'Bearer realm="tempo-mcp"');
+      return sendError(response, 401, -32001, 'Unauthorized: send Authorization: Bearer <MCP access token>.');
     }
     const known = [settings.rpcPath, settings.mcpPath, settings.eventsPath];
     if (!known.includes(path)) return sendError(response, 404, -32601, `No MCP endpoint at ${path}.`);

@@ -80,7 +80,12 @@ export class MessageTransport implements Transport {
       this.#deliver(parsed.error);
       return;
     }
-    for (const message of parsed.messages) this.onmessage?.(message);
+    this.receiveMessages(parsed.messages);
+  }
+
+  /** Hands messages the channel has already parsed to the server. */
+  receiveMessages(messages: readonly JSONRPCMessage[]): void {
+    for (const message of messages) this.onmessage?.(message);
   }
 
   /** The channel went away: the session ends. */

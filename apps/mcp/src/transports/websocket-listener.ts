@@ -3,6 +3,12 @@ import type { AddressInfo } from 'node:net';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { WebSocketServer } from 'ws';
 import type { McpWebSocketSettings } from '../mcp-settings.ts';
+import {
+  accessTokenAccepted,
+  bearerToken,
+  offeredProtocols,
+  webSocketProtocolToken,
+} from './access-token.ts';
 import type { McpListener } from './http-listener.ts';
 import { isLoopbackName, loopbackRequestAllowed } from './loopback-guard.ts';
 import { MessageTransport } from './message-transport.ts';
@@ -15,6 +21,7 @@ const SUBPROTOCOL = 'mcp';
 export const listenWebSocket = async (
   settings: McpWebSocketSettings,
   newServer: () => McpServer,
+  accessToken: string | null,
 ): Promise<McpListener> => {
   const guarded = isLoopbackName(settings.hostname);
   const wss = new WebSocketServer({
@@ -22,10 +29,17 @@ export const listenWebSocket = async (
     port: settings.port,
     path: settings.path,
     maxPayload: MAX_MESSAGE_BYTES,
+    // A `tempo-token.<token>` entry only carries the token: the protocol spoken stays `mcp`.
     handleProtocols: (offered) => (offered.has(SUBPROTOCOL) ? SUBPROTOCOL : false),
-    // Browsers may open WebSockets to any origin: a page must not drive this server.
+    // Browsers may open WebSockets to any origin: a page must not drive this server. A refused
+    // upgrade is answered 401 before any session exists.
     verifyClient: ({ req }: { req: IncomingMessage }) =>
-      !guarded || loopbackRequestAllowed(req.headers.host, req.headers.origin),
+      (!guarded || loopbackRequestAllowed(req.headers.host, req.headers.origin)) &&
+      accessTokenAccepted(
+        accessToken,
+        bearerToken(req.headers.authorization) ??
+          webSocketProtocolToken(offeredProtocols(req.headers['sec-websocket-protocol'])),
+      ),
   });
   wss.on('connection', (socket) => {
     const server = newServer();
