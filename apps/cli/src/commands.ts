@@ -47,21 +47,26 @@ export const COMMANDS: readonly Command[] = [
   },
   {
     name: 'up',
-    usage: 'up [--data-dir DIR] [--port N] [--workers N] [--dashboard-port N] [--no-mcp]',
+    usage:
+      'up [--data-dir DIR] [--settings FILE] [--port N] [--workers N] [--worker-settings FILE] [--dashboard-port N] [--no-mcp]',
     summary:
-      'start the single-machine stack: server with SQLite and its local pseudo-worker, the MCP server (8910-8912; --no-mcp leaves it out) and the dashboard (3000, --dashboard-port N; built when its sources changed); --workers N (1-16) runs flows on N local worker processes instead, for this start only',
+      'start the single-machine stack: server with SQLite and its local pseudo-worker, the MCP server (8910-8912; --no-mcp leaves it out) and the dashboard (3000, --dashboard-port N; built when its sources changed); --workers N (1-16) runs flows on N local worker processes instead, for this start only; --settings FILE replaces DIR/tempo.json as the server settings, --worker-settings FILE the tempo.worker.json each local worker starts from (the two files of the Docker topology)',
     options: {
       'data-dir': { type: 'string' },
+      settings: { type: 'string' },
       port: { type: 'string' },
       workers: { type: 'string' },
+      'worker-settings': { type: 'string' },
       'dashboard-port': { type: 'string' },
       'no-mcp': { type: 'boolean' },
     },
     run: withUsageErrors(async (values) =>
       (await import('./commands/up-command.ts')).runUp({
         dataDir: stringFlag(values, 'data-dir'),
+        settingsFile: stringFlag(values, 'settings'),
         port: intFlag(values, 'port', 1, 65535),
         workers: intFlag(values, 'workers', 0, MAX_LOCAL_WORKERS) ?? 0,
+        workerSettingsFile: stringFlag(values, 'worker-settings'),
         dashboardPort: intFlag(values, 'dashboard-port', 1, 65535),
         noMcp: values['no-mcp'] === true,
       }),

@@ -1,6 +1,6 @@
 import { chmodSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { TempoSettings, WorkerSettingsInput } from '@tempo/contracts';
+import type { TempoSettings, WorkerSettings, WorkerSettingsInput } from '@tempo/contracts';
 import { serverFilePaths } from '@tempo/core/process-host';
 
 /** The folder of the data folder that holds one folder per local worker. */
@@ -29,33 +29,54 @@ export interface LocalWorkerSettingsOptions {
   readonly workerToken: string;
   /** The worker's own folder ({@link localWorkerFolder}): scratch and cache go below it. */
   readonly folder: string;
+  /**
+   * The `--worker-settings` file every local worker starts from ({@link loadLocalWorkerTemplate});
+   * without one a worker is shaped after the server's pseudo-worker.
+   */
+  readonly template?: WorkerSettings | undefined;
 }
 
+/** What a local worker takes from the server's settings when no `--worker-settings` file is given. */
+const shapedAfterServer = (server: TempoSettings): WorkerSettingsInput => ({
+  kind: 'Worker',
+  maxConcurrentRuns: server.engine.maxConcurrentRuns,
+  maxTaskTimeoutMs: 0,
+  maxArtifactBytes: server.artifacts.maxUploadBytes,
+  shutdownGraceMs: server.engine.shutdownGracePeriodMs,
+  labels: [],
+  runtimes: server.runtimes,
+  telemetry: { ...server.telemetry, serviceName: null },
+});
+
+/** How long `up` lets a local worker finish its runs on stop, in ms, before it is cancelled. */
+export const localWorkerGraceMs = (server: TempoSettings, template: WorkerSettings | undefined): number =>
+  template?.shutdownGraceMs ?? server.engine.shutdownGracePeriodMs;
+
 /**
- * The `tempo.worker.json` of a local worker: it behaves like the server's pseudo-worker would
- * (same concurrency, runtimes, run-log folder and grace period) and logs where the server's log
- * viewer looks (`logViewer.workerRootPath/<workerId>/`). Its handlers are kept away from the
- * server's files too, since they share the machine and the data folder: the worker hides its own
- * files, and the server's are added to `hiddenHostPaths`.
+ * The `tempo.worker.json` of a local worker. Without a template it behaves like the server's
+ * pseudo-worker would (same concurrency, runtimes and grace period); with one it takes the
+ * template's labels, limits, runtimes and telemetry. Either way `up` sets what is per worker and
+ * local (`PER_WORKER_FIELDS`): it logs where the server's log viewer looks
+ * (`logViewer.workerRootPath/<workerId>/`), writes run logs where the server reads them, and works
+ * in its own folder. Its handlers are kept away from the server's files too, since they share the
+ * machine and the data folder: the worker hides its own files, and the server's are added to
+ * `hiddenHostPaths`.
  */
 export const localWorkerSettings = (options: LocalWorkerSettingsOptions): WorkerSettingsInput => {
-  const { server, workerId, folder } = options;
-  const { externalExecution } = server.runtimes;
+  const { server, workerId, folder, template } = options;
+  const shared = template ?? shapedAfterServer(server);
+  const externalExecution = template?.runtimes.externalExecution ?? server.runtimes.externalExecution;
   const hidden = new Set([
     ...externalExecution.hiddenHostPaths,
     ...serverFilePaths(server, options.serverSettingsFile),
   ]);
   return {
+    ...shared,
     serverEndpoint: options.serverEndpoint,
+    serverEndpoints: [],
     workerId,
     workerToken: options.workerToken,
     name: workerId,
-    kind: 'Worker',
-    maxConcurrentRuns: server.engine.maxConcurrentRuns,
-    maxTaskTimeoutMs: 0,
-    maxArtifactBytes: server.artifacts.maxUploadBytes,
-    shutdownGraceMs: server.engine.shutdownGracePeriodMs,
-    labels: [],
     logging: {
       // `up` prints the worker's failures itself; its log lines belong in the log viewer.
       consoleLogging: false,
@@ -65,7 +86,7 @@ export const localWorkerSettings = (options: LocalWorkerSettingsOptions): Worker
     },
     runLogs: server.runLogs,
     runtimes: {
-      ...server.runtimes,
+      ...shared.runtimes,
       externalExecution: {
         ...externalExecution,
         scratchRoot: join(folder, 'scratch'),
@@ -74,7 +95,7 @@ export const localWorkerSettings = (options: LocalWorkerSettingsOptions): Worker
       },
     },
     // One Prometheus port cannot serve N workers and the server; OTLP export stays as configured.
-    telemetry: { ...server.telemetry, serviceName: null, prometheusEnabled: false },
+    telemetry: { ...shared.telemetry, prometheusEnabled: false },
   };
 };
 

@@ -5,11 +5,13 @@ import { UsageError } from './flags.ts';
 import { ADMIN_API_KEY_VARIABLE } from './local-admin-key.ts';
 import {
   localWorkerFolder,
+  localWorkerGraceMs,
   localWorkerIds,
   localWorkerSettings,
   writeLocalWorkerSettings,
 } from './local-worker-settings.ts';
 import { type LocalWorkerSpec, LocalWorkerSupervisor } from './local-worker-supervisor.ts';
+import { type LocalWorkerTemplate, PER_WORKER_FIELDS } from './local-worker-template.ts';
 import { issueWorkerToken, waitForHealth } from './local-worker-tokens.ts';
 
 /** Added to a worker's own grace before `up` kills it: time to report its runs and exit. */
@@ -48,6 +50,8 @@ export interface StartLocalWorkersOptions {
   readonly dataDir: string;
   readonly settingsFile: string;
   readonly server: ListeningServer;
+  /** `--worker-settings`: the file every worker starts from. */
+  readonly template?: LocalWorkerTemplate | undefined;
   /** Receives each line to print, without the `tempo: up: ` prefix. */
   readonly report: (line: string) => void;
 }
@@ -79,18 +83,24 @@ export const startLocalWorkers = async (options: StartLocalWorkersOptions): Prom
       workerId,
       workerToken: issued.token,
       folder,
+      template: options.template?.settings,
     });
     specs.push({ workerId, settingsFile: writeLocalWorkerSettings(folder, workerSettings) });
   }
   const supervisor = new LocalWorkerSupervisor({
     workers: specs,
-    stopTimeoutMs: settings.engine.shutdownGracePeriodMs + STOP_MARGIN_MS,
+    stopTimeoutMs: localWorkerGraceMs(settings, options.template?.settings) + STOP_MARGIN_MS,
     report: options.report,
   });
   supervisor.start();
   const { workerRootPath } = settings.logViewer;
   const lines = [
     `${specs.length} local ${specs.length === 1 ? 'worker runs' : 'workers run'} the flows; the server's own execution (${LOCAL_SERVER_WORKER_ID}) is off for this start only`,
+    ...(options.template
+      ? [
+          `each worker starts from ${options.template.file}; up sets ${PER_WORKER_FIELDS.join(', ')} per worker`,
+        ]
+      : []),
     ...specs.map(
       ({ workerId, settingsFile }) =>
         `worker ${workerId} (process ${supervisor.pids.get(workerId) ?? 'not started'}): settings with its token in ${settingsFile} (owner-only, new token each start), logs in ${join(workerRootPath, workerId)} (admin log viewer)`,
