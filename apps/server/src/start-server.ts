@@ -12,7 +12,7 @@ import { buildApp } from './app.ts';
 import { seedSampleArtifacts } from './artifacts/sample-artifacts.ts';
 import { DispatchCoordinator } from './dispatch/dispatch-coordinator.ts';
 import { InstanceLocks, lockableDatabaseFileOf } from './dispatch/instance-locks.ts';
-import { SchedulerGuard } from './dispatch/scheduler-guard.ts';
+import { SchedulerRole } from './dispatch/scheduler-role.ts';
 import { createExecutionServices } from './execution-services.ts';
 import { migrateInlineRest } from './resources/inline-rest-migration.ts';
 import { RetentionSweeper } from './retention/retention-sweeper.ts';
@@ -72,6 +72,7 @@ export const startServer = async (options: StartServerOptions): Promise<RunningS
   const database = await openDatabase(settings.database, sealer);
   let instance: ServerInstance | undefined;
   let locks: InstanceLocks | null = null;
+  let schedulerRole: SchedulerRole | undefined;
   let telemetry: Telemetry | undefined;
   try {
     // First, so the runs recovered below are already measured; never fails the start.
@@ -156,6 +157,19 @@ export const startServer = async (options: StartServerOptions): Promise<RunningS
       version: SERVER_VERSION,
       settingsFile: options.settingsFile,
     });
+    // One scheduler among the servers sharing the database, through a lease: the others serve
+    // the API and triggers, and refuse workers.
+    const role = new SchedulerRole({
+      repositories: database.repositories,
+      log,
+      instanceId: owner.id,
+      leaseMs: settings.engine.schedulerLeaseMs,
+      pollIntervalMs: settings.engine.pollIntervalMs,
+      allowDuplicateScheduler: settings.engine.allowDuplicateScheduler,
+      locks,
+    });
+    schedulerRole = role;
+    await role.start();
     // One coordinator places every run (spec §1); attached before recovery, which leaves it the
     // queued runs.
     const dispatch = new DispatchCoordinator({
@@ -165,15 +179,7 @@ export const startServer = async (options: StartServerOptions): Promise<RunningS
       local: runs.local,
       completions: runs.completions,
       log,
-      // Spec §9: one scheduler per database; a second live server only serves the API.
-      guard: new SchedulerGuard({
-        repositories: database.repositories,
-        log,
-        instanceId: owner.id,
-        heartbeatTimeoutMs: settings.engine.workerHeartbeatTimeoutMs,
-        allowDuplicateScheduler: settings.engine.allowDuplicateScheduler,
-        locks,
-      }),
+      role,
     });
     runs.attachDispatch(dispatch);
     await runs.recover(owner);
@@ -220,8 +226,12 @@ export const startServer = async (options: StartServerOptions): Promise<RunningS
         workerEndpoint.close();
         dispatch.stop();
         await context.workers.sessions.stop();
+        // Their attempts are queued again by now: the next holder takes the role at once.
+        await role.stop();
         const closing = app.close();
         await runs.shutdown(settings.engine.shutdownGracePeriodMs);
+        // No run can call a handler now: the warm ones end.
+        await processHost.close();
         await artifactHousekeeping.stop();
         await retention.stop();
         // A sync trigger still waiting on a run that will not start now would hold the listener
@@ -242,6 +252,7 @@ export const startServer = async (options: StartServerOptions): Promise<RunningS
       },
     };
   } catch (error) {
+    await schedulerRole?.stop().catch(() => undefined);
     await instance?.close().catch(() => undefined);
     locks?.release(instance?.id ?? null);
     await database.close().catch(() => undefined);

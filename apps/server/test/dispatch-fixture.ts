@@ -22,6 +22,8 @@ export interface WorkerProcess {
 export interface WorkerProcessOptions {
   readonly labels?: readonly string[];
   readonly maxConcurrentRuns?: number;
+  /** Further servers tried after `baseUrl` (several servers on one database). */
+  readonly serverEndpoints?: readonly string[];
   /** The worker's `telemetry` section; default OTLP off, as the test servers run. */
   readonly telemetry?: Readonly<Record<string, unknown>>;
 }
@@ -44,6 +46,7 @@ export const startWorkerProcess = async (
     config,
     JSON.stringify({
       serverEndpoint: baseUrl,
+      serverEndpoints: options.serverEndpoints ?? [],
       workerId: id,
       workerToken: token,
       name: id,

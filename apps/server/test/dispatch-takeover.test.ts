@@ -92,8 +92,9 @@ describe('two servers on one SQLite database (spec §9)', () => {
     const adminA = adminOf(a);
     const tenant = await tenantOf(adminA);
     workers.push(await startWorkerProcess(adminA, a.baseUrl, 'wrk_on_a'));
-    const flow = await restFlow(tenant, target, 'long_call', 6000);
-    const longer = await restFlow(tenant, target, 'longer_call', 20_000);
+    // Long enough to outlast B's start on a loaded machine: B must find it still running.
+    const flow = await restFlow(tenant, target, 'long_call', 12_000);
+    const longer = await restFlow(tenant, target, 'longer_call', 26_000);
     const first = await tenant.flows.run(flow.id, {});
     const second = await tenant.flows.run(longer.id, {});
     const held = await runningOn(tenant, first.id, 'wrk_on_a');

@@ -27,6 +27,8 @@ export interface HttpArtifactPackagesOptions {
 export interface DownloadGrant {
   readonly runAssignmentId: string;
   readonly leaseToken: string;
+  /** The server whose session issued the attempt; default the configured `serverEndpoint`. */
+  readonly serverEndpoint?: string;
 }
 
 /** Why a package could not be fetched; the step fails with this message. */
@@ -84,11 +86,14 @@ export class HttpArtifactPackages {
     let response: Response;
     const signal = AbortSignal.timeout(requestTimeoutMs);
     try {
-      response = await fetch(artifactDownloadUrlOf(serverEndpoint, tenantId, sha256, grant), {
-        headers: { [WorkerAuthHeaders.workerId]: workerId, [WorkerAuthHeaders.workerToken]: workerToken },
-        signal,
-        redirect: 'error',
-      });
+      response = await fetch(
+        artifactDownloadUrlOf(grant.serverEndpoint ?? serverEndpoint, tenantId, sha256, grant),
+        {
+          headers: { [WorkerAuthHeaders.workerId]: workerId, [WorkerAuthHeaders.workerToken]: workerToken },
+          signal,
+          redirect: 'error',
+        },
+      );
     } catch (error) {
       throw new ArtifactDownloadError(
         `${what} could not be downloaded from the server: ${(error as Error).message}`,

@@ -15,6 +15,7 @@ type ValueKind = 'string' | 'integer' | 'boolean' | 'list';
 /** The `TEMPO_WORKER_*` (and shared run-log) overrides of spec §2.4, by variable name. */
 const OVERRIDES: Readonly<Record<string, { readonly path: readonly string[]; readonly kind: ValueKind }>> = {
   TEMPO_WORKER_SERVER_ENDPOINT: { path: ['serverEndpoint'], kind: 'string' },
+  TEMPO_WORKER_SERVER_ENDPOINTS: { path: ['serverEndpoints'], kind: 'list' },
   TEMPO_WORKER_ID: { path: ['workerId'], kind: 'string' },
   TEMPO_WORKER_TOKEN: { path: ['workerToken'], kind: 'string' },
   TEMPO_WORKER_NAME: { path: ['name'], kind: 'string' },

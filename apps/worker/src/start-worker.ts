@@ -93,6 +93,7 @@ export const startWorker = async (options: StartWorkerOptions): Promise<WorkerDa
         telemetry,
       ),
     telemetry,
+    handlerHost: host,
   });
   daemon.start();
   return daemon;

@@ -4,6 +4,7 @@ import {
   type FlowRunExecutionPlan,
   type HelloAckFrame,
   ServerFrame,
+  WORKER_NOT_SCHEDULER,
   WORKER_PROTOCOL_VERSION,
   WorkerAuthHeaders,
   type WorkerCapability,
@@ -24,7 +25,7 @@ import {
 } from '@tempo/core/telemetry';
 import WebSocket from 'ws';
 import { assignmentRejection } from './assignment-check.ts';
-import { reconnectDelayMs } from './backoff.ts';
+import { EndpointRotation } from './endpoint-rotation.ts';
 import type { DownloadGrant } from './http-artifact-packages.ts';
 import { connectUrlOf } from './worker-endpoint.ts';
 
@@ -49,6 +50,8 @@ export interface WorkerDaemonOptions {
    * has stopped. Default none (telemetry off). The step spans come with {@link providersFor}.
    */
   readonly telemetry?: Telemetry;
+  /** The handler host, whose warm handler processes end once the runs have; default none. */
+  readonly handlerHost?: { close(): Promise<void> };
 }
 
 /** One run executing here. */
@@ -94,7 +97,8 @@ export class WorkerDaemon {
   #socket: WebSocket | null = null;
   #sessionId: string | null = null;
   #draining = false;
-  #failedConnects = 0;
+  /** `serverEndpoint`, then `serverEndpoints`: where the next connection goes. */
+  readonly #rotation: EndpointRotation;
   #heartbeat: NodeJS.Timeout | null = null;
   #reconnect: NodeJS.Timeout | null = null;
   readonly #runs = new Map<string, InFlightRun>();
@@ -104,6 +108,13 @@ export class WorkerDaemon {
     this.#options = options;
     this.#log = options.log;
     this.#telemetry = options.telemetry ?? disabledTelemetry();
+    const { serverEndpoint, serverEndpoints, reconnectDelayMs } = options.settings;
+    this.#rotation = new EndpointRotation([serverEndpoint, ...serverEndpoints], reconnectDelayMs);
+  }
+
+  /** The server endpoint of the current (or next) connection. */
+  get endpoint(): string {
+    return this.#rotation.current;
   }
 
   /** The current state. */
@@ -146,6 +157,7 @@ export class WorkerDaemon {
       socket.close(1000, 'worker_stopped');
       if (!(await within(this.#socketClosed, WIND_DOWN_MS))) socket.terminate();
     }
+    await this.#options.handlerHost?.close();
     this.#setState('stopped', 'stopped');
     // After the last run's spans ended, so the final export has them; bounded, never throws.
     await this.#telemetry.shutdown();
@@ -159,8 +171,9 @@ export class WorkerDaemon {
 
   #connect(): void {
     const { settings } = this.#options;
-    this.#setState('connecting', `connecting to ${settings.serverEndpoint}`);
-    const socket = new WebSocket(connectUrlOf(settings.serverEndpoint), {
+    const endpoint = this.endpoint;
+    this.#setState('connecting', `connecting to ${endpoint}`);
+    const socket = new WebSocket(connectUrlOf(endpoint), {
       headers: {
         [WorkerAuthHeaders.workerId]: settings.workerId,
         [WorkerAuthHeaders.workerToken]: settings.workerToken,
@@ -253,7 +266,7 @@ export class WorkerDaemon {
     }
     this.#sessionId = frame.workerSessionId;
     this.#draining = frame.drainMode;
-    this.#failedConnects = 0;
+    this.#rotation.connected();
     this.#stopHeartbeat();
     const intervalMs = Math.max(MIN_HEARTBEAT_INTERVAL_MS, frame.heartbeatIntervalMs);
     this.#heartbeat = setInterval(() => this.#beat(socket), intervalMs);
@@ -354,6 +367,7 @@ export class WorkerDaemon {
             providers: this.#options.providersFor({
               runAssignmentId: assignment.id,
               leaseToken: assignment.leaseToken,
+              serverEndpoint: this.endpoint,
             }),
             signal: controller.signal,
             maxTaskTimeoutMs: settings.maxTaskTimeoutMs,
@@ -391,14 +405,10 @@ export class WorkerDaemon {
     // Spec §4.4: work in flight is cancelled locally; the server recovers it.
     for (const run of this.#runs.values()) run.controller.abort(new Error('The worker lost its session.'));
     if (this.#state === 'stopping' || this.#state === 'stopped') return;
-    if (!hadSession) this.#failedConnects += 1;
-    const delayMs = reconnectDelayMs(
-      hadSession ? 0 : this.#failedConnects - 1,
-      this.#options.settings.reconnectDelayMs,
-    );
+    const delayMs = this.#rotation.next(hadSession, reason === WORKER_NOT_SCHEDULER.reason);
     this.#setState(
       'reconnecting',
-      `connection closed (${code}${reason ? ` ${reason}` : ''}); next try in ${delayMs} ms`,
+      `connection closed (${code}${reason ? ` ${reason}` : ''}); next try at ${this.endpoint} in ${delayMs} ms`,
     );
     this.#reconnect = setTimeout(() => {
       this.#reconnect = null;

@@ -21,6 +21,13 @@ export const WorkerAuthHeaders = { workerId: 'x-worker-id', workerToken: 'x-work
 /** Close reason sent when the upgrade's worker id or token does not check out. */
 export const WORKER_AUTH_FAILED = 'worker authentication failed';
 
+/**
+ * Close of a session by a server that does not hold the scheduler role among the servers sharing
+ * its database (beyond v0.3.0): code 1013 (try again later) with this reason. A worker moves on
+ * to its next server endpoint at once.
+ */
+export const WORKER_NOT_SCHEDULER = { code: 1013, reason: 'not the scheduler' } as const;
+
 /** Why the server asks a worker to stop taking runs. */
 export const DrainReason = z.enum([
   'operator_request',

@@ -3,6 +3,12 @@ import { EntityId } from './common.ts';
 import { WorkerKind } from './enums.ts';
 import { LoggingSettings, RunLogSettings, RuntimesSettings, TelemetrySettings } from './settings.ts';
 
+/** An http(s) server URL; a trailing `/` is trimmed. */
+const serverUrl = () =>
+  z
+    .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' })
+    .transform((value) => value.replace(/\/+$/, ''));
+
 /** A whole number clamped into [min, max]: like the server's settings, out-of-range is clamped, never refused. */
 const clamped = (min: number, max: number, fallback: number) =>
   z
@@ -29,10 +35,14 @@ export const WorkerSettings = z.strictObject({
    * The server's base URL (`http` or `https`); the WebSocket URL is derived from it. Default
    * `http://127.0.0.1:8901`; a trailing `/` is trimmed.
    */
-  serverEndpoint: z
-    .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' })
-    .transform((value) => value.replace(/\/+$/, ''))
-    .default('http://127.0.0.1:8901'),
+  serverEndpoint: serverUrl().default('http://127.0.0.1:8901'),
+  /**
+   * Further servers sharing the first one's database (beyond v0.3.0), tried in turn after
+   * `serverEndpoint`: a server that does not hold the scheduler role closes the session with
+   * `not the scheduler` and the worker moves to the next one at once; the reconnect backoff
+   * applies only after a whole round failed. Default none.
+   */
+  serverEndpoints: z.array(serverUrl()).max(16).default([]),
   /** This worker's id, as issued by rotate-token; default `wrk_worker_1`. */
   workerId: EntityId.default('wrk_worker_1'),
   /** The token of rotate-token; required (the worker refuses to start without one). Default empty. */

@@ -15,13 +15,20 @@ import type { RunCompletions } from '../runs/run-completions.ts';
 import { attemptStateOf, endFieldsOf, type RunEnd } from '../runs/run-end.ts';
 import type { RunDispatch } from '../runs/run-service.ts';
 import { RUN_END_RETRY, retryStoreWrite } from '../runs/store-retry.ts';
-import { type ActivityEntry, recordActivity } from '../workers/worker-activity.ts';
-import type { LiveWorkerSession, WorkerSessions } from '../workers/worker-sessions.ts';
-import { completionMismatch, type IssuedAssignment, stepRunsToStore } from './completion-check.ts';
+import type { ActivityEntry } from '../workers/worker-activity.ts';
+import { DisconnectReason, type LiveWorkerSession, type WorkerSessions } from '../workers/worker-sessions.ts';
+import { ActivityTrail } from './activity-trail.ts';
+import {
+  completionMismatch,
+  type IssuedAssignment,
+  type StepRunInsert,
+  type StoredAssignment,
+  stepRunsToStore,
+} from './completion-check.ts';
 import { PendingRuns } from './pending-runs.ts';
-import { type ExecutorView, isEligible, placeRun } from './placement.ts';
+import { couldHost, type ExecutorView, placeRun } from './placement.ts';
 import { buildExecutionPlan, PlanBuildError, stampBudget } from './plan-builder.ts';
-import type { SchedulerGuard } from './scheduler-guard.ts';
+import type { SchedulerRole } from './scheduler-role.ts';
 
 /** How the server's own pseudo-worker is reached: the run service's local execution. */
 export interface LocalExecution {
@@ -52,10 +59,10 @@ export interface DispatchCoordinatorOptions {
   readonly completions: RunCompletions;
   readonly log: Logger;
   /**
-   * The single-scheduler rule (spec §9), asked at start and on every pass; null = this server is
-   * the only one on its database (it always schedules).
+   * The scheduler role among the servers sharing the database, asked before every placement and
+   * on every pass; null = this server is the only one on its database (it always schedules).
    */
-  readonly guard: SchedulerGuard | null;
+  readonly role: SchedulerRole | null;
 }
 
 /** Why an open attempt was taken back (spec §7.1), with the words of the final failure. */
@@ -70,7 +77,52 @@ type RecoveryReason = (typeof RecoveryReason)[keyof typeof RecoveryReason];
 /** Queued runs looked at per placement pass; the rest wait for the next pass. */
 const PASS_BATCH = 256;
 
+/**
+ * How far back each pass looks for runs other servers queued: a run is written with its creation
+ * time before it commits, so one committed a little late must still fall in the next look.
+ */
+const QUEUED_LOOKBACK_MS = 60_000;
+
+/** Most runs queued elsewhere loaded by one pass; more are found by the passes after it. */
+const QUEUED_LOAD_LIMIT = 1000;
+
+/** Why a session row that no live session holds any more was ended by a new scheduler. */
+const SCHEDULER_CHANGED = 'scheduler_changed';
+
 const nowUtc = () => new Date().toISOString();
+
+/** A flow as a pass keys it: flows are read across tenants, and only a run's own tenant matches. */
+const flowKey = (tenantId: string, dataFlowId: string) => `${tenantId}/${dataFlowId}`;
+
+/** What one placement pass has read: each looked-at run (null: gone) and its flow's routing hint. */
+interface PassReads {
+  readonly runs: Map<string, FlowRunRecord | null>;
+  readonly routingHints: Map<string, string | null>;
+}
+
+/** An accepted completion: its attempt, the end it reports and its step runs as stored. */
+interface CompletionToApply {
+  readonly issued: IssuedAssignment;
+  readonly end: RunEnd;
+  readonly stepRuns: readonly StepRunInsert[];
+}
+
+/** A remote attempt decided by a pass, holding its slot, not yet written. */
+interface ReservedAttempt {
+  readonly run: FlowRunRecord;
+  readonly plan: FlowRunExecutionPlan;
+  readonly assignment: WireAssignment;
+  readonly issued: IssuedAssignment;
+}
+
+/** What a waiting head run's decision rests on: the run and what each executor may take now. */
+const waitKeyOf = (runId: string, executors: readonly ExecutorView[]): string =>
+  [
+    runId,
+    ...executors.map(
+      (executor) => `${executor.workerId}:${executor.enabled}:${executor.drainMode}:${executor.hasFreeSlot}`,
+    ),
+  ].join('|');
 
 /**
  * The one writer of run placement (spec §6, §7): keeps the FIFO of pending runs, builds each
@@ -96,42 +148,63 @@ export class DispatchCoordinator implements RunDispatch {
    */
   readonly #traces = new Map<string, TraceFields>();
   #gate: Promise<void> = Promise.resolve();
+  /**
+   * The activity trail, written in bursts. It is history, not control, so the gate does not wait
+   * for it: only a run's end waits, so that a caller woken by it sees the whole trail.
+   */
+  readonly #trail: ActivityTrail;
+  /**
+   * Completions received and not yet applied: all that arrive while the gate is busy are applied
+   * together by one gate step, whose writes cost a few round trips whatever their number.
+   */
+  #arrived: { readonly completion: WireCompletion; readonly session: LiveWorkerSession }[] = [];
+  #arrivedStep: Promise<void> | null = null;
+  /**
+   * The head run and executors of the last pass that ended waiting. A pass asked for while both
+   * are unchanged (a run queued behind the head) would read the same rows to decide the same;
+   * the poll forgets it, so every `pollIntervalMs` a pass takes a full look.
+   */
+  #waitKey: string | null = null;
   #passQueued = false;
   #timer: NodeJS.Timeout | undefined;
   #stopped = false;
   /**
-   * Whether this server holds the scheduler role now (spec §9). Until it does, it recovers no
-   * attempt and places no run; each time it takes the role it adopts what other servers left.
+   * Whether this server acted as the scheduler at its last look at the role. Until it does, it
+   * recovers no attempt and places no run; each time it takes the role it adopts what other
+   * servers left, and when it loses it, it lets its worker sessions go.
    */
   #scheduling = false;
   readonly #uninstall: (() => void)[] = [];
 
   constructor(options: DispatchCoordinatorOptions) {
     this.#options = options;
+    this.#trail = new ActivityTrail(options.repositories, options.log);
   }
 
   /**
-   * Installs the session handlers, loads the queued runs oldest first and starts the placement
-   * loop. When no other server on the database is live, it also takes back the remote attempts
-   * that earlier servers (a previous life of this one included) left open; otherwise it stays
-   * API-only until they are gone (spec §9).
+   * Installs the session handlers and starts the placement loop. While this server holds the
+   * scheduler role it loads the queued runs oldest first and takes back the remote attempts that
+   * earlier holders (a previous life of this one included) left open; without the role it serves
+   * the API only, and its sessions hub refuses workers.
    */
   async start(): Promise<void> {
-    const { sessions, engine } = this.#options;
+    const { sessions, engine, role } = this.#options;
     this.#uninstall.push(
-      sessions.onRunCompleted((completion, session) =>
-        this.#serial(() => this.#complete(completion, session)),
-      ),
-      sessions.onAssignAck((ack, session) => this.#serial(() => this.#acknowledged(ack, session))),
-      sessions.onSessionClosed((session) => this.#serial(() => this.#sessionClosed(session))),
+      sessions.onRunCompleted((completion, session) => this.#arrive(completion, session)),
+      sessions.onAssignAck((ack, session) => this.#acknowledged(ack, session)),
+      sessions.onSessionClosed((session, reason) => this.#serial(() => this.#sessionClosed(session, reason))),
     );
-    await this.#serial(async () => {
-      await this.#loadQueued();
-      await this.#checkStanding();
-    });
+    sessions.admitWhen(() => this.#holdsRole());
+    if (role) this.#uninstall.push(role.onChange(() => void this.#serial(() => this.#checkStanding())));
+    await this.#serial(() => this.#checkStanding());
     this.#timer = setInterval(() => {
-      void this.#serial(() => this.#checkStanding());
+      // Outside the gate: a worker blocked through another server ends its session here, and
+      // that end comes back through the gate.
+      void this.#serial(() => this.#checkStanding()).then(() =>
+        this.#scheduling ? sessions.applyStoredFlags() : undefined,
+      );
       this.#sweepLeases();
+      this.#waitKey = null;
       if (this.#pending.size > 0) this.kick();
     }, engine.pollIntervalMs);
     this.#timer.unref();
@@ -164,6 +237,9 @@ export class DispatchCoordinator implements RunDispatch {
 
   /** @inheritdoc */
   enqueued(run: FlowRunRecord): void {
+    // Without the role the run waits `Queued` in the database, where the scheduler's next pass
+    // finds it.
+    if (!this.#scheduling) return;
     // Called in the enqueuing call's context: with telemetry off there is no span and nothing kept.
     const trace = currentTraceFields();
     if (trace.traceParent) this.#traces.set(run.id, trace);
@@ -183,48 +259,104 @@ export class DispatchCoordinator implements RunDispatch {
     void this.#serial(async () => {
       this.#passQueued = false;
       // API-only: the run stays `Queued` in the database for whichever server schedules.
-      if (this.#scheduling) await this.#placePending();
+      if (this.#scheduling && this.#holdsRole()) await this.#placePending();
     });
   }
 
-  /** Puts every run stored `Queued` into the FIFO (runs already there keep their place). */
-  async #loadQueued(): Promise<void> {
-    const queued = await this.#options.repositories.flowRuns.findAcrossTenants({ state: 'Queued' }, 100_000);
+  #holdsRole(): boolean {
+    return this.#options.role?.holds ?? true;
+  }
+
+  /**
+   * Puts the runs stored `Queued` into the FIFO (runs already there keep their place): every one
+   * when `all`, else those created within {@link QUEUED_LOOKBACK_MS}, which is how runs other
+   * servers take in reach the scheduler (read through the dispatch-state index, so cheap).
+   */
+  async #loadQueued(all: boolean): Promise<void> {
+    const { flowRuns } = this.#options.repositories;
+    const queued = all
+      ? await flowRuns.findAcrossTenants({ state: 'Queued' }, 100_000)
+      : await flowRuns.findAcrossTenants(
+          {
+            dispatchState: 'Pending',
+            state: 'Queued',
+            createdUtc: op.range({ gte: new Date(Date.now() - QUEUED_LOOKBACK_MS).toISOString() }),
+          },
+          QUEUED_LOAD_LIMIT,
+        );
     for (const run of queued) this.#pending.add(run);
   }
 
   /**
-   * Asks the guard whether this server may schedule (spec §9). On taking the role it adopts the
-   * work other servers left: the queued runs they took in, and their open remote attempts, which
-   * no live session of a live server holds any more, are taken back (`worker_disconnected`).
+   * Follows the scheduler role. On taking it this server adopts the work other servers left: every
+   * queued run, and the open remote attempts that no live session here holds (their sessions are
+   * ended in the database and the attempts taken back, `worker_disconnected`). On losing it, it
+   * closes its worker sessions (`not the scheduler`) without taking their attempts back: the next
+   * holder adopts them. While it holds the role, each pass loads the runs other servers queued and
+   * applies the admin changes other servers wrote to its workers' rows.
    */
   async #checkStanding(): Promise<void> {
-    const { guard } = this.#options;
-    const standing = guard ? await guard.standing() : { maySchedule: true, otherLiveIds: [] };
-    const taking = standing.maySchedule && !this.#scheduling;
-    this.#scheduling = standing.maySchedule;
-    if (!standing.maySchedule || this.#stopped) return;
-    // With duplicate schedulers allowed, others take runs in that only the database shows here.
-    if (taking || standing.otherLiveIds.length > 0) await this.#loadQueued();
-    if (taking) await this.#adoptOpenAttempts(standing.otherLiveIds.length > 0);
+    const holds = this.#holdsRole();
+    const taking = holds && !this.#scheduling;
+    const losing = !holds && this.#scheduling;
+    this.#scheduling = holds;
+    if (losing) {
+      this.#pending.clear();
+      this.#waiting.clear();
+      this.#traces.clear();
+      // Not awaited: each ended session is handed back to this gate, behind this step.
+      void this.#options.sessions.closeAll(DisconnectReason.notScheduler);
+      return;
+    }
+    if (!holds || this.#stopped) return;
+    // Alone on the database, every queued run went through this server: a run its own slots
+    // queue must not be pulled into this path (it would route the hot path through here).
+    if (taking || (await this.#othersLive())) await this.#loadQueued(taking);
+    if (taking) await this.#adoptOpenAttempts();
     if (this.#pending.size > 0) this.kick();
   }
 
+  /** Whether another server on the database had a heartbeat within {@link QUEUED_LOOKBACK_MS}. */
+  async #othersLive(): Promise<boolean> {
+    const { role, repositories } = this.#options;
+    if (!role) return false;
+    const others = await repositories.serverInstances.find(
+      {
+        id: op.not(role.instanceId),
+        lastHeartbeatUtc: op.range({ gte: new Date(Date.now() - QUEUED_LOOKBACK_MS).toISOString() }),
+      },
+      { limit: 1 },
+    );
+    return others.length > 0;
+  }
+
   /**
-   * Takes back the open remote attempts this server did not issue. With another server live
-   * (only under `engine.allowDuplicateScheduler`) an attempt whose session has not ended may be
-   * held there and is left alone.
+   * Takes back the open remote attempts this server did not issue. Under
+   * `engine.allowDuplicateScheduler` another server may hold an attempt whose session has not
+   * ended, so those are left alone; otherwise only the role's holder has sessions, so every
+   * session row not live here is ended first.
    */
-  async #adoptOpenAttempts(othersLive: boolean): Promise<void> {
-    const { repositories } = this.#options;
+  async #adoptOpenAttempts(): Promise<void> {
+    const { repositories, sessions, role } = this.#options;
+    const duplicates = role?.withoutLease ?? false;
+    const liveHere = new Set(sessions.live().map((session) => session.workerSessionId));
+    if (!duplicates) {
+      const stale = await repositories.workerSessions.find({ disconnectedUtc: null });
+      for (const row of stale)
+        if (!liveHere.has(row.id))
+          await repositories.workerSessions.updateWhere(
+            { id: row.id, disconnectedUtc: null },
+            { disconnectedUtc: nowUtc(), disconnectReason: SCHEDULER_CHANGED },
+          );
+    }
     const open = await repositories.runAssignments.find({
       state: 'Assigned',
       workerId: op.not(LOCAL_SERVER_WORKER_ID),
     });
     for (const assignment of open) {
       const sessionId = assignment.workerSessionId;
-      if (this.#open.has(assignment.id) || !sessionId) continue;
-      if (othersLive) {
+      if (this.#open.has(assignment.id) || !sessionId || liveHere.has(sessionId)) continue;
+      if (duplicates) {
         const session = await repositories.workerSessions.get(sessionId);
         if (session && session.disconnectedUtc === null) continue;
       }
@@ -246,65 +378,142 @@ export class DispatchCoordinator implements RunDispatch {
     return next;
   }
 
+  /** Appends to the activity trail after the entries recorded before it; never rejects. */
   #activity(entry: ActivityEntry): Promise<void> {
-    return recordActivity(this.#options.repositories, this.#options.log, entry);
+    return this.#trail.record(entry);
   }
 
-  /** Places pending runs oldest first until one must wait (strict FIFO) or the batch is done. */
+  /**
+   * Places pending runs oldest first until one must wait (strict FIFO) or the batch is done. The
+   * runs and flows a pass looks at are read together, the decisions are made in memory (each
+   * remote one holding its slot at once), and the remote attempts are written together before
+   * their `assign` frames leave, so a pass costs a few round trips however many runs it places.
+   */
   async #placePending(): Promise<void> {
     const { repositories, engine } = this.#options;
-    const server = await repositories.workers.get(LOCAL_SERVER_WORKER_ID);
+    if (this.#pending.size === 0) return;
+    const server = engine.serverCanExecuteWorkload
+      ? await repositories.workers.get(LOCAL_SERVER_WORKER_ID)
+      : null;
+    const read: PassReads = { runs: new Map(), routingHints: new Map() };
+    const issuing: ReservedAttempt[] = [];
     let recentlySeen: readonly ExecutorView[] | undefined;
-    for (let placed = 0; placed < PASS_BATCH && !this.#stopped; placed++) {
-      const head = this.#pending.peek();
-      if (!head) return;
-      const runs = repositories.flowRuns.inTenant(head.tenantId);
-      const run = await runs.get(head.id);
-      if (run?.state !== 'Queued' || run.dispatchAttempt >= engine.maxAssignmentAttempts) {
-        this.#pending.remove(head.id);
-        this.#waiting.delete(head.id);
-        this.#traces.delete(head.id);
-        continue;
-      }
-      let plan: FlowRunExecutionPlan;
-      try {
-        const flow = await repositories.dataFlows.inTenant(run.tenantId).get(run.dataFlowId);
-        plan = buildExecutionPlan(run, flow?.routingHintLabel ?? null);
-      } catch (error) {
-        if (!(error instanceof PlanBuildError)) throw error;
-        await this.#failQueued(run, error.message, 'plan_build_failed');
-        continue;
-      }
-      const executors = this.#executors(run.tenantId, server);
-      // Read once per pass, and only when a run may have nowhere to go.
-      recentlySeen ??= executors.some((executor) => isEligible(executor, plan))
-        ? undefined
-        : await this.#recentlySeenWorkers();
-      const decision = placeRun(plan, executors, engine.loadBalancingStrategy, {
-        dispatchedBefore: run.dispatchAttempt > 0,
-        recentlySeen: recentlySeen ?? [],
-      });
-      if (decision.kind === 'wait') {
-        if (this.#waiting.get(run.id) !== decision.reason) {
-          this.#waiting.set(run.id, decision.reason);
-          await this.#activity({
-            workerId: LOCAL_SERVER_WORKER_ID,
-            flowRunId: run.id,
-            eventType: 'waiting',
-            severity: 'Info',
-            message: decision.reason,
-          });
+    let full = true;
+    try {
+      for (let placed = 0; placed < PASS_BATCH && !this.#stopped && this.#holdsRole(); placed++) {
+        const head = this.#pending.peek();
+        if (!head) {
+          full = false;
+          break;
         }
-        return;
+        const waitKey = waitKeyOf(head.id, this.#executors(head.tenantId, server));
+        if (waitKey === this.#waitKey) {
+          full = false;
+          break;
+        }
+        if (!read.runs.has(head.id)) await this.#readAhead(read, server);
+        const run = read.runs.get(head.id) ?? null;
+        if (run?.state !== 'Queued' || run.dispatchAttempt >= engine.maxAssignmentAttempts) {
+          this.#pending.remove(head.id);
+          this.#waiting.delete(head.id);
+          this.#traces.delete(head.id);
+          continue;
+        }
+        let plan: FlowRunExecutionPlan;
+        try {
+          plan = buildExecutionPlan(
+            run,
+            read.routingHints.get(flowKey(run.tenantId, run.dataFlowId)) ?? null,
+          );
+        } catch (error) {
+          if (!(error instanceof PlanBuildError)) throw error;
+          await this.#failQueued(run, error.message, 'plan_build_failed');
+          continue;
+        }
+        const executors = this.#executors(run.tenantId, server);
+        // Read once per pass, and only when no live executor could ever host the run: only then
+        // do they decide between waiting and failing fast.
+        recentlySeen ??= executors.some((executor) => couldHost(executor, plan))
+          ? undefined
+          : await this.#recentlySeenWorkers();
+        const decision = placeRun(plan, executors, engine.loadBalancingStrategy, {
+          dispatchedBefore: run.dispatchAttempt > 0,
+          recentlySeen: recentlySeen ?? [],
+        });
+        if (decision.kind === 'wait') {
+          this.#waitKey = waitKey;
+          if (this.#waiting.get(run.id) !== decision.reason) {
+            this.#waiting.set(run.id, decision.reason);
+            void this.#activity({
+              workerId: LOCAL_SERVER_WORKER_ID,
+              flowRunId: run.id,
+              eventType: 'waiting',
+              severity: 'Info',
+              message: decision.reason,
+            });
+          }
+          full = false;
+          break;
+        }
+        this.#pending.remove(run.id);
+        this.#waiting.delete(run.id);
+        if (decision.kind === 'never') await this.#failQueued(run, decision.reason, 'no_eligible_worker');
+        else if (decision.executor.kind === 'Server') this.#executeLocally(run);
+        else {
+          const reserved = this.#reserve(run, plan, decision.executor.workerId);
+          if (reserved) issuing.push(reserved);
+        }
       }
-      this.#pending.remove(run.id);
-      this.#waiting.delete(run.id);
-      if (decision.kind === 'never') await this.#failQueued(run, decision.reason, 'no_eligible_worker');
-      else if (decision.executor.kind === 'Server') this.#executeLocally(run);
-      else await this.#assign(run, plan, decision.executor.workerId);
+    } finally {
+      await this.#issue(issuing);
     }
     // More is waiting than one pass takes: the next pass follows the work queued meanwhile.
-    if (this.#pending.size > 0) this.kick();
+    if (full && this.#pending.size > 0) this.kick();
+  }
+
+  /**
+   * Reads the pending runs from the head on, as many as the executors have free slots (at least
+   * one, so a run that must wait or fail is still looked at), with the routing hints of their
+   * flows: two reads for the runs of a whole pass.
+   */
+  async #readAhead(read: PassReads, server: { enabled: boolean; drainMode: boolean } | null): Promise<void> {
+    const { repositories } = this.#options;
+    const head = this.#pending.peek();
+    if (!head) return;
+    const freeSlots = this.#executors(head.tenantId, server).reduce(
+      (sum, executor) => sum + (executor.hasFreeSlot ? this.#freeSlotsOf(executor.workerId) : 0),
+      0,
+    );
+    const window = this.#pending.first(Math.min(PASS_BATCH, Math.max(1, freeSlots)));
+    const flowIds = [
+      ...new Set(
+        window
+          .filter((run) => !read.routingHints.has(flowKey(run.tenantId, run.dataFlowId)))
+          .map((run) => run.dataFlowId),
+      ),
+    ];
+    // Both reads at once: the FIFO knows each run's flow.
+    const [runs, flows] = await Promise.all([
+      repositories.flowRuns.findAcrossTenants({ id: op.in(window.map((run) => run.id)) }, window.length),
+      flowIds.length === 0
+        ? []
+        : repositories.dataFlows.findAcrossTenants({ id: op.in(flowIds) }, flowIds.length),
+    ]);
+    const tenantOf = new Map(window.map((run) => [run.id, run.tenantId]));
+    // The window's tenant is the one the run was queued under; a row of another never matches.
+    for (const run of runs) if (tenantOf.get(run.id) === run.tenantId) read.runs.set(run.id, run);
+    for (const run of window) if (!read.runs.has(run.id)) read.runs.set(run.id, null);
+    for (const flow of flows)
+      read.routingHints.set(flowKey(flow.tenantId, flow.id), flow.routingHintLabel ?? null);
+  }
+
+  /** How many more runs an executor takes: the pseudo-worker's own slots count as one per look. */
+  #freeSlotsOf(workerId: string): number {
+    const session = this.#options.sessions.session(workerId);
+    if (!session) return 1;
+    let open = 0;
+    for (const issued of this.#open.values()) if (issued.workerId === workerId) open += 1;
+    return Math.max(1, session.worker.maxConcurrentRuns) - open;
   }
 
   /** Starts a run on the pseudo-worker under the trace of the call that queued it. */
@@ -417,20 +626,19 @@ export class DispatchCoordinator implements RunDispatch {
   }
 
   /**
-   * Issues a remote attempt (spec §7 step 4): the assignment row, the run claimed from `Queued`
-   * onto it, activity `assigned`, then the `assign` frame. A frame that cannot be sent is taken
-   * back at once (`assignment_undelivered`) and the run placed again.
+   * Decides a remote attempt (spec §7 step 4): the attempt holds its slot from here on, so the
+   * rest of the pass sees the worker as it will be; {@link #issue} writes it. Null (the run back
+   * in the FIFO) when the worker's session has just gone.
    */
-  async #assign(run: FlowRunRecord, plan: FlowRunExecutionPlan, workerId: string): Promise<void> {
-    const { repositories, sessions, engine, log } = this.#options;
+  #reserve(run: FlowRunRecord, plan: FlowRunExecutionPlan, workerId: string): ReservedAttempt | null {
+    const { sessions, engine } = this.#options;
     const session = sessions.session(workerId);
     if (!session) {
       this.#pending.add(run);
-      return;
+      return null;
     }
     const assignedUtc = nowUtc();
     const assignedMs = Date.parse(assignedUtc);
-    const leaseExpiresUtc = new Date(assignedMs + engine.leaseDurationMs).toISOString();
     const assignment: WireAssignment = {
       id: newId('runAssignment'),
       flowRunId: run.id,
@@ -439,33 +647,10 @@ export class DispatchCoordinator implements RunDispatch {
       attemptNumber: run.dispatchAttempt + 1,
       state: 'Assigned',
       leaseToken: newId('tokenNonce'),
-      leaseExpiresUtc,
+      leaseExpiresUtc: new Date(assignedMs + engine.leaseDurationMs).toISOString(),
       assignedUtc,
       completedUtc: null,
     };
-    const { completedUtc: _open, ...row } = assignment;
-    await repositories.runAssignments.create(row);
-    const runs = repositories.flowRuns.inTenant(run.tenantId);
-    const claimed = await runs.updateWhere(
-      { id: run.id, state: 'Queued', dispatchAttempt: run.dispatchAttempt },
-      {
-        state: 'Running',
-        dispatchState: 'Assigned',
-        dispatchAttempt: assignment.attemptNumber,
-        assignedWorkerId: workerId,
-        runAssignmentId: assignment.id,
-        executionNodeKind: 'Worker',
-        assignedUtc,
-        leaseExpiresUtc,
-        startedUtc: assignedUtc,
-        queueWaitMs: Math.max(0, assignedMs - Date.parse(run.createdUtc)),
-      },
-    );
-    if (claimed === 0) {
-      // A cancel won the race: the attempt is closed unused.
-      await repositories.runAssignments.update(assignment.id, { state: 'Cancelled', completedUtc: nowUtc() });
-      return;
-    }
     const issued: IssuedAssignment = {
       ...this.#issuedOf(run, workerId, session.workerSessionId),
       id: assignment.id,
@@ -474,16 +659,107 @@ export class DispatchCoordinator implements RunDispatch {
       leaseExpiresMs: assignedMs + engine.leaseDurationMs,
     };
     this.#open.set(assignment.id, issued);
-    await this.#activity({
-      workerId,
-      workerSessionId: session.workerSessionId,
+    return { run, plan, assignment, issued };
+  }
+
+  /**
+   * Writes the attempts a pass decided and sends them: the assignment rows in one multi-row
+   * insert, then each run claimed from `Queued` onto its attempt (guarded on the state and
+   * attempt count the pass read, all at once), then per claimed run activity `assigned` and the
+   * `assign` frame. A run whose claim lost to a cancel has its attempt closed unused; a claim
+   * whose outcome is unknown (the write failed) is taken back, which is right either way; a frame
+   * that cannot be sent is taken back at once (`assignment_undelivered`) and the run placed again.
+   */
+  async #issue(reserved: readonly ReservedAttempt[]): Promise<void> {
+    if (reserved.length === 0) return;
+    const { repositories } = this.#options;
+    // The role may have moved while the pass read: a former holder writes nothing. The runs go
+    // back to the FIFO, which the loss of the role drops (the next holder loads them, still
+    // `Queued`, from the database).
+    if (!this.#holdsRole()) {
+      for (const { run, issued } of reserved) {
+        this.#open.delete(issued.id);
+        this.#pending.add(run);
+      }
+      return;
+    }
+    try {
+      await repositories.runAssignments.createMany(
+        reserved.map(({ assignment: { completedUtc: _open, ...row } }) => row),
+      );
+    } catch (error) {
+      for (const { run, issued } of reserved) {
+        this.#open.delete(issued.id);
+        this.#pending.add(run);
+      }
+      throw error;
+    }
+    const claims = await Promise.allSettled(reserved.map((attempt) => this.#claim(attempt)));
+    const takeBack: ReservedAttempt[] = [];
+    for (const [index, attempt] of reserved.entries()) {
+      const claim = claims[index];
+      if (claim?.status === 'fulfilled' && claim.value) {
+        if (!this.#send(attempt)) takeBack.push(attempt);
+      } else if (claim?.status === 'fulfilled') {
+        // A cancel won the race: the attempt is closed unused.
+        this.#open.delete(attempt.issued.id);
+        await repositories.runAssignments.update(attempt.issued.id, {
+          state: 'Cancelled',
+          completedUtc: nowUtc(),
+        });
+      } else {
+        this.#options.log.warn(
+          { err: claim?.reason, runId: attempt.run.id, runAssignmentId: attempt.issued.id },
+          'run claim failed; attempt taken back',
+        );
+        takeBack.push(attempt);
+      }
+    }
+    for (const { run, issued } of takeBack) {
+      await this.#recover(issued, RecoveryReason.undelivered);
+      // Queued again by the recovery when the claim had landed; still queued when it had not.
+      this.#pending.add(run);
+    }
+    if (takeBack.length > 0) this.kick();
+  }
+
+  /** Claims a run from `Queued` onto its attempt; false when it is no longer there to claim. */
+  async #claim({ run, assignment }: ReservedAttempt): Promise<boolean> {
+    const assignedMs = Date.parse(assignment.assignedUtc);
+    const claimed = await this.#options.repositories.flowRuns.inTenant(run.tenantId).updateWhere(
+      { id: run.id, state: 'Queued', dispatchAttempt: run.dispatchAttempt },
+      {
+        state: 'Running',
+        dispatchState: 'Assigned',
+        dispatchAttempt: assignment.attemptNumber,
+        assignedWorkerId: assignment.workerId,
+        runAssignmentId: assignment.id,
+        executionNodeKind: 'Worker',
+        assignedUtc: assignment.assignedUtc,
+        leaseExpiresUtc: assignment.leaseExpiresUtc,
+        startedUtc: assignment.assignedUtc,
+        queueWaitMs: Math.max(0, assignedMs - Date.parse(run.createdUtc)),
+      },
+    );
+    return claimed > 0;
+  }
+
+  /**
+   * Records activity `assigned` and sends the `assign` frame of a claimed attempt; false when the
+   * frame could not be sent (its session is then marked unreachable).
+   */
+  #send({ run, plan, assignment, issued }: ReservedAttempt): boolean {
+    const { sessions, engine, log } = this.#options;
+    void this.#activity({
+      workerId: issued.workerId,
+      workerSessionId: issued.workerSessionId,
       flowRunId: run.id,
       runAssignmentId: assignment.id,
       eventType: 'assigned',
       severity: 'Info',
-      message: `attempt ${assignment.attemptNumber} assigned to session ${session.workerSessionId}`,
+      message: `attempt ${assignment.attemptNumber} assigned to session ${issued.workerSessionId}`,
     });
-    const sent = sessions.send(workerId, {
+    const sent = sessions.send(issued.workerId, {
       type: 'assign',
       // The worker's run span continues the trace of the call that queued the run.
       ...this.#traces.get(run.id),
@@ -492,30 +768,31 @@ export class DispatchCoordinator implements RunDispatch {
         dispatchAttempt: assignment.attemptNumber,
         runAssignmentId: assignment.id,
         leaseToken: assignment.leaseToken,
-        assignedUtc,
-        leaseExpiresUtc,
+        assignedUtc: assignment.assignedUtc,
+        leaseExpiresUtc: assignment.leaseExpiresUtc,
         leaseDurationMs: engine.leaseDurationMs,
       }),
     });
-    log.info({ runId: run.id, workerId, runAssignmentId: assignment.id, sent }, 'run assigned to worker');
+    log.info(
+      { runId: run.id, workerId: issued.workerId, runAssignmentId: assignment.id, sent },
+      'run assigned to worker',
+    );
     // Not delivered means not started: the run is placed again at once (counting the attempt)
     // rather than ended `Exception` as v0.3.0 did. A socket that has just died but whose close is
     // not handled yet would otherwise fail every run placed on it in that moment.
-    if (!sent) {
-      this.#unreachable.add(session.workerSessionId);
-      await this.#recover(issued, RecoveryReason.undelivered);
-      this.kick();
-    }
+    if (!sent) this.#unreachable.add(issued.workerSessionId);
+    return sent;
   }
 
   /**
-   * An `assign-ack`: recorded as activity. An explicit rejection is taken back at once (rather
-   * than waiting for the lease to expire, which the spec allows) and the run is placed again,
-   * counting the rejected attempt.
+   * An `assign-ack`: recorded as activity when it arrives, while its attempt is surely still open
+   * (its completion, sent after it, may join a completion step queued before it). An explicit
+   * rejection is taken back at once (rather than waiting for the lease to expire, which the spec
+   * allows) and the run is placed again, counting the rejected attempt.
    */
-  async #acknowledged(ack: AssignAckFrame, session: LiveWorkerSession): Promise<void> {
+  #acknowledged(ack: AssignAckFrame, session: LiveWorkerSession): Promise<void> {
     const issued = this.#open.get(ack.runAssignmentId);
-    await this.#activity({
+    void this.#activity({
       workerId: session.workerId,
       workerSessionId: session.workerSessionId,
       flowRunId: issued?.flowRunId ?? null,
@@ -531,37 +808,94 @@ export class DispatchCoordinator implements RunDispatch {
       issued.workerSessionId !== session.workerSessionId ||
       issued.leaseToken !== ack.leaseToken
     )
-      return;
-    await this.#recover(issued, RecoveryReason.rejected);
-    this.kick();
+      return Promise.resolve();
+    return this.#serial(async () => {
+      await this.#recover(issued, RecoveryReason.rejected);
+      this.kick();
+    });
   }
 
-  /** A `run-completed`: applied when it matches its open assignment, `orphan_completion` otherwise. */
-  async #complete(completion: WireCompletion, session: LiveWorkerSession): Promise<void> {
-    const { repositories, engine } = this.#options;
-    const stored = await repositories.runAssignments.get(completion.runAssignmentId);
-    const issued = this.#open.get(completion.runAssignmentId);
-    // A completion whose lease has passed but whose attempt the sweep has not taken back yet is
-    // applied: nobody else holds the run, so it is the run's only outcome, and refusing it would
-    // only run the flow again. Once taken back, the attempt is closed and the check refuses it.
-    let problem = completionMismatch(completion, session, stored);
-    // The tenant and flow come from this server's record of the attempt, never from the frame.
-    if (!problem && !issued) problem = 'the assignment was not issued by this server';
-    const stepRuns = !problem && issued ? stepRunsToStore(completion, issued) : null;
-    if (!problem && !stepRuns) problem = 'the step runs do not belong to the run';
-    if (problem || !issued || !stepRuns) {
-      await this.#activity({
+  /**
+   * A `run-completed` received: applied by the next gate step that applies completions, together
+   * with every other one that arrives before it starts; resolves once it has been applied.
+   */
+  #arrive(completion: WireCompletion, session: LiveWorkerSession): Promise<void> {
+    this.#arrived.push({ completion, session });
+    this.#arrivedStep ??= this.#serial(() => {
+      this.#arrivedStep = null;
+      return this.#completeArrived();
+    });
+    return this.#arrivedStep;
+  }
+
+  /**
+   * Applies the completions that arrived (each when it matches its open assignment,
+   * `orphan_completion` otherwise): one read of their assignments, one multi-row insert of the
+   * step runs per tenant, then every run's and attempt's end at once. The slots they free are
+   * filled by a placement pass in the same gate step.
+   */
+  async #completeArrived(): Promise<void> {
+    const { repositories } = this.#options;
+    const arrived = this.#arrived;
+    this.#arrived = [];
+    const stored = await repositories.runAssignments.find({
+      id: op.in([...new Set(arrived.map(({ completion }) => completion.runAssignmentId))]),
+    });
+    const storedById = new Map(stored.map((row) => [row.id, row]));
+    const applying = new Map<string, CompletionToApply>();
+    for (const { completion, session } of arrived) {
+      const accepted = this.#accepted(
+        completion,
+        session,
+        storedById.get(completion.runAssignmentId) ?? null,
+      );
+      // Only the first of two reports of one attempt applies: the attempt has ended for the second.
+      const problem =
+        typeof accepted === 'string'
+          ? accepted
+          : applying.has(accepted.issued.id)
+            ? 'the assignment has already ended'
+            : null;
+      if (problem === null && typeof accepted !== 'string') {
+        applying.set(accepted.issued.id, accepted);
+        continue;
+      }
+      void this.#activity({
         workerId: session.workerId,
         workerSessionId: session.workerSessionId,
         flowRunId: completion.flowRunId,
         runAssignmentId: completion.runAssignmentId,
         eventType: 'orphan_completion',
         severity: 'Warning',
-        message: `completion ignored: ${problem ?? 'invalid'}`,
+        message: `completion ignored: ${problem}`,
         payload: completion,
       });
-      return;
     }
+    if (applying.size > 0) await this.#applyCompletions([...applying.values()]);
+    if (this.#scheduling && this.#holdsRole() && !this.#stopped && this.#options.engine.queueEnabled)
+      await this.#placePending();
+  }
+
+  /** What a completion ends its run with, or why it may not be applied. */
+  #accepted(
+    completion: WireCompletion,
+    session: LiveWorkerSession,
+    stored: StoredAssignment | null,
+  ): CompletionToApply | string {
+    const { engine } = this.#options;
+    // A completion whose lease has passed but whose attempt the sweep has not taken back yet is
+    // applied: nobody else holds the run, so it is the run's only outcome, and refusing it would
+    // only run the flow again. Once taken back, the attempt is closed and the check refuses it.
+    const problem = completionMismatch(completion, session, stored);
+    if (problem) return problem;
+    // The tenant and flow come from this server's record of the attempt, never from the frame.
+    const issued = this.#open.get(completion.runAssignmentId);
+    if (!issued) return 'the assignment was not issued by this server';
+    // Past the end of its lease a former holder applies nothing: the next holder may be taking
+    // the attempt back already, and the run is placed again there.
+    if (!this.#holdsRole()) return 'this server no longer holds the scheduler role';
+    const stepRuns = stepRunsToStore(completion, issued);
+    if (!stepRuns) return 'the step runs do not belong to the run';
     const outputBytes = completion.outputData === null ? 0 : Buffer.byteLength(completion.outputData, 'utf8');
     const end: RunEnd =
       outputBytes > engine.maxRunOutputBytes
@@ -575,60 +909,118 @@ export class DispatchCoordinator implements RunDispatch {
             outputData: completion.outputData,
             errorMessage: completion.errorMessage,
           };
-    const stepRunTable = repositories.stepRuns.inTenant(issued.tenantId);
-    for (const stepRun of stepRuns) await retryStoreWrite(() => stepRunTable.create(stepRun), RUN_END_RETRY);
-    await this.#end(issued, end);
+    return { issued, end, stepRuns };
   }
 
-  /** Ends an attempt and its run as reported, guarded on the run still being on this attempt. */
-  async #end(issued: IssuedAssignment, end: RunEnd): Promise<void> {
+  /**
+   * Stores the step runs of accepted completions, then ends their attempts and runs. The step
+   * runs go first so that an ended run is always read with its steps; a tenant whose step runs
+   * could not be stored leaves its runs open, for their leases to take back.
+   */
+  async #applyCompletions(applying: readonly CompletionToApply[]): Promise<void> {
+    const { repositories, log } = this.#options;
+    const byTenant = new Map<string, CompletionToApply[]>();
+    for (const entry of applying)
+      byTenant.set(entry.issued.tenantId, [...(byTenant.get(entry.issued.tenantId) ?? []), entry]);
+    const stored = await Promise.allSettled(
+      [...byTenant].map(([tenantId, entries]) => {
+        const rows = entries.flatMap((entry) => entry.stepRuns);
+        if (rows.length === 0) return Promise.resolve();
+        const table = repositories.stepRuns.inTenant(tenantId);
+        return retryStoreWrite(() => table.createMany(rows), RUN_END_RETRY);
+      }),
+    );
+    const ending: CompletionToApply[] = [];
+    for (const [index, [tenantId, entries]] of [...byTenant].entries()) {
+      const outcome = stored[index];
+      if (outcome?.status === 'fulfilled') ending.push(...entries);
+      else
+        log.error(
+          { err: outcome?.reason, tenantId, runs: entries.length },
+          'step runs not stored; runs left open',
+        );
+    }
+    if (ending.length > 0) await this.#endAll(ending);
+  }
+
+  /**
+   * Ends attempts and their runs as reported, each guarded on the run still being on its attempt,
+   * all at once: no write depends on another's outcome.
+   */
+  async #endAll(ending: readonly CompletionToApply[]): Promise<void> {
     const { repositories, completions } = this.#options;
     const completedUtc = nowUtc();
-    this.#open.delete(issued.id);
-    this.#traces.delete(issued.flowRunId);
-    const runs = repositories.flowRuns.inTenant(issued.tenantId);
-    await retryStoreWrite(
-      () =>
-        runs.updateWhere(
-          { id: issued.flowRunId, state: 'Running', runAssignmentId: issued.id },
-          { ...endFieldsOf(end, completedUtc), leaseExpiresUtc: null },
+    for (const { issued } of ending) {
+      this.#open.delete(issued.id);
+      this.#traces.delete(issued.flowRunId);
+    }
+    const writes = ending.flatMap(({ issued, end }) => [
+      retryStoreWrite(
+        () =>
+          repositories.flowRuns
+            .inTenant(issued.tenantId)
+            .updateWhere(
+              { id: issued.flowRunId, state: 'Running', runAssignmentId: issued.id },
+              { ...endFieldsOf(end, completedUtc), leaseExpiresUtc: null },
+            ),
+        RUN_END_RETRY,
+      ),
+      retryStoreWrite(
+        () =>
+          repositories.runAssignments.updateWhere(
+            { id: issued.id, state: 'Assigned' },
+            { state: attemptStateOf(end.state), completedUtc },
+          ),
+        RUN_END_RETRY,
+      ),
+    ]);
+    const outcomes = await Promise.allSettled(writes);
+    const failed = outcomes.find((outcome) => outcome.status === 'rejected');
+    if (failed) this.#options.log.error({ err: failed.reason }, 'a run end was not written');
+    // The slots are free now. Each waiting caller is woken with the stored run once the trail has
+    // the run's end; neither the read nor the trail holds up the next placement.
+    const runIds = ending.map(({ issued }) => issued.flowRunId);
+    const storedRuns = repositories.flowRuns
+      .findAcrossTenants({ id: op.in(runIds) }, runIds.length)
+      .catch(() => []);
+    for (const { issued, end } of ending) {
+      const recorded = this.#activity({
+        workerId: issued.workerId,
+        workerSessionId: issued.workerSessionId,
+        flowRunId: issued.flowRunId,
+        runAssignmentId: issued.id,
+        eventType: 'execution_completed',
+        severity: end.state === 'Succeeded' ? 'Info' : 'Warning',
+        message: end.state,
+      });
+      void Promise.all([storedRuns, recorded]).then(([runs]) =>
+        completions.completed(
+          issued.flowRunId,
+          runs.find((run) => run.id === issued.flowRunId && run.tenantId === issued.tenantId),
         ),
-      RUN_END_RETRY,
-    );
-    await retryStoreWrite(
-      () =>
-        repositories.runAssignments.updateWhere(
-          { id: issued.id, state: 'Assigned' },
-          { state: attemptStateOf(end.state), completedUtc },
-        ),
-      RUN_END_RETRY,
-    );
-    const stored = await runs.get(issued.flowRunId);
-    await this.#activity({
-      workerId: issued.workerId,
-      workerSessionId: issued.workerSessionId,
-      flowRunId: issued.flowRunId,
-      runAssignmentId: issued.id,
-      eventType: 'execution_completed',
-      severity: end.state === 'Succeeded' ? 'Info' : 'Warning',
-      message: end.state,
-    });
-    completions.completed(issued.flowRunId, stored ?? undefined);
-    this.kick();
+      );
+    }
   }
 
-  /** A session ended: each of its open attempts is recovered (`worker_disconnected`). */
-  async #sessionClosed(session: LiveWorkerSession): Promise<void> {
+  /**
+   * A session ended: each of its open attempts is recovered (`worker_disconnected`), unless it
+   * ended because this server lost the scheduler role: the next holder adopts those attempts.
+   */
+  async #sessionClosed(session: LiveWorkerSession, reason: string): Promise<void> {
     this.#unreachable.delete(session.workerSessionId);
     const lost = [...this.#open.values()].filter((open) => open.workerSessionId === session.workerSessionId);
+    if (reason === DisconnectReason.notScheduler) {
+      for (const open of lost) this.#open.delete(open.id);
+      return;
+    }
     for (const open of lost) await this.#recover(open, RecoveryReason.workerDisconnected);
     if (lost.length > 0) this.kick();
   }
 
   /** Recovers every open attempt whose lease has expired (`lease_expired`), even on a live worker. */
   #sweepLeases(): void {
-    // Spec §9: no lease recovery while another server is live.
-    if (!this.#scheduling) return;
+    // Only the scheduler takes attempts back.
+    if (!this.#scheduling || !this.#holdsRole()) return;
     const nowMs = Date.now();
     const expired = [...this.#open.values()].filter((open) => open.leaseExpiresMs < nowMs);
     if (expired.length === 0) return;
@@ -700,6 +1092,10 @@ export class DispatchCoordinator implements RunDispatch {
       completions.completed(open.flowRunId);
       return;
     }
+    // Step runs stored for a run still on a remote attempt come from a completion whose end never
+    // landed (its server stopped between the two writes): the run starts over, so they go, and
+    // the run keeps the step runs of the one attempt that ends it.
+    await repositories.stepRuns.inTenant(open.tenantId).deleteWhere({ flowRunId: open.flowRunId });
     const run = await runs.get(open.flowRunId);
     if (run) this.#pending.add(run);
   }

@@ -2,6 +2,8 @@
 export interface PendingRun {
   readonly id: string;
   readonly tenantId: string;
+  /** The run's flow, whose routing hint a pass reads beside the run. */
+  readonly dataFlowId: string;
   readonly createdUtc: string;
 }
 
@@ -26,7 +28,12 @@ export class PendingRuns {
   add(run: PendingRun): void {
     if (this.#ids.has(run.id)) return;
     this.#ids.add(run.id);
-    const entry = { id: run.id, tenantId: run.tenantId, createdUtc: run.createdUtc };
+    const entry = {
+      id: run.id,
+      tenantId: run.tenantId,
+      dataFlowId: run.dataFlowId,
+      createdUtc: run.createdUtc,
+    };
     let index = this.#runs.length;
     while (index > 0 && before(entry, this.#runs[index - 1] as PendingRun)) index -= 1;
     this.#runs.splice(index, 0, entry);
@@ -35,6 +42,17 @@ export class PendingRuns {
   /** The oldest waiting run, or null. */
   peek(): PendingRun | null {
     return this.#runs[0] ?? null;
+  }
+
+  /** The oldest `count` waiting runs, oldest first. */
+  first(count: number): readonly PendingRun[] {
+    return this.#runs.slice(0, count);
+  }
+
+  /** Forgets every waiting run (the server lost the scheduler role; the database keeps them). */
+  clear(): void {
+    this.#runs.length = 0;
+    this.#ids.clear();
   }
 
   /** Removes a run (usually the head). */

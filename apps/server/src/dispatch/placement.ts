@@ -53,7 +53,7 @@ const hasLabel = (executor: ExecutorView, label: string): boolean => {
  * the pseudo-worker needs only to be an enabled executor (its own test checks neither labels nor
  * capabilities, and only it runs built-in steps).
  */
-const couldHost = (executor: ExecutorView, plan: FlowRunExecutionPlan): boolean =>
+export const couldHost = (executor: ExecutorView, plan: FlowRunExecutionPlan): boolean =>
   executor.connected && couldHostOnceConnected(executor, plan);
 
 /** {@link couldHost} for a worker that may be reconnecting: everything but the live session. */

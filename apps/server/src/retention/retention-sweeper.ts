@@ -32,7 +32,10 @@ const cutoffOf = (nowMs: number, days: number): string => new Date(nowMs - days 
  *   runs, assignments and worker activity, every {@link RUN_PRUNE_INTERVAL_MINUTES} minutes
  *   (`run_prune`). A run is kept at least `artifacts.flowRunReplayRetentionDays`, the time its
  *   snapshot keeps its artifact versions pinned for replay. Its run-log folder, which names no
- *   row any more, goes with the run-log sweeper's next pass.
+ *   row any more, goes with the run-log sweeper's next pass;
+ * - worker activity older than that same retention, every {@link RUN_PRUNE_INTERVAL_MINUTES}
+ *   minutes (`worker_activity_prune`): events that name no run (sessions, refused or orphan
+ *   frames) would otherwise stay for ever, and a worker can cause them at will.
  * Every replica may sweep: the deletes are idempotent.
  */
 export class RetentionSweeper {
@@ -90,7 +93,22 @@ export class RetentionSweeper {
     return deleted;
   }
 
-  /** Starts both sweeps now, then at their intervals, until {@link RetentionSweeper.stop}. */
+  /**
+   * Deletes worker activity created before the run retention's cutoff (0 = never), whatever run
+   * it names; resolves to how many rows went.
+   */
+  pruneWorkerActivity(nowMs = Date.now()): Promise<number> {
+    const { engine, artifacts } = this.#deps.settings;
+    if (engine.runRetentionDays === 0) return Promise.resolve(0);
+    const cutoff = cutoffOf(nowMs, Math.max(engine.runRetentionDays, artifacts.flowRunReplayRetentionDays));
+    return deleteInBatches(
+      this.#deps.repositories.workerActivity,
+      { createdUtc: op.range({ lt: cutoff }) },
+      { stopped: () => this.#stopped },
+    );
+  }
+
+  /** Starts every sweep now, then at its interval, until {@link RetentionSweeper.stop}. */
   start(): void {
     if (this.#timers.length > 0 || this.#stopped) return;
     const { requestHistory } = this.#deps.settings;
@@ -98,6 +116,7 @@ export class RetentionSweeper {
       this.pruneRequestHistory(),
     );
     this.#every(RUN_PRUNE_INTERVAL_MINUTES, 'run_prune', () => this.pruneRuns());
+    this.#every(RUN_PRUNE_INTERVAL_MINUTES, 'worker_activity_prune', () => this.pruneWorkerActivity());
   }
 
   /** Stops the timers, ends a pass in flight after its current round, and waits for it. */

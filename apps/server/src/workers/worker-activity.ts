@@ -20,6 +20,36 @@ export interface ActivityEntry {
 }
 
 /**
+ * Largest payload stored with an event, as JSON text. Payloads come from worker frames (up to
+ * the 16 MiB frame limit), and the trail is history, not storage: a worker token holder
+ * repeating a large frame that is refused (an orphan completion) must not fill the database.
+ */
+export const MAX_ACTIVITY_PAYLOAD_BYTES = 4096;
+
+/** The payload as stored: its JSON text, or a note of its size when that text is too large. */
+const storedPayload = (payload: unknown): string | null => {
+  if (payload === undefined) return null;
+  const text = JSON.stringify(payload) ?? null;
+  if (text === null) return null;
+  const bytes = Buffer.byteLength(text, 'utf8');
+  return bytes <= MAX_ACTIVITY_PAYLOAD_BYTES ? text : JSON.stringify({ truncated: true, bytes });
+};
+
+/** The `worker_activity` row of an entry, stamped now with a fresh id. */
+export const activityRow = (entry: ActivityEntry) => ({
+  id: newId('workerActivity'),
+  workerId: entry.workerId,
+  workerSessionId: entry.workerSessionId ?? null,
+  flowRunId: entry.flowRunId ?? null,
+  runAssignmentId: entry.runAssignmentId ?? null,
+  eventType: entry.eventType,
+  severity: entry.severity,
+  message: entry.message ?? null,
+  payloadJson: storedPayload(entry.payload),
+  createdUtc: new Date().toISOString(),
+});
+
+/**
  * Appends to the worker activity trail. The trail is history, not control: a failed write is
  * logged and swallowed, so it never ends a session or fails the frame that caused it.
  */
@@ -29,18 +59,7 @@ export const recordActivity = async (
   entry: ActivityEntry,
 ): Promise<void> => {
   try {
-    await repositories.workerActivity.create({
-      id: newId('workerActivity'),
-      workerId: entry.workerId,
-      workerSessionId: entry.workerSessionId ?? null,
-      flowRunId: entry.flowRunId ?? null,
-      runAssignmentId: entry.runAssignmentId ?? null,
-      eventType: entry.eventType,
-      severity: entry.severity,
-      message: entry.message ?? null,
-      payloadJson: entry.payload === undefined ? null : (JSON.stringify(entry.payload) ?? null),
-      createdUtc: new Date().toISOString(),
-    });
+    await repositories.workerActivity.create(activityRow(entry));
   } catch (error) {
     log.warn(
       { err: error, workerId: entry.workerId, eventType: entry.eventType },

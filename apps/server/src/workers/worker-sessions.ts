@@ -6,13 +6,14 @@ import {
   type TempoSettings,
   type WireCompletion,
   WORKER_AUTH_FAILED,
+  WORKER_NOT_SCHEDULER,
   WORKER_PROTOCOL_VERSION,
   type WorkerFrame,
   type WorkerRecord,
 } from '@tempo/contracts';
 import { newId } from '@tempo/core/ids';
 import type { Logger } from '@tempo/core/logging';
-import type { Repositories } from '@tempo/core/store';
+import { op, type Repositories } from '@tempo/core/store';
 import type { RawData, WebSocket } from 'ws';
 import { EXPECTED_HELLO, INVALID_FRAME, INVALID_HELLO, readHello, readWorkerFrame } from './frame-reader.ts';
 import { heartbeatIntervalOf, helloTermsOf, isSupportedProtocolVersion } from './hello-terms.ts';
@@ -32,6 +33,8 @@ export const DisconnectReason = {
   socketClosed: 'socket_closed',
   /** The server failed to record a frame of the session (a database error). */
   serverError: 'server_error',
+  /** This server does not hold the scheduler role (several servers on one database). */
+  notScheduler: WORKER_NOT_SCHEDULER.reason,
 } as const;
 
 /** A live, registered session of a remote worker, as the dispatcher sees it. */
@@ -100,6 +103,7 @@ export class WorkerSessions {
   #runCompleted: RunCompletedHandler | null = null;
   #timer: NodeJS.Timeout | undefined;
   #stopped = false;
+  #admits: () => boolean = () => true;
 
   constructor(options: WorkerSessionsOptions) {
     this.#options = options;
@@ -185,11 +189,68 @@ export class WorkerSessions {
     return true;
   }
 
+  /**
+   * Sets when sessions are taken: a server that does not hold the scheduler role closes every
+   * authenticated socket at once with `not the scheduler` (1013), so its worker tries the next
+   * server. Default: always.
+   */
+  admitWhen(admits: () => boolean): void {
+    this.#admits = admits;
+  }
+
+  /**
+   * Ends every session and pending connection with `reason` (1013): the server lost the scheduler
+   * role. Their open attempts are left to the next holder (the close handlers are told the reason).
+   */
+  async closeAll(reason: string): Promise<void> {
+    const connections = [...this.#connections];
+    if (connections.length > 0)
+      this.#options.log.warn({ sessions: connections.length, reason }, 'closing every worker session');
+    await Promise.all(
+      connections.map((connection) => this.#end(connection, reason, WORKER_NOT_SCHEDULER.code)),
+    );
+  }
+
+  /**
+   * Applies to the live sessions the flags other servers wrote to their workers' rows (drain,
+   * resume and block go through whichever server answers the admin call): a changed drain flag
+   * is pushed as `drain`/`resume` (`operator_request`), a blocked or removed worker's session is
+   * closed (`worker_blocked`). Never throws.
+   */
+  async applyStoredFlags(): Promise<void> {
+    const live = [...this.#live.values()].filter((connection) => connection.phase === 'ready');
+    if (live.length === 0) return;
+    try {
+      const rows = await this.#options.repositories.workers.find({
+        id: op.in(live.map((connection) => connection.workerId)),
+      });
+      const byId = new Map(rows.map((row) => [row.id, row]));
+      for (const connection of live) {
+        const row = byId.get(connection.workerId);
+        if (!row?.enabled) {
+          this.#options.log.info({ workerId: connection.workerId }, 'worker blocked through another server');
+          await this.disconnect(connection.workerId);
+        } else if (connection.worker && row.drainMode !== connection.worker.drainMode)
+          this.setDrainMode(connection.workerId, row.drainMode);
+      }
+    } catch (error) {
+      this.#options.log.warn({ err: error }, 'worker flags not read');
+    }
+  }
+
   /** Takes over an authenticated socket: its first frame must be the worker's hello. */
   accept(socket: WebSocket, workerId: string, remoteAddress: string): void {
     const connection = new WorkerConnection(workerId, socket, remoteAddress);
     if (this.#stopped) {
       connection.close(CLOSE.goingAway, DisconnectReason.serverStopped);
+      return;
+    }
+    if (!this.#admits()) {
+      this.#options.log.info(
+        { workerId, address: remoteAddress },
+        'worker session refused: this server does not hold the scheduler role',
+      );
+      connection.close(WORKER_NOT_SCHEDULER.code, WORKER_NOT_SCHEDULER.reason);
       return;
     }
     this.#connections.add(connection);

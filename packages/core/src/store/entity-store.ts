@@ -5,6 +5,12 @@ import { applySealer, type ColumnSealer } from './sealed-columns.ts';
 import { type InsertOf, type RowOf, type TableSpec, withDefaults } from './table-model.ts';
 import { WriteClock } from './write-clock.ts';
 
+/**
+ * Most bound values one multi-row insert carries: under the lowest limit of the dialects
+ * (SQLite's 32,766), so a long batch is split into several statements instead of refused.
+ */
+const MAX_INSERT_PARAMETERS = 30_000;
+
 /** Options of a multi-row read. */
 export interface FindOptions<S extends TableSpec> {
   readonly orderBy?: OrderBy<S>;
@@ -105,6 +111,24 @@ export class EntityStore<S extends TableSpec> {
     const full = withDefaults(this.spec, row);
     const stored = applySealer(this.#sealer, this.spec.name, full as LooseRow, 'seal');
     await this.#write(() => this.#guardUnique(() => this.#dialect.insert(this.spec, [stored])));
+    return full;
+  }
+
+  /**
+   * Inserts rows, filling defaults, in as few statements as the dialect's parameter limit allows
+   * (one for a usual batch); a duplicate unique key is a 409 `Conflict`.
+   */
+  async insertMany(rows: readonly InsertOf<S>[]): Promise<RowOf<S>[]> {
+    const full = rows.map((row) => withDefaults(this.spec, row));
+    const stored = full.map((row) => applySealer(this.#sealer, this.spec.name, row as LooseRow, 'seal'));
+    const perStatement = Math.max(
+      1,
+      Math.floor(MAX_INSERT_PARAMETERS / Object.keys(this.spec.columns).length),
+    );
+    for (let start = 0; start < stored.length; start += perStatement) {
+      const chunk = stored.slice(start, start + perStatement);
+      await this.#write(() => this.#guardUnique(() => this.#dialect.insert(this.spec, chunk)));
+    }
     return full;
   }
 

@@ -21,6 +21,7 @@ export {
 } from './open-database.ts';
 export { createRepositories, type Repositories } from './repositories.ts';
 export { ScopedRepository, TenantTable } from './repository.ts';
+export { type LeaseRecord, SchedulerLeases } from './scheduler-leases.ts';
 export type { ColumnSealer } from './sealed-columns.ts';
 export { type InsertOf, type RowOf, type TableSpec, withDefaults } from './table-model.ts';
 export { nowUtc, type TableName, Tables } from './tables/index.ts';

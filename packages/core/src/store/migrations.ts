@@ -116,6 +116,14 @@ export const MIGRATIONS: readonly Migration[] = [
         });
     },
   },
+  {
+    version: 8,
+    description:
+      'scheduler_leases: the scheduler role held by one server at a time among those sharing the database, through a lease renewed by compare-and-set',
+    up: async (dialect) => {
+      await ensureTable(dialect, Tables.schedulerLeases);
+    },
+  },
 ];
 
 /** What a migration run did. */

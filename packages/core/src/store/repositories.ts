@@ -3,6 +3,7 @@ import type { SqlDialect } from './dialect.ts';
 import { EntityStore } from './entity-store.ts';
 import type { OrderBy } from './filters.ts';
 import { ScopedRepository, TenantTable } from './repository.ts';
+import { SchedulerLeases } from './scheduler-leases.ts';
 import type { ColumnSealer } from './sealed-columns.ts';
 import type { TableSpec } from './table-model.ts';
 import { Tables } from './tables/index.ts';
@@ -51,6 +52,8 @@ export interface Repositories {
   readonly writeClock: WriteClock;
   /** The database-wide stamp of the definitions, moved by every write to them through this store. */
   readonly definitionStamp: DefinitionStamp;
+  /** Roles one server at a time holds among those sharing the database (the scheduler). */
+  readonly schedulerLeases: SchedulerLeases;
   /** Which database the repositories talk to. */
   readonly databaseType: SqlDialect['type'];
   /**
@@ -113,6 +116,7 @@ export const createRepositories = (dialect: SqlDialect, sealer?: ColumnSealer): 
     ]),
     writeClock,
     definitionStamp: new DefinitionStamp(global(Tables.definitionVersions, []), writeClock),
+    schedulerLeases: new SchedulerLeases(global(Tables.schedulerLeases, [])),
     databaseType: dialect.type,
     writesInIssueOrder: dialect.writesInIssueOrder,
   };

@@ -86,6 +86,14 @@ export class ScopedRepository<S extends TableSpec, K extends string = never> {
     return this.#store.insert({ ...row, ...this.#scope } as InsertOf<S>);
   }
 
+  /**
+   * Inserts rows inside the scope with one statement per few thousand values (one for a usual
+   * batch); the scope's columns are filled (and overridden) by the scope.
+   */
+  createMany(rows: readonly ScopedInsert<S, K>[]): Promise<RowOf<S>[]> {
+    return this.#store.insertMany(rows.map((row) => ({ ...row, ...this.#scope }) as InsertOf<S>));
+  }
+
   /** Applies a patch to the row with this id and returns the row as stored, or null if absent. */
   async update(id: string, patch: Partial<RowOf<S>>): Promise<RowOf<S> | null> {
     const matched = await this.updateWhere(keyFilter<S>({ id }), patch);

@@ -15,6 +15,7 @@ import {
 } from './identity-tables.ts';
 import { requestHistory } from './request-history-table.ts';
 import { flowRuns, runAssignments, stepRuns } from './run-tables.ts';
+import { schedulerLeases } from './scheduler-lease-table.ts';
 import { serverInstances, workerActivity, workerSessions, workers } from './worker-tables.ts';
 
 /** Every table of the schema, by name. */
@@ -44,6 +45,7 @@ export const Tables = {
   serverInstances,
   auditEvents,
   definitionVersions,
+  schedulerLeases,
 } as const;
 
 /** Name of a table in {@link Tables}. */
