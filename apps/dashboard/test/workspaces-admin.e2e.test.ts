@@ -124,3 +124,28 @@ describe('CRUD round trips', () => {
     }, 120_000);
   }
 });
+
+describe('bulk selection', () => {
+  it('deletes ticked triggers after one confirmation listing their ids', async () => {
+    await openWorkspace(page, 'triggers');
+    const names = ['e2e-bulk-one', 'e2e-bulk-two'];
+    for (const name of names) {
+      await page.getByRole('button', { name: 'Create trigger' }).click();
+      await byName.fill(openDialog(page), name);
+      await submit(openDialog(page));
+      await rowWith(page, name).waitFor({ timeout: 20_000 });
+    }
+    for (const name of names) await rowWith(page, name).getByRole('checkbox').check();
+    await page.getByRole('button', { name: 'Delete selected…' }).click();
+    const confirm = openDialog(page);
+    expect(await confirm.locator('.ui-confirm-records li').count()).toBe(2);
+    expect(await pageProblems(page, consoleWatch, 'triggers: bulk delete confirmation')).toEqual([]);
+    await screenshot(page, 'workspaces-triggers-bulk');
+    await confirm.getByRole('button', { name: 'Delete', exact: true }).click();
+    await confirm.waitFor({ state: 'detached', timeout: 20_000 });
+    await page.getByRole('status').filter({ hasText: 'Deleted: 2.' }).waitFor({ timeout: 20_000 });
+    await expect
+      .poll(() => page.locator('tbody tr', { hasText: 'e2e-bulk-' }).count(), { timeout: 20_000 })
+      .toBe(0);
+  }, 120_000);
+});

@@ -27,6 +27,7 @@ import {
  */
 
 const STEP_KEY = 'e2e.double';
+const ORPHAN_KEY = 'e2e.orphan';
 const FLOW_NAME = 'E2E doubling flow';
 const SOURCE =
   'def run(request):\n    print("doubling", flush=True)\n    return {"doubled": request["data"]["value"] * 2}\n';
@@ -45,6 +46,16 @@ beforeAll(async () => {
   consoleWatch = watchConsole(page);
   await signInPastWizard(page, stack);
 }, 360_000);
+
+/** A write of the administrator API, for records the dashboard offers no way to make. */
+const adminPost = async (path: string, body: unknown): Promise<void> => {
+  const answer = await fetch(`${stack.serverUrl}${path}`, {
+    method: 'POST',
+    headers: { 'x-api-key': stack.adminApiKey, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  if (!answer.ok) throw new Error(`POST ${path} answered ${answer.status}: ${await answer.text()}`);
+};
 
 afterAll(async () => {
   await browser?.close();
@@ -86,6 +97,33 @@ describe('flows workspaces', () => {
     }
     expect(runtimeKeys).toEqual(['Artifact.Python']);
   }, 180_000);
+
+  it('keeps a step whose built-in is gone visible under Registered steps and deletes it there', async () => {
+    const tenants = (await adminRequest(stack, 'GET', '/v1.0/tenants?pageSize=100')) as {
+      items: { id: string }[];
+    };
+    for (const tenant of tenants.items) {
+      await adminPost(`/v1.0/tenants/${tenant.id}/steps`, {
+        executionKey: ORPHAN_KEY,
+        name: 'E2E orphan',
+        runtimeKey: 'Builtin.Method',
+        runtimeConfig: { runtimeKey: 'Builtin.Method', identifier: 'e2e.not.registered' },
+      });
+    }
+    await page.reload();
+    await page.locator('main#workspace h1').first().waitFor({ timeout: 20_000 });
+    const card = page.locator('section[aria-label="Registered steps"]');
+    const orphanRow = card.locator('tbody tr', { hasText: 'e2e.not.registered' });
+    await orphanRow.waitFor({ timeout: 20_000 });
+    expect(await orphanRow.locator('.ui-badge').textContent()).toBe('Orphaned');
+    problems.push(...(await pageProblems(page, consoleWatch, 'steps: registered steps')));
+    await screenshot(page, 'workspaces-steps-registered');
+    await orphanRow.getByRole('button', { name: 'Delete' }).click();
+    const confirm = openDialog(page);
+    await confirm.getByRole('button', { name: 'Delete' }).click();
+    await confirm.waitFor({ state: 'detached' });
+    await orphanRow.waitFor({ state: 'detached', timeout: 20_000 });
+  }, 120_000);
 
   it('draws a flow for it, with curl guidance that follows the auth mode', async () => {
     await openWorkspace(page, 'flows');
@@ -162,10 +200,37 @@ describe('flows workspaces', () => {
     await expect
       .poll(() => drawer.getByTestId('run-log-content').inputValue(), { timeout: 15_000 })
       .toContain('run ended Succeeded');
+    // The snapshot taken at run start names the artifact version the Python step ran.
+    const snapshotRow = drawer
+      .locator('section[aria-label="Artifact versions at run start"] tbody tr', { hasText: STEP_KEY })
+      .first();
+    expect(await snapshotRow.textContent()).toContain('Artifact.Python');
+    expect(await snapshotRow.locator('.ui-badge').count()).toBe(0);
+    expect(await snapshotRow.getByTestId('snapshot-version').textContent()).toMatch(/\S/);
     problems.push(...(await pageProblems(page, consoleWatch, 'runs: run drawer')));
     await screenshot(page, 'workspaces-runs-drawer');
+    // A finished run's logs can be deleted, all at once after one confirmation.
+    await drawer.getByRole('button', { name: 'Delete all logs' }).click();
+    // The confirmation is a dialog inside the drawer's own.
+    const confirm = drawer.locator('dialog.ui-modal[open]');
+    await confirm.getByRole('button', { name: 'Delete' }).click();
+    await confirm.waitFor({ state: 'detached' });
+    await drawer.getByText('This run has no log files.').waitFor({ timeout: 15_000 });
     await page.keyboard.press('Escape');
   }, 120_000);
+
+  it('narrows request history to a period, list and chart together', async () => {
+    await openWorkspace(page, 'requests');
+    const summaryCall = page.waitForRequest((request) => request.url().includes('/request-history/summary'));
+    await page.getByLabel('Period').selectOption('hour');
+    const url = new URL((await summaryCall).url());
+    expect(url.searchParams.get('bucketMinutes')).toBe('5');
+    const from = Date.parse(url.searchParams.get('fromUtc') ?? '');
+    const to = Date.parse(url.searchParams.get('toUtc') ?? '');
+    expect(to - from).toBe(60 * 60_000);
+    await page.waitForLoadState('networkidle');
+    problems.push(...(await pageProblems(page, consoleWatch, 'requests: last hour')));
+  }, 60_000);
 
   it('shows every other flows workspace without console errors or accessibility violations', async () => {
     for (const id of ['triggers', 'artifacts', 'runtimes', 'requests']) {

@@ -14,6 +14,8 @@ export interface ConfirmModalProps {
   readonly message: string;
   /** The id of the record concerned, shown so the reader can check it. */
   readonly recordId?: string;
+  /** The ids of several records concerned (a bulk delete), listed one per line. */
+  readonly recordIds?: readonly string[];
   /** The confirming button's label; "Delete" when left out. */
   readonly confirmLabel?: string;
   /** Runs the action; a rejection is shown in the dialog, which then stays open. */
@@ -27,6 +29,7 @@ export function ConfirmModal({
   title,
   message,
   recordId,
+  recordIds,
   confirmLabel,
   onConfirm,
   onClose,
@@ -78,6 +81,15 @@ export function ConfirmModal({
         <p className="ui-confirm-record">
           <span>{t('confirm.record')}</span> <CopyableId id={recordId} />
         </p>
+      ) : null}
+      {recordIds && recordIds.length > 0 ? (
+        <ul className="ui-confirm-records" aria-label={t('confirm.records')}>
+          {recordIds.map((id) => (
+            <li key={id}>
+              <CopyableId id={id} />
+            </li>
+          ))}
+        </ul>
       ) : null}
       <ErrorNotice error={error} />
     </Modal>

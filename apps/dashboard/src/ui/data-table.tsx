@@ -1,9 +1,11 @@
-import type { ReactNode } from 'react';
+import { type ReactNode, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { ConfirmModal } from './confirm-modal.tsx';
 import { ErrorNotice } from './error-notice.tsx';
 import { Pagination } from './pagination.tsx';
 import type { Paging } from './paging.ts';
 import { type RowAction, RowActionMenu } from './row-action-menu.tsx';
+import { headerState, selectedVisible, toggleAll, toggleId } from './selection.ts';
 
 /** One column of a {@link DataTable}. */
 export interface Column<T> {
@@ -42,6 +44,47 @@ export interface DataTableProps<T> {
   readonly onRowClick?: (row: T) => void;
   /** Text shown when there are no rows (translated); "Nothing here yet." when left out. */
   readonly emptyText?: string;
+  /**
+   * Deletes the selected rows (by `rowKey`) after one confirmation listing their ids; when given,
+   * rows get checkboxes and a bar with "Delete selected". A rejection stays in the dialog.
+   */
+  readonly onBulkDelete?: (ids: readonly string[]) => Promise<void>;
+}
+
+/** The checkbox bar over a table whose rows can be selected. */
+function BulkSelectBar({
+  count,
+  onClear,
+  onDelete,
+}: {
+  readonly count: number;
+  readonly onClear: () => void;
+  readonly onDelete: () => void;
+}) {
+  const { t } = useTranslation('ui');
+  return (
+    <div className="ui-bulk-bar" role="toolbar" aria-label={t('bulk.toolbar')}>
+      <span role="status">{t('bulk.selected', { n: count })}</span>
+      <button
+        type="button"
+        className="ui-button ui-button-small"
+        title={t('bulk.clearHint')}
+        onClick={onClear}
+        disabled={count === 0}
+      >
+        {t('bulk.clear')}
+      </button>
+      <button
+        type="button"
+        className="ui-button ui-button-small ui-button-danger"
+        title={t('bulk.deleteHint')}
+        onClick={onDelete}
+        disabled={count === 0}
+      >
+        {t('bulk.delete')}
+      </button>
+    </div>
+  );
 }
 
 /** The table of every workspace: filters, refresh, loading and empty states, row actions, paging. */
@@ -61,8 +104,14 @@ export function DataTable<T>(props: DataTableProps<T>) {
     rowActions,
     onRowClick,
     emptyText,
+    onBulkDelete,
   } = props;
-  const columnCount = columns.length + (rowActions ? 1 : 0);
+  const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
+  const [confirming, setConfirming] = useState(false);
+  const visibleIds = rows?.map(rowKey) ?? [];
+  const chosen = selectedVisible(selected, visibleIds);
+  const header = headerState(selected, visibleIds);
+  const columnCount = columns.length + (rowActions ? 1 : 0) + (onBulkDelete ? 1 : 0);
   return (
     <section className="ui-table-card" aria-busy={loading ?? false}>
       {filters || onRefresh ? (
@@ -81,12 +130,34 @@ export function DataTable<T>(props: DataTableProps<T>) {
           ) : null}
         </div>
       ) : null}
+      {onBulkDelete ? (
+        <BulkSelectBar
+          count={chosen.length}
+          onClear={() => setSelected(new Set())}
+          onDelete={() => setConfirming(true)}
+        />
+      ) : null}
       <ErrorNotice error={error} />
       <div className="ui-table-scroll">
         <table className="ui-table">
           <caption className="ui-visually-hidden">{caption}</caption>
           <thead>
             <tr>
+              {onBulkDelete ? (
+                <th scope="col" className="ui-select-cell">
+                  <input
+                    type="checkbox"
+                    aria-label={t('bulk.selectAll')}
+                    title={t('bulk.selectAll')}
+                    checked={header === 'all'}
+                    ref={(box) => {
+                      if (box) box.indeterminate = header === 'some';
+                    }}
+                    disabled={visibleIds.length === 0}
+                    onChange={() => setSelected((current) => toggleAll(current, visibleIds))}
+                  />
+                </th>
+              ) : null}
               {columns.map((column) => (
                 <th key={column.id} scope="col" title={column.hint ?? column.header}>
                   {column.header}
@@ -119,6 +190,22 @@ export function DataTable<T>(props: DataTableProps<T>) {
                   className={onRowClick ? 'ui-row-clickable' : undefined}
                   onClick={onRowClick ? () => onRowClick(row) : undefined}
                 >
+                  {onBulkDelete ? (
+                    // Ticking a box must not also open the row.
+                    <td
+                      className="ui-select-cell"
+                      onClick={(event) => event.stopPropagation()}
+                      onKeyDown={(event) => event.stopPropagation()}
+                    >
+                      <input
+                        type="checkbox"
+                        aria-label={t('bulk.selectRow', { id: rowKey(row) })}
+                        title={t('bulk.selectRow', { id: rowKey(row) })}
+                        checked={selected.has(rowKey(row))}
+                        onChange={() => setSelected((current) => toggleId(current, rowKey(row)))}
+                      />
+                    </td>
+                  ) : null}
                   {columns.map((column) => (
                     <td key={column.id}>{column.cell(row)}</td>
                   ))}
@@ -139,6 +226,19 @@ export function DataTable<T>(props: DataTableProps<T>) {
         </table>
       </div>
       {paging ? <Pagination paging={paging} totalCount={totalCount ?? 0} /> : null}
+      {onBulkDelete ? (
+        <ConfirmModal
+          open={confirming}
+          title={t('bulk.confirmTitle', { n: chosen.length })}
+          message={t('bulk.confirmBody', { n: chosen.length })}
+          recordIds={chosen}
+          onClose={() => setConfirming(false)}
+          onConfirm={async () => {
+            await onBulkDelete(chosen);
+            setSelected(new Set());
+          }}
+        />
+      ) : null}
     </section>
   );
 }

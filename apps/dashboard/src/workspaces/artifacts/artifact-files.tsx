@@ -4,7 +4,14 @@ import { useTranslation } from 'react-i18next';
 import { useTempoApi } from '../../api/tempo-api.tsx';
 import { useApiQuery } from '../../api/use-api-query.ts';
 import { useFormat } from '../../i18n/format.ts';
-import { CodeEditor, DataTable, ErrorNotice, languageOfPath, TextField } from '../../ui/index.ts';
+import {
+  CodeEditor,
+  ConfirmModal,
+  DataTable,
+  ErrorNotice,
+  languageOfPath,
+  TextField,
+} from '../../ui/index.ts';
 
 /** The artifact's mutable file tree: pick a file, edit it, save it as a new `current` snapshot. */
 export function ArtifactFiles({
@@ -26,6 +33,9 @@ export function ArtifactFiles({
   const [saved, setSaved] = useState<ArtifactFileChangeResponse | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
+  const [deleting, setDeleting] = useState<ArtifactFileInfo | null>(null);
+  // Whether `saved` answers a save or a delete: the plain confirmation differs.
+  const [deletedPath, setDeletedPath] = useState<string | null>(null);
   const content = useApiQuery(
     () =>
       path && files.data?.some((file) => file.path === path)
@@ -47,6 +57,7 @@ export function ArtifactFiles({
     setError(null);
     try {
       setSaved(await artifacts.saveFile(artifactId, path, { content: text }));
+      setDeletedPath(null);
       files.reload();
       onSaved();
     } catch (failure) {
@@ -54,6 +65,14 @@ export function ArtifactFiles({
     } finally {
       setBusy(false);
     }
+  };
+  const remove = async (file: ArtifactFileInfo) => {
+    const answer = await artifacts.deleteFile(artifactId, file.path);
+    if (path === file.path) setPath(null);
+    setSaved(answer);
+    setDeletedPath(file.path);
+    files.reload();
+    onSaved();
   };
   const binary = content.data?.isBinary ?? false;
   return (
@@ -68,7 +87,10 @@ export function ArtifactFiles({
         error={files.error}
         onRefresh={files.reload}
         onRowClick={open}
-        rowActions={(file) => [{ id: 'open', label: t('files.open'), onSelect: () => open(file) }]}
+        rowActions={(file) => [
+          { id: 'open', label: t('files.open'), onSelect: () => open(file) },
+          { id: 'delete', label: tu('actions.delete'), onSelect: () => setDeleting(file), danger: true },
+        ]}
         columns={[
           { id: 'path', header: t('files.path'), cell: (file) => <code>{file.path}</code> },
           { id: 'size', header: t('files.size'), cell: (file) => format.bytes(file.byteLength) },
@@ -107,6 +129,27 @@ export function ArtifactFiles({
           {t('files.newFile')}
         </button>
       </form>
+      <ConfirmModal
+        open={deleting !== null}
+        title={t('files.deleteTitle')}
+        message={t('files.deleteBody')}
+        recordId={deleting?.path}
+        onClose={() => setDeleting(null)}
+        onConfirm={async () => {
+          if (deleting) await remove(deleting);
+        }}
+      />
+      {saved ? (
+        <p className={saved.snapshotError ? 'ui-error' : 'ui-callout'} role="status">
+          {saved.snapshotError
+            ? t('files.snapshotFailed', { error: saved.snapshotError })
+            : saved.snapshotUpdated
+              ? t('files.snapshotUpdated', { sha: saved.artifactVersion?.sha256.slice(0, 12) ?? '' })
+              : deletedPath
+                ? t('files.deletedOnly', { path: deletedPath })
+                : t('files.savedOnly')}
+        </p>
+      ) : null}
       {path ? (
         <div className="artifacts-editor">
           <h4>
@@ -123,15 +166,6 @@ export function ArtifactFiles({
               onChange={setText}
             />
           )}
-          {saved ? (
-            <p className={saved.snapshotError ? 'ui-error' : 'ui-callout'} role="status">
-              {saved.snapshotError
-                ? t('files.snapshotFailed', { error: saved.snapshotError })
-                : saved.snapshotUpdated
-                  ? t('files.snapshotUpdated', { sha: saved.artifactVersion?.sha256.slice(0, 12) ?? '' })
-                  : t('files.savedOnly')}
-            </p>
-          ) : null}
           <button
             type="button"
             className="ui-button ui-button-primary"

@@ -16,6 +16,7 @@ import {
   useCrudList,
 } from '../../ui/index.ts';
 import { ArtifactFiles } from './artifact-files.tsx';
+import { ArtifactLimitTiles } from './artifact-limit-tiles.tsx';
 import { ArtifactVersions } from './artifact-versions.tsx';
 import './artifacts.css';
 
@@ -61,7 +62,7 @@ export default function ArtifactsPage() {
   const { t } = useTranslation('artifacts');
   const tu = useTranslation('ui').t;
   const format = useFormat();
-  const { client, tenantId } = useTempoApi();
+  const { client, tenantId, isAdmin } = useTempoApi();
   const tenant = client.tenant(tenantId);
   const [viewing, setViewing] = useState<ArtifactRecord | null>(null);
   const [versionsKey, setVersionsKey] = useState(0);
@@ -81,6 +82,7 @@ export default function ArtifactsPage() {
         subtitle={t('subtitle')}
         actions={<CreateButton label={t('create')} hint={t('createTitle')} onClick={dialogs.openCreate} />}
       />
+      {isAdmin ? <ArtifactLimitTiles /> : null}
       <ListTable
         caption={t('title')}
         list={artifacts}

@@ -26,8 +26,8 @@ import {
   type RequestFilter,
   summarizeRequests,
 } from './request-history-api.ts';
+import { isTimeRange, TIME_RANGE_IDS, type TimeRange, timeWindow } from './time-range.ts';
 
-const BUCKET_CHOICES = [15, 60, 240] as const;
 const EMPTY_FILTER: RequestFilter = { method: '', pathContains: '', statusCode: '' };
 
 /** Request history: recorded trigger calls, a bucketed activity chart, details, and deletion. */
@@ -37,20 +37,31 @@ export default function RequestsPage() {
   const { client } = useTempoApi();
   const paging = usePaging();
   const [filter, setFilter] = useState<RequestFilter>(EMPTY_FILTER);
-  const [bucketMinutes, setBucketMinutes] = useState<number>(60);
+  // The window is fixed when the range is picked or the page refreshed, so list and chart agree.
+  const [span, setSpan] = useState(() => timeWindow('day', new Date()));
+  const pickRange = (range: TimeRange) => {
+    setSpan(timeWindow(range, new Date()));
+    paging.reset();
+  };
   const [detailsId, setDetailsId] = useState<string | null>(null);
   const [deletingMatching, setDeletingMatching] = useState(false);
   const [deletedCount, setDeletedCount] = useState<number | null>(null);
   const dialogs = useRecordDialogs<RequestHistoryRecord>();
   const key = JSON.stringify(filter);
+  const spanKey = JSON.stringify(span);
   const entries = useApiQuery(
-    (api) => listRequests(api, filter, paging.pageNumber, paging.pageSize),
-    [key, paging.pageNumber, paging.pageSize],
+    (api) => listRequests(api, filter, span, paging.pageNumber, paging.pageSize),
+    [key, spanKey, paging.pageNumber, paging.pageSize],
   );
-  const summary = useApiQuery((api) => summarizeRequests(api, filter, bucketMinutes), [key, bucketMinutes]);
+  const summary = useApiQuery((api) => summarizeRequests(api, filter, span), [key, spanKey]);
+  // A window moved to now reloads both through their deps; within the same minute, reload them.
   const reload = () => {
-    entries.reload();
-    summary.reload();
+    const next = timeWindow(span.range, new Date());
+    if (next.toUtc !== span.toUtc) setSpan(next);
+    else {
+      entries.reload();
+      summary.reload();
+    }
   };
   const setField = (field: keyof RequestFilter) => (value: string) => {
     setFilter((current) => ({ ...current, [field]: value }));
@@ -83,6 +94,15 @@ export default function RequestsPage() {
           {t('deleteMatching.done', { total: deletedCount })}
         </p>
       ) : null}
+      <SelectField
+        label={t('range.label')}
+        hint={t('range.hint')}
+        value={span.range}
+        onChange={(value) => {
+          if (isTimeRange(value)) pickRange(value);
+        }}
+        options={TIME_RANGE_IDS.map((range) => ({ value: range, label: t(`range.${range}`) }))}
+      />
       <Tiles
         tiles={[
           { id: 'total', label: t('tiles.total'), value: format.number(summary.data?.totalCount ?? 0) },
@@ -107,15 +127,6 @@ export default function RequestsPage() {
       />
       <section className="ui-card" aria-label={t('chart.title')}>
         <h2>{t('chart.title')}</h2>
-        <SelectField
-          label={t('chart.bucket')}
-          value={String(bucketMinutes)}
-          onChange={(value) => setBucketMinutes(Number(value))}
-          options={BUCKET_CHOICES.map((minutes) => ({
-            value: String(minutes),
-            label: t('chart.minutes', { minutes }),
-          }))}
-        />
         <Chart
           type="bar"
           stacked
@@ -146,6 +157,11 @@ export default function RequestsPage() {
         totalCount={entries.data?.totalCount}
         onRowClick={(entry) => setDetailsId(entry.id)}
         rowActions={rowActions}
+        onBulkDelete={async (ids) => {
+          // The route deletes one entry at a time; a failure stops the rest and shows in the dialog.
+          for (const id of ids) await deleteRequest(client, id);
+          reload();
+        }}
         filters={
           <>
             <SelectField
@@ -208,7 +224,7 @@ export default function RequestsPage() {
         message={t('deleteMatching.body')}
         onClose={() => setDeletingMatching(false)}
         onConfirm={async () => {
-          const answer = await deleteMatching(client, filter);
+          const answer = await deleteMatching(client, filter, span);
           setDeletedCount(answer.deletedCount);
           reload();
         }}

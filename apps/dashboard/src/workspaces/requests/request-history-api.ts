@@ -6,6 +6,7 @@ import {
   RequestHistoryRecord,
   RequestHistorySummary,
 } from '@tempo/contracts';
+import type { TimeWindow } from './time-range.ts';
 
 const BASE = '/v1.0/api/request-history';
 
@@ -24,25 +25,28 @@ export const filterQuery = (filter: RequestFilter): Record<string, string> =>
       .map(([key, value]) => [key, value.trim()]),
   );
 
-/** Entries, newest first. */
+const windowQuery = (window: TimeWindow) => ({ fromUtc: window.fromUtc, toUtc: window.toUtc });
+
+/** Entries of the window, newest first. */
 export const listRequests = (
   client: TempoClient,
   filter: RequestFilter,
+  window: TimeWindow,
   pageNumber: number,
   pageSize: number,
 ): Promise<Page<RequestHistoryRecord>> =>
   client.request('GET', BASE, pageOf(RequestHistoryRecord), {
-    query: { ...filterQuery(filter), pageNumber, pageSize },
+    query: { ...filterQuery(filter), ...windowQuery(window), pageNumber, pageSize },
   });
 
-/** Counts per time bucket over the last day (the route's default window). */
+/** Counts per time bucket over the window, in the window's bucket size. */
 export const summarizeRequests = (
   client: TempoClient,
   filter: RequestFilter,
-  bucketMinutes: number,
+  window: TimeWindow,
 ): Promise<RequestHistorySummary> =>
   client.request('GET', `${BASE}/summary`, RequestHistorySummary, {
-    query: { ...filterQuery(filter), bucketMinutes },
+    query: { ...filterQuery(filter), ...windowQuery(window), bucketMinutes: window.bucketMinutes },
   });
 
 /** One entry with its headers and bodies. */
@@ -55,9 +59,12 @@ export const deleteRequest = async (client: TempoClient, id: string): Promise<vo
   if (answer.status < 200 || answer.status > 299) throw TempoApiError.fromAnswer(answer.status, answer.body);
 };
 
-/** Deletes every entry the filter matches and says how many went. */
+/** Deletes every entry of the window the filter matches and says how many went. */
 export const deleteMatching = (
   client: TempoClient,
   filter: RequestFilter,
+  window: TimeWindow,
 ): Promise<RequestHistoryDeleteResponse> =>
-  client.request('DELETE', BASE, RequestHistoryDeleteResponse, { query: filterQuery(filter) });
+  client.request('DELETE', BASE, RequestHistoryDeleteResponse, {
+    query: { ...filterQuery(filter), ...windowQuery(window) },
+  });

@@ -6,6 +6,7 @@ import { useApiQuery } from '../../api/use-api-query.ts';
 import { MISSING, useFormat } from '../../i18n/format.ts';
 import { ConfirmModal, CopyableId, DataTable, ErrorNotice, Modal, Tiles } from '../../ui/index.ts';
 import { RunLogViewer } from './run-log-viewer.tsx';
+import { RunSnapshotCard } from './run-snapshot-card.tsx';
 import { isFinished, prettyPayload, RunStateBadge, runtimeMsOf } from './run-state.tsx';
 
 /** One run in a side drawer: summary and placement, payloads, step results, activity and logs. */
@@ -153,6 +154,7 @@ export function RunDrawer({
           ]}
         />
       </section>
+      {record ? <RunSnapshotCard snapshotJson={record.executionSnapshotJson} /> : null}
       <section aria-label={t('drawer.activity')}>
         <h3>{t('drawer.activity')}</h3>
         <DataTable

@@ -4,8 +4,15 @@ import { useTranslation } from 'react-i18next';
 import { useTempoApi } from '../../api/tempo-api.tsx';
 import { useApiQuery } from '../../api/use-api-query.ts';
 import { useFormat } from '../../i18n/format.ts';
-import { DataTable, ErrorNotice, TextField } from '../../ui/index.ts';
-import { downloadRunLog, listRunLogs, readRunLog, saveTextFile } from './run-logs-api.ts';
+import { ConfirmModal, DataTable, ErrorNotice, TextField } from '../../ui/index.ts';
+import {
+  deleteRunLog,
+  deleteRunLogs,
+  downloadRunLog,
+  listRunLogs,
+  readRunLog,
+  saveTextFile,
+} from './run-logs-api.ts';
 
 const DEFAULT_TAIL_LINES = 200;
 const DEFAULT_MAX_BYTES = 131_072;
@@ -13,12 +20,15 @@ const DEFAULT_MAX_BYTES = 131_072;
 /** A run's log files, the bounded tail of the selected one, and its download. */
 export function RunLogViewer({ runId, refreshKey }: { readonly runId: string; readonly refreshKey: number }) {
   const { t } = useTranslation('runs');
+  const tu = useTranslation('ui').t;
   const format = useFormat();
   const { client, tenantId } = useTempoApi();
   const [selected, setSelected] = useState<RunLogFileEntry | null>(null);
   const [tailLines, setTailLines] = useState(String(DEFAULT_TAIL_LINES));
   const [maxBytes, setMaxBytes] = useState(String(DEFAULT_MAX_BYTES));
   const [downloadError, setDownloadError] = useState<unknown>(null);
+  // A file to delete, or `all` for every file of the run.
+  const [deleting, setDeleting] = useState<RunLogFileEntry | 'all' | null>(null);
   const files = useApiQuery((api) => listRunLogs(api, tenantId, runId), [tenantId, runId, refreshKey]);
   const content = useApiQuery(
     (api) =>
@@ -39,9 +49,34 @@ export function RunLogViewer({ runId, refreshKey }: { readonly runId: string; re
       setDownloadError(error);
     }
   };
+  const deletable = files.data?.filter((file) => file.deleteAllowed) ?? [];
+  // The whole-run delete is refused while the run is active, which is when some file is.
+  const canDeleteAll = deletable.length > 0 && !files.data?.some((file) => file.active);
+  const confirmDelete = async () => {
+    if (deleting === 'all') {
+      await deleteRunLogs(client, tenantId, runId);
+      setSelected(null);
+    } else if (deleting) {
+      await deleteRunLog(client, tenantId, runId, deleting.path);
+      if (selected?.path === deleting.path) setSelected(null);
+    }
+    files.reload();
+  };
   return (
     <section aria-label={t('logs.title')}>
       <h3>{t('logs.title')}</h3>
+      {canDeleteAll ? (
+        <div className="ui-page-actions">
+          <button
+            type="button"
+            className="ui-button ui-button-danger"
+            title={t('logs.deleteAllHint')}
+            onClick={() => setDeleting('all')}
+          >
+            {t('logs.deleteAll')}
+          </button>
+        </div>
+      ) : null}
       <DataTable
         caption={t('logs.title')}
         rows={files.data}
@@ -55,6 +90,9 @@ export function RunLogViewer({ runId, refreshKey }: { readonly runId: string; re
           { id: 'open', label: t('logs.open'), onSelect: () => setSelected(file) },
           ...(file.downloadAllowed
             ? [{ id: 'download', label: t('logs.download'), onSelect: () => void download(file) }]
+            : []),
+          ...(file.deleteAllowed
+            ? [{ id: 'delete', label: tu('actions.delete'), onSelect: () => setDeleting(file), danger: true }]
             : []),
         ]}
         columns={[
@@ -75,6 +113,18 @@ export function RunLogViewer({ runId, refreshKey }: { readonly runId: string; re
         ]}
       />
       <ErrorNotice error={downloadError} />
+      <ConfirmModal
+        open={deleting !== null}
+        title={deleting === 'all' ? t('logs.deleteAllTitle') : t('logs.deleteTitle')}
+        message={
+          deleting === 'all'
+            ? t('logs.deleteAllBody', { n: deletable.length })
+            : t('logs.deleteBody', { file: deleting?.fileName ?? '' })
+        }
+        recordId={deleting === 'all' ? runId : deleting?.path}
+        onClose={() => setDeleting(null)}
+        onConfirm={confirmDelete}
+      />
       {selected ? (
         <div className="runs-log-view">
           <div className="ui-form-row">

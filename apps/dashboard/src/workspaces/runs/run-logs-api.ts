@@ -32,6 +32,24 @@ export const downloadRunLog = async (
   return answer.text;
 };
 
+const expectNoContent = async (answer: Promise<{ status: number; body: unknown }>): Promise<void> => {
+  const { status, body } = await answer;
+  if (status !== 204) throw TempoApiError.fromAnswer(status, body);
+};
+
+/** Deletes one log file (`DELETE .../logs/content?path=`); 409 while the file is active. */
+export const deleteRunLog = (
+  client: TempoClient,
+  tenantId: string,
+  runId: string,
+  path: string,
+): Promise<void> =>
+  expectNoContent(client.raw('DELETE', `${logsPath(tenantId, runId)}/content`, { query: { path } }));
+
+/** Deletes every log file of the run (`DELETE .../logs`); 409 while the run is queued or running. */
+export const deleteRunLogs = (client: TempoClient, tenantId: string, runId: string): Promise<void> =>
+  expectNoContent(client.raw('DELETE', logsPath(tenantId, runId)));
+
 /** Hands `text` to the browser as a file download named `fileName`. */
 export const saveTextFile = (fileName: string, text: string): void => {
   const url = URL.createObjectURL(new Blob([text], { type: 'text/plain;charset=utf-8' }));

@@ -1,4 +1,9 @@
-import type { SourceStepCreateResponse, StepRecord, StepRuntimeBindingState } from '@tempo/contracts';
+import {
+  MAX_PAGE_SIZE,
+  type SourceStepCreateResponse,
+  type StepRecord,
+  type StepRuntimeBindingState,
+} from '@tempo/contracts';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useTempoApi } from '../../api/tempo-api.tsx';
@@ -16,6 +21,7 @@ import {
   useSearchState,
   useStandardRowActions,
 } from '../../ui/index.ts';
+import { RegisteredStepsCard } from './registered-steps-card.tsx';
 import { RuntimeCatalogCard } from './runtime-catalog-card.tsx';
 import { SourceStepModal } from './source-step-modal.tsx';
 import { StepConfigModal } from './step-config-modal.tsx';
@@ -50,6 +56,18 @@ export default function StepsPage() {
     [tenantId, paging.pageNumber, paging.pageSize, search.includeInactive],
   );
   const runtimes = useApiQuery(() => tenant.runtimes.list(), [tenantId]);
+  // The card matches built-ins against every step of the tenant, not just the page shown.
+  const builtins = useApiQuery(async () => {
+    const [registered, all] = await Promise.all([
+      client.steps.registered(),
+      tenant.steps.list({ pageNumber: 1, pageSize: MAX_PAGE_SIZE, includeInactive: true }),
+    ]);
+    return { registered, steps: all.items };
+  }, [tenantId]);
+  const reloadSteps = () => {
+    steps.reload();
+    builtins.reload();
+  };
   const rowActions = useStandardRowActions<StepRecord>({
     onEdit: dialogs.openEdit,
     onViewJson: dialogs.openJson,
@@ -118,6 +136,15 @@ export default function StepsPage() {
           },
         ]}
       />
+      <RegisteredStepsCard
+        registered={builtins.data?.registered}
+        steps={builtins.data?.steps}
+        tenantId={tenantId}
+        loading={builtins.loading}
+        error={builtins.error}
+        onEdit={dialogs.openEdit}
+        onDelete={dialogs.openDelete}
+      />
       <RuntimeCatalogCard runtimes={runtimes.data} loading={runtimes.loading} error={runtimes.error} />
       {dialogs.editing !== undefined ? (
         <StepConfigModal
@@ -126,7 +153,7 @@ export default function StepsPage() {
           onClose={dialogs.closeEdit}
           onSaved={() => {
             dialogs.closeEdit();
-            steps.reload();
+            reloadSteps();
           }}
         />
       ) : null}
@@ -137,7 +164,7 @@ export default function StepsPage() {
           onCreated={(result) => {
             setCreated(result);
             setSourceOpen(false);
-            steps.reload();
+            reloadSteps();
           }}
         />
       ) : null}
@@ -148,7 +175,7 @@ export default function StepsPage() {
         recordId={(record) => record.id}
         onDelete={async (record) => {
           await tenant.steps.delete(record.id);
-          steps.reload();
+          reloadSteps();
         }}
       />
     </div>

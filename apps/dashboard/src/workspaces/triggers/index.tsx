@@ -1,4 +1,5 @@
-import type { TriggerRecord } from '@tempo/contracts';
+import type { BulkDeleteResponse, TriggerRecord } from '@tempo/contracts';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useTempoApi } from '../../api/tempo-api.tsx';
 import { useApiQuery } from '../../api/use-api-query.ts';
@@ -36,6 +37,7 @@ export default function TriggersPage() {
     list: triggers,
     rowActions,
   } = useCrudList<TriggerRecord>((_client, page) => tenant.triggers.list(page), [tenantId]);
+  const [bulkResult, setBulkResult] = useState<BulkDeleteResponse | null>(null);
   return (
     <div className="workspace">
       <PageHeader
@@ -45,6 +47,14 @@ export default function TriggersPage() {
           <CreateButton label={t('create')} hint={t('editor.createTitle')} onClick={dialogs.openCreate} />
         }
       />
+      {bulkResult ? (
+        <p className="ui-callout" role="status">
+          {t('bulk.done', {
+            deleted: bulkResult.deletedCount,
+            skipped: bulkResult.skippedProtected.length + bulkResult.skippedInUse.length,
+          })}
+        </p>
+      ) : null}
       <ListTable
         caption={t('title')}
         list={triggers}
@@ -52,6 +62,10 @@ export default function TriggersPage() {
         rowKey={(trigger) => trigger.id}
         paging={paging}
         rowActions={rowActions}
+        onBulkDelete={async (ids) => {
+          setBulkResult(await tenant.triggers.bulkDelete(ids));
+          triggers.reload();
+        }}
         columns={[
           { id: 'name', header: tu('fields.name'), cell: (trigger) => trigger.name },
           { id: 'id', header: tu('fields.id'), cell: (trigger) => <CopyableId id={trigger.id} /> },
