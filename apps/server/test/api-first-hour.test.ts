@@ -27,12 +27,12 @@ interface TempoRun {
   readonly exited: Promise<number>;
 }
 
-const runTempo = (args: readonly string[]): TempoRun => {
+const runTempo = (args: readonly string[], env: Readonly<Record<string, string>> = {}): TempoRun => {
   // Its own process group, so a command that starts children (a benchmark) is stopped whole.
   const child = spawn(TEMPO, [...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
-    env: { ...process.env, TEMPO_SETTINGS_FILE: '' },
+    env: { ...process.env, TEMPO_SETTINGS_FILE: '', ...env },
   });
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => {
@@ -69,8 +69,12 @@ const settle = async (run: TempoRun, timeoutMs: number): Promise<number | 'liste
 };
 
 /** Runs a command that must end by itself; one that keeps running is stopped and reported. */
-const runToEnd = async (args: readonly string[], timeoutMs = 20_000) => {
-  const run = runTempo(args);
+const runToEnd = async (
+  args: readonly string[],
+  timeoutMs = 20_000,
+  env: Readonly<Record<string, string>> = {},
+) => {
+  const run = runTempo(args, env);
   const outcome = await settle(run, timeoutMs);
   if (typeof outcome !== 'number') {
     killGroup(run, 'SIGKILL');
@@ -212,11 +216,12 @@ describe('the CLI says what the docs say', () => {
     expect(result.output).toMatch(/--only takes [a-z, ]*services/);
   });
 
-  it('says plainly that mcp is not in this build, without pointing at the CHANGELOG', async () => {
-    const result = await runToEnd(['mcp']);
-    expect(result.outcome).toBe(2);
-    expect(result.output).toMatch(/is not part of this build yet/);
-    expect(result.output).not.toMatch(/CHANGELOG/);
+  it('shows the MCP server’s settings with --showconfig, its credentials masked', async () => {
+    const key = 'first-hour-mcp-key-0123456789';
+    const result = await runToEnd(['mcp', '--showconfig'], 30_000, { TEMPO_API_KEY: key });
+    expect(result.outcome, result.output).toBe(0);
+    expect(result.output).toMatch(/8910/);
+    expect(result.output).not.toContain(key);
   });
 
   it('refuses to start a worker on a settings file that does not exist, and says so', async () => {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { TempoClient, type TenantClient } from '@tempo/client';
 import { openDatabase } from '@tempo/core/store';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createBuiltinTrigger, waitForRunEnd } from './api-fixture.ts';
+import { waitForRunEnd } from './api-fixture.ts';
 import { createShellStep, triggerFor } from './runtime-fixture.ts';
 import { type ServerProcess, startServerProcess, TEST_ADMIN_API_KEY } from './server-process.ts';
 
@@ -40,9 +40,15 @@ const waitFor = async (what: string, check: () => boolean | Promise<boolean>, ti
 
 describe('run-log retention', () => {
   it('removes the folders of runs ended before the retention and of gone runs, keeps the rest', async () => {
-    const { trigger } = await createBuiltinTrigger(t, 'retention.echo');
+    // A handler step: a short run of built-in steps only writes no run-log files at all.
+    await createShellStep(
+      t,
+      'retention.echo',
+      `#!/bin/sh\ncat > /dev/null\nprintf '{"result":"Success","data":{}}'\n`,
+    );
+    const echoTrigger = await triggerFor(t, 'retention.echo');
     const fire = async () =>
-      (await new TempoClient({ baseUrl: server.baseUrl }).httpTriggers.fire(trigger.id, { body: {} })).run
+      (await new TempoClient({ baseUrl: server.baseUrl }).httpTriggers.fire(echoTrigger, { body: {} })).run
         .runId;
     const old = await fire();
     const recent = await fire();

@@ -27,9 +27,9 @@ const sweeper = (runRetentionDays: number) =>
     }),
   });
 
-/** A worker activity row created `daysAgo` days before now, naming no run. */
-const activityAged = async (daysAgo: number) => {
-  const row = activityRow({ workerId: 'wrk_a', eventType: 'orphan_completion', severity: 'Warning' });
+/** A worker activity row created `daysAgo` days before now. */
+const activityAged = async (daysAgo: number, eventType = 'hello', flowRunId: string | null = null) => {
+  const row = activityRow({ workerId: 'wrk_a', eventType, severity: 'Info', flowRunId });
   await db.repositories.workerActivity.create({
     ...row,
     createdUtc: new Date(Date.now() - daysAgo * DAY_MS).toISOString(),
@@ -38,13 +38,22 @@ const activityAged = async (daysAgo: number) => {
 };
 
 describe('RetentionSweeper.pruneWorkerActivity', () => {
-  it('deletes worker activity older than the run retention, runless events included, and keeps the rest', async () => {
-    const old = await Promise.all([activityAged(40), activityAged(31)]);
-    const recent = await Promise.all([activityAged(29), activityAged(0)]);
-    expect(await sweeper(30).pruneWorkerActivity()).toBe(2);
+  it('deletes old events naming no run and old frames for unknown attempts, and keeps a run’s trail and recent events', async () => {
+    const gone = await Promise.all([
+      activityAged(40),
+      activityAged(31, 'orphan_completion', 'run_claimed_by_a_worker'),
+      activityAged(35, 'assign-ack', 'run_claimed_too'),
+    ]);
+    const kept = await Promise.all([
+      // A run's own trail goes with the run (pruneRuns), never before it: a long run keeps it.
+      activityAged(40, 'assigned', 'run_still_running'),
+      activityAged(29),
+      activityAged(0, 'orphan_completion', 'run_recent'),
+    ]);
+    expect(await sweeper(30).pruneWorkerActivity()).toBe(3);
     const left = (await db.repositories.workerActivity.find()).map((row) => row.id).sort();
-    expect(left).toEqual([...recent].sort());
-    expect(left).not.toContain(old[0]);
+    expect(left).toEqual([...kept].sort());
+    expect(left.some((id) => gone.includes(id))).toBe(false);
   });
 
   it('keeps everything when runs are kept for ever (runRetentionDays 0)', async () => {

@@ -21,6 +21,9 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 /** Run states that are final: only such runs are ever pruned, never `Queued` or `Running` ones. */
 const FINISHED_STATES = ['Succeeded', 'Failed', 'Exception', 'Cancelled'] as const;
 
+/** Activity events recorded from what a worker claimed about an attempt the server did not know. */
+const WORKER_CLAIMED_EVENT_TYPES = ['orphan_completion', 'assign-ack'];
+
 const cutoffOf = (nowMs: number, days: number): string => new Date(nowMs - days * DAY_MS).toISOString();
 
 /**
@@ -33,9 +36,10 @@ const cutoffOf = (nowMs: number, days: number): string => new Date(nowMs - days 
  *   (`run_prune`). A run is kept at least `artifacts.flowRunReplayRetentionDays`, the time its
  *   snapshot keeps its artifact versions pinned for replay. Its run-log folder, which names no
  *   row any more, goes with the run-log sweeper's next pass;
- * - worker activity older than that same retention, every {@link RUN_PRUNE_INTERVAL_MINUTES}
- *   minutes (`worker_activity_prune`): events that name no run (sessions, refused or orphan
- *   frames) would otherwise stay for ever, and a worker can cause them at will.
+ * - worker activity older than that same retention that no run prune reaches (events naming no
+ *   run, frames for attempts the server did not know), every {@link RUN_PRUNE_INTERVAL_MINUTES}
+ *   minutes (`worker_activity_prune`): they would otherwise stay for ever, and a worker can
+ *   cause them at will.
  * Every replica may sweep: the deletes are idempotent.
  */
 export class RetentionSweeper {
@@ -94,17 +98,22 @@ export class RetentionSweeper {
   }
 
   /**
-   * Deletes worker activity created before the run retention's cutoff (0 = never), whatever run
-   * it names; resolves to how many rows went.
+   * Deletes worker activity older than the run retention's cutoff (0 = never) that no run prune
+   * would ever reach: events naming no run (sessions, refused frames), and frames a worker sent
+   * for attempts the server did not know (`orphan_completion`, `assign-ack`), whose run id is only
+   * what the worker claimed. The rest of a run's trail goes with the run. Resolves to how many
+   * rows went.
    */
-  pruneWorkerActivity(nowMs = Date.now()): Promise<number> {
+  async pruneWorkerActivity(nowMs = Date.now()): Promise<number> {
     const { engine, artifacts } = this.#deps.settings;
-    if (engine.runRetentionDays === 0) return Promise.resolve(0);
+    if (engine.runRetentionDays === 0) return 0;
     const cutoff = cutoffOf(nowMs, Math.max(engine.runRetentionDays, artifacts.flowRunReplayRetentionDays));
-    return deleteInBatches(
-      this.#deps.repositories.workerActivity,
-      { createdUtc: op.range({ lt: cutoff }) },
-      { stopped: () => this.#stopped },
+    const old = { createdUtc: op.range({ lt: cutoff }) };
+    const options = { stopped: () => this.#stopped };
+    const activity = this.#deps.repositories.workerActivity;
+    return (
+      (await deleteInBatches(activity, { ...old, flowRunId: null }, options)) +
+      (await deleteInBatches(activity, { ...old, eventType: op.in(WORKER_CLAIMED_EVENT_TYPES) }, options))
     );
   }
 
