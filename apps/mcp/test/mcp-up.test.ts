@@ -109,7 +109,13 @@ describe("./tempo up's MCP server", () => {
     expect(await allowed.json()).toMatchObject({
       result: { structuredContent: { statusCode: 200, body: { type: 'administrator' } } },
     });
-    const log = readFileSync(join(dataDir, 'logs', 'tempo-mcp.log'), 'utf8');
+    // The MCP process's log reaches the file through `up`, a moment after the answer.
+    const logFile = join(dataDir, 'logs', 'tempo-mcp.log');
+    let log = '';
+    for (let tries = 0; tries < 50 && !log.includes('"tool":"tempo_me"'); tries++) {
+      await new Promise((resolveWait) => setTimeout(resolveWait, 100));
+      log = readFileSync(logFile, 'utf8');
+    }
     expect(log).toContain('"tool":"tempo_me"');
     expect(log).not.toContain(token);
     expect(await stopUp(first)).toBe(0);
