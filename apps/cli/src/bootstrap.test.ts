@@ -7,7 +7,9 @@ import {
   readFileSync,
   renameSync,
   rmSync,
+  statSync,
   symlinkSync,
+  utimesSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -129,6 +131,30 @@ describe('the ./tempo bootstrap', () => {
       expect(readFileSync(join(moved, '.tempo-tools', 'bin', 'pnpm'), 'utf8')).not.toContain(base);
       expect(existsSync(join(moved, '.tempo-tools', 'setup.lock'))).toBe(false);
       expectRan(await runTempo(moved, []), []);
+    },
+    SLOW_MS,
+  );
+
+  it.skipIf(!existsSync(PNPM_PACKAGE))(
+    'takes a manifest rewritten with the same content as current, and renews its stamp',
+    async () => {
+      const root = join(base, 'touched checkout');
+      layOut(root);
+      expectRan(await runTempo(root, ['first'], true), ['first']);
+      // The first install writes the lockfile, read by the second start, which installs once more.
+      expectRan(await runTempo(root, ['second'], true), ['second']);
+      const stamp = join(root, '.tempo-tools', 'deps.stamp');
+      const manifest = join(root, 'package.json');
+      // The manifest newer than the stamp with the same bytes, as a copy of the checkout or an
+      // editor's save leaves it: here by dating the stamp back.
+      const earlier = new Date(statSync(manifest).mtimeMs - 60_000);
+      utimesSync(stamp, earlier, earlier);
+
+      const run = await runTempo(root, ['third'], true);
+      expectRan(run, ['third']);
+      expect(run.stderr).not.toContain('installing dependencies');
+      // The next start needs no checksum: the stamp is newer than every manifest again.
+      expect(statSync(stamp).mtimeMs).toBeGreaterThan(statSync(manifest).mtimeMs);
     },
     SLOW_MS,
   );

@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import { REDACTED, type TempoSettings } from '@tempo/contracts';
+import { REDACTED, type RuntimeDescriptor, type TempoSettings } from '@tempo/contracts';
 import { createLogger, type Logger } from '@tempo/core/logging';
 import { BuiltinStepRegistry, probeRuntimeCatalog } from '@tempo/core/runtimes';
 import { assertSecretKeysPresent, createSecretSealer, loadSecretKeyring } from '@tempo/core/secrets';
@@ -36,6 +36,11 @@ export interface StartServerOptions {
   readonly settingsFile?: string;
   /** Called once with the seeded credential's access key on the start that created it. */
   readonly onSeededAccessKey?: (accessKey: string) => void;
+  /**
+   * The runtime catalog of `probeRuntimeCatalog(settings)`, when the caller started the probe
+   * already (the CLI does, before this package's modules load); probed here otherwise.
+   */
+  readonly runtimeCatalog?: Promise<readonly RuntimeDescriptor[]>;
 }
 
 /** A listening server. */
@@ -69,6 +74,9 @@ export const startServer = async (options: StartServerOptions): Promise<RunningS
   // Stored secrets are sealed under this keyring (generated into the key file on first start).
   const secrets = loadSecretKeyring(settings.secrets);
   const sealer = createSecretSealer(secrets.keyring, REDACTED);
+  // The interpreters answer --version in child processes of their own (dotnet alone takes a few
+  // hundred milliseconds): they are asked first and awaited only where seeding needs them.
+  const runtimeProbe = options.runtimeCatalog ?? probeRuntimeCatalog(settings);
   const database = await openDatabase(settings.database, sealer);
   let instance: ServerInstance | undefined;
   let locks: InstanceLocks | null = null;
@@ -81,19 +89,19 @@ export const startServer = async (options: StartServerOptions): Promise<RunningS
     log.info({ applied: migration.applied, version: migration.version }, 'database ready');
     await assertSecretKeysPresent(database.repositories, sealer);
     log.info({ keyId: secrets.keyring.currentKeyId, created: secrets.created }, 'secrets keyring ready');
-    const { filename } = settings.database;
-    if (settings.database.type === 'Sqlite' && filename !== ':memory:')
-      void checkSqliteIntegrity(filename).then((report) =>
-        report.ok
-          ? log.info({ durationMs: report.durationMs }, 'database integrity check passed')
-          : log.error(
-              { problems: report.problems },
-              'database integrity check FAILED: stop the server and restore the database from a backup',
-            ),
-      );
     const builtins = new BuiltinStepRegistry();
     registerSampleBuiltins(builtins);
-    const runtimeCatalog = await probeRuntimeCatalog(settings);
+    // Before the catalog is awaited: the host's isolation probe runs beside the interpreters'.
+    const { artifacts, runs, processHost } = createExecutionServices(
+      settings,
+      database.repositories,
+      builtins,
+      log,
+      options.settingsFile,
+      telemetry,
+    );
+    observeProcessHost(telemetry, processHost);
+    const runtimeCatalog = await runtimeProbe;
     const seed = await seedDatabase(
       {
         repositories: database.repositories,
@@ -104,15 +112,6 @@ export const startServer = async (options: StartServerOptions): Promise<RunningS
       settings.hydration,
     );
     if (seed.seededAccessKey) options.onSeededAccessKey?.(seed.seededAccessKey);
-    const { artifacts, runs, processHost } = createExecutionServices(
-      settings,
-      database.repositories,
-      builtins,
-      log,
-      options.settingsFile,
-      telemetry,
-    );
-    observeProcessHost(telemetry, processHost);
     if (settings.hydration.seedDefaults)
       await seedSampleArtifacts(database.repositories, artifacts, runtimeCatalog, log);
     // Leftovers of a crash and blobs no row names go, beside the start, then a pass every interval.
@@ -202,6 +201,18 @@ export const startServer = async (options: StartServerOptions): Promise<RunningS
     });
     context.workers.sessions.start();
     await app.listen({ host: settings.rest.hostname, port: settings.rest.port });
+    // Once listening: the check reads the whole file on a thread of its own, which on a small
+    // machine would otherwise take its CPU from the start (a quarter of a second per 140 MB).
+    const { filename } = settings.database;
+    if (settings.database.type === 'Sqlite' && filename !== ':memory:')
+      void checkSqliteIntegrity(filename).then((report) =>
+        report.ok
+          ? log.info({ durationMs: report.durationMs }, 'database integrity check passed')
+          : log.error(
+              { problems: report.problems },
+              'database integrity check FAILED: stop the server and restore the database from a backup',
+            ),
+      );
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : settings.rest.port;
     const url = `http${settings.rest.ssl ? 's' : ''}://${settings.rest.hostname}:${port}`;

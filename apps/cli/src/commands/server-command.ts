@@ -1,6 +1,6 @@
 import { dirname } from 'node:path';
 import type { TempoSettings } from '@tempo/contracts';
-import { startServer } from '@tempo/server';
+import { probeRuntimeCatalog } from '@tempo/core/runtimes';
 import { restrictNewFiles } from '../data-folder.ts';
 import { lockDataFolder } from '../data-folder-lock.ts';
 import { assertPortFree } from '../port-check.ts';
@@ -76,10 +76,15 @@ export const serveDataFolder = async (options: ServeDataFolderOptions): Promise<
       options.port === undefined ? loaded : { ...loaded, rest: { ...loaded.rest, port: options.port } };
     const settings = options.adjustSettings?.(ported) ?? ported;
     await assertPortFree(settings.rest.hostname, settings.rest.port);
+    // The interpreters answer --version in processes of their own while the server's modules
+    // load (about half a second of this process's CPU), rather than after it.
+    const runtimeCatalog = probeRuntimeCatalog(settings);
+    const { startServer } = await import('@tempo/server');
     const server = await startServer({
       settings,
       settingsFile: options.settingsFile,
       onSeededAccessKey: announceSeededAccessKey,
+      runtimeCatalog,
     });
     const address = server.app.server.address();
     const port = typeof address === 'object' && address !== null ? address.port : settings.rest.port;

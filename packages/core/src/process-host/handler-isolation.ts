@@ -160,8 +160,9 @@ const namespaceArgs = (setpriv: string, unshare: string, asRoot: boolean): strin
  * Whether the namespace wrapper starts a process and passes its exit code back, tried once; with
  * `setpriv`, through the hiding of server files as well (with nothing to hide: its mounts of
  * `/proc`, `/sys` and `/dev`, the change of user and the capability drop are what can fail).
- * The hiding probe runs `/bin/sh`, which any user may run, rather than the server's own
- * runtime, which may live where the handler user cannot reach.
+ * Both probes run `/bin/sh`, which any user may run and which starts in a millisecond, rather
+ * than the server's own runtime, which takes tens of them (on every server start) and may live
+ * where the handler user cannot reach.
  */
 const namespaceWorks = (
   prefix: readonly string[],
@@ -171,7 +172,7 @@ const namespaceWorks = (
   const empty = { hiddenFolders: [], hiddenFiles: [], binds: [], cwd: '/' };
   const line =
     hiding === null
-      ? [process.execPath, '-e', 'process.exit(7)']
+      ? ['/bin/sh', '-c', 'exit 7']
       : hidingCommandLine(hiding.setpriv, empty, hiding.user, '/bin/sh', ['-c', 'exit 7']);
   const probe = spawnSync(command, [...args, ...line], { stdio: 'ignore', timeout: 10_000 });
   return probe.status === 7;
