@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { TempoClient } from '@tempo/client';
 import { op, openDatabase } from '@tempo/core/store';
+import { type CpuReading, cpuPerCall, readCpu } from './distributed-cpu.ts';
 import { type DispatchLatencies, dispatchLatencies, type RunTimes } from './distributed-latency.ts';
 import { type BenchWorker, startBenchWorker } from './distributed-workers.ts';
 import { createEchoFlows } from './echo-flows.ts';
@@ -112,6 +113,8 @@ interface DistributedRow {
   readonly latencies: DispatchLatencies;
   /** Runs accepted in the measured window that did not end `Succeeded`. */
   readonly unsucceeded: number;
+  /** CPU milliseconds per answered call over the measured window, per group of processes. */
+  readonly cpu: CpuReading;
 }
 
 /** The wait flow: one External.Rest step calling the target; answers its trigger URL and flow id. */
@@ -214,8 +217,16 @@ const analyze = async (database: PostgresDatabase) => {
 const measureWorkers = async (
   database: PostgresDatabase,
   flow: { readonly flowId: string; readonly url: string },
-  workers: number,
+  server: TempoProcess,
+  benchWorkers: readonly BenchWorker[],
 ): Promise<DistributedRow> => {
+  const workers = benchWorkers.length;
+  const cpuNow = () =>
+    readCpu(
+      () => server.cpuMs(),
+      benchWorkers.map((worker) => worker.processGroup),
+      database.databaseName,
+    );
   const slots = workers * CONCURRENCY;
   const load = (durationS: number) =>
     measureLoad({
@@ -231,7 +242,9 @@ const measureWorkers = async (
   await load(WARMUP_S);
   await analyze(database);
   const measuredFromMs = Date.now();
+  const cpuBefore = cpuNow();
   const figures = await load(DURATION_S);
+  const cpuAfter = cpuNow();
   const measuredToMs = Date.now();
   await waitIdle(database, flow.flowId);
   const { times, unsucceeded } = await storedRuns(database, flow.flowId, phaseStartMs);
@@ -244,6 +257,7 @@ const measureWorkers = async (
     idealRunsPerSecond: slots / (STEP_MS / 1000),
     latencies: dispatchLatencies([...times.values()], measured, slots),
     unsucceeded: unsucceeded.length,
+    cpu: cpuPerCall(cpuBefore, cpuAfter, figures.requests),
   };
 };
 
@@ -261,6 +275,10 @@ const formatRow = (row: DistributedRow): string => {
     `${load.p50}/${load.p99} ms`.padStart(13),
     String(load.non2xx).padStart(7),
     String(load.errors + row.unsucceeded).padStart(7),
+    [row.cpu.serverMs, row.cpu.workersMs, row.cpu.backendsMs]
+      .map((ms) => (Number.isNaN(ms) ? '-' : ms.toFixed(2)))
+      .join('/')
+      .padStart(16),
   ].join('  ');
 };
 
@@ -318,7 +336,7 @@ const main = async () => {
           if (check.status !== 200 || check.headers['x-worker-id'] !== id)
             throw new Error(`the wait flow answered ${check.status} from ${check.headers['x-worker-id']}`);
         }
-        rows.push(await measureWorkers(database, flow, count));
+        rows.push(await measureWorkers(database, flow, server, workers));
       }
     } finally {
       for (const worker of workers.splice(0)) await worker.stop();
@@ -330,11 +348,14 @@ const main = async () => {
       `bench/distributed: PostgreSQL ${database.server}:${database.port}/${database.databaseName}; server execution off; workers of maxConcurrentRuns ${CONCURRENCY}; one External.Rest step waiting ${STEP_MS} ms at a loopback target; ${CALLERS_PER_SLOT} trigger callers per slot; ${DURATION_S} s after ${WARMUP_S} s warm-up`,
     );
     say(
-      `${'workers'}  ${'runs/s'.padStart(7)}  ${'ideal'.padStart(6)}  ${'ratio'.padStart(6)}  ${'dispatch'.padStart(13)}  ${'acc->started'.padStart(13)}  ${'call p50/p99'.padStart(13)}  ${'non-2xx'.padStart(7)}  ${'failed'.padStart(7)}`,
+      `${'workers'}  ${'runs/s'.padStart(7)}  ${'ideal'.padStart(6)}  ${'ratio'.padStart(6)}  ${'dispatch'.padStart(13)}  ${'acc->started'.padStart(13)}  ${'call p50/p99'.padStart(13)}  ${'non-2xx'.padStart(7)}  ${'failed'.padStart(7)}  ${'cpu ms/call'.padStart(16)}`,
     );
     for (const row of rows) say(formatRow(row));
     say(
       'dispatch = first step started (worker clock) minus when the run could first be placed: accepted, or the completion that freed its slot when all were busy; acc->started includes that queueing',
+    );
+    say(
+      'cpu ms/call = CPU time over the measured window per answered call: server / all workers / the PostgreSQL backends of the database',
     );
     say(`single process (bench/trigger, ${CONNECTIONS} connections, server execution on):`);
     for (const row of single) say(formatFigures(row));

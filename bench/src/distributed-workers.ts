@@ -9,6 +9,8 @@ const ROOT = resolve(import.meta.dirname, '..', '..');
 /** A `./tempo worker` process of the distributed benchmark. */
 export interface BenchWorker {
   readonly id: string;
+  /** The process group of the worker and the `./tempo` process that started it. */
+  readonly processGroup: number;
   stop(): Promise<void>;
 }
 
@@ -83,6 +85,7 @@ export const startBenchWorker = async (options: BenchWorkerOptions): Promise<Ben
   await waitOnline(admin, id, child, () => output);
   return {
     id,
+    processGroup: child.pid ?? 0,
     stop: async () => {
       if (child.exitCode === null && child.pid !== undefined) process.kill(-child.pid, 'SIGTERM');
       await exited;

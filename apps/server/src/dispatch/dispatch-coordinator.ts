@@ -3,6 +3,7 @@ import {
   type FlowRunExecutionPlan,
   type FlowRunRecord,
   LOCAL_SERVER_WORKER_ID,
+  type RunAssignmentState,
   type TempoSettings,
   type WireAssignment,
   type WireCompletion,
@@ -27,7 +28,8 @@ import {
 } from './completion-check.ts';
 import { PendingRuns } from './pending-runs.ts';
 import { couldHost, type ExecutorView, placeRun } from './placement.ts';
-import { buildExecutionPlan, PlanBuildError, stampBudget } from './plan-builder.ts';
+import { PlanBuildError, stampBudget } from './plan-builder.ts';
+import { PlanCache } from './plan-cache.ts';
 import type { SchedulerRole } from './scheduler-role.ts';
 
 /** How the server's own pseudo-worker is reached: the run service's local execution. */
@@ -102,10 +104,17 @@ interface PassReads {
 
 /** An accepted completion: its attempt, the end it reports and its step runs as stored. */
 interface CompletionToApply {
-  readonly issued: IssuedAssignment;
+  readonly issued: OpenAttempt;
   readonly end: RunEnd;
   readonly stepRuns: readonly StepRunInsert[];
 }
+
+/**
+ * An open remote attempt. Once its claim has landed it keeps the run as the claim left it, so the
+ * run's end can wake the waiting caller without reading the row back: a guarded end that changed
+ * the row proves nothing else changed the run since the claim.
+ */
+type OpenAttempt = IssuedAssignment & { readonly claimed?: FlowRunRecord };
 
 /** A remote attempt decided by a pass, holding its slot, not yet written. */
 interface ReservedAttempt {
@@ -136,7 +145,8 @@ const waitKeyOf = (runId: string, executors: readonly ExecutorView[]): string =>
 export class DispatchCoordinator implements RunDispatch {
   readonly #options: DispatchCoordinatorOptions;
   readonly #pending = new PendingRuns();
-  readonly #open = new Map<string, IssuedAssignment>();
+  readonly #plans = new PlanCache();
+  readonly #open = new Map<string, OpenAttempt>();
   /** Sessions a frame could not be sent to: their socket is gone, their close not yet handled. */
   readonly #unreachable = new Set<string>();
   /** The last waiting reason recorded per run, so a waiting run is recorded once per reason. */
@@ -421,10 +431,7 @@ export class DispatchCoordinator implements RunDispatch {
         }
         let plan: FlowRunExecutionPlan;
         try {
-          plan = buildExecutionPlan(
-            run,
-            read.routingHints.get(flowKey(run.tenantId, run.dataFlowId)) ?? null,
-          );
+          plan = this.#plans.build(run, read.routingHints.get(flowKey(run.tenantId, run.dataFlowId)) ?? null);
         } catch (error) {
           if (!(error instanceof PlanBuildError)) throw error;
           await this.#failQueued(run, error.message, 'plan_build_failed');
@@ -696,24 +703,29 @@ export class DispatchCoordinator implements RunDispatch {
     }
     const claims = await Promise.allSettled(reserved.map((attempt) => this.#claim(attempt)));
     const takeBack: ReservedAttempt[] = [];
-    for (const [index, attempt] of reserved.entries()) {
-      const claim = claims[index];
-      if (claim?.status === 'fulfilled' && claim.value) {
-        if (!this.#send(attempt)) takeBack.push(attempt);
-      } else if (claim?.status === 'fulfilled') {
-        // A cancel won the race: the attempt is closed unused.
-        this.#open.delete(attempt.issued.id);
-        await repositories.runAssignments.update(attempt.issued.id, {
-          state: 'Cancelled',
-          completedUtc: nowUtc(),
-        });
-      } else {
-        this.#options.log.warn(
-          { err: claim?.reason, runId: attempt.run.id, runAssignmentId: attempt.issued.id },
-          'run claim failed; attempt taken back',
-        );
-        takeBack.push(attempt);
+    const cancelled: ReservedAttempt[] = [];
+    // The pass's frames leave as one write per worker.
+    this.#options.sessions.corked(() => {
+      for (const [index, attempt] of reserved.entries()) {
+        const claim = claims[index];
+        if (claim?.status === 'fulfilled' && claim.value) {
+          if (this.#open.has(attempt.issued.id))
+            this.#open.set(attempt.issued.id, { ...attempt.issued, claimed: claim.value });
+          if (!this.#send(attempt)) takeBack.push(attempt);
+        } else if (claim?.status === 'fulfilled') cancelled.push(attempt);
+        else {
+          this.#options.log.warn(
+            { err: claim?.reason, runId: attempt.run.id, runAssignmentId: attempt.issued.id },
+            'run claim failed; attempt taken back',
+          );
+          takeBack.push(attempt);
+        }
       }
+    });
+    // A cancel won the race: the attempt is closed unused.
+    for (const { issued } of cancelled) {
+      this.#open.delete(issued.id);
+      await repositories.runAssignments.update(issued.id, { state: 'Cancelled', completedUtc: nowUtc() });
     }
     for (const { run, issued } of takeBack) {
       await this.#recover(issued, RecoveryReason.undelivered);
@@ -723,25 +735,28 @@ export class DispatchCoordinator implements RunDispatch {
     if (takeBack.length > 0) this.kick();
   }
 
-  /** Claims a run from `Queued` onto its attempt; false when it is no longer there to claim. */
-  async #claim({ run, assignment }: ReservedAttempt): Promise<boolean> {
+  /**
+   * Claims a run from `Queued` onto its attempt; answers the run as the claim left it, or null
+   * when it is no longer there to claim.
+   */
+  async #claim({ run, assignment }: ReservedAttempt): Promise<FlowRunRecord | null> {
     const assignedMs = Date.parse(assignment.assignedUtc);
-    const claimed = await this.#options.repositories.flowRuns.inTenant(run.tenantId).updateWhere(
-      { id: run.id, state: 'Queued', dispatchAttempt: run.dispatchAttempt },
-      {
-        state: 'Running',
-        dispatchState: 'Assigned',
-        dispatchAttempt: assignment.attemptNumber,
-        assignedWorkerId: assignment.workerId,
-        runAssignmentId: assignment.id,
-        executionNodeKind: 'Worker',
-        assignedUtc: assignment.assignedUtc,
-        leaseExpiresUtc: assignment.leaseExpiresUtc,
-        startedUtc: assignment.assignedUtc,
-        queueWaitMs: Math.max(0, assignedMs - Date.parse(run.createdUtc)),
-      },
-    );
-    return claimed > 0;
+    const fields = {
+      state: 'Running',
+      dispatchState: 'Assigned',
+      dispatchAttempt: assignment.attemptNumber,
+      assignedWorkerId: assignment.workerId,
+      runAssignmentId: assignment.id,
+      executionNodeKind: 'Worker',
+      assignedUtc: assignment.assignedUtc,
+      leaseExpiresUtc: assignment.leaseExpiresUtc,
+      startedUtc: assignment.assignedUtc,
+      queueWaitMs: Math.max(0, assignedMs - Date.parse(run.createdUtc)),
+    } as const;
+    const claimed = await this.#options.repositories.flowRuns
+      .inTenant(run.tenantId)
+      .updateWhere({ id: run.id, state: 'Queued', dispatchAttempt: run.dispatchAttempt }, fields);
+    return claimed > 0 ? { ...run, ...fields } : null;
   }
 
   /**
@@ -773,7 +788,10 @@ export class DispatchCoordinator implements RunDispatch {
         leaseDurationMs: engine.leaseDurationMs,
       }),
     });
-    log.info(
+    // Debug, not info: under load this was the server's only log line per run and cost a third
+    // of a millisecond of its main thread (a synchronous file write); the activity trail's
+    // `assigned` entry is the durable record.
+    log.debug(
       { runId: run.id, workerId: issued.workerId, runAssignmentId: assignment.id, sent },
       'run assigned to worker',
     );
@@ -954,7 +972,7 @@ export class DispatchCoordinator implements RunDispatch {
       this.#open.delete(issued.id);
       this.#traces.delete(issued.flowRunId);
     }
-    const writes = ending.flatMap(({ issued, end }) => [
+    const runEnds = ending.map(({ issued, end }) =>
       retryStoreWrite(
         () =>
           repositories.flowRuns
@@ -965,24 +983,47 @@ export class DispatchCoordinator implements RunDispatch {
             ),
         RUN_END_RETRY,
       ),
+    );
+    // The attempts that end in the same state share one update; each row is still guarded on
+    // being open (`Assigned`), so one taken back meanwhile keeps its `LeaseExpired`.
+    const attemptIdsByState = new Map<RunAssignmentState, string[]>();
+    for (const { issued, end } of ending) {
+      const state = attemptStateOf(end.state);
+      attemptIdsByState.set(state, [...(attemptIdsByState.get(state) ?? []), issued.id]);
+    }
+    const attemptEnds = [...attemptIdsByState].map(([state, ids]) =>
       retryStoreWrite(
         () =>
           repositories.runAssignments.updateWhere(
-            { id: issued.id, state: 'Assigned' },
-            { state: attemptStateOf(end.state), completedUtc },
+            { id: op.in(ids), state: 'Assigned' },
+            { state, completedUtc },
           ),
         RUN_END_RETRY,
       ),
-    ]);
-    const outcomes = await Promise.allSettled(writes);
+    );
+    const outcomes = await Promise.allSettled([...runEnds, ...attemptEnds]);
     const failed = outcomes.find((outcome) => outcome.status === 'rejected');
     if (failed) this.#options.log.error({ err: failed.reason }, 'a run end was not written');
-    // The slots are free now. Each waiting caller is woken with the stored run once the trail has
-    // the run's end; neither the read nor the trail holds up the next placement.
-    const runIds = ending.map(({ issued }) => issued.flowRunId);
-    const storedRuns = repositories.flowRuns
-      .findAcrossTenants({ id: op.in(runIds) }, runIds.length)
-      .catch(() => []);
+    // The slots are free now. Each waiting caller is woken with its run once the trail has the
+    // run's end; neither a read nor the trail holds up the next placement. A run whose guarded end
+    // changed its row is as the claim left it with the end on top; any other is read back.
+    const known = new Map<string, FlowRunRecord>();
+    for (const [index, { issued, end }] of ending.entries()) {
+      const outcome = outcomes[index];
+      if (issued.claimed && outcome?.status === 'fulfilled' && outcome.value === 1)
+        known.set(issued.flowRunId, {
+          ...issued.claimed,
+          ...endFieldsOf(end, completedUtc),
+          leaseExpiresUtc: null,
+        });
+    }
+    const unknownIds = ending.map(({ issued }) => issued.flowRunId).filter((id) => !known.has(id));
+    const storedRuns =
+      unknownIds.length === 0
+        ? Promise.resolve([])
+        : repositories.flowRuns
+            .findAcrossTenants({ id: op.in(unknownIds) }, unknownIds.length)
+            .catch(() => []);
     for (const { issued, end } of ending) {
       const recorded = this.#activity({
         workerId: issued.workerId,
@@ -996,7 +1037,8 @@ export class DispatchCoordinator implements RunDispatch {
       void Promise.all([storedRuns, recorded]).then(([runs]) =>
         completions.completed(
           issued.flowRunId,
-          runs.find((run) => run.id === issued.flowRunId && run.tenantId === issued.tenantId),
+          known.get(issued.flowRunId) ??
+            runs.find((run) => run.id === issued.flowRunId && run.tenantId === issued.tenantId),
         ),
       );
     }

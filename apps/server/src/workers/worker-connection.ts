@@ -1,3 +1,4 @@
+import type { Duplex } from 'node:stream';
 import type { ServerFrame, WorkerRecord } from '@tempo/contracts';
 import { WebSocket } from 'ws';
 
@@ -23,6 +24,8 @@ const closeReason = (reason: string): string => {
 export class WorkerConnection {
   readonly workerId: string;
   readonly socket: WebSocket;
+  /** The upgraded connection under {@link socket}: corked while a burst of frames is sent. */
+  readonly transport: Pick<Duplex, 'cork' | 'uncork'>;
   readonly remoteAddress: string;
   readonly acceptedMs = Date.now();
   phase: ConnectionPhase = 'awaiting-hello';
@@ -39,9 +42,15 @@ export class WorkerConnection {
   heartbeatWriteBusy = false;
   #queue: Promise<void> = Promise.resolve();
 
-  constructor(workerId: string, socket: WebSocket, remoteAddress: string) {
+  constructor(
+    workerId: string,
+    socket: WebSocket,
+    transport: Pick<Duplex, 'cork' | 'uncork'>,
+    remoteAddress: string,
+  ) {
     this.workerId = workerId;
     this.socket = socket;
+    this.transport = transport;
     this.remoteAddress = remoteAddress;
   }
 

@@ -96,7 +96,7 @@ export const attachWorkerEndpoint = (options: WorkerEndpointOptions): WorkerEndp
             ws.close(1008, WORKER_AUTH_FAILED);
             return;
           }
-          sessions.accept(ws, worker.id, address);
+          sessions.accept(ws, socket, worker.id, address);
         });
       });
   };

@@ -1,3 +1,4 @@
+import type { Duplex } from 'node:stream';
 import {
   type AssignAckFrame,
   type DrainReason,
@@ -136,6 +137,21 @@ export class WorkerSessions {
     return connection ? this.#viewOf(connection) : null;
   }
 
+  /**
+   * Runs `send` with every live session's connection corked, so the frames it sends leave as one
+   * write per worker: a placement pass sends one `assign` per run, and each write to a loopback
+   * or LAN socket costs a system call and a wake-up of the other side.
+   */
+  corked(send: () => void): void {
+    const live = [...this.#live.values()];
+    for (const connection of live) connection.transport.cork();
+    try {
+      send();
+    } finally {
+      for (const connection of live) connection.transport.uncork();
+    }
+  }
+
   /** Sends a frame to a worker's live session; false when it has none or its socket is closing. */
   send(workerId: string, frame: ServerFrame): boolean {
     const connection = this.#live.get(workerId);
@@ -238,9 +254,17 @@ export class WorkerSessions {
     }
   }
 
-  /** Takes over an authenticated socket: its first frame must be the worker's hello. */
-  accept(socket: WebSocket, workerId: string, remoteAddress: string): void {
-    const connection = new WorkerConnection(workerId, socket, remoteAddress);
+  /**
+   * Takes over an authenticated socket (`transport` is the upgraded connection under it): its
+   * first frame must be the worker's hello.
+   */
+  accept(
+    socket: WebSocket,
+    transport: Pick<Duplex, 'cork' | 'uncork'>,
+    workerId: string,
+    remoteAddress: string,
+  ): void {
+    const connection = new WorkerConnection(workerId, socket, transport, remoteAddress);
     if (this.#stopped) {
       connection.close(CLOSE.goingAway, DisconnectReason.serverStopped);
       return;
