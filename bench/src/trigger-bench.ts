@@ -15,7 +15,8 @@ import { startTempo, type TempoProcess } from './tempo-process.ts';
  * `TEMPO_TEST_DB*` variables name one, as `./tempo bench trigger` arranges), the per-step cost
  * from a long chain of built-in steps, server RSS idle and under sustained load, and the time a
  * restart on an existing data folder takes to answer health. `--profile` writes a CPU profile of
- * the SQLite server's whole life into `.tempo-bench/profiles`.
+ * each server's whole life (SQLite and PostgreSQL) into `.tempo-bench/profiles`; `--only sqlite`
+ * or `--only postgres` measures one store.
  */
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 10);
@@ -25,7 +26,13 @@ const WARMUP_S = 2;
 const BODY = JSON.stringify({ hello: 'world', n: 42 });
 const ROOT = resolve(import.meta.dirname, '..', '..');
 
-const { values: flags } = parseArgs({ options: { profile: { type: 'boolean', default: false } } });
+const { values: flags } = parseArgs({
+  options: {
+    profile: { type: 'boolean', default: false },
+    // `sqlite` or `postgres`: measure only that store (and the bare route), for a quicker pair.
+    only: { type: 'string' },
+  },
+});
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -64,6 +71,85 @@ const postgresSettings = async (): Promise<Record<string, unknown> | null> => {
   return { database };
 };
 
+/** The SQLite rows: 1-step, chain and sustained load, RSS, restarts; the lines they print. */
+const measureSqlite = async (scratch: string, profileDir: string | undefined, rows: LoadFigures[]) => {
+  const lines: string[] = [];
+  // SQLite, as `./tempo up` sets it up.
+  const sqliteDir = join(scratch, 'sqlite');
+  mkdirSync(sqliteDir);
+  let server = await startTempo({ dataDir: sqliteDir, ...(profileDir ? { profileDir } : {}) });
+  const { t, echoUrl, chainUrl } = await createFlows(server);
+  await pause(2_000);
+  const idleAfterSetup = server.rssMiB();
+  const { figures: echo, cpuMsPerCall: echoCpuMs } = await loadTempo(
+    server,
+    'Tempo 1-step flow, SQLite',
+    echoUrl,
+  );
+  rows.push(echo);
+  const { figures: chain, cpuMsPerCall: chainCpuMs } = await loadTempo(
+    server,
+    `Tempo ${CHAIN_STEPS}-step flow, SQLite`,
+    chainUrl,
+  );
+  rows.push(chain);
+  const perStepMs = (1000 / chain.requestsPerSecond - 1000 / echo.requestsPerSecond) / (CHAIN_STEPS - 1);
+  const perStepCpuMs = (chainCpuMs - echoCpuMs) / (CHAIN_STEPS - 1);
+  // Sustained load: RSS after the first 10 s and at the end.
+  const soak = load('Tempo 1-step flow, SQLite, sustained', echoUrl, SOAK_S, 0);
+  await pause(10_000);
+  const rssAt10 = server.rssMiB();
+  const soaked = await soak;
+  const rssAtEnd = server.rssMiB();
+  rows.push(soaked);
+  const runs = (await t.runs.list({ pageSize: 1 })).totalCount;
+  await server.stop();
+
+  // Restarts on the existing data folder: time to health and idle RSS.
+  const starts: number[] = [];
+  const startCpus: number[] = [];
+  let idleRss = 0;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    server = await startTempo({ dataDir: sqliteDir });
+    starts.push(server.startMs);
+    startCpus.push(server.startCpuMs);
+    await pause(2_000);
+    idleRss = server.rssMiB();
+    await server.stop();
+  }
+  starts.sort((a, b) => a - b);
+  startCpus.sort((a, b) => a - b);
+  lines.push(
+    `per-step cost of a built-in step (${CHAIN_STEPS}-step vs 1-step flow): ${perStepMs.toFixed(3)} ms`,
+    `server CPU per answered call, SQLite: 1-step ${echoCpuMs.toFixed(3)} ms, ${CHAIN_STEPS}-step ${chainCpuMs.toFixed(3)} ms (${perStepCpuMs.toFixed(3)} ms per built-in step)`,
+    `start-up to health on an existing data folder: ${starts.map((ms) => ms.toFixed(0)).join(', ')} ms (best ${starts[0]?.toFixed(0)} ms); server CPU by then ${startCpus.map((ms) => ms.toFixed(0)).join(', ')} ms`,
+    `server RSS: idle after start ${idleRss.toFixed(0)} MiB; after setup ${idleAfterSetup.toFixed(0)} MiB; under load at 10 s ${rssAt10.toFixed(0)} MiB, at ${SOAK_S} s ${rssAtEnd.toFixed(0)} MiB (${(((rssAtEnd - rssAt10) / rssAt10) * 100).toFixed(1)}%)`,
+    `runs persisted (SQLite): ${runs}`,
+  );
+  if (profileDir) lines.push(`CPU profile of the SQLite server written to ${profileDir}`);
+  return lines;
+};
+
+/** The PostgreSQL 1-step row and its server CPU per call; null without a test database. */
+const measurePostgres = async (scratch: string, profileDir: string | undefined, rows: LoadFigures[]) => {
+  const pgSettings = await postgresSettings();
+  if (!pgSettings) return ['PostgreSQL: skipped (run through `./tempo bench trigger` to get one)'];
+  const pgDir = join(scratch, 'postgres');
+  mkdirSync(pgDir);
+  const pgServer = await startTempo({
+    dataDir: pgDir,
+    settings: pgSettings,
+    ...(profileDir ? { profileDir } : {}),
+  });
+  const pgFlows = await createFlows(pgServer);
+  const pg = await loadTempo(pgServer, 'Tempo 1-step flow, PostgreSQL', pgFlows.echoUrl);
+  rows.push(pg.figures);
+  await pgServer.stop();
+  const lines = [`server CPU per answered call, PostgreSQL: 1-step ${pg.cpuMsPerCall.toFixed(3)} ms`];
+  if (profileDir) lines.push(`CPU profile of the PostgreSQL server written to ${profileDir}`);
+  return lines;
+};
+
 const main = async () => {
   const scratch = mkdtempSync(join(tmpdir(), 'tempo-bench-'));
   const profileDir = flags.profile ? join(ROOT, '.tempo-bench', 'profiles') : undefined;
@@ -84,66 +170,8 @@ const main = async () => {
     const bareFigures = await load('bare Fastify echo route', `http://127.0.0.1:${barePort}/echo`);
     rows.push(bareFigures);
     await stopProcess(bare);
-
-    // SQLite, as `./tempo up` sets it up.
-    const sqliteDir = join(scratch, 'sqlite');
-    mkdirSync(sqliteDir);
-    let server = await startTempo({ dataDir: sqliteDir, ...(profileDir ? { profileDir } : {}) });
-    const { t, echoUrl, chainUrl } = await createFlows(server);
-    await pause(2_000);
-    const idleAfterSetup = server.rssMiB();
-    const { figures: echo, cpuMsPerCall: echoCpuMs } = await loadTempo(
-      server,
-      'Tempo 1-step flow, SQLite',
-      echoUrl,
-    );
-    rows.push(echo);
-    const { figures: chain, cpuMsPerCall: chainCpuMs } = await loadTempo(
-      server,
-      `Tempo ${CHAIN_STEPS}-step flow, SQLite`,
-      chainUrl,
-    );
-    rows.push(chain);
-    const perStepMs = (1000 / chain.requestsPerSecond - 1000 / echo.requestsPerSecond) / (CHAIN_STEPS - 1);
-    const perStepCpuMs = (chainCpuMs - echoCpuMs) / (CHAIN_STEPS - 1);
-    // Sustained load: RSS after the first 10 s and at the end.
-    const soak = load('Tempo 1-step flow, SQLite, sustained', echoUrl, SOAK_S, 0);
-    await pause(10_000);
-    const rssAt10 = server.rssMiB();
-    const soaked = await soak;
-    const rssAtEnd = server.rssMiB();
-    rows.push(soaked);
-    const runs = (await t.runs.list({ pageSize: 1 })).totalCount;
-    await server.stop();
-    if (profileDir) notes.push(`CPU profile of the SQLite server written to ${profileDir}`);
-
-    // Restarts on the existing data folder: time to health and idle RSS.
-    const starts: number[] = [];
-    const startCpus: number[] = [];
-    let idleRss = 0;
-    for (let attempt = 0; attempt < 3; attempt++) {
-      server = await startTempo({ dataDir: sqliteDir });
-      starts.push(server.startMs);
-      startCpus.push(server.startCpuMs);
-      await pause(2_000);
-      idleRss = server.rssMiB();
-      await server.stop();
-    }
-    starts.sort((a, b) => a - b);
-    startCpus.sort((a, b) => a - b);
-    let pgCpuMs: number | null = null;
-
-    const pgSettings = await postgresSettings();
-    if (pgSettings) {
-      const pgDir = join(scratch, 'postgres');
-      mkdirSync(pgDir);
-      const pgServer = await startTempo({ dataDir: pgDir, settings: pgSettings });
-      const pgFlows = await createFlows(pgServer);
-      const pg = await loadTempo(pgServer, 'Tempo 1-step flow, PostgreSQL', pgFlows.echoUrl);
-      rows.push(pg.figures);
-      pgCpuMs = pg.cpuMsPerCall;
-      await pgServer.stop();
-    } else notes.push('PostgreSQL: skipped (run through `./tempo bench trigger` to get one)');
+    if (flags.only !== 'postgres') notes.push(...(await measureSqlite(scratch, profileDir, rows)));
+    if (flags.only !== 'sqlite') notes.push(...(await measurePostgres(scratch, profileDir, rows)));
 
     say(
       `bench/trigger: ${CONNECTIONS} connections, ${DURATION_S} s after ${WARMUP_S} s warm-up, full persistence, settings as \`./tempo up\` writes them`,
@@ -151,25 +179,10 @@ const main = async () => {
     // What else loaded the machine meanwhile: the rows compare only with the bare row of this run.
     say(`load average at the end: ${loadavg()[0]?.toFixed(1)} on ${availableParallelism()} cores`);
     for (const row of rows) say(formatFigures(row));
-    say(
-      `ratio Tempo 1-step SQLite / bare: ${(echo.requestsPerSecond / bareFigures.requestsPerSecond).toFixed(3)}`,
-    );
-    const pgRow = rows.find((row) => row.name.includes('PostgreSQL'));
-    if (pgRow)
-      say(
-        `ratio Tempo 1-step PostgreSQL / bare: ${(pgRow.requestsPerSecond / bareFigures.requestsPerSecond).toFixed(3)}`,
-      );
-    say(`per-step cost of a built-in step (${CHAIN_STEPS}-step vs 1-step flow): ${perStepMs.toFixed(3)} ms`);
-    say(
-      `server CPU per answered call: 1-step SQLite ${echoCpuMs.toFixed(3)} ms, ${CHAIN_STEPS}-step ${chainCpuMs.toFixed(3)} ms (${perStepCpuMs.toFixed(3)} ms per built-in step)${pgCpuMs === null ? '' : `, 1-step PostgreSQL ${pgCpuMs.toFixed(3)} ms`}`,
-    );
-    say(
-      `start-up to health on an existing data folder: ${starts.map((ms) => ms.toFixed(0)).join(', ')} ms (best ${starts[0]?.toFixed(0)} ms); server CPU by then ${startCpus.map((ms) => ms.toFixed(0)).join(', ')} ms`,
-    );
-    say(
-      `server RSS: idle after start ${idleRss.toFixed(0)} MiB; after setup ${idleAfterSetup.toFixed(0)} MiB; under load at 10 s ${rssAt10.toFixed(0)} MiB, at ${SOAK_S} s ${rssAtEnd.toFixed(0)} MiB (${(((rssAtEnd - rssAt10) / rssAt10) * 100).toFixed(1)}%)`,
-    );
-    say(`runs persisted (SQLite): ${runs}`);
+    for (const row of rows.filter(
+      (one) => one.name.startsWith('Tempo 1-step') && !one.name.endsWith('sustained'),
+    ))
+      say(`ratio ${row.name} / bare: ${(row.requestsPerSecond / bareFigures.requestsPerSecond).toFixed(3)}`);
     for (const note of notes) say(note);
   } finally {
     rmSync(scratch, { recursive: true, force: true });

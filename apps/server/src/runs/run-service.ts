@@ -161,8 +161,15 @@ export class RunService {
   async start(flow: DataFlowRecord, inputData: string | null, origin: RunOrigin = {}): Promise<StartedRun> {
     const { row, snapshot } = await this.#newRun(flow, inputData, origin);
     const { ended, answer } = runAnswer();
+    const routed = () => this.#dispatch?.routesRuns() === true;
+    // Calls released together (by one shared definition stamp read) start their runs in one
+    // burst of microtasks, and a run of built-in steps holds its slot only until that burst is
+    // over: a call that finds the slots taken by them waits for the end of the turn rather than
+    // queue its run for placement, which would send every later call through the queue too.
+    if (!routed() && !this.#executor.hasFreeSlot(flow.tenantId))
+      await new Promise((resolve) => setImmediate(resolve));
     if (
-      !this.#dispatch?.routesRuns() &&
+      !routed() &&
       this.#executor.hasFreeSlot(flow.tenantId) &&
       this.#startNow(row, { ...snapshot, metadata: origin.metadata ?? null }, answer)
     )
@@ -207,7 +214,7 @@ export class RunService {
     const execution = this.#active.begin(row.tenantId, row.id);
     if (!execution) return false;
     const { repositories } = this.#deps;
-    const writes = new RunWrites(repositories.writesInIssueOrder);
+    const writes = new RunWrites();
     const stamp = now();
     const attempt = this.#attemptOf(row.id, stamp);
     const run: FlowRunRecord = withDefaults(Tables.flowRuns, {
@@ -524,7 +531,7 @@ export class RunService {
     const run = queued ?? (await runs.get(runId));
     if (run?.state !== 'Queued') return;
     const attempt = this.#attemptOf(runId, now());
-    const writes = new RunWrites(repositories.writesInIssueOrder);
+    const writes = new RunWrites();
     const claim = claimOf(
       attempt,
       run.dispatchAttempt + 1,
@@ -612,8 +619,6 @@ export class RunService {
               'step run could not be stored',
             );
           });
-          // Without issue-order writes, the step's row is written before the next step starts.
-          if (!repositories.writesInIssueOrder) await written;
         },
       }),
     ).catch((error: unknown) => {

@@ -1,29 +1,21 @@
 /**
- * The writes of one run, issued as the run goes. Where the database applies writes in the order
- * they are issued (SQLite's one connection), a write is issued at once and nobody waits for it
- * until the run's answer is due: the run's rows of one turn share a commit with every other
- * run's. Elsewhere (a connection pool) each write starts once the previous one has settled, so
- * a step run never lands before its run row.
+ * The writes of one run, issued as the run goes. The store applies writes in the order they are
+ * issued, so a write is issued at once and nobody waits for it until the run's answer is due: the
+ * run's rows of one turn share a commit with every other run's (SQLite's group commit, a pool's
+ * batch), and a step run never lands before its run row.
  */
 export class RunWrites {
-  readonly #inIssueOrder: boolean;
-  #last: Promise<unknown> = Promise.resolve();
   #pending: Promise<unknown>[] = [];
   #failure: { readonly error: unknown } | null = null;
-
-  constructor(inIssueOrder: boolean) {
-    this.#inIssueOrder = inIssueOrder;
-  }
 
   /** The first write that failed, if any has (known once it settled). */
   get failure(): { readonly error: unknown } | null {
     return this.#failure;
   }
 
-  /** Issues a write in order after the ones before it; its own promise reports its outcome. */
+  /** Issues a write behind the ones before it; its own promise reports its outcome. */
   issue<T>(write: () => Promise<T>): Promise<T> {
-    const issued = this.#inIssueOrder ? write() : this.#last.then(write, write);
-    this.#last = issued;
+    const issued = write();
     const tracked = issued.catch((error: unknown) => {
       this.#failure ??= { error };
     });

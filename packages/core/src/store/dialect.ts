@@ -17,6 +17,10 @@ export interface SelectQuery {
  * One database dialect: the few query shapes the store needs (written from the table
  * descriptions and compiled once per shape, see `CompiledStatements`), and its DDL rules.
  * Everything above this interface is dialect-free.
+ *
+ * Writes apply in the order they are issued, before earlier ones have settled (SQLite's one
+ * connection; one batch at a time on a pool), so a caller may issue a run's rows one behind
+ * another without waiting for each.
  */
 export interface SqlDialect {
   readonly type: DatabaseOptions['type'];
@@ -39,8 +43,6 @@ export interface SqlDialect {
   readonly tableOptions: string;
   /** Whether `CREATE INDEX IF NOT EXISTS` is understood. */
   readonly supportsCreateIndexIfNotExists: boolean;
-  /** Whether writes are applied in the order they are issued, before earlier ones settle. */
-  readonly writesInIssueOrder: boolean;
   /** Whether the error is a unique-key violation. */
   isUniqueViolation(error: unknown): boolean;
   close(): Promise<void>;

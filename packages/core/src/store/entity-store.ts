@@ -54,23 +54,21 @@ export class EntityStore<S extends TableSpec> {
 
   /**
    * Runs a write with the clock ticked before and after it, and the table's after-write hook
-   * awaited before it resolves. Where writes apply in issue order (SQLite's one connection), the
-   * hook's statements are issued right behind the write and commit in its transaction; on a pool
-   * they are issued once the write has settled, failed or not (a failed statement may have been
-   * applied), so they can never land first.
+   * awaited before it resolves. Writes apply in the order they are issued (see `SqlDialect`), so
+   * the hook's statements, issued right behind the write, commit with it or after it, never
+   * before; they are issued whether the write fails or not, since a failed write may have been
+   * applied.
    */
   async #write<T>(write: () => Promise<T>): Promise<T> {
     const table = this.spec.name;
-    const inIssueOrder = this.#dialect.writesInIssueOrder;
     this.#clock.tick(table);
     let after: Promise<void> | undefined;
     try {
       const written = write();
-      if (inIssueOrder) after = this.#clock.settle(table);
+      after = this.#clock.settle(table);
       return await written;
     } finally {
       this.#clock.tick(table);
-      if (!inIssueOrder) after = this.#clock.settle(table);
       if (after) await after;
     }
   }

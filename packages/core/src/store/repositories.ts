@@ -56,11 +56,6 @@ export interface Repositories {
   readonly schedulerLeases: SchedulerLeases;
   /** Which database the repositories talk to. */
   readonly databaseType: SqlDialect['type'];
-  /**
-   * Whether writes reach the database in the order they are issued (one connection), so a caller
-   * may issue a write before the previous one has settled; false for pooled connections.
-   */
-  readonly writesInIssueOrder: boolean;
 }
 
 /**
@@ -118,6 +113,5 @@ export const createRepositories = (dialect: SqlDialect, sealer?: ColumnSealer): 
     definitionStamp: new DefinitionStamp(global(Tables.definitionVersions, []), writeClock),
     schedulerLeases: new SchedulerLeases(global(Tables.schedulerLeases, [])),
     databaseType: dialect.type,
-    writesInIssueOrder: dialect.writesInIssueOrder,
   };
 };

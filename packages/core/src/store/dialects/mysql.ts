@@ -5,6 +5,7 @@ import type { ColumnKind, ColumnSpec, TableSpec } from '../table-model.ts';
 import { codecFor } from './codecs.ts';
 import { hasCode } from './driver-errors.ts';
 import type { NetworkDatabaseOptions } from './network-options.ts';
+import { PooledGroupCommit } from './pooled-group-commit.ts';
 import { cachedTables } from './table-cache.ts';
 
 const native = (spec: ColumnSpec): string => {
@@ -59,8 +60,22 @@ export const openMysql = (options: NetworkDatabaseOptions): SqlDialect => {
   const decoders = cachedTables((spec: TableSpec) => statements.decoder(spec));
   const rowsOf = async ({ text, params }: BoundStatement) =>
     (await client.query<mysql.RowDataPacket[]>(text, [...params]))[0];
-  const changesOf = async ({ text, params }: BoundStatement) =>
-    (await client.query<mysql.ResultSetHeader>(text, [...params]))[0].affectedRows;
+  const writes = new PooledGroupCommit({
+    connect: async () => {
+      const session = await client.getConnection();
+      return {
+        run: async ({ text, params }) =>
+          (await session.query<mysql.ResultSetHeader>(text, [...params]))[0].affectedRows,
+        release: (broken) => (broken ? session.destroy() : session.release()),
+      };
+    },
+    insert: (spec, rows) => statements.insert(spec, rows),
+    // An error the server answered with; a fatal one has lost the connection.
+    refused: (error) => {
+      const { sqlState, fatal } = error as { sqlState?: unknown; fatal?: unknown };
+      return typeof sqlState === 'string' && fatal !== true;
+    },
+  });
 
   return {
     type: 'Mysql',
@@ -74,10 +89,10 @@ export const openMysql = (options: NetworkDatabaseOptions): SqlDialect => {
       return Number(row?.n ?? 0);
     },
     insert: async (spec, rows) => {
-      if (rows.length > 0) await changesOf(statements.insert(spec, rows));
+      if (rows.length > 0) await writes.insert(spec, rows);
     },
-    update: async (spec, values, filter) => changesOf(statements.update(spec, values, filter)),
-    delete: async (spec, filter) => changesOf(statements.delete(spec, filter)),
+    update: async (spec, values, filter) => writes.change(spec, statements.update(spec, values, filter)),
+    delete: async (spec, filter) => writes.change(spec, statements.delete(spec, filter)),
     executeDdl: async (statement) => {
       await client.query(statement);
     },
@@ -93,9 +108,10 @@ export const openMysql = (options: NetworkDatabaseOptions): SqlDialect => {
     // Binary collation: text compares case-sensitively, as in SQLite and PostgreSQL.
     tableOptions: ' ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin',
     supportsCreateIndexIfNotExists: false,
-    // A pool spreads writes over connections: a later one may land first.
-    writesInIssueOrder: false,
     isUniqueViolation: (error) => hasCode(error, ['ER_DUP_ENTRY', 1062]),
-    close: () => client.end(),
+    close: async () => {
+      await writes.drain();
+      await client.end();
+    },
   };
 };

@@ -232,8 +232,6 @@ export const openSqlite = (options: SqliteOptions): SqlDialect => {
     quote,
     tableOptions: '',
     supportsCreateIndexIfNotExists: true,
-    // One connection, and each statement runs when it is issued (see groupCommit).
-    writesInIssueOrder: true,
     isUniqueViolation: (error) =>
       hasCode(error, ['SQLITE_CONSTRAINT_UNIQUE', 'SQLITE_CONSTRAINT_PRIMARYKEY']),
     close: async () => {
