@@ -155,10 +155,10 @@ export const COMMANDS: readonly Command[] = [
   },
   {
     name: 'bench',
-    usage: 'bench [trigger|steps] [--profile]',
+    usage: 'bench [trigger|distributed|steps] [--profile] [--only sqlite|postgres]',
     summary:
-      'run a benchmark of bench/ and print its figures (--profile: CPU profile of the server); no name lists them',
-    options: { profile: { type: 'boolean' } },
+      'run a benchmark of bench/ and print its figures (--profile: CPU profile of the server; --only: one store of bench trigger); no name lists them',
+    options: { profile: { type: 'boolean' }, only: { type: 'string' } },
     positionals: true,
     run: withUsageErrors(async (values) => (await import('./commands/bench-command.ts')).runBench(values)),
   },

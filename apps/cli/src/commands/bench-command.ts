@@ -44,7 +44,7 @@ const listBenchmarks = (): number => {
 };
 
 /**
- * `./tempo bench [NAME] [--profile]`: without a name, lists the benchmarks; with one, runs its
+ * `./tempo bench [NAME] [--profile] [--only sqlite|postgres]`: without a name, lists the benchmarks; with one, runs its
  * script with this Node; the trigger benchmark gets the test PostgreSQL server (started when not
  * running) for its PostgreSQL row.
  */
@@ -55,6 +55,9 @@ export const runBench = async (values: FlagValues): Promise<number> => {
   const benchmark = BENCHMARKS[name];
   if (!benchmark)
     throw new UsageError(`unknown benchmark "${name}"; known: ${Object.keys(BENCHMARKS).join(', ')}.`);
+  const only = values.only;
+  if (only !== undefined && (name !== 'trigger' || (only !== 'sqlite' && only !== 'postgres')))
+    throw new UsageError('--only takes sqlite or postgres, and only for the trigger benchmark.');
   const env = benchmark.postgres
     ? databaseServiceEnv(
         await ensurePostgres({
@@ -65,5 +68,9 @@ export const runBench = async (values: FlagValues): Promise<number> => {
         }),
       )
     : {};
-  return runNode(benchmark.script, values.profile === true ? ['--profile'] : [], { cwd: REPO_ROOT, env });
+  const args = [
+    ...(values.profile === true ? ['--profile'] : []),
+    ...(only === undefined ? [] : ['--only', only]),
+  ];
+  return runNode(benchmark.script, args, { cwd: REPO_ROOT, env });
 };
