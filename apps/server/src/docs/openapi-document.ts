@@ -4,6 +4,7 @@ import { BuiltinStepRegistry, RUNTIME_DESCRIPTIONS } from '@tempo/core/runtimes'
 import { openDatabase } from '@tempo/core/store';
 import { buildApp } from '../app.ts';
 import { createExecutionServices } from '../execution-services.ts';
+import { openApiDocumentOf } from '../http/openapi.ts';
 import { registerSampleBuiltins } from '../sample-builtins.ts';
 import { createServerContext } from '../server-context.ts';
 import { SERVER_VERSION } from '../server-version.ts';
@@ -43,7 +44,7 @@ export const buildOpenApiDocument = async (): Promise<OpenApiDocumentLike & Reco
     });
     const app = await buildApp(context);
     await app.ready();
-    const document = app.swagger() as unknown as OpenApiDocumentLike & Record<string, unknown>;
+    const document = (await openApiDocumentOf(app)) as OpenApiDocumentLike & Record<string, unknown>;
     await app.close();
     return document;
   } finally {

@@ -1,6 +1,6 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
-import { registerOpenApi } from './openapi.ts';
+import { openApiDocumentOf, registerOpenApi } from './openapi.ts';
 
 const NODE_ENV = process.env.NODE_ENV;
 
@@ -23,7 +23,9 @@ describe('operation ids', () => {
   it('gives a route its id from the table', async () => {
     const app = await appWith('/v1.0/api/health');
     await app.ready();
-    const document = app.swagger() as { paths: Record<string, Record<string, { operationId?: string }>> };
+    const document = (await openApiDocumentOf(app)) as {
+      paths: Record<string, Record<string, { operationId?: string }>>;
+    };
     expect(document.paths['/v1.0/api/health']?.get?.operationId).toBe('checkHealth');
     await app.close();
   });
@@ -40,9 +42,24 @@ describe('operation ids', () => {
     process.env.NODE_ENV = 'production';
     const app = await appWith('/v1.0/not-in-the-table');
     await app.ready();
-    const document = app.swagger() as { paths: Record<string, Record<string, { operationId?: string }>> };
+    const document = (await openApiDocumentOf(app)) as {
+      paths: Record<string, Record<string, { operationId?: string }>>;
+    };
     expect(document.paths['/v1.0/not-in-the-table']?.get).toBeDefined();
     expect(document.paths['/v1.0/not-in-the-table']?.get?.operationId).toBeUndefined();
+    await app.close();
+  });
+});
+
+describe('the document', () => {
+  it('is built only once the app is ready, and then once', async () => {
+    const app = await appWith('/v1.0/api/health');
+    await expect(openApiDocumentOf(app)).rejects.toThrow(/once the app is ready/);
+    await app.ready();
+    const first = await openApiDocumentOf(app);
+    expect(await openApiDocumentOf(app)).toBe(first);
+    const served = await app.inject({ method: 'GET', url: '/openapi.json' });
+    expect(served.json()).toEqual(first);
     await app.close();
   });
 });

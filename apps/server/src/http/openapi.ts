@@ -1,6 +1,6 @@
-import swagger from '@fastify/swagger';
-import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance, RouteOptions } from 'fastify';
+import { registerLazyExplorer } from './lazy-explorer.ts';
+import { openApiBuilder } from './openapi-builder.ts';
 import { finishDocument } from './openapi-document-cleanup.ts';
 import { describeOperation, operationKeyOf } from './operation-docs.ts';
 import { OPERATION_IDS } from './operation-ids.ts';
@@ -83,14 +83,19 @@ const applyOperationIds = (app: FastifyInstance): void => {
   });
 };
 
+/** Each app's document builder, for {@link openApiDocumentOf}. */
+const documents = new WeakMap<FastifyInstance, () => Promise<unknown>>();
+
 /**
  * Generates OpenAPI 3.1 from the routes' zod schemas, serves it at `/openapi.json`, and an
- * interactive explorer at `/explorer`. Operation ids, security, error responses and the
- * document-wide clean-up are applied here, once, rather than in each route.
+ * interactive explorer at `/explorer`, both made on their first request ({@link openApiBuilder},
+ * {@link registerLazyExplorer}).
+ * Operation ids, security, error responses and the document-wide clean-up are applied here,
+ * once, rather than in each route.
  */
 export const registerOpenApi = async (app: FastifyInstance, version: string): Promise<void> => {
   applyOperationIds(app);
-  await app.register(swagger, {
+  const document = openApiBuilder(app, {
     openapi: {
       openapi: '3.1.0',
       info: {
@@ -107,6 +112,14 @@ export const registerOpenApi = async (app: FastifyInstance, version: string): Pr
     transformObject: (document) =>
       'openapiObject' in document ? finishDocument(document.openapiObject) : document.swaggerObject,
   });
-  await app.register(swaggerUi, { routePrefix: '/explorer' });
-  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  documents.set(app, document);
+  registerLazyExplorer(app, '/explorer', document);
+  app.get('/openapi.json', { schema: { hide: true } }, document);
+};
+
+/** The OpenAPI document of an app built with {@link registerOpenApi}, once it is ready. */
+export const openApiDocumentOf = async (app: FastifyInstance): Promise<unknown> => {
+  const document = documents.get(app);
+  if (!document) throw new Error('The app has no OpenAPI registration: build it with registerOpenApi.');
+  return document();
 };

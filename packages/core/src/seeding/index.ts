@@ -7,9 +7,9 @@ export {
   type SeedPasswordOutcome,
 } from './published-passwords.ts';
 export { BUILT_IN_ROLES, ensureRbacDefaults } from './rbac-defaults.ts';
+export type { SampleStep } from './sample-step.ts';
 export {
   type HydrationOptions,
-  type SampleStep,
   type SeedDependencies,
   type SeedLogger,
   type SeedReport,

@@ -1,8 +1,9 @@
 import { hashPassword, issueCredentialKeys } from '../auth/index.ts';
 import { newId } from '../ids/index.ts';
-import type { InsertOf, Repositories, Tables } from '../store/index.ts';
+import type { Repositories } from '../store/index.ts';
 import { loadHydrationFile } from './hydration-file.ts';
 import { ensureRbacDefaults, missesBuiltInRoles } from './rbac-defaults.ts';
+import { ensureSampleStep, type SampleStep } from './sample-step.ts';
 
 /** The `hydration` settings seeding follows. */
 export interface HydrationOptions {
@@ -15,9 +16,6 @@ export interface HydrationOptions {
   /** Absolute path of an optional JSON file of flows, steps and triggers to load. */
   readonly hydrationFile: string | null;
 }
-
-/** A step definition seeding keeps present in every tenant (the runtime samples). */
-export type SampleStep = Omit<InsertOf<typeof Tables.steps>, 'id' | 'tenantId'>;
 
 /** The structured logger seeding reports to (pino-compatible). */
 export interface SeedLogger {
@@ -104,25 +102,6 @@ const createDefaults = async (
 };
 
 /**
- * Ensures a sample step in a tenant: a protected one is overwritten (keeping id and creation
- * time), an unprotected one with the same key is the tenant's own and left alone.
- */
-const ensureSampleStep = async (deps: SeedDependencies, tenantId: string, sample: SampleStep) => {
-  const steps = deps.repositories.steps.inTenant(tenantId);
-  const existing = await steps.findOne({ executionKey: sample.executionKey });
-  if (!existing) {
-    await steps.create({ ...sample, id: newId('step') });
-  } else if (existing.isProtected) {
-    await steps.update(existing.id, { ...sample, isProtected: true });
-  } else {
-    deps.log.info(
-      { tenantId, executionKey: sample.executionKey },
-      'sample step key is taken by a tenant step; left unchanged',
-    );
-  }
-};
-
-/**
  * Seeds the database at start-up, idempotently: on an empty database the default tenant,
  * administrator, user, credential and roles; on a database with tenants, the built-in roles
  * where any is missing; then the sample steps per tenant and the optional hydration file.
@@ -149,7 +128,14 @@ export const seedDatabase = async (
   }
   const tenants = await repositories.tenants.find();
   for (const tenant of tenants) {
-    for (const sample of deps.sampleSteps ?? []) await ensureSampleStep(deps, tenant.id, sample);
+    for (const sample of deps.sampleSteps ?? []) {
+      if ((await ensureSampleStep(repositories, tenant.id, sample)) === 'KeyTaken') {
+        log.info(
+          { tenantId: tenant.id, executionKey: sample.executionKey },
+          'sample step key is taken by a tenant step; left unchanged',
+        );
+      }
+    }
   }
   const defaultTenant =
     tenants.find((tenant) => tenant.id === created?.tenantId) ??
