@@ -93,4 +93,25 @@ describe('PlanCache', () => {
     );
     expect(cache.size).toBe(0);
   });
+
+  it('holds neither a run’s input nor snapshots past its size bound', () => {
+    const cache = new PlanCache();
+    const first = runOf('run_big_input', { inputData: 'x'.repeat(100_000) });
+    expect(cache.build(first, null).initialInputData).toHaveLength(100_000);
+    expect(cache.build(runOf('run_next', { inputData: null }), null).initialInputData).toBeNull();
+    // A snapshot of more than a megabyte (source code of many steps) is built, never kept.
+    const huge = JSON.parse(snapshotOf('dfl_huge')) as { metadata: unknown };
+    huge.metadata = { padding: 'y'.repeat(1_100_000) };
+    const hugeRun = runOf('run_huge', { executionSnapshotJson: JSON.stringify(huge) });
+    expect(cache.build(hugeRun, null).flow.id).toBe('dfl_huge');
+    expect(cache.size).toBe(1);
+    // Snapshots under that go in until their text passes the whole bound, oldest out first.
+    for (let index = 0; index < 12; index++) {
+      const big = JSON.parse(snapshotOf(`dfl_${index}`)) as { metadata: unknown };
+      big.metadata = { padding: 'z'.repeat(900_000) };
+      cache.build(runOf(`run_${index}`, { executionSnapshotJson: JSON.stringify(big) }), null);
+    }
+    expect(cache.size).toBeLessThanOrEqual(9);
+    expect(cache.size).toBeGreaterThanOrEqual(8);
+  });
 });

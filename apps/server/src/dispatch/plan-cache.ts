@@ -4,14 +4,12 @@ import { buildExecutionPlan, type PlanSource } from './plan-builder.ts';
 /** Snapshots whose validated plan parts a {@link PlanCache} keeps by default. */
 export const DEFAULT_PLAN_CACHE_ENTRIES = 256;
 
-/** The parts of a plan that follow from the run's snapshot text, tenant and placement label alone. */
-type SnapshotParts = Pick<
-  FlowRunExecutionPlan,
-  'flow' | 'steps' | 'requiredCapabilities' | 'placementLabel' | 'executionSnapshot'
-> & {
-  readonly metadata: unknown;
-  readonly maxRuntimeMs: number;
-};
+/**
+ * Most snapshot text a {@link PlanCache} holds, in UTF-16 code units (each kept twice: in the key
+ * and in the plan). Snapshots carry source steps' code, so a count bound alone could hold
+ * hundreds of megabytes; a snapshot over an eighth of this is never kept.
+ */
+const MAX_CACHED_SNAPSHOT_CHARS = 8 * 1024 * 1024;
 
 /**
  * Builds execution plans, parsing and validating each distinct snapshot once. The runs of one
@@ -24,8 +22,10 @@ type SnapshotParts = Pick<
  * built (`stampBudget` copies), so sharing them is safe.
  */
 export class PlanCache {
-  readonly #entries = new Map<string, SnapshotParts>();
+  /** Per snapshot key, the first plan built from it: its run's own fields are replaced per run. */
+  readonly #entries = new Map<string, FlowRunExecutionPlan>();
   readonly #maxEntries: number;
+  #chars = 0;
 
   constructor(maxEntries = DEFAULT_PLAN_CACHE_ENTRIES) {
     this.#maxEntries = Math.max(1, maxEntries);
@@ -39,21 +39,20 @@ export class PlanCache {
     const known = key === null ? undefined : this.#entries.get(key);
     if (known) return planOf(run, known);
     const plan = buildExecutionPlan(run, placementLabel);
-    if (key !== null) {
+    if (key !== null && snapshotJson !== null && snapshotJson.length <= MAX_CACHED_SNAPSHOT_CHARS / 8) {
       // Oldest first out: a Map iterates in insertion order.
-      if (this.#entries.size >= this.#maxEntries) {
-        const oldest = this.#entries.keys().next().value;
-        if (oldest !== undefined) this.#entries.delete(oldest);
+      for (const [oldKey, oldPlan] of this.#entries) {
+        if (
+          this.#entries.size < this.#maxEntries &&
+          this.#chars + snapshotJson.length <= MAX_CACHED_SNAPSHOT_CHARS
+        )
+          break;
+        this.#entries.delete(oldKey);
+        this.#chars -= oldPlan.executionSnapshot.length;
       }
-      this.#entries.set(key, {
-        flow: plan.flow,
-        steps: plan.steps,
-        requiredCapabilities: plan.requiredCapabilities,
-        placementLabel: plan.placementLabel,
-        executionSnapshot: plan.executionSnapshot,
-        metadata: plan.triggerContext.metadata,
-        maxRuntimeMs: plan.budget.maxRuntimeMs,
-      });
+      // The run's input is its own: the entry keeps none (it may be megabytes).
+      this.#entries.set(key, { ...plan, initialInputData: null });
+      this.#chars += snapshotJson.length;
     }
     return plan;
   }
@@ -64,29 +63,19 @@ export class PlanCache {
   }
 }
 
-/** A run's plan from the checked parts of its snapshot, shaped as {@link buildExecutionPlan} answers it. */
-const planOf = (run: PlanSource, parts: SnapshotParts): FlowRunExecutionPlan => ({
+/**
+ * A run's plan from a plan built for the same snapshot: everything but the run's own fields
+ * follows from the snapshot text, tenant and placement label that key the entry.
+ */
+const planOf = (run: PlanSource, known: FlowRunExecutionPlan): FlowRunExecutionPlan => ({
+  ...known,
   flowRunId: run.id,
   tenantId: run.tenantId,
   dataFlowId: run.dataFlowId,
   triggerContext: {
+    ...known.triggerContext,
     triggerId: run.triggerId,
     triggeredByUserId: run.triggeredByUserId,
-    metadata: parts.metadata,
   },
-  flow: parts.flow,
-  steps: parts.steps,
-  requiredCapabilities: parts.requiredCapabilities,
   initialInputData: run.inputData,
-  budget: {
-    maxRuntimeMs: parts.maxRuntimeMs,
-    dispatchAttempt: 0,
-    runAssignmentId: null,
-    leaseToken: null,
-    assignedUtc: null,
-    leaseExpiresUtc: null,
-    leaseDurationMs: 0,
-  },
-  placementLabel: parts.placementLabel,
-  executionSnapshot: parts.executionSnapshot,
 });
