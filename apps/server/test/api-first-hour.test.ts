@@ -197,7 +197,9 @@ describe('the CLI says what the docs say', () => {
   it('lists bench steps, the services stage and --version in --help', async () => {
     const result = await runToEnd(['--help']);
     expect(result.outcome).toBe(0);
-    expect(result.output).toMatch(/bench \[trigger\|steps\]/);
+    expect(result.output).toMatch(
+      /bench \[trigger\|distributed\|steps\] \[--profile\] \[--only sqlite\|postgres\]/,
+    );
     expect(result.output).toMatch(/--only [a-z|]*services/);
     expect(result.output).toMatch(/--version/);
   });
