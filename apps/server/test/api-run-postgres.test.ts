@@ -74,4 +74,38 @@ describe('a run on PostgreSQL', () => {
     expect(stepRun?.errorMessage).toContain('upstream broke\uFFFDhere');
     expect(answer.headers['x-run-error'] ?? '').not.toMatch(/insert into|invalid byte sequence/i);
   });
+
+  it('answers 400, not 500, for names wider than their columns (PostgreSQL refuses them)', async () => {
+    const admin = anonymous.withCredentials({ apiKey: TEST_ADMIN_API_KEY });
+    const base = `/v1.0/tenants/${t.tenantId}`;
+    const tooLong = [
+      ['POST', `${base}/artifacts`, { name: 'n'.repeat(400) }],
+      [
+        'POST',
+        `${base}/steps/source`,
+        {
+          executionKey: 'wide.entrypoint',
+          name: 'wide entrypoint',
+          language: 'Python',
+          entrypoint: 'e'.repeat(300),
+          code: 'def run(input, context=None):\n    return input\n',
+        },
+      ],
+      [
+        'POST',
+        `${base}/steps/source`,
+        {
+          executionKey: 'wide.artifact',
+          name: 'wide artifact',
+          language: 'Python',
+          artifactName: 'a'.repeat(400),
+          code: 'def run(input, context=None):\n    return input\n',
+        },
+      ],
+    ] as const;
+    for (const [method, path, body] of tooLong) {
+      const answer = await admin.raw(method, path, { body });
+      expect(answer.status, path).toBe(400);
+    }
+  });
 });

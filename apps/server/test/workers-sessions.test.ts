@@ -41,6 +41,33 @@ const wrongBy1 = (token: string): string => `${token.slice(0, -1)}${token.endsWi
 
 const refused = { code: 1008, reason: 'worker authentication failed' };
 
+/** A step run as a worker reports it, each field within its column. */
+const WIDE_STEP_RUN = {
+  id: 'srn_1',
+  tenantId: 'ten_1',
+  flowRunId: 'run_any',
+  dataFlowId: 'dfl_1',
+  stepId: 'call',
+  sequence: 0,
+  result: 'Success',
+  nextStepId: null,
+  inputData: null,
+  outputData: null,
+  errorMessage: null,
+  artifactId: null,
+  artifactVersionId: null,
+  artifactVersion: null,
+  artifactSha256: null,
+  manifestEntrypoint: null,
+  executionState: 'Complete',
+  protocolVersion: '1.0',
+  startedUtc: '2026-12-02T10:00:00.000Z',
+  capacityQueuedUtc: null,
+  capacityAcquiredUtc: null,
+  capacityWaitMs: null,
+  completedUtc: null,
+};
+
 describe('worker connect endpoint', () => {
   it('refuses unknown workers, wrong and old tokens, and workers without a token', async () => {
     const token = await rotate('wrk_auth');
@@ -148,6 +175,22 @@ describe('worker connect endpoint', () => {
       (id) => JSON.stringify(heartbeat(id, { workerId: 'wrk_other' })),
       (id) => JSON.stringify(helloOf('wrk_garbage', { sessionId: id })),
       (id) => JSON.stringify(heartbeat(id, { activeRuns: -1 })),
+      // A step run wider than its column: PostgreSQL refused the whole batch of completions once.
+      (id) =>
+        JSON.stringify({
+          type: 'run-completed',
+          completion: {
+            flowRunId: 'run_any',
+            runAssignmentId: 'ras_any',
+            workerId: 'wrk_garbage',
+            workerSessionId: id,
+            leaseToken: 'lease',
+            finalState: 'Succeeded',
+            outputData: null,
+            stepRuns: [{ ...WIDE_STEP_RUN, stepId: 'x'.repeat(300) }],
+            completedUtc: new Date().toISOString(),
+          },
+        }),
     ];
     for (const frame of cases) {
       const { socket, sessionId } = await openSession(server.baseUrl, 'wrk_garbage', token);

@@ -22,6 +22,9 @@ export const ArtifactRuntimeKey = z.enum([
 ]);
 export type ArtifactRuntimeKey = z.infer<typeof ArtifactRuntimeKey>;
 
+/** Longest entrypoint name: runs record the entrypoint they ran in a column this wide. */
+export const MAX_ENTRYPOINT_NAME_LENGTH = 255;
+
 /** One named way into a package (spec §8, "Entrypoint"). */
 export const ArtifactEntrypoint = z.object({
   /** Package-relative program to run; required by `Artifact.Process` and `Artifact.DotnetProcess` (a `.dll`). */

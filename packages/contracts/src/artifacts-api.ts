@@ -1,10 +1,12 @@
 import { z } from 'zod';
+import { MAX_ENTRYPOINT_NAME_LENGTH } from './artifact-manifest.ts';
 import { ArtifactRecord, ArtifactVersionRecord } from './artifacts.ts';
 import { JsonText, UtcTimestamp } from './common.ts';
 import { ExecutionKey, StepRecord } from './definitions.ts';
 import { StepContractType } from './enums.ts';
 
-const name = z.string().trim().min(1, 'name is required.').max(500);
+// The stored name column is 255 characters wide (v0.3.0's requests took 500).
+const name = z.string().trim().min(1, 'name is required.').max(255);
 const description = z.string().max(1000).nullish();
 
 /** `POST .../artifacts`. */
@@ -144,9 +146,14 @@ export const SourceStepCreateRequest = z.object({
     .max(255)
     .refine((value) => !/[\\/]/.test(value), 'fileName must be a simple file name without path separators.')
     .nullish(),
-  artifactName: z.string().trim().min(1).max(500).nullish(),
+  artifactName: z.string().trim().min(1).max(255).nullish(),
   version: z.string().max(128).nullish(),
-  entrypoint: z.string().trim().min(1, 'entrypoint is required.').default('main'),
+  entrypoint: z
+    .string()
+    .trim()
+    .min(1, 'entrypoint is required.')
+    .max(MAX_ENTRYPOINT_NAME_LENGTH)
+    .default('main'),
   module: z.string().trim().min(1).nullish(),
   function: z.string().trim().min(1, 'function is required.').default('run'),
   handlerType: z

@@ -42,35 +42,41 @@ export const FlowRunRecord = z.object({
 });
 export type FlowRunRecord = z.infer<typeof FlowRunRecord>;
 
-/** One executed node of a run. */
+/** Largest value of a 32-bit signed integer column. */
+const INT32_MAX = 2_147_483_647;
+
+/**
+ * One executed node of a run. Text bounds are the stored columns' widths: step runs also arrive
+ * in workers' completion frames, and a value the column cannot hold must be refused there.
+ */
 export const StepRunRecord = z.object({
   id: EntityId,
   tenantId: EntityId,
   flowRunId: EntityId,
   dataFlowId: EntityId,
   /** The execution key that ran. */
-  stepId: z.string(),
+  stepId: z.string().max(255),
   /** Order within the run. */
-  sequence: z.number().int(),
+  sequence: z.number().int().min(0).max(INT32_MAX),
   result: StepResultType,
   /** Key chosen next; null ends the run. */
-  nextStepId: z.string().nullable(),
+  nextStepId: z.string().max(255).nullable(),
   inputData: z.string().nullable(),
   outputData: z.string().nullable(),
   errorMessage: z.string().nullable(),
-  artifactId: z.string().nullable(),
-  artifactVersionId: z.string().nullable(),
-  artifactVersion: z.string().nullable(),
-  artifactSha256: z.string().nullable(),
-  manifestEntrypoint: z.string().nullable(),
+  artifactId: z.string().max(64).nullable(),
+  artifactVersionId: z.string().max(64).nullable(),
+  artifactVersion: z.string().max(255).nullable(),
+  artifactSha256: z.string().max(64).nullable(),
+  manifestEntrypoint: z.string().max(255).nullable(),
   executionState: StepRunExecutionState,
   /** Normalised step protocol version, e.g. `1.0`. */
-  protocolVersion: z.string(),
+  protocolVersion: z.string().max(16),
   startedUtc: UtcTimestamp,
   capacityQueuedUtc: UtcTimestamp.nullable(),
   capacityAcquiredUtc: UtcTimestamp.nullable(),
   /** Time spent waiting for runtime capacity, in milliseconds. */
-  capacityWaitMs: z.number().int().nullable(),
+  capacityWaitMs: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).nullable(),
   completedUtc: UtcTimestamp.nullable(),
 });
 export type StepRunRecord = z.infer<typeof StepRunRecord>;

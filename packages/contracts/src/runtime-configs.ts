@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_ENTRYPOINT_NAME_LENGTH } from './artifact-manifest.ts';
 
 /** Env var names (never `name=value`) a handler process may see. */
 const EnvironmentReferences = z
@@ -46,7 +47,7 @@ const artifactFields = {
    */
   artifactVersion: z.string().trim().min(1).nullable().default(null),
   /** Manifest entrypoint name; default null = the manifest's `defaultEntrypoint`. */
-  entrypoint: z.string().trim().min(1).nullable().default(null),
+  entrypoint: z.string().trim().min(1).max(MAX_ENTRYPOINT_NAME_LENGTH).nullable().default(null),
   arguments: Arguments,
   environmentReferences: EnvironmentReferences,
 };

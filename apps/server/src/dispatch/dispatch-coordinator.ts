@@ -13,7 +13,7 @@ import type { Logger } from '@tempo/core/logging';
 import { op, type Repositories } from '@tempo/core/store';
 import { currentTraceFields, type TraceFields, withTraceFields } from '@tempo/core/telemetry';
 import type { RunCompletions } from '../runs/run-completions.ts';
-import { attemptStateOf, endFieldsOf, type RunEnd } from '../runs/run-end.ts';
+import { attemptStateOf, endFieldsOf, type RunEnd, STEP_RECORD_FAILED } from '../runs/run-end.ts';
 import type { RunDispatch } from '../runs/run-service.ts';
 import { RUN_END_RETRY, retryStoreWrite } from '../runs/store-retry.ts';
 import type { ActivityEntry } from '../workers/worker-activity.ts';
@@ -932,33 +932,41 @@ export class DispatchCoordinator implements RunDispatch {
 
   /**
    * Stores the step runs of accepted completions, then ends their attempts and runs. The step
-   * runs go first so that an ended run is always read with its steps; a tenant whose step runs
-   * could not be stored leaves its runs open, for their leases to take back.
+   * runs go first so that an ended run is always read with its steps. Each completion's rows are
+   * a write of their own (the store may still send them together), so rows one worker got wrong
+   * fail only its run: a run whose step runs could not be stored ends `Exception` saying so,
+   * rather than stay open for its lease to run it again on the same data.
    */
   async #applyCompletions(applying: readonly CompletionToApply[]): Promise<void> {
     const { repositories, log } = this.#options;
-    const byTenant = new Map<string, CompletionToApply[]>();
-    for (const entry of applying)
-      byTenant.set(entry.issued.tenantId, [...(byTenant.get(entry.issued.tenantId) ?? []), entry]);
     const stored = await Promise.allSettled(
-      [...byTenant].map(([tenantId, entries]) => {
-        const rows = entries.flatMap((entry) => entry.stepRuns);
-        if (rows.length === 0) return Promise.resolve();
-        const table = repositories.stepRuns.inTenant(tenantId);
-        return retryStoreWrite(() => table.createMany(rows), RUN_END_RETRY);
-      }),
+      applying.map(({ issued, stepRuns }) =>
+        stepRuns.length === 0
+          ? Promise.resolve()
+          : retryStoreWrite(
+              () => repositories.stepRuns.inTenant(issued.tenantId).createMany(stepRuns),
+              RUN_END_RETRY,
+            ),
+      ),
     );
-    const ending: CompletionToApply[] = [];
-    for (const [index, [tenantId, entries]] of [...byTenant].entries()) {
+    const ending = applying.map((entry, index): CompletionToApply => {
       const outcome = stored[index];
-      if (outcome?.status === 'fulfilled') ending.push(...entries);
-      else
-        log.error(
-          { err: outcome?.reason, tenantId, runs: entries.length },
-          'step runs not stored; runs left open',
-        );
-    }
-    if (ending.length > 0) await this.#endAll(ending);
+      if (outcome?.status !== 'rejected') return entry;
+      log.error(
+        { err: outcome.reason, runId: entry.issued.flowRunId, runAssignmentId: entry.issued.id },
+        'step runs not stored; run ended Exception',
+      );
+      return {
+        ...entry,
+        stepRuns: [],
+        end: {
+          state: 'Exception',
+          outputData: null,
+          errorMessage: STEP_RECORD_FAILED,
+        },
+      };
+    });
+    await this.#endAll(ending);
   }
 
   /**

@@ -128,6 +128,14 @@ describe('parseArtifactManifest', () => {
       'entrypoint names cannot be empty.',
     ],
     [
+      {
+        ...python,
+        defaultEntrypoint: 'e'.repeat(256),
+        entrypoints: { ['e'.repeat(256)]: { module: 'h' } },
+      },
+      'entrypoint names cannot be longer than 255 characters.',
+    ],
+    [
       { ...python, runtimeKey: 'Artifact.Process', entrypoints: { main: {} } },
       "entrypoint 'main' requires command.",
     ],

@@ -1,4 +1,9 @@
-import { ArtifactEntrypoint, ArtifactManifest, ArtifactRuntimeKey } from '@tempo/contracts';
+import {
+  ArtifactEntrypoint,
+  ArtifactManifest,
+  ArtifactRuntimeKey,
+  MAX_ENTRYPOINT_NAME_LENGTH,
+} from '@tempo/contracts';
 import { isSupportedProtocolVersion } from '../process-host/protocol-v1.ts';
 import { isUnsafeArtifactPath } from './artifact-path.ts';
 
@@ -115,6 +120,9 @@ export const validateArtifactManifest = (manifest: ArtifactManifest): string[] =
     errors.push('defaultEntrypoint must reference a manifest entrypoint.');
   }
   if (names.some((name) => isBlank(name))) errors.push('entrypoint names cannot be empty.');
+  // A run records the entrypoint it ran in a column of this width.
+  if (names.some((name) => name.length > MAX_ENTRYPOINT_NAME_LENGTH))
+    errors.push(`entrypoint names cannot be longer than ${MAX_ENTRYPOINT_NAME_LENGTH} characters.`);
   if (!hasOnlyNames(manifest.environmentAllowList)) {
     errors.push('environmentAllowList must contain names only, not values.');
   }

@@ -45,5 +45,7 @@ export interface SqlDialect {
   readonly supportsCreateIndexIfNotExists: boolean;
   /** Whether the error is a unique-key violation. */
   isUniqueViolation(error: unknown): boolean;
+  /** Whether the database refused a text longer than its column (SQLite never does). */
+  isValueTooLong(error: unknown): boolean;
   close(): Promise<void>;
 }

@@ -108,7 +108,7 @@ export class EntityStore<S extends TableSpec> {
   async insert(row: InsertOf<S>): Promise<RowOf<S>> {
     const full = withDefaults(this.spec, row);
     const stored = applySealer(this.#sealer, this.spec.name, full as LooseRow, 'seal');
-    await this.#write(() => this.#guardUnique(() => this.#dialect.insert(this.spec, [stored])));
+    await this.#write(() => this.#guardRefusals(() => this.#dialect.insert(this.spec, [stored])));
     return full;
   }
 
@@ -125,7 +125,7 @@ export class EntityStore<S extends TableSpec> {
     );
     for (let start = 0; start < stored.length; start += perStatement) {
       const chunk = stored.slice(start, start + perStatement);
-      await this.#write(() => this.#guardUnique(() => this.#dialect.insert(this.spec, chunk)));
+      await this.#write(() => this.#guardRefusals(() => this.#dialect.insert(this.spec, chunk)));
     }
     return full;
   }
@@ -139,7 +139,7 @@ export class EntityStore<S extends TableSpec> {
     const values = applySealer(this.#sealer, this.spec.name, given, 'seal');
     if (Object.keys(values).length === 0) return this.count(filter);
     return this.#write(() =>
-      this.#guardUnique(() => this.#dialect.update(this.spec, values, filter as Filter<TableSpec>)),
+      this.#guardRefusals(() => this.#dialect.update(this.spec, values, filter as Filter<TableSpec>)),
     );
   }
 
@@ -148,10 +148,24 @@ export class EntityStore<S extends TableSpec> {
     return this.#write(() => this.#dialect.delete(this.spec, filter as Filter<TableSpec>));
   }
 
-  async #guardUnique<T>(write: () => Promise<T>): Promise<T> {
+  /**
+   * Turns the database's refusals of a request's values into answers: a duplicate unique key is a
+   * 409, and a text longer than its column (PostgreSQL and MySQL check widths; request schemas
+   * should have refused it first) a 400 rather than a 500.
+   */
+  async #guardRefusals<T>(write: () => Promise<T>): Promise<T> {
     try {
       return await write();
     } catch (error) {
+      if (this.#dialect.isValueTooLong(error))
+        throw new TempoError(
+          'BadRequest',
+          400,
+          `A value is longer than the ${this.spec.name} record can hold.`,
+          {
+            table: this.spec.name,
+          },
+        );
       if (!this.#dialect.isUniqueViolation(error)) throw error;
       throw new TempoError(
         'Conflict',

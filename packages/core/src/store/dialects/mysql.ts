@@ -109,6 +109,7 @@ export const openMysql = (options: NetworkDatabaseOptions): SqlDialect => {
     tableOptions: ' ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin',
     supportsCreateIndexIfNotExists: false,
     isUniqueViolation: (error) => hasCode(error, ['ER_DUP_ENTRY', 1062]),
+    isValueTooLong: (error) => hasCode(error, ['ER_DATA_TOO_LONG', 1406]),
     close: async () => {
       await writes.drain();
       await client.end();

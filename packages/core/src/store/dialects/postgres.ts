@@ -138,6 +138,8 @@ export const openPostgres = (options: NetworkDatabaseOptions): SqlDialect => {
     tableOptions: '',
     supportsCreateIndexIfNotExists: true,
     isUniqueViolation: (error) => hasCode(error, ['23505']),
+    // string_data_right_truncation
+    isValueTooLong: (error) => hasCode(error, ['22001']),
     close: async () => {
       await writes.drain();
       await client.end();

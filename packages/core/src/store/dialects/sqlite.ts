@@ -234,6 +234,7 @@ export const openSqlite = (options: SqliteOptions): SqlDialect => {
     supportsCreateIndexIfNotExists: true,
     isUniqueViolation: (error) =>
       hasCode(error, ['SQLITE_CONSTRAINT_UNIQUE', 'SQLITE_CONSTRAINT_PRIMARYKEY']),
+    isValueTooLong: () => false,
     close: async () => {
       writes.flush();
       client.close();
