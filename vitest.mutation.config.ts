@@ -1,10 +1,60 @@
 import { defineConfig } from 'vitest/config';
+import { BaseSequencer, type TestSpecification } from 'vitest/node';
 import base from './vitest.config.ts';
+
+/**
+ * Test files that drive whole handler hosts over real runtimes (node, python, the namespace and
+ * hiding wrappers), seconds per test. The runs of the process host's parts whose logic quicker
+ * tests pin one function or class at a time leave them out: with them, every surviving mutant of
+ * those parts costs a minute of host runs. Leaving tests out can only lower a score, never raise it.
+ */
+const HOST_SUITES = [
+  'packages/core/src/process-host/process-handler-host.test.ts',
+  'packages/core/src/process-host/warm-handler-host.test.ts',
+  'packages/core/src/process-host/server-file-hiding.test.ts',
+  'packages/core/src/process-host/python-shim.test.ts',
+];
+const PARTS_WITHOUT_HOST_SUITES = new Set([
+  'process-host-protocol',
+  'process-host-processes',
+  'process-host-warm',
+]);
+const withoutHostSuites = PARTS_WITHOUT_HOST_SUITES.has(process.env.TEMPO_MUTATION_MODULE ?? '');
+
+/**
+ * In those parts a mutant often leaves a process or a promise waiting forever. A test that fails
+ * at this limit is a killed mutant, where one that outlives Stryker's own timeout (5 s and more)
+ * costs a restart of its test runner; the few longer tests set their own limit.
+ */
+const QUICK_TEST_TIMEOUT_MS = 3_000;
 
 // Stryker's vitest runner runs every project of the config it is given; mutation testing uses
 // only the `unit` project (tests beside the code, no database servers, no server processes).
-const unit = base.test?.projects?.filter(
-  (project) => typeof project === 'object' && 'test' in project && project.test?.name === 'unit',
-);
+const unit = base.test?.projects
+  ?.filter((project) => typeof project === 'object' && 'test' in project && project.test?.name === 'unit')
+  .map((project) =>
+    typeof project === 'object' && 'test' in project && withoutHostSuites
+      ? { ...project, test: { ...project.test, exclude: [...(project.test?.exclude ?? []), ...HOST_SUITES] } }
+      : project,
+  );
 
-export default defineConfig({ ...base, test: { ...base.test, projects: unit ?? [] } });
+/**
+ * Vitest's own order, reversed: quick files first. A mutant's run stops at its first failing
+ * test, and the quick files (pure functions, one small process) kill most mutants, so the files
+ * that start whole handler hosts run only for the mutants those let through.
+ */
+class QuickFilesFirst extends BaseSequencer {
+  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    return (await super.sort(files)).reverse();
+  }
+}
+
+export default defineConfig({
+  ...base,
+  test: {
+    ...base.test,
+    ...(withoutHostSuites ? { testTimeout: QUICK_TEST_TIMEOUT_MS, hookTimeout: QUICK_TEST_TIMEOUT_MS } : {}),
+    projects: unit ?? [],
+    sequence: { sequencer: QuickFilesFirst },
+  },
+});

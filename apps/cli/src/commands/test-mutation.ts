@@ -1,3 +1,4 @@
+import { spawn, spawnSync } from 'node:child_process';
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -67,6 +68,57 @@ const countMutants = (report: unknown): MutantCounts => {
 const scoreOf = ({ detected, undetected }: MutantCounts): number =>
   detected + undetected === 0 ? 100 : (100 * detected) / (detected + undetected);
 
+/** Whether `name` picks `module`: its own name, or the family of parts it was split into (`process-host-*`). */
+const selects = (name: string, module: MutationModule): boolean =>
+  module.name === name || module.name.startsWith(`${name}-`);
+
+/**
+ * Mutants of the process host's tree code (`process-tree.ts`, `tree-containment.ts`,
+ * `handler-leftovers.ts`, the kills of `child-process-run.ts`) can stop and kill any process this
+ * user may signal: as root, every process of the machine. On Linux as root, those runs get a PID
+ * namespace of their own, with its own `/proc`, and a session of their own, where they see and
+ * reach only Stryker's processes; elsewhere they run as is.
+ */
+const needsOwnPidNamespace = (name: string): boolean =>
+  name.startsWith('process-host') &&
+  process.platform === 'linux' &&
+  process.getuid?.() === 0 &&
+  spawnSync('unshare', ['--pid', '--fork', '--mount-proc', 'true'], { stdio: 'ignore' }).status === 0;
+
+/** Runs Stryker for one module, in a PID namespace of its own where {@link needsOwnPidNamespace}. */
+const runStryker = (name: string): Promise<number> => {
+  const env = { TEMPO_MUTATION_MODULE: name };
+  if (!needsOwnPidNamespace(name))
+    return runNode(STRYKER_SCRIPT, ['run', STRYKER_CONFIG], { cwd: REPO_ROOT, env });
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(
+      'unshare',
+      [
+        '--pid',
+        '--fork',
+        '--mount-proc',
+        '--kill-child',
+        '--',
+        process.execPath,
+        '--disable-warning=ExperimentalWarning',
+        STRYKER_SCRIPT,
+        'run',
+        STRYKER_CONFIG,
+      ],
+      // A session of its own too: process groups reach across PID namespaces, so a mutant that
+      // signals its own group (`kill(0)`) must not find this process in it.
+      { cwd: REPO_ROOT, env: { ...process.env, ...env }, stdio: 'inherit', detached: true },
+    );
+    const forward = (signal: NodeJS.Signals) => child.kill(signal);
+    process.on('SIGINT', forward).on('SIGTERM', forward);
+    child.on('error', reject);
+    child.on('exit', (code, signal) => {
+      process.off('SIGINT', forward).off('SIGTERM', forward);
+      resolvePromise(code ?? (signal ? 128 : 1));
+    });
+  });
+};
+
 /** Where `stryker.config.mjs` writes a module's report. */
 const reportPath = (name: string) =>
   join(REPO_ROOT, '.tempo-test', 'mutation', name.replace(/\W+/g, '-'), 'report.json');
@@ -79,17 +131,19 @@ const reportPath = (name: string) =>
  */
 export const runMutationStages = async (log: (line: string) => void): Promise<MutationStageResult[]> => {
   const all = modulesOf(await import(pathToFileURL(STRYKER_CONFIG).href));
-  // `TEMPO_MUTATION_MODULES=engine,store` runs those modules only (a module's run can be long).
+  // `TEMPO_MUTATION_MODULES=engine,store` runs those modules only (a module's run can be long);
+  // `process-host` names all its parts.
   const picked = (process.env.TEMPO_MUTATION_MODULES ?? '')
     .split(',')
     .map((name) => name.trim())
     .filter((name) => name !== '');
-  const unknown = picked.filter((name) => !all.some((module) => module.name === name));
+  const unknown = picked.filter((name) => !all.some((module) => selects(name, module)));
   if (unknown.length > 0)
     throw new Error(
       `TEMPO_MUTATION_MODULES names no module: ${unknown.join(', ')} (modules: ${all.map((m) => m.name).join(', ')}).`,
     );
-  const modules = picked.length === 0 ? all : all.filter((module) => picked.includes(module.name));
+  const modules =
+    picked.length === 0 ? all : all.filter((module) => picked.some((name) => selects(name, module)));
   const results: MutationStageResult[] = [];
   const lines: string[] = [];
   let total: MutantCounts = { detected: 0, undetected: 0, ignored: 0 };
@@ -98,10 +152,7 @@ export const runMutationStages = async (log: (line: string) => void): Promise<Mu
     const report = reportPath(module.name);
     await rm(report, { force: true });
     log(`mutation testing ${module.name}`);
-    const code = await runNode(STRYKER_SCRIPT, ['run', STRYKER_CONFIG], {
-      cwd: REPO_ROOT,
-      env: { TEMPO_MUTATION_MODULE: module.name },
-    });
+    const code = await runStryker(module.name);
     const parsed: unknown = await readFile(report, 'utf8').then(
       (text) => JSON.parse(text) as unknown,
       () => null,

@@ -30,6 +30,7 @@ export const describeLimitFailure = (
     );
   }
   if (limits.memoryLimitMb > 0 && OUT_OF_MEMORY.test(stderr)) {
+    // Stryker disable next-line OptionalChaining,StringLiteral: no pattern spans a line break, so the line that matched is always found.
     const detail =
       stderr
         .split('\n')

@@ -32,6 +32,7 @@ export const describeOutcome = (
       return `handler process killed: its ${outcome.stream} passed the configured byte limit`;
     case 'cancelled':
       return 'handler process killed: the run was cancelled';
+    // Stryker disable next-line ConditionalExpression,StringLiteral: unreachable, the switch is exhaustive (the type checker proves it).
     default:
       return assertNever(outcome, 'process outcome');
   }
@@ -79,6 +80,7 @@ export const mapOutcome = (
       const { errorMessage } = parsed.result;
       return errorMessage ? { ...parsed.result, errorMessage: redact(errorMessage) } : parsed.result;
     }
+    // Stryker disable next-line ConditionalExpression,StringLiteral: unreachable, the switch is exhaustive (the type checker proves it).
     default:
       return assertNever(outcome, 'process outcome');
   }

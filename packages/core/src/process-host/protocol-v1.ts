@@ -45,6 +45,7 @@ const resultTypeOf = (value: unknown): StepResultType | null => {
  * text, cut at a length that can leave half a secret no redaction recognises.
  */
 const notJsonMessage = (error: unknown): string => {
+  // Stryker disable next-line StringLiteral: JSON.parse throws only SyntaxErrors, so the message is always an Error's.
   const position = /at position (\d+)/.exec(error instanceof Error ? error.message : '')?.[1];
   return position === undefined
     ? 'the output is not a JSON document.'

@@ -59,6 +59,7 @@ export const runWarmCall = async (
   let pending = '';
   let writes: Promise<void> = Promise.resolve();
   const flush = () => {
+    // Stryker disable next-line LogicalOperator,ConditionalExpression,StringLiteral: nothing is held without a file, and appending nothing writes nothing.
     if (!logFile || pending === '') return;
     const text = pending;
     pending = '';
@@ -67,8 +68,10 @@ export const runWarmCall = async (
   const environment: Record<string, string> = {
     ...traceEnvironment(),
     TEMPO_SCRATCH_DIR: handler.scratch,
+    // Stryker disable next-line StringLiteral: the request's ids are required strings.
     TEMPO_FLOW_RUN_ID: request.flowRunId ?? '',
     TEMPO_RUN_ASSIGNMENT_ID: stepLog?.runAssignmentId ?? '',
+    // Stryker disable next-line StringLiteral: the request's ids are required strings.
     TEMPO_STEP_RUN_ID: request.stepRunId ?? '',
     TEMPO_STEP_ID: invocation.stepId,
     TEMPO_WORKER_ID: context.workerId,
@@ -79,8 +82,10 @@ export const runWarmCall = async (
       timeoutMs: invocation.timeoutMs,
       signal: invocation.signal,
       onLog: (level, text) => {
+        // Stryker disable next-line ConditionalExpression: without a file, what is held is never written.
         if (!logFile) return;
         pending += runLogLines(level, text, new Date());
+        // Stryker disable next-line ConditionalExpression,EqualityOperator,CallExpression: when the held lines are written changes the number of writes, not the file.
         if (pending.length >= LOG_FLUSH_BYTES) flush();
       },
     });
@@ -139,12 +144,14 @@ const mapWarmOutcome = (
       return { result, reusable: true };
     }
     case 'malformed':
+      // Stryker disable next-line BooleanLiteral: the process is killed already, so it is not idle and not reused either way.
       return { result: notResult(outcome.message), reusable: false };
     default: {
       const limitFailure = context.limitsApply ? describeLimitFailure(outcome, stderr, context.limits) : null;
       const result = limitFailure
         ? exception(limitFailure)
         : mapOutcome(outcome, stderr, context.invocation, redact);
+      // Stryker disable next-line BooleanLiteral: the process ended or was killed, so it is not idle and not reused either way.
       return { result, reusable: false };
     }
   }
@@ -156,6 +163,7 @@ const describeWarmOutcome = (
   timeoutMs: number,
   redact: (text: string) => string,
 ): string => {
+  // Stryker disable next-line StringLiteral: a warm process that started has a pid.
   const which = `warm handler process ${handler.process.pid ?? '?'} (invocation ${handler.process.invocations})`;
   switch (outcome.kind) {
     case 'result':

