@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 
@@ -100,3 +101,43 @@ export const startTempo = (
       reject(new Error(`./tempo ${args.join(' ')} exited with ${code} before it was ready.\n${output}`));
     });
   });
+
+/** Processes whose command line names `text` (a test's temp folder: `up` and what it started). */
+export const pidsMentioning = (text: string): number[] =>
+  readdirSync('/proc')
+    .filter((name) => /^\d+$/.test(name))
+    .filter((name) => {
+      try {
+        return readFileSync(`/proc/${name}/cmdline`, 'utf8').split('\0').join(' ').includes(text);
+      } catch {
+        return false;
+      }
+    })
+    .map(Number)
+    .filter((pid) => pid !== process.pid);
+
+/** Kills with SIGKILL every process whose command line names `text`; a failed test leaves none. */
+export const killProcessesMentioning = (text: string): void => {
+  for (const pid of pidsMentioning(text)) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // Already gone.
+    }
+  }
+};
+
+/** Polls `probe` every 250 ms until it answers something other than undefined. */
+export const waitFor = async <T>(
+  what: string,
+  probe: () => Promise<T | undefined> | T | undefined,
+  timeoutMs = 60_000,
+): Promise<T> => {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((wake) => setTimeout(wake, 250));
+  }
+};

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -6,7 +6,15 @@ import { join } from 'node:path';
 import { TempoClient } from '@tempo/client';
 import type { WorkerRecord } from '@tempo/contracts';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, type RunningTempo, runTempo, startTempo } from './run-tempo.ts';
+import {
+  freePort,
+  killProcessesMentioning,
+  pidsMentioning,
+  type RunningTempo,
+  runTempo,
+  startTempo,
+  waitFor,
+} from './run-tempo.ts';
 
 /**
  * Issue 23: the Docker topology (server, three workers) without Docker, from the same two
@@ -23,44 +31,12 @@ beforeAll(async () => {
 afterEach(() => {
   // A failed test must not leave its stack behind: `up` and whatever it started.
   for (const up of running.splice(0)) up.child.kill('SIGKILL');
-  for (const pid of pidsMentioning(dir)) killQuietly(pid);
+  killProcessesMentioning(dir);
 });
 
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
-
-const killQuietly = (pid: number): void => {
-  try {
-    process.kill(pid, 'SIGKILL');
-  } catch {
-    // Already gone.
-  }
-};
-
-/** Processes whose command line names `text` (the temp folder: `up` and its workers). */
-const pidsMentioning = (text: string): number[] =>
-  readdirSync('/proc')
-    .filter((name) => /^\d+$/.test(name))
-    .filter((name) => {
-      try {
-        return readFileSync(`/proc/${name}/cmdline`, 'utf8').split('\0').join(' ').includes(text);
-      } catch {
-        return false;
-      }
-    })
-    .map(Number)
-    .filter((pid) => pid !== process.pid);
-
-const waitFor = async <T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 90_000) => {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((wake) => setTimeout(wake, 250));
-  }
-};
 
 const LOCAL = ['wrk_local_1', 'wrk_local_2', 'wrk_local_3'];
 const ADMIN_KEY = 'topology-admin-key-0123456789abcdef';
@@ -200,14 +176,18 @@ const runTopology = async (targetUrl: string) => {
   const admin = new TempoClient({ baseUrl: `http://127.0.0.1:${port}` }).withCredentials({
     apiKey: ADMIN_KEY,
   });
-  const online = await waitFor('three local workers Online', async () => {
-    const page = await admin.raw('GET', '/v1.0/workers?pageSize=100');
-    const all = (page.body as { items: WorkerRecord[] }).items;
-    // The file's own workerId is replaced, never registered.
-    expect(all.map((item) => item.id)).not.toContain('wrk_docker');
-    const items = all.filter((item) => LOCAL.includes(item.id));
-    return items.length === 3 && items.every((item) => item.state === 'Online') ? items : undefined;
-  });
+  const online = await waitFor(
+    'three local workers Online',
+    async () => {
+      const page = await admin.raw('GET', '/v1.0/workers?pageSize=100');
+      const all = (page.body as { items: WorkerRecord[] }).items;
+      // The file's own workerId is replaced, never registered.
+      expect(all.map((item) => item.id)).not.toContain('wrk_docker');
+      const items = all.filter((item) => LOCAL.includes(item.id));
+      return items.length === 3 && items.every((item) => item.state === 'Online') ? items : undefined;
+    },
+    90_000,
+  );
   for (const worker of online) {
     // From the worker file: its labels and limits; from `up`: the id, the name and the server.
     expect(worker).toMatchObject({

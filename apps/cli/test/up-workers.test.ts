@@ -3,7 +3,15 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, type RunningTempo, runTempo, startTempo } from './run-tempo.ts';
+import {
+  freePort,
+  killProcessesMentioning,
+  pidsMentioning,
+  type RunningTempo,
+  runTempo,
+  startTempo,
+  waitFor,
+} from './run-tempo.ts';
 
 /**
  * `./tempo up --workers N`: the distributed path on one machine. N worker processes beside the
@@ -21,52 +29,16 @@ beforeAll(async () => {
 afterEach(() => {
   // A failed test must not leave its stack behind: `up` and whatever it started.
   for (const up of running.splice(0)) up.child.kill('SIGKILL');
-  for (const pid of pidsMentioning(dir)) killQuietly(pid);
+  killProcessesMentioning(dir);
 });
 
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-const killQuietly = (pid: number): void => {
-  try {
-    process.kill(pid, 'SIGKILL');
-  } catch {
-    // Already gone.
-  }
-};
-
-/** Processes whose command line names `text` (the data folder: `up` and its workers). */
-const pidsMentioning = (text: string): number[] =>
-  readdirSync('/proc')
-    .filter((name) => /^\d+$/.test(name))
-    .filter((name) => {
-      try {
-        return readFileSync(`/proc/${name}/cmdline`, 'utf8').split('\0').join(' ').includes(text);
-      } catch {
-        return false;
-      }
-    })
-    .map(Number)
-    .filter((pid) => pid !== process.pid);
-
 /** Worker processes of one data folder, by the settings file `up` starts each with. */
 const workerPids = (dataDir: string, workerId: string): number[] =>
   pidsMentioning(join(dataDir, 'workers', workerId, 'tempo.worker.json'));
-
-const waitFor = async <T>(
-  what: string,
-  probe: () => Promise<T | undefined> | T | undefined,
-  timeoutMs = 60_000,
-) => {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((wake) => setTimeout(wake, 250));
-  }
-};
 
 interface WorkerItem {
   readonly id: string;
