@@ -6,7 +6,7 @@ export interface RunTimes {
   readonly assignedMs: number;
   /** The worker's `step_runs.started_utc` of the run's first step. */
   readonly stepStartedMs: number;
-  /** `flow_runs.completed_utc`: the coordinator applied its completion, freeing the slot. */
+  /** `flow_runs.completed_utc`: the coordinator received its completion, freeing the slot. */
   readonly completedMs: number;
 }
 

@@ -163,6 +163,94 @@ describe('dispatch to remote workers', () => {
     forger.socket.close();
   }, 30_000);
 
+  it('keeps open an attempt its own worker reports wrongly, and runs it again once that session ends', async () => {
+    const { flow } = await restFlow('liar_call', 10, 'liar');
+    const token = (await admin.raw('POST', '/v1.0/workers/wrk_liar/rotate-token')).body as { token: string };
+    // The only worker with the flow's label: every attempt of the run comes here.
+    const terms = {
+      labels: ['liar'],
+      capabilities: [
+        { executionKey: '*', tenantScope: '*', sourceKind: '*', runtimeKey: '*', signatureHash: '*' },
+      ],
+    };
+    const liar = await openSession(server.baseUrl, 'wrk_liar', token.token, terms);
+    const run = await tenant.flows.run(flow.id, {});
+    const report = (
+      session: { sessionId: string },
+      assignment: { id: string; leaseToken: string },
+      fields: object,
+    ) => ({
+      type: 'run-completed',
+      completion: {
+        flowRunId: run.id,
+        runAssignmentId: assignment.id,
+        workerId: 'wrk_liar',
+        workerSessionId: session.sessionId,
+        leaseToken: assignment.leaseToken,
+        finalState: 'Succeeded',
+        completedUtc: new Date().toISOString(),
+        ...fields,
+      },
+    });
+    const first = (await liar.socket.next('assign')).assignment as { id: string; leaseToken: string };
+    // Its own attempt, with a step run of another run: refused as a whole, the attempt stays open.
+    const now = new Date().toISOString();
+    liar.socket.send(
+      report(liar, first, {
+        outputData: '"lie"',
+        stepRuns: [
+          {
+            id: 'sru_liar',
+            tenantId: run.tenantId,
+            flowRunId: 'run_someone_else',
+            dataFlowId: flow.id,
+            stepId: 'liar_call',
+            sequence: 1,
+            result: 'Success',
+            nextStepId: null,
+            inputData: null,
+            outputData: null,
+            errorMessage: null,
+            artifactId: null,
+            artifactVersionId: null,
+            artifactVersion: null,
+            artifactSha256: null,
+            manifestEntrypoint: null,
+            executionState: 'Complete',
+            protocolVersion: '1.0',
+            startedUtc: now,
+            capacityQueuedUtc: null,
+            capacityAcquiredUtc: null,
+            capacityWaitMs: null,
+            completedUtc: now,
+          },
+        ],
+      }),
+    );
+    const orphan = await eventually(async () => {
+      const events = (await admin.raw('GET', '/v1.0/workers/wrk_liar/activity')).body as {
+        items: { eventType: string; message: string | null }[];
+      };
+      return events.items.find((event) => event.eventType === 'orphan_completion');
+    });
+    expect(orphan.message).toBe('completion ignored: the step runs do not belong to the run');
+    expect((await tenant.runs.get(run.id)).state).toBe('Running');
+    // The session's end takes the open attempt back; the next session gets the run again.
+    liar.socket.close();
+    await liar.socket.closed;
+    const again = await openSession(server.baseUrl, 'wrk_liar', token.token, terms);
+    const second = (await again.socket.next('assign')).assignment as {
+      id: string;
+      leaseToken: string;
+      attemptNumber: number;
+    };
+    expect(second.attemptNumber).toBe(2);
+    again.socket.send(report(again, second, { outputData: '"truth"', stepRuns: [] }));
+    const [done] = await allEnded([run.id], 15_000);
+    expect(done).toMatchObject({ state: 'Succeeded', dispatchAttempt: 2, outputData: '"truth"' });
+    again.socket.close();
+  }, 30_000);
+
   it('gives a draining worker no new runs and lets its running ones finish', async () => {
     const { flow } = await restFlow('drain_call', 1500);
     const first = await Promise.all(Array.from({ length: 6 }, () => tenant.flows.run(flow.id, {})));

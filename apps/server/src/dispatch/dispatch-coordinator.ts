@@ -107,6 +107,8 @@ interface CompletionToApply {
   readonly issued: OpenAttempt;
   readonly end: RunEnd;
   readonly stepRuns: readonly StepRunInsert[];
+  /** When the completion reached this server: the run's end and the moment its slot was freed. */
+  readonly completedUtc: string;
 }
 
 /**
@@ -115,6 +117,28 @@ interface CompletionToApply {
  * the row proves nothing else changed the run since the claim.
  */
 type OpenAttempt = IssuedAssignment & { readonly claimed?: FlowRunRecord };
+
+/**
+ * A `run-completed` frame waiting to be applied, with the open attempt it released on arrival
+ * (null when it named none of this server's open attempts as their worker) and when it arrived.
+ */
+interface ArrivedCompletion {
+  readonly completion: WireCompletion;
+  readonly session: LiveWorkerSession;
+  readonly released: OpenAttempt | null;
+  readonly arrivedUtc: string;
+}
+
+/** An open attempt as the store holds it until it ends, for the completion check on arrival. */
+const asStoredOpen = (open: OpenAttempt): StoredAssignment => ({
+  id: open.id,
+  flowRunId: open.flowRunId,
+  workerId: open.workerId,
+  workerSessionId: open.workerSessionId,
+  leaseToken: open.leaseToken,
+  state: 'Assigned',
+  completedUtc: null,
+});
 
 /** A remote attempt decided by a pass, holding its slot, not yet written. */
 interface ReservedAttempt {
@@ -164,11 +188,10 @@ export class DispatchCoordinator implements RunDispatch {
    */
   readonly #trail: ActivityTrail;
   /**
-   * Completions received and not yet applied: all that arrive while the gate is busy are applied
-   * together by one gate step, whose writes cost a few round trips whatever their number.
+   * Completions received in this turn of the event loop: applied together right after it, with
+   * writes that cost a few round trips whatever their number.
    */
-  #arrived: { readonly completion: WireCompletion; readonly session: LiveWorkerSession }[] = [];
-  #arrivedStep: Promise<void> | null = null;
+  #arrived: ArrivedCompletion[] = [];
   /**
    * The head run and executors of the last pass that ended waiting. A pass asked for while both
    * are unchanged (a run queued behind the head) would read the same rows to decide the same;
@@ -416,7 +439,14 @@ export class DispatchCoordinator implements RunDispatch {
           full = false;
           break;
         }
-        const waitKey = waitKeyOf(head.id, this.#executors(head.tenantId, server));
+        const executorsNow = this.#executors(head.tenantId, server);
+        // Once this pass has filled every slot, the next run waits for a completion, whose pass
+        // looks at it: reading it now would only delay the frames of the runs placed so far.
+        if (placed > 0 && !executorsNow.some((executor) => executor.hasFreeSlot)) {
+          full = false;
+          break;
+        }
+        const waitKey = waitKeyOf(head.id, executorsNow);
         if (waitKey === this.#waitKey) {
           full = false;
           break;
@@ -671,8 +701,8 @@ export class DispatchCoordinator implements RunDispatch {
 
   /**
    * Writes the attempts a pass decided and sends them: the assignment rows in one multi-row
-   * insert, then each run claimed from `Queued` onto its attempt (guarded on the state and
-   * attempt count the pass read, all at once), then per claimed run activity `assigned` and the
+   * insert and each run claimed from `Queued` onto its attempt (guarded on the state and
+   * attempt count the pass read), all in one batch, then per claimed run activity `assigned` and the
    * `assign` frame. A run whose claim lost to a cancel has its attempt closed unused; a claim
    * whose outcome is unknown (the write failed) is taken back, which is right either way; a frame
    * that cannot be sent is taken back at once (`assignment_undelivered`) and the run placed again.
@@ -690,18 +720,29 @@ export class DispatchCoordinator implements RunDispatch {
       }
       return;
     }
-    try {
-      await repositories.runAssignments.createMany(
+    // The attempt rows and the claims are issued together, rows first, so the store sends them
+    // as one batch: one round trip before the frames leave instead of two.
+    const [inserted, ...claims] = await Promise.allSettled([
+      repositories.runAssignments.createMany(
         reserved.map(({ assignment: { completedUtc: _open, ...row } }) => row),
+      ),
+      ...reserved.map((attempt) => this.#claim(attempt)),
+    ]);
+    if (inserted?.status === 'rejected') {
+      // A batch the database refused is replayed write by write, so a claim may have landed
+      // without its attempt row, which no recovery could find: it is undone here.
+      await Promise.allSettled(
+        reserved.map((attempt, index) => {
+          const claim = claims[index];
+          return claim?.status === 'fulfilled' && claim.value ? this.#unclaim(attempt) : undefined;
+        }),
       );
-    } catch (error) {
       for (const { run, issued } of reserved) {
         this.#open.delete(issued.id);
         this.#pending.add(run);
       }
-      throw error;
+      throw inserted.reason;
     }
-    const claims = await Promise.allSettled(reserved.map((attempt) => this.#claim(attempt)));
     const takeBack: ReservedAttempt[] = [];
     const cancelled: ReservedAttempt[] = [];
     // The pass's frames leave as one write per worker.
@@ -757,6 +798,25 @@ export class DispatchCoordinator implements RunDispatch {
       .inTenant(run.tenantId)
       .updateWhere({ id: run.id, state: 'Queued', dispatchAttempt: run.dispatchAttempt }, fields);
     return claimed > 0 ? { ...run, ...fields } : null;
+  }
+
+  /** Puts a run claimed onto an attempt whose row was never written back as it was before. */
+  async #unclaim({ run, assignment }: ReservedAttempt): Promise<void> {
+    await this.#options.repositories.flowRuns.inTenant(run.tenantId).updateWhere(
+      { id: run.id, state: 'Running', runAssignmentId: assignment.id },
+      {
+        state: 'Queued',
+        dispatchState: run.dispatchState,
+        dispatchAttempt: run.dispatchAttempt,
+        assignedWorkerId: run.assignedWorkerId,
+        runAssignmentId: run.runAssignmentId,
+        executionNodeKind: run.executionNodeKind,
+        assignedUtc: run.assignedUtc,
+        leaseExpiresUtc: run.leaseExpiresUtc,
+        startedUtc: run.startedUtc,
+        queueWaitMs: run.queueWaitMs,
+      },
+    );
   }
 
   /**
@@ -834,38 +894,60 @@ export class DispatchCoordinator implements RunDispatch {
   }
 
   /**
-   * A `run-completed` received: applied by the next gate step that applies completions, together
-   * with every other one that arrives before it starts; resolves once it has been applied.
+   * A `run-completed` received. A report of the worker's own open attempt frees its slot at once
+   * and starts a placement pass; the reports that arrive in one turn of the event loop are then
+   * checked against the store and applied together, outside the gate, so neither the next
+   * placement nor the session's next frame waits for those writes.
    */
   #arrive(completion: WireCompletion, session: LiveWorkerSession): Promise<void> {
-    this.#arrived.push({ completion, session });
-    this.#arrivedStep ??= this.#serial(() => {
-      this.#arrivedStep = null;
-      return this.#completeArrived();
-    });
-    return this.#arrivedStep;
+    // An attempt released here is no longer swept or recovered with its session: the worker has
+    // let go of the run, and this report is its outcome.
+    const open = this.#open.get(completion.runAssignmentId) ?? null;
+    const released =
+      open && completionMismatch(completion, session, asStoredOpen(open)) === null ? open : null;
+    if (released) {
+      this.#open.delete(released.id);
+      this.kick();
+    }
+    this.#arrived.push({ completion, session, released, arrivedUtc: nowUtc() });
+    if (this.#arrived.length === 1)
+      setImmediate(() => {
+        const arrived = this.#arrived;
+        this.#arrived = [];
+        void this.#applyArrived(arrived).catch((error: unknown) =>
+          this.#options.log.error({ err: error }, 'worker completions not applied'),
+        );
+      });
+    return Promise.resolve();
   }
 
   /**
-   * Applies the completions that arrived (each when it matches its open assignment,
-   * `orphan_completion` otherwise): one read of their assignments, one multi-row insert of the
-   * step runs per tenant, then every run's and attempt's end at once. The slots they free are
-   * filled by a placement pass in the same gate step.
+   * Applies completions (each when it matches its open assignment, `orphan_completion`
+   * otherwise): one read of their assignments, one multi-row insert of the step runs per tenant,
+   * then every run's and attempt's end at once.
    */
-  async #completeArrived(): Promise<void> {
+  async #applyArrived(arrived: readonly ArrivedCompletion[]): Promise<void> {
     const { repositories } = this.#options;
-    const arrived = this.#arrived;
-    this.#arrived = [];
-    const stored = await repositories.runAssignments.find({
-      id: op.in([...new Set(arrived.map(({ completion }) => completion.runAssignmentId))]),
-    });
+    let stored: StoredAssignment[];
+    try {
+      stored = await repositories.runAssignments.find({
+        id: op.in([...new Set(arrived.map(({ completion }) => completion.runAssignmentId))]),
+      });
+    } catch (error) {
+      // Unchecked, nothing is applied: the attempts are open again, for their lease to expire
+      // and the run to be placed again.
+      for (const { released } of arrived) if (released) this.#open.set(released.id, released);
+      throw error;
+    }
     const storedById = new Map(stored.map((row) => [row.id, row]));
     const applying = new Map<string, CompletionToApply>();
-    for (const { completion, session } of arrived) {
+    for (const { completion, session, released, arrivedUtc } of arrived) {
       const accepted = this.#accepted(
         completion,
         session,
         storedById.get(completion.runAssignmentId) ?? null,
+        released,
+        arrivedUtc,
       );
       // Only the first of two reports of one attempt applies: the attempt has ended for the second.
       const problem =
@@ -878,6 +960,10 @@ export class DispatchCoordinator implements RunDispatch {
         applying.set(accepted.issued.id, accepted);
         continue;
       }
+      // A report its attempt cannot take (say, step runs of another run) leaves the attempt open
+      // as before it arrived, for its lease to expire and the run to be placed again.
+      if (released && typeof accepted === 'string' && !applying.has(released.id))
+        this.#open.set(released.id, released);
       void this.#activity({
         workerId: session.workerId,
         workerSessionId: session.workerSessionId,
@@ -890,8 +976,6 @@ export class DispatchCoordinator implements RunDispatch {
       });
     }
     if (applying.size > 0) await this.#applyCompletions([...applying.values()]);
-    if (this.#scheduling && this.#holdsRole() && !this.#stopped && this.#options.engine.queueEnabled)
-      await this.#placePending();
   }
 
   /** What a completion ends its run with, or why it may not be applied. */
@@ -899,6 +983,8 @@ export class DispatchCoordinator implements RunDispatch {
     completion: WireCompletion,
     session: LiveWorkerSession,
     stored: StoredAssignment | null,
+    issued: OpenAttempt | null,
+    completedUtc: string,
   ): CompletionToApply | string {
     const { engine } = this.#options;
     // A completion whose lease has passed but whose attempt the sweep has not taken back yet is
@@ -907,7 +993,6 @@ export class DispatchCoordinator implements RunDispatch {
     const problem = completionMismatch(completion, session, stored);
     if (problem) return problem;
     // The tenant and flow come from this server's record of the attempt, never from the frame.
-    const issued = this.#open.get(completion.runAssignmentId);
     if (!issued) return 'the assignment was not issued by this server';
     // Past the end of its lease a former holder applies nothing: the next holder may be taking
     // the attempt back already, and the run is placed again there.
@@ -927,7 +1012,7 @@ export class DispatchCoordinator implements RunDispatch {
             outputData: completion.outputData,
             errorMessage: completion.errorMessage,
           };
-    return { issued, end, stepRuns };
+    return { issued, end, stepRuns, completedUtc };
   }
 
   /**
@@ -975,12 +1060,8 @@ export class DispatchCoordinator implements RunDispatch {
    */
   async #endAll(ending: readonly CompletionToApply[]): Promise<void> {
     const { repositories, completions } = this.#options;
-    const completedUtc = nowUtc();
-    for (const { issued } of ending) {
-      this.#open.delete(issued.id);
-      this.#traces.delete(issued.flowRunId);
-    }
-    const runEnds = ending.map(({ issued, end }) =>
+    for (const { issued } of ending) this.#traces.delete(issued.flowRunId);
+    const runEnds = ending.map(({ issued, end, completedUtc }) =>
       retryStoreWrite(
         () =>
           repositories.flowRuns
@@ -992,14 +1073,21 @@ export class DispatchCoordinator implements RunDispatch {
         RUN_END_RETRY,
       ),
     );
-    // The attempts that end in the same state share one update; each row is still guarded on
-    // being open (`Assigned`), so one taken back meanwhile keeps its `LeaseExpired`.
-    const attemptIdsByState = new Map<RunAssignmentState, string[]>();
-    for (const { issued, end } of ending) {
+    // The attempts that end in the same state at the same time (completions that arrived in one
+    // turn) share one update; each row is still guarded on being open (`Assigned`), so one taken
+    // back meanwhile keeps its `LeaseExpired`.
+    const attemptEndGroups = new Map<
+      string,
+      { state: RunAssignmentState; completedUtc: string; ids: string[] }
+    >();
+    for (const { issued, end, completedUtc } of ending) {
       const state = attemptStateOf(end.state);
-      attemptIdsByState.set(state, [...(attemptIdsByState.get(state) ?? []), issued.id]);
+      const key = `${state} ${completedUtc}`;
+      const group = attemptEndGroups.get(key);
+      if (group) group.ids.push(issued.id);
+      else attemptEndGroups.set(key, { state, completedUtc, ids: [issued.id] });
     }
-    const attemptEnds = [...attemptIdsByState].map(([state, ids]) =>
+    const attemptEnds = [...attemptEndGroups.values()].map(({ state, completedUtc, ids }) =>
       retryStoreWrite(
         () =>
           repositories.runAssignments.updateWhere(
@@ -1012,11 +1100,11 @@ export class DispatchCoordinator implements RunDispatch {
     const outcomes = await Promise.allSettled([...runEnds, ...attemptEnds]);
     const failed = outcomes.find((outcome) => outcome.status === 'rejected');
     if (failed) this.#options.log.error({ err: failed.reason }, 'a run end was not written');
-    // The slots are free now. Each waiting caller is woken with its run once the trail has the
-    // run's end; neither a read nor the trail holds up the next placement. A run whose guarded end
-    // changed its row is as the claim left it with the end on top; any other is read back.
+    // Each waiting caller is woken with its run once the trail has the run's end. A run whose
+    // guarded end changed its row is as the claim left it with the end on top; any other is read
+    // back.
     const known = new Map<string, FlowRunRecord>();
-    for (const [index, { issued, end }] of ending.entries()) {
+    for (const [index, { issued, end, completedUtc }] of ending.entries()) {
       const outcome = outcomes[index];
       if (issued.claimed && outcome?.status === 'fulfilled' && outcome.value === 1)
         known.set(issued.flowRunId, {
