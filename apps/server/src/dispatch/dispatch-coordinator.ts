@@ -26,7 +26,7 @@ import {
   type StoredAssignment,
   stepRunsToStore,
 } from './completion-check.ts';
-import { PendingRuns } from './pending-runs.ts';
+import { type PendingRun, PendingRuns } from './pending-runs.ts';
 import { couldHost, type ExecutorView, placeRun } from './placement.ts';
 import { PlanBuildError, stampBudget } from './plan-builder.ts';
 import { PlanCache } from './plan-cache.ts';
@@ -78,6 +78,24 @@ type RecoveryReason = (typeof RecoveryReason)[keyof typeof RecoveryReason];
 
 /** Queued runs looked at per placement pass; the rest wait for the next pass. */
 const PASS_BATCH = 256;
+
+/**
+ * How long after this server queued a run its first placement may use the run as written and
+ * the routing hint it was accepted with, instead of reading both: the claim is guarded on the
+ * run still being `Queued` on its attempt count, so a run cancelled meanwhile is never started,
+ * and a flow's label edited within this time applies from the next run on (as any edit of a
+ * definition applies to the next call).
+ */
+const FRESH_RUN_MS = 1000;
+
+/**
+ * Most characters of run input and snapshot kept as written for first looks (a run carries both,
+ * up to `engine.maxRunInputBytes` of input); runs queued past it are read, as any other.
+ */
+const MAX_FRESH_CHARS = 16 * 1024 * 1024;
+
+const charsOf = (run: FlowRunRecord): number =>
+  (run.inputData?.length ?? 0) + (run.executionSnapshotJson?.length ?? 0);
 
 /**
  * How far back each pass looks for runs other servers queued: a run is written with its creation
@@ -140,6 +158,13 @@ const asStoredOpen = (open: OpenAttempt): StoredAssignment => ({
   completedUtc: null,
 });
 
+/** A run this server has just queued, as written, for the first pass that looks at it. */
+interface FreshRun {
+  readonly run: FlowRunRecord;
+  readonly routingHintLabel: string | null;
+  readonly queuedMs: number;
+}
+
 /** A remote attempt decided by a pass, holding its slot, not yet written. */
 interface ReservedAttempt {
   readonly run: FlowRunRecord;
@@ -192,6 +217,9 @@ export class DispatchCoordinator implements RunDispatch {
    * writes that cost a few round trips whatever their number.
    */
   #arrived: ArrivedCompletion[] = [];
+  /** Runs queued here moments ago, by id, until a pass looks at them (see {@link FRESH_RUN_MS}). */
+  readonly #fresh = new Map<string, FreshRun>();
+  #freshChars = 0;
   /**
    * The head run and executors of the last pass that ended waiting. A pass asked for while both
    * are unchanged (a run queued behind the head) would read the same rows to decide the same;
@@ -269,10 +297,15 @@ export class DispatchCoordinator implements RunDispatch {
   }
 
   /** @inheritdoc */
-  enqueued(run: FlowRunRecord): void {
+  enqueued(run: FlowRunRecord, routingHintLabel: string | null): void {
     // Without the role the run waits `Queued` in the database, where the scheduler's next pass
     // finds it.
     if (!this.#scheduling) return;
+    const chars = charsOf(run);
+    if (this.#freshChars + chars <= MAX_FRESH_CHARS) {
+      this.#fresh.set(run.id, { run, routingHintLabel, queuedMs: Date.now() });
+      this.#freshChars += chars;
+    }
     // Called in the enqueuing call's context: with telemetry off there is no span and nothing kept.
     const trace = currentTraceFields();
     if (trace.traceParent) this.#traces.set(run.id, trace);
@@ -335,6 +368,8 @@ export class DispatchCoordinator implements RunDispatch {
     this.#scheduling = holds;
     if (losing) {
       this.#pending.clear();
+      this.#fresh.clear();
+      this.#freshChars = 0;
       this.#waiting.clear();
       this.#traces.clear();
       // Not awaited: each ended session is handed back to this gate, behind this step.
@@ -511,7 +546,7 @@ export class DispatchCoordinator implements RunDispatch {
   /**
    * Reads the pending runs from the head on, as many as the executors have free slots (at least
    * one, so a run that must wait or fail is still looked at), with the routing hints of their
-   * flows: two reads for the runs of a whole pass.
+   * flows: two reads for the runs of a whole pass, none for runs queued here moments ago.
    */
   async #readAhead(read: PassReads, server: { enabled: boolean; drainMode: boolean } | null): Promise<void> {
     const { repositories } = this.#options;
@@ -522,24 +557,43 @@ export class DispatchCoordinator implements RunDispatch {
       0,
     );
     const window = this.#pending.first(Math.min(PASS_BATCH, Math.max(1, freeSlots)));
+    // Runs queued here moments ago are placed as written; only the others are read.
+    const nowMs = Date.now();
+    const unread: PendingRun[] = [];
+    for (const run of window) {
+      const fresh = this.#fresh.get(run.id);
+      if (fresh) {
+        this.#fresh.delete(run.id);
+        this.#freshChars -= charsOf(fresh.run);
+      }
+      if (!fresh || nowMs - fresh.queuedMs > FRESH_RUN_MS) {
+        unread.push(run);
+        continue;
+      }
+      read.runs.set(run.id, fresh.run);
+      const key = flowKey(run.tenantId, run.dataFlowId);
+      if (!read.routingHints.has(key)) read.routingHints.set(key, fresh.routingHintLabel);
+    }
     const flowIds = [
       ...new Set(
-        window
+        unread
           .filter((run) => !read.routingHints.has(flowKey(run.tenantId, run.dataFlowId)))
           .map((run) => run.dataFlowId),
       ),
     ];
     // Both reads at once: the FIFO knows each run's flow.
     const [runs, flows] = await Promise.all([
-      repositories.flowRuns.findAcrossTenants({ id: op.in(window.map((run) => run.id)) }, window.length),
+      unread.length === 0
+        ? []
+        : repositories.flowRuns.findAcrossTenants({ id: op.in(unread.map((run) => run.id)) }, unread.length),
       flowIds.length === 0
         ? []
         : repositories.dataFlows.findAcrossTenants({ id: op.in(flowIds) }, flowIds.length),
     ]);
-    const tenantOf = new Map(window.map((run) => [run.id, run.tenantId]));
+    const tenantOf = new Map(unread.map((run) => [run.id, run.tenantId]));
     // The window's tenant is the one the run was queued under; a row of another never matches.
     for (const run of runs) if (tenantOf.get(run.id) === run.tenantId) read.runs.set(run.id, run);
-    for (const run of window) if (!read.runs.has(run.id)) read.runs.set(run.id, null);
+    for (const run of unread) if (!read.runs.has(run.id)) read.runs.set(run.id, null);
     for (const flow of flows)
       read.routingHints.set(flowKey(flow.tenantId, flow.id), flow.routingHintLabel ?? null);
   }

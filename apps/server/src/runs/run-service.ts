@@ -69,8 +69,11 @@ const now = () => new Date().toISOString();
 export interface RunDispatch {
   /** Whether new runs go through placement rather than straight to this server's slots. */
   routesRuns(): boolean;
-  /** A run was written `Queued` and waits for placement. */
-  enqueued(run: FlowRunRecord): void;
+  /**
+   * A run was written `Queued` and waits for placement: `run` as written, with its flow's routing
+   * hint as the run was accepted.
+   */
+  enqueued(run: FlowRunRecord, routingHintLabel: string | null): void;
   /** A slot of this server's pseudo-worker was freed. */
   capacityFreed(): void;
 }
@@ -135,11 +138,11 @@ export class RunService {
     inputData: string | null,
     origin: RunOrigin = {},
   ): Promise<FlowRunRecord> {
-    return this.#enqueueRow((await this.#newRun(flow, inputData, origin)).row);
+    return this.#enqueueRow((await this.#newRun(flow, inputData, origin)).row, flow);
   }
 
   /** Writes a new run `Queued` and schedules it. */
-  async #enqueueRow(row: NewRun): Promise<FlowRunRecord> {
+  async #enqueueRow(row: NewRun, flow: DataFlowRecord): Promise<FlowRunRecord> {
     const runs = this.#deps.repositories.flowRuns.inTenant(row.tenantId);
     const run = await runs.create(row);
     // The tenant may have been deleted while the run was written: its cleanup could have run
@@ -148,7 +151,7 @@ export class RunService {
       await runs.delete(run.id);
       throw CommonErrors.notFound('Tenant', row.tenantId);
     }
-    if (this.#dispatch?.routesRuns()) this.#dispatch.enqueued(run);
+    if (this.#dispatch?.routesRuns()) this.#dispatch.enqueued(run, flow.routingHintLabel ?? null);
     else this.#schedule(run.tenantId, run.id, run);
     return run;
   }
@@ -174,7 +177,7 @@ export class RunService {
       this.#startNow(row, { ...snapshot, metadata: origin.metadata ?? null }, answer)
     )
       return { runId: row.id, tenantId: flow.tenantId, ended };
-    const queued = await this.#enqueueRow(row);
+    const queued = await this.#enqueueRow(row, flow);
     return { runId: queued.id, tenantId: flow.tenantId, ended: null };
   }
 
