@@ -294,12 +294,18 @@ describe('./tempo worker against a test server', () => {
   });
 
   it('writes the run logs of its runs under runLogs.rootPath, in the layout the server lists', async () => {
-    // A quick REST-only run's log would only repeat its rows: it writes no files.
     const rest = assign(first, session);
     expect(await first.next('assign-ack')).toMatchObject({ runAssignmentId: rest.id, accepted: true });
     expect(RunCompletedFrame.parse(await first.next('run-completed')).completion.finalState).toBe(
       'Succeeded',
     );
+    const restFolder = join(dir, 'run-logs', rest.runId);
+    const attempt = join(restFolder, `attempt-001-${rest.id}`);
+    const workerLog = await waitForFile(join(attempt, 'worker.log'), 'ended Succeeded');
+    expect(workerLog).toContain(`assignment ${rest.id} started for run ${rest.runId}`);
+    expect(workerLog).toMatch(/step 1 "call" \(sru_[A-Za-z0-9_]+\) ended Success in \d+ ms/);
+    const runLog = await waitForFile(join(restFolder, 'run.log'), 'run ended Succeeded');
+    expect(runLog).toContain(`run started: attempt 1 (${rest.id}) on ${WORKER_ID}`);
 
     const handler = assign(first, session, HANDLER_STEP, [
       {
@@ -315,13 +321,8 @@ describe('./tempo worker against a test server', () => {
     expect(done.completion.finalState, JSON.stringify(done.completion)).toBe('Succeeded');
     // The handler got its step's file and the assignment it runs under.
     expect(JSON.parse(done.completion.outputData ?? '{}')).toEqual({ assignment: handler.id, kind: 'Step' });
-    const handlerFolder = join(dir, 'run-logs', handler.runId);
-    const handlerAttempt = join(handlerFolder, `attempt-001-${handler.id}`);
-    const runLog = await waitForFile(join(handlerFolder, 'run.log'), 'run ended Succeeded');
-    expect(runLog).toContain(`run started: attempt 1 (${handler.id}) on ${WORKER_ID}`);
-    const workerLog = readFileSync(join(handlerAttempt, 'worker.log'), 'utf8');
-    expect(workerLog).toContain(`assignment ${handler.id} started for run ${handler.runId}`);
-    expect(workerLog).toMatch(/step 1 "call" \(sru_[A-Za-z0-9_]+\) ended Success in \d+ ms/);
+    const handlerAttempt = join(dir, 'run-logs', handler.runId, `attempt-001-${handler.id}`);
+    await waitForFile(join(dir, 'run-logs', handler.runId, 'run.log'), 'run ended Succeeded');
     const stepFile = readdirSync(handlerAttempt).find((name) =>
       /^step-001-sru_[A-Za-z0-9_]+-call\.log$/.test(name),
     );
@@ -330,8 +331,6 @@ describe('./tempo worker against a test server', () => {
       `worker handler line of call in ${handler.runId}`,
     );
     expect(readFileSync(join(handlerAttempt, 'host.log'), 'utf8')).toMatch(/exited with code 0/);
-    // Logs are written in the order runs ended: the REST run's would be on disk by now.
-    expect(existsSync(join(dir, 'run-logs', rest.runId))).toBe(false);
   }, 30_000);
 
   it('rejects assignments with the spec messages: other session, capabilities, concurrency', async () => {

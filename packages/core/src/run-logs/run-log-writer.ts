@@ -67,11 +67,8 @@ const FLUSH_BYTES = 64 * 1024;
 const FLUSH_INTERVAL_MS = 1000;
 /** Longest engine line kept; an error message can be long. */
 const MAX_LINE_CHARS = 4096;
-/**
- * Runtimes that start no handler process: nothing of their steps is logged but the engine's
- * lines (a REST step's request and answer are not logged), which the run's rows hold as well.
- */
-const ROW_FACT_RUNTIMES: ReadonlySet<string> = new Set(['Builtin.Class', 'Builtin.Method', 'External.Rest']);
+/** Runtimes whose steps run inside the executing process: nothing of theirs is logged but the engine's lines. */
+const IN_PROCESS_RUNTIMES: ReadonlySet<string> = new Set(['Builtin.Class', 'Builtin.Method']);
 
 /**
  * Opens the log of each run that executes in this process and keeps track of those still being
@@ -144,7 +141,7 @@ export class RunLog {
    */
   #manifestDirty: boolean;
   /**
-   * True while the log holds only lines the run's rows say too: no step started a handler, on
+   * True while the log holds only lines the run's rows say too: every step ran in-process, on
    * the first attempt, with no host event, and nothing was due on disk before the end. Such a log
    * is never written (see {@link close}), so its lines are kept unformatted in {@link #deferred}
    * until {@link #keepOnDisk} says they will be.
@@ -224,11 +221,11 @@ export class RunLog {
   providers(providers: RuntimeProviders): RuntimeProviders {
     const wrapped = new Map<RuntimeProvider['runtimeKey'], RuntimeProvider>();
     for (const [key, provider] of providers) {
-      const rowFactsOnly = ROW_FACT_RUNTIMES.has(provider.runtimeKey);
+      const inProcess = IN_PROCESS_RUNTIMES.has(provider.runtimeKey);
       wrapped.set(key, {
         runtimeKey: provider.runtimeKey,
         execute: (invocation) => {
-          if (!rowFactsOnly) this.#keepOnDisk();
+          if (!inProcess) this.#keepOnDisk();
           return runWithStepLog(
             this.stepStarted(invocation.request.stepRunId, invocation.step.executionKey),
             () => provider.execute(invocation),
@@ -292,7 +289,7 @@ export class RunLog {
   /**
    * Writes the run's end and closes its files; resolves once everything is written (or given up).
    * A run that ended before any of its lines were written, on its first attempt, with only
-   * built-in and REST steps, writes no files at all: its run, attempt and step-run rows already hold
+   * in-process steps, writes no files at all: its run, attempt and step-run rows already hold
    * every fact its `run.log` and `worker.log` would (when it was accepted and started, each step's
    * result and times, how it ended), and a folder and two files per run cost a trigger call
    * more CPU than the rest of its work.

@@ -281,25 +281,22 @@ describe('RunLogWriter and RunLogReader', () => {
     });
   };
 
-  it.each(['Builtin.Method', 'External.Rest'])(
-    'writes no files for a first attempt of %s steps that ends before its lines are due',
-    async (runtimeKey) => {
-      const writer = new RunLogWriter({ rootPath: root, maxBytesPerRun: 1024 * 1024, log: silent });
-      const log = writer.open(run, attempt);
-      await runStep(log, runtimeKey, 'sru_01A_B');
-      await log.close({ state: 'Succeeded', errorMessage: null, steps: 1 });
-      expect(writer.isWriting(run.runId)).toBe(false);
-      expect(existsSync(join(root, run.runId))).toBe(false);
-      const reader = new RunLogReader({ rootPath: root, limits });
-      expect(await reader.list({ id: run.runId, state: 'Succeeded', runAssignmentId: null })).toEqual([]);
-    },
-  );
-
-  it('writes every line once a step starts a handler process, or on a later attempt', async () => {
+  it('writes no files for a first attempt of in-process steps that ends before its lines are due', async () => {
     const writer = new RunLogWriter({ rootPath: root, maxBytesPerRun: 1024 * 1024, log: silent });
-    const handler = writer.open(run, attempt);
-    await runStep(handler, 'Host.Executable', 'sru_01A_B');
-    await handler.close({ state: 'Succeeded', errorMessage: null, steps: 1 });
+    const log = writer.open(run, attempt);
+    await runStep(log, 'Builtin.Method', 'sru_01A_B');
+    await log.close({ state: 'Succeeded', errorMessage: null, steps: 1 });
+    expect(writer.isWriting(run.runId)).toBe(false);
+    expect(existsSync(join(root, run.runId))).toBe(false);
+    const reader = new RunLogReader({ rootPath: root, limits });
+    expect(await reader.list({ id: run.runId, state: 'Succeeded', runAssignmentId: null })).toEqual([]);
+  });
+
+  it('writes every line once a step runs outside the process, or on a later attempt', async () => {
+    const writer = new RunLogWriter({ rootPath: root, maxBytesPerRun: 1024 * 1024, log: silent });
+    const rest = writer.open(run, attempt);
+    await runStep(rest, 'External.Rest', 'sru_01A_B');
+    await rest.close({ state: 'Succeeded', errorMessage: null, steps: 1 });
     const runLog = readFileSync(join(root, run.runId, 'run.log'), 'utf8')
       .trim()
       .split('\n');
@@ -320,7 +317,7 @@ describe('RunLogWriter and RunLogReader', () => {
     expect(readFileSync(join(root, second.runId, 'run.log'), 'utf8')).toMatch(/run assigned[\s\S]*run ended/);
   });
 
-  it('writes a run of built-in steps once it is still running when its lines are due', async () => {
+  it('writes a run of in-process steps once it is still running when its lines are due', async () => {
     const writer = new RunLogWriter({ rootPath: root, maxBytesPerRun: 1024 * 1024, log: silent });
     const log = writer.open(run, attempt);
     await runStep(log, 'Builtin.Method', 'sru_01A_B');
