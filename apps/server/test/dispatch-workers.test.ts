@@ -163,11 +163,55 @@ describe('dispatch to remote workers', () => {
     forger.socket.close();
   }, 30_000);
 
+  /** The fields of an `assign` frame's assignment these tests answer with. */
+  interface Assigned {
+    readonly id: string;
+    readonly flowRunId: string;
+    readonly leaseToken: string;
+    readonly attemptNumber: number;
+  }
+
+  /** The assignment of the `assign` frame a socket got for a run (frames are kept, not consumed). */
+  const assignedTo = (socket: { frames: readonly { type: string; assignment?: unknown }[] }, runId: string) =>
+    eventually(async () =>
+      socket.frames
+        .filter((frame) => frame.type === 'assign')
+        .map((frame) => frame.assignment as Assigned)
+        .find((assignment) => assignment.flowRunId === runId),
+    );
+
+  /** Reports a fake worker's run `Succeeded`, as its worker would, once it has been assigned. */
+  const finishOn = async (
+    session: {
+      socket: { frames: { type: string; assignment?: unknown }[]; send(frame: object): void };
+      sessionId: string;
+    },
+    workerId: string,
+    runId: string,
+  ) => {
+    const assignment = await assignedTo(session.socket, runId);
+    session.socket.send({
+      type: 'run-completed',
+      completion: {
+        flowRunId: runId,
+        runAssignmentId: assignment.id,
+        workerId,
+        workerSessionId: session.sessionId,
+        leaseToken: assignment.leaseToken,
+        finalState: 'Succeeded',
+        outputData: '"done"',
+        stepRuns: [],
+        completedUtc: new Date().toISOString(),
+      },
+    });
+  };
+
   it('keeps open an attempt its own worker reports wrongly, and runs it again once that session ends', async () => {
     const { flow } = await restFlow('liar_call', 10, 'liar');
     const token = (await admin.raw('POST', '/v1.0/workers/wrk_liar/rotate-token')).body as { token: string };
     // The only worker with the flow's label: every attempt of the run comes here.
     const terms = {
+      maxConcurrentRuns: 1,
       labels: ['liar'],
       capabilities: [
         { executionKey: '*', tenantScope: '*', sourceKind: '*', runtimeKey: '*', signatureHash: '*' },
@@ -175,14 +219,10 @@ describe('dispatch to remote workers', () => {
     };
     const liar = await openSession(server.baseUrl, 'wrk_liar', token.token, terms);
     const run = await tenant.flows.run(flow.id, {});
-    const report = (
-      session: { sessionId: string },
-      assignment: { id: string; leaseToken: string },
-      fields: object,
-    ) => ({
+    const report = (session: { sessionId: string }, assignment: Assigned, fields: object) => ({
       type: 'run-completed',
       completion: {
-        flowRunId: run.id,
+        flowRunId: assignment.flowRunId,
         runAssignmentId: assignment.id,
         workerId: 'wrk_liar',
         workerSessionId: session.sessionId,
@@ -192,7 +232,7 @@ describe('dispatch to remote workers', () => {
         ...fields,
       },
     });
-    const first = (await liar.socket.next('assign')).assignment as { id: string; leaseToken: string };
+    const first = await assignedTo(liar.socket, run.id);
     // Its own attempt, with a step run of another run: refused as a whole, the attempt stays open.
     const now = new Date().toISOString();
     liar.socket.send(
@@ -235,20 +275,102 @@ describe('dispatch to remote workers', () => {
     });
     expect(orphan.message).toBe('completion ignored: the step runs do not belong to the run');
     expect((await tenant.runs.get(run.id)).state).toBe('Running');
+    // The refused report freed no slot: a second run waits instead of going to the full worker.
+    const waiting = await tenant.flows.run(flow.id, {});
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(liar.socket.frames.filter((frame) => frame.type === 'assign')).toHaveLength(1);
+    expect((await tenant.runs.get(waiting.id)).state).toBe('Queued');
     // The session's end takes the open attempt back; the next session gets the run again.
     liar.socket.close();
     await liar.socket.closed;
     const again = await openSession(server.baseUrl, 'wrk_liar', token.token, terms);
-    const second = (await again.socket.next('assign')).assignment as {
-      id: string;
-      leaseToken: string;
-      attemptNumber: number;
-    };
+    const second = await assignedTo(again.socket, run.id);
     expect(second.attemptNumber).toBe(2);
     again.socket.send(report(again, second, { outputData: '"truth"', stepRuns: [] }));
     const [done] = await allEnded([run.id], 15_000);
     expect(done).toMatchObject({ state: 'Succeeded', dispatchAttempt: 2, outputData: '"truth"' });
+    // Its slot is free now, and the waiting run comes.
+    const third = await assignedTo(again.socket, waiting.id);
+    again.socket.send(report(again, third, { outputData: '"later"', stepRuns: [] }));
+    const [later] = await allEnded([waiting.id], 15_000);
+    expect(later).toMatchObject({ state: 'Succeeded', outputData: '"later"' });
     again.socket.close();
+  }, 30_000);
+
+  it('gives a queued run cancelled before placement no attempt at all', async () => {
+    const { flow } = await restFlow('cancel_call', 10, 'canceller');
+    const token = (await admin.raw('POST', '/v1.0/workers/wrk_canceller/rotate-token')).body as {
+      token: string;
+    };
+    const worker = await openSession(server.baseUrl, 'wrk_canceller', token.token, {
+      maxConcurrentRuns: 2,
+      labels: ['canceller'],
+      capabilities: [
+        { executionKey: '*', tenantScope: '*', sourceKind: '*', runtimeKey: '*', signatureHash: '*' },
+      ],
+    });
+    const finish = (runId: string) => finishOn(worker, 'wrk_canceller', runId);
+    // Two runs hold both slots, one waits at the head, and the last, behind it, is cancelled before
+    // any pass has looked at it; then both slots free at once, and one pass looks at both.
+    const running = await Promise.all([tenant.flows.run(flow.id, {}), tenant.flows.run(flow.id, {})]);
+    for (const { id } of running) await assignedTo(worker.socket, id);
+    const head = await tenant.flows.run(flow.id, {});
+    const cancelled = await tenant.flows.run(flow.id, {});
+    expect((await tenant.runs.cancel(cancelled.id)).state).toBe('Cancelled');
+    await Promise.all(running.map(({ id }) => finish(id)));
+    await finish(head.id);
+    await allEnded([...running.map(({ id }) => id), head.id], 15_000);
+    const { run, assignments } = await tenant.runs.activity(cancelled.id);
+    expect(run.state).toBe('Cancelled');
+    expect(assignments).toEqual([]);
+    expect(worker.socket.frames.filter((frame) => frame.type === 'assign')).toHaveLength(3);
+    worker.socket.close();
+  }, 30_000);
+
+  it('places a run by the routing label its flow had when the run was accepted', async () => {
+    const fake = async (id: string, label: string, maxConcurrentRuns: number) => {
+      const token = (await admin.raw('POST', `/v1.0/workers/${id}/rotate-token`)).body as { token: string };
+      return openSession(server.baseUrl, id, token.token, {
+        maxConcurrentRuns,
+        labels: [label],
+        capabilities: [
+          { executionKey: '*', tenantScope: '*', sourceKind: '*', runtimeKey: '*', signatureHash: '*' },
+        ],
+      });
+    };
+    const gate = (await restFlow('label_gate', 10, 'lgate')).flow;
+    const { flow } = await restFlow('label_edit', 10, 'lfirst');
+    const [gateWorker, first, second] = await Promise.all([
+      fake('wrk_label_gate', 'lgate', 1),
+      fake('wrk_label_first', 'lfirst', 2),
+      fake('wrk_label_second', 'lsecond', 2),
+    ]);
+    // A gate run fills its worker and another waits at the head, so the runs behind it are queued
+    // until the gate's slot frees: one accepted before the label edit, one after.
+    const held = await tenant.flows.run(gate.id, {});
+    await assignedTo(gateWorker.socket, held.id);
+    const waiting = await tenant.flows.run(gate.id, {});
+    const before = await tenant.flows.run(flow.id, {});
+    await tenant.flows.update(flow.id, { routingHintLabel: 'lsecond' });
+    const after = await tenant.flows.run(flow.id, {});
+    await finishOn(gateWorker, 'wrk_label_gate', held.id);
+    // The run accepted after the edit goes by the new label. The one accepted before it goes by
+    // the old label when placed within a second of its acceptance, and by the new one after that
+    // (a slow machine), so either worker may have it.
+    await finishOn(second, 'wrk_label_second', after.id);
+    const beforeOn = await eventually(async () =>
+      [first, second].find((session) =>
+        session.socket.frames.some(
+          (frame) => frame.type === 'assign' && (frame.assignment as Assigned).flowRunId === before.id,
+        ),
+      ),
+    );
+    // Every run ends before the fake workers leave: a run left queued for a label no worker has
+    // would hold up the queue of the suite's later tests.
+    await finishOn(beforeOn, beforeOn === first ? 'wrk_label_first' : 'wrk_label_second', before.id);
+    await finishOn(gateWorker, 'wrk_label_gate', waiting.id);
+    await allEnded([held.id, waiting.id, before.id, after.id], 15_000);
+    for (const session of [gateWorker, first, second]) session.socket.close();
   }, 30_000);
 
   it('gives a draining worker no new runs and lets its running ones finish', async () => {

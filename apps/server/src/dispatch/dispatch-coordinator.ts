@@ -114,10 +114,14 @@ const nowUtc = () => new Date().toISOString();
 /** A flow as a pass keys it: flows are read across tenants, and only a run's own tenant matches. */
 const flowKey = (tenantId: string, dataFlowId: string) => `${tenantId}/${dataFlowId}`;
 
-/** What one placement pass has read: each looked-at run (null: gone) and its flow's routing hint. */
+/**
+ * What one placement pass has read: each looked-at run (null: gone), its flow's routing hint, and
+ * for runs taken as written, the routing hint each was accepted with.
+ */
 interface PassReads {
   readonly runs: Map<string, FlowRunRecord | null>;
   readonly routingHints: Map<string, string | null>;
+  readonly acceptedHints: Map<string, string | null>;
 }
 
 /** An accepted completion: its attempt, the end it reports and its step runs as stored. */
@@ -137,13 +141,18 @@ interface CompletionToApply {
 type OpenAttempt = IssuedAssignment & { readonly claimed?: FlowRunRecord };
 
 /**
- * A `run-completed` frame waiting to be applied, with the open attempt it released on arrival
- * (null when it named none of this server's open attempts as their worker) and when it arrived.
+ * A `run-completed` frame waiting to be applied, with what the checks on its arrival found
+ * (none of them needs the database).
  */
 interface ArrivedCompletion {
   readonly completion: WireCompletion;
   readonly session: LiveWorkerSession;
-  readonly released: OpenAttempt | null;
+  /** The open attempt it names, reported by that attempt's worker; null when none of this server's. */
+  readonly open: OpenAttempt | null;
+  /** Its step runs as they will be stored; null when they do not belong to the attempt's run. */
+  readonly stepRuns: StepRunInsert[] | null;
+  /** Whether it freed the attempt's slot on arrival (the attempt is then no longer open here). */
+  readonly released: boolean;
   readonly arrivedUtc: string;
 }
 
@@ -463,7 +472,7 @@ export class DispatchCoordinator implements RunDispatch {
     const server = engine.serverCanExecuteWorkload
       ? await repositories.workers.get(LOCAL_SERVER_WORKER_ID)
       : null;
-    const read: PassReads = { runs: new Map(), routingHints: new Map() };
+    const read: PassReads = { runs: new Map(), routingHints: new Map(), acceptedHints: new Map() };
     const issuing: ReservedAttempt[] = [];
     let recentlySeen: readonly ExecutorView[] | undefined;
     let full = true;
@@ -496,7 +505,10 @@ export class DispatchCoordinator implements RunDispatch {
         }
         let plan: FlowRunExecutionPlan;
         try {
-          plan = this.#plans.build(run, read.routingHints.get(flowKey(run.tenantId, run.dataFlowId)) ?? null);
+          const hint = read.acceptedHints.has(run.id)
+            ? read.acceptedHints.get(run.id)
+            : read.routingHints.get(flowKey(run.tenantId, run.dataFlowId));
+          plan = this.#plans.build(run, hint ?? null);
         } catch (error) {
           if (!(error instanceof PlanBuildError)) throw error;
           await this.#failQueued(run, error.message, 'plan_build_failed');
@@ -571,8 +583,7 @@ export class DispatchCoordinator implements RunDispatch {
         continue;
       }
       read.runs.set(run.id, fresh.run);
-      const key = flowKey(run.tenantId, run.dataFlowId);
-      if (!read.routingHints.has(key)) read.routingHints.set(key, fresh.routingHintLabel);
+      read.acceptedHints.set(run.id, fresh.routingHintLabel);
     }
     const flowIds = [
       ...new Set(
@@ -757,7 +768,8 @@ export class DispatchCoordinator implements RunDispatch {
    * Writes the attempts a pass decided and sends them: the assignment rows in one multi-row
    * insert and each run claimed from `Queued` onto its attempt (guarded on the state and
    * attempt count the pass read), all in one batch, then per claimed run activity `assigned` and the
-   * `assign` frame. A run whose claim lost to a cancel has its attempt closed unused; a claim
+   * `assign` frame. A run whose claim lost to a cancel (or whose row is gone) has its unused
+   * attempt row deleted, since no worker ever saw it; a claim
    * whose outcome is unknown (the write failed) is taken back, which is right either way; a frame
    * that cannot be sent is taken back at once (`assignment_undelivered`) and the run placed again.
    */
@@ -817,10 +829,10 @@ export class DispatchCoordinator implements RunDispatch {
         }
       }
     });
-    // A cancel won the race: the attempt is closed unused.
+    // A cancel won the race: the attempt was never sent, and goes.
     for (const { issued } of cancelled) {
       this.#open.delete(issued.id);
-      await repositories.runAssignments.update(issued.id, { state: 'Cancelled', completedUtc: nowUtc() });
+      await repositories.runAssignments.delete(issued.id);
     }
     for (const { run, issued } of takeBack) {
       await this.#recover(issued, RecoveryReason.undelivered);
@@ -956,14 +968,18 @@ export class DispatchCoordinator implements RunDispatch {
   #arrive(completion: WireCompletion, session: LiveWorkerSession): Promise<void> {
     // An attempt released here is no longer swept or recovered with its session: the worker has
     // let go of the run, and this report is its outcome.
-    const open = this.#open.get(completion.runAssignmentId) ?? null;
-    const released =
-      open && completionMismatch(completion, session, asStoredOpen(open)) === null ? open : null;
-    if (released) {
-      this.#open.delete(released.id);
+    // Only a report the attempt will take once its row is checked: one refused later must not
+    // have freed a slot meanwhile.
+    const named = this.#open.get(completion.runAssignmentId) ?? null;
+    const open =
+      named && completionMismatch(completion, session, asStoredOpen(named)) === null ? named : null;
+    const stepRuns = open ? stepRunsToStore(completion, open) : null;
+    const released = open !== null && stepRuns !== null && this.#holdsRole();
+    if (open && released) {
+      this.#open.delete(open.id);
       this.kick();
     }
-    this.#arrived.push({ completion, session, released, arrivedUtc: nowUtc() });
+    this.#arrived.push({ completion, session, open, stepRuns, released, arrivedUtc: nowUtc() });
     if (this.#arrived.length === 1)
       setImmediate(() => {
         const arrived = this.#arrived;
@@ -990,19 +1006,14 @@ export class DispatchCoordinator implements RunDispatch {
     } catch (error) {
       // Unchecked, nothing is applied: the attempts are open again, for their lease to expire
       // and the run to be placed again.
-      for (const { released } of arrived) if (released) this.#open.set(released.id, released);
+      for (const { open, released } of arrived) if (open && released) this.#open.set(open.id, open);
       throw error;
     }
     const storedById = new Map(stored.map((row) => [row.id, row]));
     const applying = new Map<string, CompletionToApply>();
-    for (const { completion, session, released, arrivedUtc } of arrived) {
-      const accepted = this.#accepted(
-        completion,
-        session,
-        storedById.get(completion.runAssignmentId) ?? null,
-        released,
-        arrivedUtc,
-      );
+    for (const arrival of arrived) {
+      const { completion, session } = arrival;
+      const accepted = this.#accepted(arrival, storedById.get(completion.runAssignmentId) ?? null);
       // Only the first of two reports of one attempt applies: the attempt has ended for the second.
       const problem =
         typeof accepted === 'string'
@@ -1014,10 +1025,6 @@ export class DispatchCoordinator implements RunDispatch {
         applying.set(accepted.issued.id, accepted);
         continue;
       }
-      // A report its attempt cannot take (say, step runs of another run) leaves the attempt open
-      // as before it arrived, for its lease to expire and the run to be placed again.
-      if (released && typeof accepted === 'string' && !applying.has(released.id))
-        this.#open.set(released.id, released);
       void this.#activity({
         workerId: session.workerId,
         workerSessionId: session.workerSessionId,
@@ -1033,14 +1040,9 @@ export class DispatchCoordinator implements RunDispatch {
   }
 
   /** What a completion ends its run with, or why it may not be applied. */
-  #accepted(
-    completion: WireCompletion,
-    session: LiveWorkerSession,
-    stored: StoredAssignment | null,
-    issued: OpenAttempt | null,
-    completedUtc: string,
-  ): CompletionToApply | string {
+  #accepted(arrival: ArrivedCompletion, stored: StoredAssignment | null): CompletionToApply | string {
     const { engine } = this.#options;
+    const { completion, session, open: issued, stepRuns, released, arrivedUtc: completedUtc } = arrival;
     // A completion whose lease has passed but whose attempt the sweep has not taken back yet is
     // applied: nobody else holds the run, so it is the run's only outcome, and refusing it would
     // only run the flow again. Once taken back, the attempt is closed and the check refuses it.
@@ -1050,9 +1052,9 @@ export class DispatchCoordinator implements RunDispatch {
     if (!issued) return 'the assignment was not issued by this server';
     // Past the end of its lease a former holder applies nothing: the next holder may be taking
     // the attempt back already, and the run is placed again there.
-    if (!this.#holdsRole()) return 'this server no longer holds the scheduler role';
-    const stepRuns = stepRunsToStore(completion, issued);
     if (!stepRuns) return 'the step runs do not belong to the run';
+    // Without the role on arrival, or since: the attempt stays with whoever holds it now.
+    if (!released || !this.#holdsRole()) return 'this server no longer holds the scheduler role';
     const outputBytes = completion.outputData === null ? 0 : Buffer.byteLength(completion.outputData, 'utf8');
     const end: RunEnd =
       outputBytes > engine.maxRunOutputBytes
