@@ -60,6 +60,14 @@ export const mutationModules = [
 ];
 
 /**
+ * The parts whose mutants can mount over folders where the tests run (the hiding of server files,
+ * and the host that applies it): each of their test files runs in a process and a mount namespace
+ * of its own (see `vitest.mutation.config.ts`), so those mounts never reach Stryker, its report or
+ * the next mutant's tests.
+ */
+export const partsInOwnMounts = ['process-host-isolation', 'process-host-host'];
+
+/**
  * The module this run mutates, by name in `TEMPO_MUTATION_MODULE` (set by `./tempo test --only
  * mutation`, one Stryker run per module); every module when unset.
  */
@@ -77,7 +85,13 @@ export default {
   plugins: ['@stryker-mutator/vitest-runner'],
   // Only the `unit` project: the store and black-box projects need database servers and start
   // whole server processes, where a mutant cannot be seen.
-  vitest: { configFile: 'vitest.mutation.config.ts', related: true },
+  // The parts whose mutants can mount over the tests' folders run each test file in a process of
+  // its own, which `vitest.mutation.config.ts` starts in a mount namespace of its own.
+  vitest: {
+    configFile: 'vitest.mutation.config.ts',
+    related: true,
+    pool: modules.some((module) => partsInOwnMounts.includes(module.name)) ? 'forks' : 'threads',
+  },
   mutate: [
     ...modules.flatMap((module) => module.files),
     '!**/*.test.ts',

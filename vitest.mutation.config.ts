@@ -1,5 +1,9 @@
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { defineConfig } from 'vitest/config';
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
+import { partsInOwnMounts } from './stryker.config.mjs';
 import base from './vitest.config.ts';
 
 /**
@@ -21,10 +25,42 @@ const PARTS_WITHOUT_HOST_SUITES = new Set([
 ]);
 const withoutHostSuites = PARTS_WITHOUT_HOST_SUITES.has(process.env.TEMPO_MUTATION_MODULE ?? '');
 
+/** The name of the script {@link ownMounts} starts `node` through, in the sandbox. */
+const OWN_MOUNTS_SCRIPT = '.tempo-node-own-mounts';
+
 /**
- * In those parts a mutant often leaves a process or a promise waiting forever. A test that fails
- * at this limit is a killed mutant, where one that outlives Stryker's own timeout (5 s and more)
- * costs a restart of its test runner; the few longer tests set their own limit.
+ * A mutant of the hiding code (`handler-isolation.ts`, `server-file-hiding.ts`, or the host that
+ * calls them) can drop the call's own mount namespace, so its mounts (every mount made read-only,
+ * empty file systems over folders, a new `/dev`) land in the namespace of the process that started
+ * the call: with Vitest's threads, Stryker's own, where they hid its report and stayed for the
+ * later mutants. For the parts `partsInOwnMounts` names, `stryker.config.mjs` runs each test file
+ * in a process of its own (the `forks` pool, a fresh process per file), and this makes Node's
+ * `fork()` in this process start `node` through `unshare --mount --propagation private`: a mount
+ * namespace per test file, whose mounts go away with it and never reach this one. `fork()` starts
+ * `process.execPath`, so that becomes a small script in the sandbox (which Stryker removes after
+ * the run) that execs the real `node` with the same arguments, descriptors (the IPC channel) and
+ * environment. Left as is where `unshare` cannot make a mount namespace (not Linux, or neither
+ * root nor user namespaces): there the hiding, which needs root, never runs.
+ */
+const ownMounts = (): void => {
+  // Loaded twice in one process, the script must not start itself.
+  if (process.execPath.includes(OWN_MOUNTS_SCRIPT)) return;
+  const probe = spawnSync('unshare', ['--mount', '--propagation', 'private', 'true'], { stdio: 'ignore' });
+  if (probe.status !== 0) return;
+  const script = join(process.cwd(), `${OWN_MOUNTS_SCRIPT}-${process.pid}.sh`);
+  const node = `'${process.execPath.replaceAll("'", "'\\''")}'`;
+  writeFileSync(script, `#!/bin/sh\nexec unshare --mount --propagation private -- ${node} "$@"\n`, {
+    mode: 0o755,
+  });
+  process.execPath = script;
+};
+if (partsInOwnMounts.includes(process.env.TEMPO_MUTATION_MODULE ?? '')) ownMounts();
+
+/**
+ * In the parts without the host suites a mutant often leaves a process or a promise waiting
+ * forever. A test that fails at this limit is a killed mutant, where one that outlives Stryker's
+ * own timeout (5 s and more) costs a restart of its test runner; the few longer tests set their
+ * own limit.
  */
 const QUICK_TEST_TIMEOUT_MS = 3_000;
 

@@ -147,6 +147,7 @@ export const runMutationStages = async (log: (line: string) => void): Promise<Mu
   const results: MutationStageResult[] = [];
   const lines: string[] = [];
   let total: MutantCounts = { detected: 0, undetected: 0, ignored: 0 };
+  let reported = 0;
   const startedMs = Date.now();
   for (const module of modules) {
     const report = reportPath(module.name);
@@ -162,6 +163,7 @@ export const runMutationStages = async (log: (line: string) => void): Promise<Mu
       results.push({ stage: `mutation ${module.name}`, passed: 0, failed: 1, ok: false });
       continue;
     }
+    reported += 1;
     const counts = countMutants(parsed);
     total = {
       detected: total.detected + counts.detected,
@@ -177,7 +179,10 @@ export const runMutationStages = async (log: (line: string) => void): Promise<Mu
     results.push({ stage: `mutation ${module.name}`, passed: 0, failed: ok ? 0 : 1, ok });
   }
   for (const line of lines) process.stdout.write(`mutation ${line}\n`);
-  process.stdout.write(`mutation score: ${scoreOf(total).toFixed(1)}%\n`);
+  // With no report at all there is no score: 100% of nothing would read as a pass.
+  process.stdout.write(
+    `mutation score: ${reported > 0 ? `${scoreOf(total).toFixed(1)}%` : 'none (no report)'}\n`,
+  );
   log(`mutation testing took ${Math.round((Date.now() - startedMs) / 1000)} s`);
   return results;
 };

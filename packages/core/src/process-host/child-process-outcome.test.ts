@@ -1,3 +1,5 @@
+import { getEventListeners } from 'node:events';
+import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
   BoundedBuffer,
@@ -7,7 +9,7 @@ import {
   runChildProcess,
   signalNumber,
 } from './child-process-run.ts';
-import { UNSHARE_SIGKILL_MARKER } from './handler-isolation.ts';
+import { detectHandlerIsolation, UNSHARE_SIGKILL_MARKER } from './handler-isolation.ts';
 
 const sh = (script: string, overrides: Partial<ChildProcessSpec> = {}) =>
   runChildProcess({
@@ -139,4 +141,104 @@ describe('runChildProcess', () => {
     const untagged = await sh(`printf %s "\${TEMPO_HANDLER_TAG-unset}"`);
     expect(text(untagged)).toMatchObject({ stdout: 'unset' });
   });
+});
+
+/** Live processes whose command line is exactly `args` (a duration no other process uses). */
+const pidsRunning = (...args: string[]): number[] =>
+  readdirSync('/proc')
+    .filter((name) => /^\d+$/.test(name))
+    .map(Number)
+    .filter((pid) => {
+      try {
+        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+        return (
+          !/^\d+ \(.*\) Z/.test(stat) &&
+          readFileSync(`/proc/${pid}/cmdline`, 'utf8') === `${args.join('\0')}\0`
+        );
+      } catch {
+        return false;
+      }
+    });
+
+/** A duration for `sleep` that no other process here uses, to find it by its command line. */
+const uniqueSeconds = () => `${5000 + Math.floor(Math.random() * 1000)}.${Math.floor(Math.random() * 1000)}`;
+
+const waitUntil = async (check: () => boolean, timeoutMs = 5_000): Promise<boolean> => {
+  const deadline = Date.now() + timeoutMs;
+  while (!check() && Date.now() < deadline) await new Promise((resume) => setTimeout(resume, 20));
+  return check();
+};
+
+describe('runChildProcess ends', () => {
+  it('answers a command line that cannot be spawned at all', async () => {
+    const outcome = await sh('', { command: '' });
+    expect(outcome.kind === 'failedToStart' && outcome.message).toMatch(/cannot be empty/);
+  });
+
+  it('by the first reason to stop it, whatever comes later', async () => {
+    // Without killTree the background sleeper keeps the pipes open after the shell is killed,
+    // so the abort comes before the step's end.
+    const controller = new AbortController();
+    const seconds = uniqueSeconds();
+    const running = sh(`sleep ${seconds} & exec sleep 30`, { timeoutMs: 100, signal: controller.signal });
+    setTimeout(() => controller.abort(), 300);
+    try {
+      expect((await running).kind).toBe('timedOut');
+    } finally {
+      for (const pid of pidsRunning('sleep', seconds)) process.kill(pid, 'SIGKILL');
+    }
+  });
+
+  it('lets go of the abort signal once it has ended', async () => {
+    const controller = new AbortController();
+    expect((await sh('exit 0', { signal: controller.signal })).kind).toBe('exited');
+    expect(getEventListeners(controller.signal, 'abort')).toEqual([]);
+  });
+});
+
+const isolation = detectHandlerIsolation({ requested: 'auto', searchPath: process.env.PATH });
+
+describe.skipIf(isolation.mode !== 'namespace')('runChildProcess of a namespaced call', () => {
+  /** Runs `script` under the namespace wrapper, as the process host does. */
+  const namespaced = (script: string, overrides: Partial<ChildProcessSpec> = {}) => {
+    const line = isolation.wrap(
+      '/bin/sh',
+      ['-c', script],
+      { memoryLimitMb: 0, cpuTimeLimitSeconds: 0 },
+      true,
+    );
+    return sh('', { command: line.command, args: line.args, namespaced: true, killTree: true, ...overrides });
+  };
+
+  it('reports a handler killed by SIGKILL as killed, without the wrapper’s own line', async () => {
+    const seconds = uniqueSeconds();
+    const running = namespaced(`echo before >&2; exec sleep ${seconds}`);
+    expect(await waitUntil(() => pidsRunning('sleep', seconds).length === 1)).toBe(true);
+    // The namespace's first process, killed from outside as the kernel's limits would.
+    for (const pid of pidsRunning('sleep', seconds)) process.kill(pid, 'SIGKILL');
+    expect(text(await running)).toEqual({
+      kind: 'exited',
+      exitCode: 137,
+      signal: 'SIGKILL',
+      stdout: '',
+      stderr: 'before\n',
+    });
+  }, 15_000);
+
+  it('reports a namespaced handler’s own exit 1 as it is', async () => {
+    expect(text(await namespaced('echo failed >&2; exit 1'))).toEqual({
+      kind: 'exited',
+      exitCode: 1,
+      signal: null,
+      stdout: '',
+      stderr: 'failed\n',
+    });
+  }, 15_000);
+
+  it('sweeps the whole namespace at the time limit before it answers', async () => {
+    const [background, first] = [uniqueSeconds(), uniqueSeconds()];
+    const outcome = await namespaced(`sleep ${background} & exec sleep ${first}`, { timeoutMs: 500 });
+    expect(outcome.kind).toBe('timedOut');
+    expect([...pidsRunning('sleep', background), ...pidsRunning('sleep', first)]).toEqual([]);
+  }, 15_000);
 });

@@ -120,6 +120,7 @@ export const runChildProcess = (spec: ChildProcessSpec): Promise<ChildProcessOut
       resolve({ kind: 'cancelled', stderr: Buffer.alloc(0) });
       return;
     }
+    // Stryker disable next-line StringLiteral: only Windows tells '' from 'win32' here, and no platform is named ''.
     const useGroup = process.platform !== 'win32';
     const tag = spec.containmentTag ?? (spec.killTree ? `call.${randomBytes(8).toString('hex')}` : undefined);
     const contained = tag !== undefined && spec.killTree && useGroup && canReadProcessTable();
@@ -134,9 +135,11 @@ export const runChildProcess = (spec: ChildProcessSpec): Promise<ChildProcessOut
       child = spawn(spec.command, [...spec.args], {
         cwd: spec.cwd,
         env: tag === undefined ? spec.env : { ...spec.env, [HANDLER_TAG_VARIABLE]: tag },
+        // Stryker disable next-line ArrayDeclaration: three pipes are spawn's default stdio.
         stdio: ['pipe', 'pipe', 'pipe'],
         detached: useGroup,
         shell: false,
+        // Stryker disable next-line BooleanLiteral: hides a console window on Windows only; nothing changes elsewhere.
         windowsHide: true,
       });
     } catch (error) {
@@ -159,6 +162,7 @@ export const runChildProcess = (spec: ChildProcessSpec): Promise<ChildProcessOut
     const stdout = new BoundedBuffer(spec.maxStdoutBytes);
     const stderr = new BoundedBuffer(spec.maxStderrBytes);
     let ending: ChildProcessOutcome['kind'] | null = null;
+    // Stryker disable next-line StringLiteral: set before every read, by the data handler that stops the child.
     let overflowStream: 'stdout' | 'stderr' = 'stdout';
     let timer: NodeJS.Timeout | undefined;
 
@@ -169,15 +173,18 @@ export const runChildProcess = (spec: ChildProcessSpec): Promise<ChildProcessOut
       else killChild(child.pid, false);
     };
     const onAbort = () => stop('cancelled');
+    // Stryker disable next-line ObjectLiteral,BooleanLiteral: a signal aborts once, and the listener goes when the outcome is answered.
     spec.signal?.addEventListener('abort', onAbort, { once: true });
     if (spec.timeoutMs > 0) timer = setTimeout(() => stop('timedOut'), spec.timeoutMs);
 
+    // Stryker disable next-line OptionalChaining: with three pipes (above) the child's streams always exist.
     child.stdout?.on('data', (chunk: Buffer) => {
       if (!stdout.push(chunk)) {
         overflowStream = 'stdout';
         stop('overflow');
       }
     });
+    // Stryker disable next-line OptionalChaining: as for stdout.
     child.stderr?.on('data', (chunk: Buffer) => {
       if (!stderr.push(chunk)) {
         overflowStream = 'stderr';
@@ -186,7 +193,9 @@ export const runChildProcess = (spec: ChildProcessSpec): Promise<ChildProcessOut
     });
     // A child that exits without reading its input makes the write fail with EPIPE; its exit
     // code tells the story, so the write error itself is not the outcome.
+    // Stryker disable next-line OptionalChaining: as for stdout.
     child.stdin?.on('error', () => undefined);
+    // Stryker disable next-line OptionalChaining: as for stdout.
     child.stdin?.end(spec.stdin);
 
     // Stragglers keep the pipes open: once the leader exits, they are killed so the pipes close
@@ -197,7 +206,9 @@ export const runChildProcess = (spec: ChildProcessSpec): Promise<ChildProcessOut
       // In a namespace, the kernel killed the rest of the tree before the wrapper could exit.
       if (useGroup && spec.killTree && !namespaced) killTree();
       release = setTimeout(() => {
+        // Stryker disable next-line OptionalChaining: as for stdout.
         child.stdout?.destroy();
+        // Stryker disable next-line OptionalChaining: as for stdout.
         child.stderr?.destroy();
       }, STRAGGLER_PIPE_GRACE_MS);
     });

@@ -106,6 +106,19 @@ describe('clearHandlerLeftovers', () => {
     expect(await readdir(join(scratchRoot, 'ten_b'))).toEqual(['sru_2-bbbb']);
   });
 
+  it('leaves alone the handlers of the owner it is given, though no such process runs', async () => {
+    const scratchRoot = join(root, 'given');
+    // An owner as a server that was started again over the same root would pass it on.
+    const owner = { rootKey: handlerOwnerOf(scratchRoot).rootKey, pid: 2 ** 22 + 11, startTicks: 777 };
+    const handler = start('exec sleep 30', { TEMPO_HANDLER_TAG: handlerCallTag(owner) });
+    await treeOf(handler, 1);
+    expect(await clearHandlerLeftovers(scratchRoot, owner)).toEqual({
+      processesKilled: 0,
+      scratchFoldersRemoved: 0,
+    });
+    expect(running(handler)).toBe(true);
+  });
+
   it('finds nothing over a scratch root that does not exist', async () => {
     const scratchRoot = join(root, 'missing');
     expect(await clearHandlerLeftovers(scratchRoot, handlerOwnerOf(scratchRoot))).toEqual({

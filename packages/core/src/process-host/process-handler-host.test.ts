@@ -242,10 +242,50 @@ describe('ProcessHandlerHost', () => {
     }
   });
 
-  it('refuses a request over maxInputBytes without starting anything', async () => {
+  it('refuses a request over maxInputBytes without starting anything, and takes one of that size', async () => {
     const invocation = await script('never.cjs', `process.exit(9);`);
-    const { result } = await hostWith({ maxInputBytes: 10 }).invoke(invocation);
-    expect(result.errorMessage).toBe('Step request exceeds external execution maxInputBytes.');
+    const size = Buffer.byteLength(JSON.stringify(request));
+    expect(await hostWith({ maxInputBytes: size - 1 }).invoke(invocation)).toEqual({
+      result: expect.objectContaining({
+        result: 'Exception',
+        errorMessage: 'Step request exceeds external execution maxInputBytes.',
+      }),
+      capacity: null,
+      stderr: '',
+    });
+    const { result } = await hostWith({ maxInputBytes: size }).invoke(invocation);
+    expect(result.errorMessage).toBe('External process exited with code 9');
+  });
+
+  it('counts the time its handlers ran, and tells the isolation it found', async () => {
+    const invocation = await script(
+      'quick.cjs',
+      `process.stdout.write(JSON.stringify({ result: 'Success' }));`,
+    );
+    const host = hostWith({ isolation: 'tracking', hideServerFiles: false });
+    const started = Date.now();
+    expect((await host.invoke(invocation)).result.result).toBe('Success');
+    const elapsedMs = Date.now() - started;
+    expect(host.isolation.mode).toBe('tracking');
+    expect(host.status().totalProcessRuntimeMs).toBeGreaterThan(0);
+    expect(host.status().totalProcessRuntimeMs).toBeLessThanOrEqual(elapsedMs);
+  });
+
+  it('without a namespace, kills what a handler left running in a group of its own once it exits', async () => {
+    const marker = `tempo-escape-marker-${process.pid}`;
+    const invocation = await script(
+      'escape.cjs',
+      `const { spawn } = require('node:child_process');
+      spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)', ${JSON.stringify(marker)}], { stdio: 'ignore', detached: true }).unref();
+      process.stdout.write(JSON.stringify({ result: 'Success' }));`,
+    );
+    try {
+      const { result } = await hostWith({ isolation: 'tracking', hideServerFiles: false }).invoke(invocation);
+      expect(result.result).toBe('Success');
+      expect(await hostPidsWithArgument(marker)).toEqual([]);
+    } finally {
+      for (const pid of await hostPidsWithArgument(marker)) process.kill(pid, 'SIGKILL');
+    }
   });
 
   it('reports a command that cannot start', async () => {

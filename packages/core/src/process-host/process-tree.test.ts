@@ -83,6 +83,39 @@ describe('process table', () => {
     expect(pids([])).toEqual([]);
   });
 
+  it('ends the walk on a table whose parent links loop (a scan is not one instant)', () => {
+    // Pids above any pid_max, so none is this process's own.
+    const [a, b, c] = [2 ** 22 + 30, 2 ** 22 + 31, 2 ** 22 + 32];
+    const table = new Map([stat(a, b), stat(b, a), stat(c, b)].map((each) => [each.pid, each]));
+    expect(
+      withDescendants(table, [stat(a, b)])
+        .map((each) => each.pid)
+        .sort((x, y) => x - y),
+    ).toEqual([a, b, c]);
+  });
+
+  it('reads a table longer than one slice of reads', async () => {
+    const root = start('for i in $(seq 140); do sleep 30 & done; wait');
+    const below = await descendantsOf(root.pid ?? 0, 140);
+    try {
+      const table = await readProcessTable();
+      expect(below.every((each) => table.get(each.pid)?.startTicks === each.startTicks)).toBe(true);
+    } finally {
+      for (const each of below) process.kill(each.pid, 'SIGKILL');
+    }
+  }, 15_000);
+
+  it('reads an environment that shows empty again, after pauses, before it gives up', async () => {
+    const empty = start('exec env -i sleep 30');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const emptyStat = readProcessStatSync(empty.pid ?? 0);
+    if (!emptyStat) throw new Error('no process');
+    const started = Date.now();
+    expect(await readEnvironmentVariables([emptyStat], 'TEMPO_TAG')).toEqual(new Map());
+    // Five reads with a pause of 10 ms between each two.
+    expect(Date.now() - started).toBeGreaterThanOrEqual(40);
+  });
+
   it('tells the same process from one that reused its pid or became a zombie', () => {
     const table = new Map([
       [5, stat(5, 1, false, 300)],
@@ -156,6 +189,29 @@ describe('containment', () => {
     expect(await containment.killAll()).toBe(1);
     const otherStat = readProcessStatSync(other.pid ?? 0);
     expect(otherStat?.zombie).toBe(false);
+  });
+
+  it('leaves alone a process of the same tag started before the call, and other tags started since', async () => {
+    const before = start('exec sleep 30', { TEMPO_HANDLER_TAG: 'call.same' });
+    // Start times count in clock ticks (10 ms): the call's root must start in a later one.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const containment = new TreeContainment('call.same');
+    const root = start('exec sleep 30', { TEMPO_HANDLER_TAG: 'call.same' });
+    containment.attach(root.pid ?? 0);
+    const since = start('exec sleep 30', { TEMPO_HANDLER_TAG: 'call.since' });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(await containment.killAll()).toBe(1);
+    expect([before, since].map((child) => readProcessStatSync(child.pid ?? 0)?.zombie)).toEqual([
+      false,
+      false,
+    ]);
+  });
+
+  it('kills nothing of its tag before it was attached to a call', async () => {
+    const tagged = start('exec sleep 30', { TEMPO_HANDLER_TAG: 'call.unattached' });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(await new TreeContainment('call.unattached').killAll()).toBe(0);
+    expect(readProcessStatSync(tagged.pid ?? 0)?.zombie).toBe(false);
   });
 
   it('kills the tree below a namespace wrapper, and nothing once it is gone', async () => {

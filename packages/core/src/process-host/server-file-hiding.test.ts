@@ -80,6 +80,33 @@ describe('planServerFileHiding', () => {
       { path: join(data, 'scratch', 't1', 'call'), writable: true },
     ]);
   });
+
+  it('finds the outermost folders in any order, and leaves out files another folder covers', () => {
+    const plan = planServerFileHiding({
+      serverPaths: [join(data, 'cache'), elsewhere, join(elsewhere, 'secrets.keys'), data],
+      command: '/bin/sh',
+      cwd: '/',
+      scratch: join(data, 'scratch', 't1', 'call'),
+    });
+    expect(plan.hiddenFolders).toEqual([data, elsewhere]);
+    expect(plan.hiddenFiles).toEqual([]);
+  });
+
+  it('puts back a version manager’s installation above its shims, and single writable files', () => {
+    const plan = planServerFileHiding({
+      serverPaths,
+      command: join(data, 'tools', 'shims', 'python'),
+      cwd: join(data, 'cache', 'packages', 't1', 'abc'),
+      scratch: join(data, 'scratch', 't1', 'call'),
+      writableFiles: [join(data, 'logs', 'step.log')],
+    });
+    expect(plan.binds).toEqual([
+      { path: join(data, 'tools'), writable: false },
+      { path: join(data, 'cache', 'packages', 't1', 'abc'), writable: false },
+      { path: join(data, 'scratch', 't1', 'call'), writable: true },
+      { path: join(data, 'logs', 'step.log'), writable: true, file: true },
+    ]);
+  });
 });
 
 const hiding = detectHandlerIsolation({
