@@ -9,7 +9,7 @@ import {
   type WorkerProcess,
 } from './dispatch-fixture.ts';
 import { type ServerProcess, startServerProcess, TEST_ADMIN_API_KEY } from './server-process.ts';
-import { eventually, openSession } from './workers-fixture.ts';
+import { eventually, openSession, stepRunOf } from './workers-fixture.ts';
 
 // Small timings so lost work is found quickly: a short heartbeat timeout (not the 1 s minimum: a
 // loaded test machine may delay a beat that long), and a lease longer than any run of the suite.
@@ -239,31 +239,14 @@ describe('dispatch to remote workers', () => {
       report(liar, first, {
         outputData: '"lie"',
         stepRuns: [
-          {
-            id: 'sru_liar',
+          stepRunOf({
             tenantId: run.tenantId,
             flowRunId: 'run_someone_else',
             dataFlowId: flow.id,
             stepId: 'liar_call',
-            sequence: 1,
-            result: 'Success',
-            nextStepId: null,
-            inputData: null,
-            outputData: null,
-            errorMessage: null,
-            artifactId: null,
-            artifactVersionId: null,
-            artifactVersion: null,
-            artifactSha256: null,
-            manifestEntrypoint: null,
-            executionState: 'Complete',
-            protocolVersion: '1.0',
             startedUtc: now,
-            capacityQueuedUtc: null,
-            capacityAcquiredUtc: null,
-            capacityWaitMs: null,
             completedUtc: now,
-          },
+          }),
         ],
       }),
     );

@@ -1,4 +1,4 @@
-import { WORKER_CONNECT_PATH, WorkerAuthHeaders } from '@tempo/contracts';
+import { type StepRunRecord, WORKER_CONNECT_PATH, WorkerAuthHeaders } from '@tempo/contracts';
 import WebSocket from 'ws';
 
 /** A frame the server sent, as parsed JSON. */
@@ -108,3 +108,31 @@ export const eventually = async <T>(check: () => Promise<T | undefined>, timeout
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 };
+
+/** A whole step run as a worker reports it, with `fields` over the defaults. */
+export const stepRunOf = (fields: Partial<StepRunRecord> = {}): StepRunRecord => ({
+  id: 'srn_1',
+  tenantId: 'ten_1',
+  flowRunId: 'run_any',
+  dataFlowId: 'dfl_1',
+  stepId: 'call',
+  sequence: 0,
+  result: 'Success',
+  nextStepId: null,
+  inputData: null,
+  outputData: null,
+  errorMessage: null,
+  artifactId: null,
+  artifactVersionId: null,
+  artifactVersion: null,
+  artifactSha256: null,
+  manifestEntrypoint: null,
+  executionState: 'Complete',
+  protocolVersion: '1.0',
+  startedUtc: '2026-12-02T10:00:00.000Z',
+  capacityQueuedUtc: null,
+  capacityAcquiredUtc: null,
+  capacityWaitMs: null,
+  completedUtc: null,
+  ...fields,
+});

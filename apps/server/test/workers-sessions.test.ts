@@ -3,7 +3,7 @@ import { TempoClient } from '@tempo/client';
 import { openDatabase } from '@tempo/core/store';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ServerProcess, startServerProcess, TEST_ADMIN_API_KEY } from './server-process.ts';
-import { connectWorker, eventually, helloOf, openSession } from './workers-fixture.ts';
+import { connectWorker, eventually, helloOf, openSession, stepRunOf } from './workers-fixture.ts';
 
 // A short heartbeat timeout (the smallest the setting takes) so a silent worker is found quickly.
 const HEARTBEAT_TIMEOUT_MS = 1000;
@@ -40,33 +40,6 @@ const workerOf = async (id: string) =>
 const wrongBy1 = (token: string): string => `${token.slice(0, -1)}${token.endsWith('x') ? 'y' : 'x'}`;
 
 const refused = { code: 1008, reason: 'worker authentication failed' };
-
-/** A step run as a worker reports it, each field within its column. */
-const WIDE_STEP_RUN = {
-  id: 'srn_1',
-  tenantId: 'ten_1',
-  flowRunId: 'run_any',
-  dataFlowId: 'dfl_1',
-  stepId: 'call',
-  sequence: 0,
-  result: 'Success',
-  nextStepId: null,
-  inputData: null,
-  outputData: null,
-  errorMessage: null,
-  artifactId: null,
-  artifactVersionId: null,
-  artifactVersion: null,
-  artifactSha256: null,
-  manifestEntrypoint: null,
-  executionState: 'Complete',
-  protocolVersion: '1.0',
-  startedUtc: '2026-12-02T10:00:00.000Z',
-  capacityQueuedUtc: null,
-  capacityAcquiredUtc: null,
-  capacityWaitMs: null,
-  completedUtc: null,
-};
 
 describe('worker connect endpoint', () => {
   it('refuses unknown workers, wrong and old tokens, and workers without a token', async () => {
@@ -187,7 +160,7 @@ describe('worker connect endpoint', () => {
             leaseToken: 'lease',
             finalState: 'Succeeded',
             outputData: null,
-            stepRuns: [{ ...WIDE_STEP_RUN, stepId: 'x'.repeat(300) }],
+            stepRuns: [stepRunOf({ stepId: 'x'.repeat(300) })],
             completedUtc: new Date().toISOString(),
           },
         }),
