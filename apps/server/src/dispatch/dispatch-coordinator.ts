@@ -167,6 +167,21 @@ const asStoredOpen = (open: OpenAttempt): StoredAssignment => ({
   completedUtc: null,
 });
 
+/** The fields a claim sets on a run taken from `Queued` onto an attempt. */
+const claimFieldsOf = (run: FlowRunRecord, assignment: WireAssignment) =>
+  ({
+    state: 'Running',
+    dispatchState: 'Assigned',
+    dispatchAttempt: assignment.attemptNumber,
+    assignedWorkerId: assignment.workerId,
+    runAssignmentId: assignment.id,
+    executionNodeKind: 'Worker',
+    assignedUtc: assignment.assignedUtc,
+    leaseExpiresUtc: assignment.leaseExpiresUtc,
+    startedUtc: assignment.assignedUtc,
+    queueWaitMs: Math.max(0, Date.parse(assignment.assignedUtc) - Date.parse(run.createdUtc)),
+  }) as const;
+
 /** A run this server has just queued, as written, for the first pass that looks at it. */
 interface FreshRun {
   readonly run: FlowRunRecord;
@@ -847,19 +862,7 @@ export class DispatchCoordinator implements RunDispatch {
    * when it is no longer there to claim.
    */
   async #claim({ run, assignment }: ReservedAttempt): Promise<FlowRunRecord | null> {
-    const assignedMs = Date.parse(assignment.assignedUtc);
-    const fields = {
-      state: 'Running',
-      dispatchState: 'Assigned',
-      dispatchAttempt: assignment.attemptNumber,
-      assignedWorkerId: assignment.workerId,
-      runAssignmentId: assignment.id,
-      executionNodeKind: 'Worker',
-      assignedUtc: assignment.assignedUtc,
-      leaseExpiresUtc: assignment.leaseExpiresUtc,
-      startedUtc: assignment.assignedUtc,
-      queueWaitMs: Math.max(0, assignedMs - Date.parse(run.createdUtc)),
-    } as const;
+    const fields = claimFieldsOf(run, assignment);
     const claimed = await this.#options.repositories.flowRuns
       .inTenant(run.tenantId)
       .updateWhere({ id: run.id, state: 'Queued', dispatchAttempt: run.dispatchAttempt }, fields);
@@ -868,21 +871,13 @@ export class DispatchCoordinator implements RunDispatch {
 
   /** Puts a run claimed onto an attempt whose row was never written back as it was before. */
   async #unclaim({ run, assignment }: ReservedAttempt): Promise<void> {
-    await this.#options.repositories.flowRuns.inTenant(run.tenantId).updateWhere(
-      { id: run.id, state: 'Running', runAssignmentId: assignment.id },
-      {
-        state: 'Queued',
-        dispatchState: run.dispatchState,
-        dispatchAttempt: run.dispatchAttempt,
-        assignedWorkerId: run.assignedWorkerId,
-        runAssignmentId: run.runAssignmentId,
-        executionNodeKind: run.executionNodeKind,
-        assignedUtc: run.assignedUtc,
-        leaseExpiresUtc: run.leaseExpiresUtc,
-        startedUtc: run.startedUtc,
-        queueWaitMs: run.queueWaitMs,
-      },
-    );
+    const claimedFields = Object.keys(claimFieldsOf(run, assignment)) as (keyof FlowRunRecord)[];
+    await this.#options.repositories.flowRuns
+      .inTenant(run.tenantId)
+      .updateWhere(
+        { id: run.id, state: 'Running', runAssignmentId: assignment.id },
+        Object.fromEntries(claimedFields.map((field) => [field, run[field]])),
+      );
   }
 
   /**
@@ -966,10 +961,9 @@ export class DispatchCoordinator implements RunDispatch {
    * placement nor the session's next frame waits for those writes.
    */
   #arrive(completion: WireCompletion, session: LiveWorkerSession): Promise<void> {
-    // An attempt released here is no longer swept or recovered with its session: the worker has
-    // let go of the run, and this report is its outcome.
-    // Only a report the attempt will take once its row is checked: one refused later must not
-    // have freed a slot meanwhile.
+    // Only a report the attempt will take once its row is checked frees the slot (one refused
+    // later must not have freed it meanwhile). An attempt released here is no longer swept or
+    // recovered with its session: the worker has let go of the run, and this report is its outcome.
     const named = this.#open.get(completion.runAssignmentId) ?? null;
     const open =
       named && completionMismatch(completion, session, asStoredOpen(named)) === null ? named : null;
