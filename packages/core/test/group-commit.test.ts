@@ -1,7 +1,7 @@
 import { TempoError } from '@tempo/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '../src/ids/index.ts';
-import type { TempoDatabase } from '../src/store/index.ts';
+import { inWriteLane, Tables, type TempoDatabase } from '../src/store/index.ts';
 import { freshTestDatabase, testDatabaseType } from './test-database.ts';
 
 let db: TempoDatabase;
@@ -79,5 +79,43 @@ describe(`writes issued together on ${testDatabaseType()}`, () => {
     ]);
     expect(await tenants.get(early)).toBeNull();
     expect((await tenants.get(late))?.name).toBe('ordered');
+  });
+});
+
+// A lane of its own lets writes that something waits on pass a batch held up in the default lane.
+// Only PostgreSQL can hold a row lock for a while with the one statement the test may send.
+describe.runIf(testDatabaseType() === 'Postgresql')('writes in a lane of their own', () => {
+  it('commit while a batch of the default lane waits on a lock, which then lands in order', async () => {
+    const { tenants } = db.repositories;
+    const locked = newId('tenant');
+    const free = newId('tenant');
+    await Promise.all([
+      tenants.create({ id: locked, name: 'lane' }),
+      tenants.create({ id: free, name: 'lane' }),
+    ]);
+    const q = db.dialect.quote;
+    // One transaction that changes the row and keeps its lock for 600 ms before it commits.
+    const holder = db.dialect.executeDdl(
+      `DO $$ BEGIN UPDATE ${q(Tables.tenants.name)} SET ${q('name')} = 'holder' WHERE ${q('id')} = '${locked}'; PERFORM pg_sleep(0.6); END $$`,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    const waiting = tenants.updateWhere({ id: locked }, { name: 'default lane' });
+    const behind = tenants.updateWhere({ id: free }, { name: 'behind it' });
+    // Let the default lane's batch leave and block on the lock before the lane's write is issued.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const own = inWriteLane('own', () => tenants.updateWhere({ id: free }, { name: 'own lane' }));
+    const first = await Promise.race([
+      own.then(() => 'own lane'),
+      holder.then(() => 'holder'),
+      waiting.then(() => 'default lane'),
+    ]);
+    expect(first).toBe('own lane');
+    expect(await own).toBe(1);
+    await holder;
+    expect(await waiting).toBe(1);
+    expect(await behind).toBe(1);
+    // The default lane's batch, blocked behind the lock, landed after the lane's write.
+    expect((await tenants.get(free))?.name).toBe('behind it');
+    expect((await tenants.get(locked))?.name).toBe('default lane');
   });
 });

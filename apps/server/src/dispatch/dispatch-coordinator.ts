@@ -10,7 +10,7 @@ import {
 } from '@tempo/contracts';
 import { newId } from '@tempo/core/ids';
 import type { Logger } from '@tempo/core/logging';
-import { op, type Repositories } from '@tempo/core/store';
+import { inWriteLane, op, type Repositories } from '@tempo/core/store';
 import { currentTraceFields, type TraceFields, withTraceFields } from '@tempo/core/telemetry';
 import type { RunCompletions } from '../runs/run-completions.ts';
 import { attemptStateOf, endFieldsOf, type RunEnd, STEP_RECORD_FAILED } from '../runs/run-end.ts';
@@ -110,6 +110,8 @@ const QUEUED_LOAD_LIMIT = 1000;
 const SCHEDULER_CHANGED = 'scheduler_changed';
 
 const nowUtc = () => new Date().toISOString();
+/** The write lane of the attempts and claims a placement pass issues. */
+const DISPATCH_WRITE_LANE = 'dispatch';
 
 /** A flow as a pass keys it: flows are read across tenants, and only a run's own tenant matches. */
 const flowKey = (tenantId: string, dataFlowId: string) => `${tenantId}/${dataFlowId}`;
@@ -802,13 +804,17 @@ export class DispatchCoordinator implements RunDispatch {
       return;
     }
     // The attempt rows and the claims are issued together, rows first, so the store sends them
-    // as one batch: one round trip before the frames leave instead of two.
-    const [inserted, ...claims] = await Promise.allSettled([
-      repositories.runAssignments.createMany(
-        reserved.map(({ assignment: { completedUtc: _open, ...row } }) => row),
-      ),
-      ...reserved.map((attempt) => this.#claim(attempt)),
-    ]);
+    // as one batch: one round trip before the frames leave instead of two. Their lane keeps them
+    // from queueing behind a batch of other writes (runs accepted, completions applied): they
+    // depend on none still in flight, since a run is queued here only once its row committed.
+    const [inserted, ...claims] = await inWriteLane(DISPATCH_WRITE_LANE, () =>
+      Promise.allSettled([
+        repositories.runAssignments.createMany(
+          reserved.map(({ assignment: { completedUtc: _open, ...row } }) => row),
+        ),
+        ...reserved.map((attempt) => this.#claim(attempt)),
+      ]),
+    );
     if (inserted?.status === 'rejected') {
       // A batch the database refused is replayed write by write, so a claim may have landed
       // without its attempt row, which no recovery could find: it is undone here.

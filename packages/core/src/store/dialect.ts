@@ -19,8 +19,8 @@ export interface SelectQuery {
  * Everything above this interface is dialect-free.
  *
  * Writes apply in the order they are issued, before earlier ones have settled (SQLite's one
- * connection; one batch at a time on a pool), so a caller may issue a run's rows one behind
- * another without waiting for each.
+ * connection; one batch at a time per write lane on a pool, see `inWriteLane`), so a caller may
+ * issue a run's rows one behind another without waiting for each.
  */
 export interface SqlDialect {
   readonly type: DatabaseOptions['type'];

@@ -26,3 +26,4 @@ export type { ColumnSealer } from './sealed-columns.ts';
 export { type InsertOf, type RowOf, type TableSpec, withDefaults } from './table-model.ts';
 export { nowUtc, type TableName, Tables } from './tables/index.ts';
 export type { WriteClock } from './write-clock.ts';
+export { inWriteLane } from './write-lanes.ts';

@@ -1,6 +1,7 @@
 import type { BoundStatement } from '../compiled-statements.ts';
 import type { LooseRow } from '../dialect.ts';
 import type { TableSpec } from '../table-model.ts';
+import { currentWriteLane } from '../write-lanes.ts';
 
 /** One pooled connection, held for one batch. */
 export interface PooledSession {
@@ -56,26 +57,34 @@ interface BatchStatement {
 const statementOf = (target: PooledWriteTarget, write: PendingWrite): BoundStatement =>
   write.statement ?? target.insert(write.spec, write.rows ?? []);
 
+/** The writes of one lane waiting for their batch, and the loop sending its batches. */
+interface Lane {
+  queue: PendingWrite[];
+  /** The loop sending batches, while one runs (or is about to). */
+  flushing: Promise<void> | null;
+}
+
 /**
- * Group commit over a connection pool. The writes issued while no batch is in flight are sent
- * together once the turn of the event loop that issued the first of them is over, in one
- * transaction on one connection, in the order they were issued; those issued meanwhile make the
- * next batch. Inserts into one table are merged into one multi-row statement (placed where the
+ * Group commit over a connection pool. The writes of a lane issued while none of its batches is
+ * in flight are sent together once the turn of the event loop that issued the first of them is
+ * over, in one transaction on one connection, in the order they were issued; those issued
+ * meanwhile make the lane's next batch. Most writes share the default lane; a caller may put
+ * independent writes in one of their own (see `inWriteLane`), whose batches do not wait for
+ * the default lane's. Inserts into one table are merged into one multi-row statement (placed where the
  * first of them was, and never past a change to that table issued after it), so a busy turn's
  * run rows cost a few statements and one commit instead of a round trip and a commit each. A
  * write resolves only once its batch has committed: answered means durable.
  *
- * Since one batch is in flight at a time, writes apply in the order they are issued, as on one
- * connection. A batch the database refuses as a whole (a unique key, a deadlock, a value too
+ * Since one batch per lane is in flight at a time, the writes of a lane apply in the order they
+ * are issued, as on one connection. A batch the database refuses as a whole (a unique key, a deadlock, a value too
  * long) is rolled back and replayed write by write, each committed on its own, so each write's
  * promise reports its own outcome and writes unrelated to the failure survive. Reads do not pass
  * through here: they run on the pool's other connections and see what has committed.
  */
 export class PooledGroupCommit {
   readonly #target: PooledWriteTarget;
-  #queue: PendingWrite[] = [];
-  /** The loop sending batches, while one runs (or is about to). */
-  #flushing: Promise<void> | null = null;
+  /** Per lane name ('' for the default lane); a lane stays once used (callers name a few). */
+  readonly #lanes = new Map<string, Lane>();
 
   constructor(target: PooledWriteTarget) {
     this.#target = target;
@@ -93,25 +102,32 @@ export class PooledGroupCommit {
 
   /** Resolves once every write issued so far has settled. */
   async drain(): Promise<void> {
-    while (this.#flushing) await this.#flushing;
+    for (const lane of this.#lanes.values()) while (lane.flushing) await lane.flushing;
   }
 
   #enqueue(spec: TableSpec, rows: readonly LooseRow[] | null, statement: BoundStatement | null) {
+    const name = currentWriteLane() ?? '';
+    let lane = this.#lanes.get(name);
+    if (!lane) {
+      lane = { queue: [], flushing: null };
+      this.#lanes.set(name, lane);
+    }
+    const into = lane;
     return new Promise<number>((resolve, reject) => {
-      this.#queue.push({ spec, rows, statement, resolve, reject });
-      this.#flushing ??= new Promise<void>((started) => setImmediate(started)).then(() => this.#flush());
+      into.queue.push({ spec, rows, statement, resolve, reject });
+      into.flushing ??= new Promise<void>((started) => setImmediate(started)).then(() => this.#flush(into));
     });
   }
 
-  async #flush(): Promise<void> {
+  async #flush(lane: Lane): Promise<void> {
     try {
-      while (this.#queue.length > 0) {
-        const batch = this.#queue;
-        this.#queue = [];
+      while (lane.queue.length > 0) {
+        const batch = lane.queue;
+        lane.queue = [];
         await this.#commit(batch);
       }
     } finally {
-      this.#flushing = null;
+      lane.flushing = null;
     }
   }
 
