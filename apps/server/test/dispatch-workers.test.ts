@@ -163,6 +163,52 @@ describe('dispatch to remote workers', () => {
     forger.socket.close();
   }, 30_000);
 
+  it('records every report of a flood of forged completions, keeping the session and the runs of others', async () => {
+    const { flow } = await restFlow('flooded_call', 10);
+    const token = (await admin.raw('POST', '/v1.0/workers/wrk_flooder/rotate-token')).body as {
+      token: string;
+    };
+    const flooder = await openSession(server.baseUrl, 'wrk_flooder', token.token, { capabilities: [] });
+    const activityCount = async () =>
+      (
+        (await admin.raw('GET', '/v1.0/workers/wrk_flooder/activity?pageSize=1')).body as {
+          totalCount: number;
+        }
+      ).totalCount;
+    const before = await eventually(async () => ((await activityCount()) > 0 ? activityCount() : undefined));
+    const forged = (index: number) => ({
+      type: 'run-completed',
+      completion: {
+        flowRunId: `run_forged_${index}`,
+        runAssignmentId: `ras_forged_${index}`,
+        workerId: 'wrk_flooder',
+        workerSessionId: flooder.sessionId,
+        leaseToken: 'non_forged',
+        finalState: 'Succeeded',
+        outputData: JSON.stringify('x'.repeat(2000)),
+        stepRuns: [],
+        completedUtc: new Date().toISOString(),
+      },
+    });
+    // About 5 MB sent at once: the hub reads it as fast as the reports' entries are written.
+    const FLOOD = 2500;
+    for (let index = 0; index < FLOOD; index++) flooder.socket.send(forged(index));
+    const run = await tenant.flows.run(flow.id, {});
+    const [done] = await allEnded([run.id], 30_000);
+    expect(done).toMatchObject({ state: 'Succeeded' });
+    const recorded = await eventually(async () => {
+      const count = await activityCount();
+      return count >= before + FLOOD ? count : undefined;
+    }, 60_000);
+    expect(recorded).toBe(before + FLOOD);
+    const worker = (await admin.raw('GET', '/v1.0/workers/wrk_flooder')).body as {
+      latestSession: { id: string; disconnectedUtc?: string | null } | null;
+    };
+    expect(worker.latestSession?.id).toBe(flooder.sessionId);
+    expect(worker.latestSession?.disconnectedUtc ?? null).toBeNull();
+    flooder.socket.close();
+  }, 90_000);
+
   /** The fields of an `assign` frame's assignment these tests answer with. */
   interface Assigned {
     readonly id: string;

@@ -243,6 +243,8 @@ export class DispatchCoordinator implements RunDispatch {
    * writes that cost a few round trips whatever their number.
    */
   #arrived: ArrivedCompletion[] = [];
+  /** Settles once the reports of the latest turn are applied (never rejects). */
+  #arrivedApplied: Promise<void> = Promise.resolve();
   /** Runs queued here moments ago, by id, until a pass looks at them (see {@link FRESH_RUN_MS}). */
   readonly #fresh = new Map<string, FreshRun>();
   #freshChars = 0;
@@ -981,14 +983,17 @@ export class DispatchCoordinator implements RunDispatch {
     }
     this.#arrived.push({ completion, session, open, stepRuns, released, arrivedUtc: nowUtc() });
     if (this.#arrived.length === 1)
-      setImmediate(() => {
-        const arrived = this.#arrived;
-        this.#arrived = [];
-        void this.#applyArrived(arrived).catch((error: unknown) =>
-          this.#options.log.error({ err: error }, 'worker completions not applied'),
-        );
-      });
-    return Promise.resolve();
+      this.#arrivedApplied = new Promise<void>((turnOver) => setImmediate(turnOver))
+        .then(() => {
+          const arrived = this.#arrived;
+          this.#arrived = [];
+          return this.#applyArrived(arrived);
+        })
+        .catch((error: unknown) => this.#options.log.error({ err: error }, 'worker completions not applied'));
+    // A report that freed no slot (stale, foreign, refused) holds its session's next frame until
+    // it is applied: a worker sending a flood of them is slowed to the pace of their writes, and
+    // the session hub stops reading its socket, instead of the reports piling up in memory.
+    return released ? Promise.resolve() : this.#arrivedApplied;
   }
 
   /**
@@ -1011,6 +1016,7 @@ export class DispatchCoordinator implements RunDispatch {
     }
     const storedById = new Map(stored.map((row) => [row.id, row]));
     const applying = new Map<string, CompletionToApply>();
+    const ignored: Promise<void>[] = [];
     for (const arrival of arrived) {
       const { completion, session } = arrival;
       const accepted = this.#accepted(arrival, storedById.get(completion.runAssignmentId) ?? null);
@@ -1025,18 +1031,24 @@ export class DispatchCoordinator implements RunDispatch {
         applying.set(accepted.issued.id, accepted);
         continue;
       }
-      void this.#activity({
-        workerId: session.workerId,
-        workerSessionId: session.workerSessionId,
-        flowRunId: completion.flowRunId,
-        runAssignmentId: completion.runAssignmentId,
-        eventType: 'orphan_completion',
-        severity: 'Warning',
-        message: `completion ignored: ${problem}`,
-        payload: completion,
-      });
+      ignored.push(
+        this.#activity({
+          workerId: session.workerId,
+          workerSessionId: session.workerSessionId,
+          flowRunId: completion.flowRunId,
+          runAssignmentId: completion.runAssignmentId,
+          eventType: 'orphan_completion',
+          severity: 'Warning',
+          message: `completion ignored: ${problem}`,
+          payload: completion,
+        }),
+      );
     }
-    if (applying.size > 0) await this.#applyCompletions([...applying.values()]);
+    // The ignored reports' entries are waited for too: their sessions wait for this (see #arrive).
+    await Promise.all([
+      applying.size > 0 ? this.#applyCompletions([...applying.values()]) : undefined,
+      ...ignored,
+    ]);
   }
 
   /** What a completion ends its run with, or why it may not be applied. */

@@ -5,6 +5,13 @@ import { WebSocket } from 'ws';
 /** Where a connection is in its life (STYLE: one explicit state machine per session). */
 export type ConnectionPhase = 'awaiting-hello' | 'ready' | 'closed';
 
+/**
+ * Frames of one connection waiting for their turn past which its socket is no longer read (and
+ * read again once they are handled): a worker sending faster than its frames are handled is held
+ * back by TCP instead of filling the server's memory. Far above what a worker's own runs send.
+ */
+const MAX_QUEUED_TASKS = 64;
+
 /** Longest close reason the WebSocket protocol carries, in bytes. */
 const MAX_CLOSE_REASON_BYTES = 123;
 
@@ -41,6 +48,7 @@ export class WorkerConnection {
   /** A heartbeat write to the database is in flight; later beats skip theirs until it ends. */
   heartbeatWriteBusy = false;
   #queue: Promise<void> = Promise.resolve();
+  #queued = 0;
 
   constructor(
     workerId: string,
@@ -54,9 +62,22 @@ export class WorkerConnection {
     this.remoteAddress = remoteAddress;
   }
 
-  /** Runs `task` after every task queued before it; a task must not throw. */
+  /**
+   * Runs `task` after every task queued before it; a task must not throw. Past
+   * {@link MAX_QUEUED_TASKS} waiting, the socket is paused until the queue is empty again.
+   */
   enqueue(task: () => Promise<void>): void {
-    this.#queue = this.#queue.then(task);
+    this.#queued += 1;
+    if (this.#queued > MAX_QUEUED_TASKS && !this.socket.isPaused) this.socket.pause();
+    this.#queue = this.#queue.then(task).then(() => {
+      this.#queued -= 1;
+      if (this.#queued === 0 && this.socket.isPaused) this.socket.resume();
+    });
+  }
+
+  /** Tasks queued by {@link enqueue} and not yet finished. */
+  get queuedTasks(): number {
+    return this.#queued;
   }
 
   /** Sends a frame when the socket is open; false when it is not. */
