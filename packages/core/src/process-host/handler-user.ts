@@ -8,15 +8,16 @@ export interface HandlerUser {
 }
 
 /**
- * Reads `runtimes.externalExecution.handlerUser` (`uid:gid`, both numbers; the settings schema
- * has checked the shape already).
+ * Reads `runtimes.externalExecution.handlerUser` (`uid:gid`, both decimal numbers). The settings
+ * schema checks the same shape; this checks it again because a lax reading fails towards root
+ * (`Number('')` is 0, so `"1000:"` would mean group 0).
  */
 export const parseHandlerUser = (text: string): HandlerUser => {
-  const [uid = Number.NaN, gid = Number.NaN] = text.split(':').map(Number);
-  if (!Number.isInteger(uid) || !Number.isInteger(gid) || uid < 0 || gid < 0) {
+  const match = /^(\d{1,10}):(\d{1,10})$/.exec(text);
+  if (!match) {
     throw new Error(`runtimes.externalExecution.handlerUser must be "uid:gid" in numbers, not "${text}".`);
   }
-  return { uid, gid };
+  return { uid: Number(match[1]), gid: Number(match[2]) };
 };
 
 /** Read for all, and execute (search) for all where the owner may execute. */

@@ -69,7 +69,19 @@ describe('handler user', () => {
   it('reads `uid:gid` and refuses anything else', () => {
     expect(parseHandlerUser('65534:65534')).toEqual({ uid: 65534, gid: 65534 });
     expect(parseHandlerUser('0:0')).toEqual({ uid: 0, gid: 0 });
-    for (const text of ['nobody', '1000', '-1:5', '5:-1', '1.5:2', '2:x']) {
+    for (const text of [
+      'nobody',
+      '1000',
+      '-1:5',
+      '5:-1',
+      '1.5:2',
+      '2:x',
+      '1000:',
+      ':1000',
+      ' 7:7',
+      '0x10:5',
+      '1e3:5',
+    ]) {
       expect(() => parseHandlerUser(text)).toThrow(
         `runtimes.externalExecution.handlerUser must be "uid:gid" in numbers, not "${text}".`,
       );
