@@ -1,14 +1,31 @@
 import { parseArgs } from 'node:util';
 import { COMMANDS, type Command } from './commands.ts';
 
+/** Column past which a summary wraps: the help stays readable in a narrow terminal. */
+const HELP_WIDTH = 100;
+const SUMMARY_INDENT = '      ';
+
+/** `text` broken at spaces into lines of at most {@link HELP_WIDTH} columns, each indented. */
+const wrapped = (text: string): string[] => {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line !== '' && SUMMARY_INDENT.length + line.length + 1 + word.length > HELP_WIDTH) {
+      lines.push(SUMMARY_INDENT + line);
+      line = word;
+    } else line = line === '' ? word : `${line} ${word}`;
+  }
+  if (line !== '') lines.push(SUMMARY_INDENT + line);
+  return lines;
+};
+
 const usage = (): string => {
-  const width = Math.max(...COMMANDS.map((command) => command.usage.length));
   return [
     'Usage: ./tempo <command> [options]',
     '       ./tempo --version',
     '',
     'Commands:',
-    ...COMMANDS.map((command) => `  ${command.usage.padEnd(width)}  ${command.summary}`),
+    ...COMMANDS.flatMap((command) => [`  ${command.usage}`, ...wrapped(command.summary)]),
     '',
     'Every tempo.json setting can also be set by a TEMPO_* environment variable (see docs/settings.md).',
   ].join('\n');
