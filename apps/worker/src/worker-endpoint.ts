@@ -1,4 +1,4 @@
-import { WORKER_CONNECT_PATH } from '@tempo/contracts';
+import { WORKER_CONNECT_PATH, type WorkerArtifactDownloadQuery } from '@tempo/contracts';
 
 /**
  * The WebSocket URL of a server endpoint (spec §4.1): `ws://` for `http://`, `wss://` for
@@ -18,14 +18,15 @@ export const artifactDownloadUrlOf = (
   serverEndpoint: string,
   tenantId: string,
   sha256: string,
-  assignment: { readonly runAssignmentId: string; readonly leaseToken: string },
+  assignment: WorkerArtifactDownloadQuery,
 ): string => {
   const url = new URL(serverEndpoint);
   url.pathname = `/v1.0/workers/artifacts/${encodeURIComponent(tenantId)}/blobs/${encodeURIComponent(sha256)}/download`;
-  url.search = new URLSearchParams({
+  const query: WorkerArtifactDownloadQuery = {
     runAssignmentId: assignment.runAssignmentId,
     leaseToken: assignment.leaseToken,
-  }).toString();
+  };
+  url.search = new URLSearchParams(query).toString();
   url.hash = '';
   return url.toString();
 };

@@ -73,6 +73,24 @@ export const WorkerListQuery = PageQuery.extend({
 });
 export type WorkerListQuery = z.infer<typeof WorkerListQuery>;
 
+/** Path of `GET /v1.0/workers/artifacts/{tenantId}/blobs/{sha256}/download`. */
+export const WorkerArtifactDownloadParams = z.object({
+  tenantId: EntityId,
+  /** The package's SHA-256, hex, any case. */
+  sha256: z
+    .string()
+    .regex(/^[0-9a-fA-F]{64}$/, 'sha256 is 64 hexadecimal characters')
+    .transform((value) => value.toLowerCase()),
+});
+export type WorkerArtifactDownloadParams = z.infer<typeof WorkerArtifactDownloadParams>;
+
+/** Query of the worker download: the open attempt that authorises it (spec §4.6). */
+export const WorkerArtifactDownloadQuery = z.object({
+  runAssignmentId: EntityId,
+  leaseToken: z.string().min(1).max(64),
+});
+export type WorkerArtifactDownloadQuery = z.infer<typeof WorkerArtifactDownloadQuery>;
+
 /** Answer of `GET /v1.0/workers/summary`: how many workers are in each condition. */
 export const WorkerFleetSummary = z.object({
   /** Every worker row, the pseudo-worker included. */

@@ -4,6 +4,8 @@ import {
   PageQuery,
   pageOf,
   WorkerActivityRecord,
+  WorkerArtifactDownloadParams,
+  WorkerArtifactDownloadQuery,
   WorkerAuthHeaders,
   WorkerFleetSummary,
   WorkerListQuery,
@@ -19,18 +21,6 @@ import { openWorkerDownload } from '../workers/worker-artifacts.ts';
 import { WorkerErrors } from '../workers/worker-errors.ts';
 
 const ItemParams = z.object({ id: EntityId });
-const DownloadParams = z.object({
-  tenantId: EntityId,
-  /** The package's SHA-256, hex, any case. */
-  sha256: z
-    .string()
-    .regex(/^[0-9a-fA-F]{64}$/, 'sha256 is 64 hexadecimal characters')
-    .transform((value) => value.toLowerCase()),
-});
-const DownloadQuery = z.object({
-  runAssignmentId: EntityId,
-  leaseToken: z.string().min(1).max(64),
-});
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody };
 const admin = { access: { kind: 'admin' } } as const;
 const describe = (summary: string, description?: string) => ({
@@ -190,14 +180,14 @@ export const workerRoutes: FastifyPluginAsync<{ context: ServerContext }> = asyn
           'Download a package for an assignment (workers)',
           'For workers, with x-worker-id and x-worker-token: the package of an artifact version pinned by the run of an open assignment of this worker, named with its lease token.',
         ),
-        params: DownloadParams,
-        querystring: DownloadQuery,
+        params: WorkerArtifactDownloadParams,
+        querystring: WorkerArtifactDownloadQuery,
         response: errors,
       },
     },
     async (request, reply) => {
-      const params = request.params as z.infer<typeof DownloadParams>;
-      const query = request.query as z.infer<typeof DownloadQuery>;
+      const params = request.params as WorkerArtifactDownloadParams;
+      const query = request.query as WorkerArtifactDownloadQuery;
       const download = await openWorkerDownload(
         { repositories: context.repositories, blobs, workers },
         {
