@@ -245,7 +245,10 @@ export class DispatchCoordinator implements RunDispatch {
   #arrived: ArrivedCompletion[] = [];
   /** Settles once the reports of the latest turn are applied (never rejects). */
   #arrivedApplied: Promise<void> = Promise.resolve();
-  /** Runs queued here moments ago, by id, until a pass looks at them (see {@link FRESH_RUN_MS}). */
+  /**
+   * Runs queued here moments ago, by id, in queueing order, until a pass takes them from the FIFO
+   * or they are older than {@link FRESH_RUN_MS}.
+   */
   readonly #fresh = new Map<string, FreshRun>();
   #freshChars = 0;
   /**
@@ -330,6 +333,7 @@ export class DispatchCoordinator implements RunDispatch {
     // finds it.
     if (!this.#scheduling) return;
     const chars = charsOf(run);
+    this.#dropStaleFresh(Date.now());
     if (this.#freshChars + chars <= MAX_FRESH_CHARS) {
       this.#fresh.set(run.id, { run, routingHintLabel, queuedMs: Date.now() });
       this.#freshChars += chars;
@@ -339,6 +343,21 @@ export class DispatchCoordinator implements RunDispatch {
     if (trace.traceParent) this.#traces.set(run.id, trace);
     this.#pending.add(run);
     this.kick();
+  }
+
+  /** Forgets the runs queued longer than {@link FRESH_RUN_MS} ago (the map is in queueing order). */
+  #dropStaleFresh(nowMs: number): void {
+    for (const [runId, fresh] of this.#fresh) {
+      if (nowMs - fresh.queuedMs <= FRESH_RUN_MS) return;
+      this.#forgetFresh(runId);
+    }
+  }
+
+  #forgetFresh(runId: string): void {
+    const fresh = this.#fresh.get(runId);
+    if (!fresh) return;
+    this.#fresh.delete(runId);
+    this.#freshChars -= charsOf(fresh.run);
   }
 
   /** @inheritdoc */
@@ -518,6 +537,7 @@ export class DispatchCoordinator implements RunDispatch {
         const run = read.runs.get(head.id) ?? null;
         if (run?.state !== 'Queued' || run.dispatchAttempt >= engine.maxAssignmentAttempts) {
           this.#pending.remove(head.id);
+          this.#forgetFresh(head.id);
           this.#waiting.delete(head.id);
           this.#traces.delete(head.id);
           continue;
@@ -559,6 +579,7 @@ export class DispatchCoordinator implements RunDispatch {
           break;
         }
         this.#pending.remove(run.id);
+        this.#forgetFresh(run.id);
         this.#waiting.delete(run.id);
         if (decision.kind === 'never') await this.#failQueued(run, decision.reason, 'no_eligible_worker');
         else if (decision.executor.kind === 'Server') this.#executeLocally(run);
@@ -593,11 +614,10 @@ export class DispatchCoordinator implements RunDispatch {
     const unread: PendingRun[] = [];
     for (const run of window) {
       const fresh = this.#fresh.get(run.id);
-      if (fresh) {
-        this.#fresh.delete(run.id);
-        this.#freshChars -= charsOf(fresh.run);
-      }
+      // Kept until the run leaves the FIFO: a run first looked at while every slot was taken
+      // (the usual case under load) is placed a cycle later, still without a read.
       if (!fresh || nowMs - fresh.queuedMs > FRESH_RUN_MS) {
+        this.#forgetFresh(run.id);
         unread.push(run);
         continue;
       }
@@ -984,6 +1004,10 @@ export class DispatchCoordinator implements RunDispatch {
     this.#arrived.push({ completion, session, open, stepRuns, released, arrivedUtc: nowUtc() });
     if (this.#arrived.length === 1)
       this.#arrivedApplied = new Promise<void>((turnOver) => setImmediate(turnOver))
+        // After the placement pass the reports started, whose claims then do not share the
+        // database with the reports' read and writes: the freed slots are filled sooner, and a
+        // waiting trigger caller is answered about a round trip later.
+        .then(() => this.#serial(() => Promise.resolve()))
         .then(() => {
           const arrived = this.#arrived;
           this.#arrived = [];
