@@ -209,6 +209,44 @@ describe('dispatch to remote workers', () => {
     flooder.socket.close();
   }, 90_000);
 
+  it("records every one of a flood of acks naming attempts not the session's, keeping the session", async () => {
+    const { flow } = await restFlow('ack_flooded_call', 10);
+    const token = (await admin.raw('POST', '/v1.0/workers/wrk_acker/rotate-token')).body as { token: string };
+    const acker = await openSession(server.baseUrl, 'wrk_acker', token.token, { capabilities: [] });
+    const activityCount = async () =>
+      (
+        (await admin.raw('GET', '/v1.0/workers/wrk_acker/activity?pageSize=1')).body as {
+          totalCount: number;
+        }
+      ).totalCount;
+    const before = await eventually(async () => ((await activityCount()) > 0 ? activityCount() : undefined));
+    const FLOOD = 2500;
+    for (let index = 0; index < FLOOD; index++)
+      acker.socket.send({
+        type: 'assign-ack',
+        workerId: 'wrk_acker',
+        workerSessionId: acker.sessionId,
+        runAssignmentId: `ras_foreign_${index}`,
+        leaseToken: 'not_issued',
+        accepted: index % 2 === 0,
+        message: 'x'.repeat(1024),
+      });
+    const run = await tenant.flows.run(flow.id, {});
+    const [done] = await allEnded([run.id], 30_000);
+    expect(done).toMatchObject({ state: 'Succeeded' });
+    const recorded = await eventually(async () => {
+      const count = await activityCount();
+      return count >= before + FLOOD ? count : undefined;
+    }, 60_000);
+    expect(recorded).toBe(before + FLOOD);
+    const worker = (await admin.raw('GET', '/v1.0/workers/wrk_acker')).body as {
+      latestSession: { id: string; disconnectedUtc?: string | null } | null;
+    };
+    expect(worker.latestSession?.id).toBe(acker.sessionId);
+    expect(worker.latestSession?.disconnectedUtc ?? null).toBeNull();
+    acker.socket.close();
+  }, 90_000);
+
   /** The fields of an `assign` frame's assignment these tests answer with. */
   interface Assigned {
     readonly id: string;

@@ -148,6 +148,17 @@ describe('worker connect endpoint', () => {
       (id) => JSON.stringify(heartbeat(id, { workerId: 'wrk_other' })),
       (id) => JSON.stringify(helloOf('wrk_garbage', { sessionId: id })),
       (id) => JSON.stringify(heartbeat(id, { activeRuns: -1 })),
+      // A refusal's reason is bounded: one of 16 MiB was once kept whole in the activity trail.
+      (id) =>
+        JSON.stringify({
+          type: 'assign-ack',
+          workerId: 'wrk_garbage',
+          workerSessionId: id,
+          runAssignmentId: 'ras_any',
+          leaseToken: 'lease',
+          accepted: false,
+          message: 'r'.repeat(1025),
+        }),
       // A step run wider than its column: PostgreSQL refused the whole batch of completions once.
       (id) =>
         JSON.stringify({

@@ -15,6 +15,12 @@ export const WORKER_PROTOCOL_VERSION = '1.0';
 /** Path of the worker WebSocket endpoint. */
 export const WORKER_CONNECT_PATH = '/v1.0/workers/connect';
 
+/** Longest lease token a frame may carry; the server's are far shorter (an id's length). */
+export const MAX_LEASE_TOKEN_LENGTH = 256;
+
+/** Longest reason an `assign-ack` may give for refusing its assignment. */
+export const MAX_ACK_MESSAGE_LENGTH = 1024;
+
 /** Upgrade headers a worker authenticates with. */
 export const WorkerAuthHeaders = { workerId: 'x-worker-id', workerToken: 'x-worker-token' } as const;
 
@@ -157,7 +163,7 @@ export const WireAssignment = z.object({
   workerSessionId: EntityId,
   attemptNumber: z.number().int().min(1),
   state: RunAssignmentState,
-  leaseToken: z.string().min(1),
+  leaseToken: z.string().min(1).max(MAX_LEASE_TOKEN_LENGTH),
   leaseExpiresUtc: UtcTimestamp,
   assignedUtc: UtcTimestamp,
   completedUtc: UtcTimestamp.nullable().default(null),
@@ -170,7 +176,7 @@ export const WireCompletion = z.object({
   runAssignmentId: EntityId,
   workerId: EntityId,
   workerSessionId: EntityId,
-  leaseToken: z.string().min(1),
+  leaseToken: z.string().min(1).max(MAX_LEASE_TOKEN_LENGTH),
   finalState: FlowRunState.exclude(['Queued', 'Running']),
   outputData: z.string().nullable().default(null),
   errorMessage: z.string().nullable().default(null),
@@ -237,9 +243,10 @@ export const AssignAckFrame = z.object({
   workerId: EntityId,
   workerSessionId: EntityId,
   runAssignmentId: EntityId,
-  leaseToken: z.string(),
+  leaseToken: z.string().max(MAX_LEASE_TOKEN_LENGTH),
   accepted: z.boolean(),
-  message: z.string().nullable().default(null),
+  /** Why the worker refused; a reason, not a report, so its length is bounded. */
+  message: z.string().max(MAX_ACK_MESSAGE_LENGTH).nullable().default(null),
 });
 export type AssignAckFrame = z.infer<typeof AssignAckFrame>;
 

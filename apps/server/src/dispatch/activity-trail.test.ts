@@ -1,7 +1,7 @@
 import { createLogger } from '@tempo/core/logging';
 import { openDatabase, type TempoDatabase } from '@tempo/core/store';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ActivityTrail } from './activity-trail.ts';
+import { ActivityTrail, MAX_QUEUED_ACTIVITY } from './activity-trail.ts';
 
 // The coordinator's activity trail over a real SQLite database.
 
@@ -46,6 +46,21 @@ describe('ActivityTrail', () => {
     const rows = await db.repositories.workerActivity.find({ workerId: 'wrk_trail' });
     const byId = [...rows].sort((x, y) => (x.id < y.id ? -1 : 1));
     expect(byId.map((row) => row.message)).toEqual(['a', 'b', 'c', 'd', 'e', 'f', 'g']);
+  });
+
+  it('keeps at most its bound of waiting entries, resolving the others, and takes entries again once written', async () => {
+    const burst = (prefix: string, count: number) =>
+      Array.from({ length: count }, (_, index) =>
+        trail.record({ ...entry(`${prefix}${index}`), workerId: 'wrk_burst' }),
+      );
+    await Promise.all(burst('over-', MAX_QUEUED_ACTIVITY + 500));
+    await Promise.all(burst('after-', 3));
+    const rows = await db.repositories.workerActivity.find({ workerId: 'wrk_burst' });
+    expect(rows).toHaveLength(MAX_QUEUED_ACTIVITY + 3);
+    const messages = new Set(rows.map((row) => row.message));
+    expect(messages.has(`over-${MAX_QUEUED_ACTIVITY - 1}`)).toBe(true);
+    expect(messages.has(`over-${MAX_QUEUED_ACTIVITY}`)).toBe(false);
+    expect(messages.has('after-2')).toBe(true);
   });
 
   it('swallows a failed write, resolving its entries', async () => {

@@ -16,7 +16,7 @@ import type { RunCompletions } from '../runs/run-completions.ts';
 import { attemptStateOf, endFieldsOf, type RunEnd, STEP_RECORD_FAILED } from '../runs/run-end.ts';
 import type { RunDispatch } from '../runs/run-service.ts';
 import { RUN_END_RETRY, retryStoreWrite } from '../runs/store-retry.ts';
-import type { ActivityEntry } from '../workers/worker-activity.ts';
+import { type ActivityEntry, assignAckEntry, orphanCompletionEntry } from '../workers/worker-activity.ts';
 import { DisconnectReason, type LiveWorkerSession, type WorkerSessions } from '../workers/worker-sessions.ts';
 import { ActivityTrail } from './activity-trail.ts';
 import {
@@ -222,6 +222,8 @@ export class DispatchCoordinator implements RunDispatch {
   readonly #pending = new PendingRuns();
   readonly #plans = new PlanCache();
   readonly #open = new Map<string, OpenAttempt>();
+  /** Open attempts whose first `assign-ack` acceptance has arrived (see #acknowledged). */
+  readonly #acceptedOnce = new WeakSet<OpenAttempt>();
   /** Sessions a frame could not be sent to: their socket is gone, their close not yet handled. */
   readonly #unreachable = new Set<string>();
   /** The last waiting reason recorded per run, so a waiting run is recorded once per reason. */
@@ -959,27 +961,25 @@ export class DispatchCoordinator implements RunDispatch {
    */
   #acknowledged(ack: AssignAckFrame, session: LiveWorkerSession): Promise<void> {
     const issued = this.#open.get(ack.runAssignmentId);
-    void this.#activity({
-      workerId: session.workerId,
-      workerSessionId: session.workerSessionId,
-      flowRunId: issued?.flowRunId ?? null,
-      runAssignmentId: ack.runAssignmentId,
-      eventType: 'assign-ack',
-      severity: ack.accepted ? 'Info' : 'Warning',
-      message: ack.accepted ? 'accepted' : (ack.message ?? 'rejected'),
-      payload: ack,
-    });
-    if (
-      ack.accepted ||
-      !issued ||
-      issued.workerSessionId !== session.workerSessionId ||
-      issued.leaseToken !== ack.leaseToken
-    )
+    const own =
+      issued !== undefined &&
+      issued.workerSessionId === session.workerSessionId &&
+      issued.leaseToken === ack.leaseToken;
+    const recorded = this.#activity(assignAckEntry(ack, session, issued?.flowRunId ?? null));
+    if (own && !ack.accepted)
+      return this.#serial(async () => {
+        await this.#recover(issued, RecoveryReason.rejected);
+        this.kick();
+      });
+    // The first acceptance of the session's own attempt does not hold the session's next frame
+    // (its completion) for the write. Any other ack (a repeat, or one naming an attempt that is
+    // not the session's) does, so a worker sending a flood of them is slowed to the pace of the
+    // trail's writes and its socket stops being read, instead of the entries piling up in memory.
+    if (own && !this.#acceptedOnce.has(issued)) {
+      this.#acceptedOnce.add(issued);
       return Promise.resolve();
-    return this.#serial(async () => {
-      await this.#recover(issued, RecoveryReason.rejected);
-      this.kick();
-    });
+    }
+    return recorded;
   }
 
   /**
@@ -1056,16 +1056,7 @@ export class DispatchCoordinator implements RunDispatch {
         continue;
       }
       ignored.push(
-        this.#activity({
-          workerId: session.workerId,
-          workerSessionId: session.workerSessionId,
-          flowRunId: completion.flowRunId,
-          runAssignmentId: completion.runAssignmentId,
-          eventType: 'orphan_completion',
-          severity: 'Warning',
-          message: `completion ignored: ${problem}`,
-          payload: completion,
-        }),
+        this.#activity(orphanCompletionEntry(completion, session, `completion ignored: ${problem}`)),
       );
     }
     // The ignored reports' entries are waited for too: their sessions wait for this (see #arrive).

@@ -1,10 +1,16 @@
 import { performance } from 'node:perf_hooks';
 import type { Logger } from '@tempo/core/logging';
-import type { LeaseRecord, Repositories } from '@tempo/core/store';
+import { inWriteLane, type LeaseRecord, type Repositories } from '@tempo/core/store';
 import type { InstanceLocks } from './instance-locks.ts';
 
 /** The name of the scheduler's row in `scheduler_leases`. */
 export const SCHEDULER_LEASE_NAME = 'scheduler';
+
+/**
+ * The write lane of the lease's renewals and release: a renewal must not queue behind a batch of
+ * run writes that a lock or a slow disk holds, or the role lapses while the server is healthy.
+ */
+const SCHEDULER_WRITE_LANE = 'scheduler-lease';
 
 /** What the role is built from. */
 export interface SchedulerRoleOptions {
@@ -131,7 +137,9 @@ export class SchedulerRole {
     this.#validUntilMs = 0;
     if (!held || this.#options.allowDuplicateScheduler) return;
     try {
-      const released = await this.#options.repositories.schedulerLeases.release(held);
+      const released = await inWriteLane(SCHEDULER_WRITE_LANE, () =>
+        this.#options.repositories.schedulerLeases.release(held),
+      );
       if (released) this.#options.log.info({ epoch: held.epoch }, 'scheduler role released');
     } catch (error) {
       this.#options.log.warn({ err: error }, 'scheduler lease not released; it lapses by itself');
@@ -149,7 +157,9 @@ export class SchedulerRole {
     const ours = seen !== null && seen.holderInstanceId === instanceId;
     if (!ours) this.#held = null;
     if (seen && !ours && !this.#lapsed(seen, startedMs) && !(await this.#holderRetired(seen))) return false;
-    const taken = await leases.acquire(SCHEDULER_LEASE_NAME, instanceId, leaseMs, seen);
+    const taken = await inWriteLane(SCHEDULER_WRITE_LANE, () =>
+      leases.acquire(SCHEDULER_LEASE_NAME, instanceId, leaseMs, seen),
+    );
     if (!taken || this.#stopped) {
       this.#held = null;
       return false;

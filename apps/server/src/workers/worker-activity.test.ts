@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { activityRow, MAX_ACTIVITY_PAYLOAD_BYTES } from './worker-activity.ts';
+import { activityRow, MAX_ACTIVITY_MESSAGE_CHARS, MAX_ACTIVITY_PAYLOAD_BYTES } from './worker-activity.ts';
 
 const entry = (payload: unknown) => ({
   workerId: 'wrk_a',
@@ -23,5 +23,14 @@ describe('activityRow', () => {
     const stored = activityRow(entry(frame)).payloadJson ?? '';
     expect(JSON.parse(stored)).toEqual({ truncated: true, bytes: JSON.stringify(frame).length });
     expect(stored.length).toBeLessThan(100);
+  });
+
+  it('keeps a message of exactly the limit and cuts a longer one, marking the cut', () => {
+    const atLimit = 'm'.repeat(MAX_ACTIVITY_MESSAGE_CHARS);
+    expect(activityRow({ ...entry(undefined), message: atLimit }).message).toBe(atLimit);
+    const stored = activityRow({ ...entry(undefined), message: 'r'.repeat(16 * 1024 * 1024) }).message ?? '';
+    expect(stored).toHaveLength(MAX_ACTIVITY_MESSAGE_CHARS);
+    expect(stored.endsWith('…')).toBe(true);
+    expect(activityRow({ ...entry(undefined), message: null }).message).toBeNull();
   });
 });

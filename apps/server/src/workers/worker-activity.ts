@@ -1,3 +1,4 @@
+import type { AssignAckFrame, WireCompletion } from '@tempo/contracts';
 import { newId } from '@tempo/core/ids';
 import type { Logger } from '@tempo/core/logging';
 import type { Repositories } from '@tempo/core/store';
@@ -26,6 +27,19 @@ export interface ActivityEntry {
  */
 export const MAX_ACTIVITY_PAYLOAD_BYTES = 4096;
 
+/**
+ * Longest message stored with an event, in characters. Messages quote worker frames (a refusal's
+ * reason, a completion's problem); a longer one is cut and marked.
+ */
+export const MAX_ACTIVITY_MESSAGE_CHARS = 1024;
+
+const storedMessage = (message: string | null | undefined): string | null => {
+  if (message === undefined || message === null) return null;
+  return message.length <= MAX_ACTIVITY_MESSAGE_CHARS
+    ? message
+    : `${message.slice(0, MAX_ACTIVITY_MESSAGE_CHARS - 1)}…`;
+};
+
 /** The payload as stored: its JSON text, or a note of its size when that text is too large. */
 const storedPayload = (payload: unknown): string | null => {
   if (payload === undefined) return null;
@@ -44,9 +58,47 @@ export const activityRow = (entry: ActivityEntry) => ({
   runAssignmentId: entry.runAssignmentId ?? null,
   eventType: entry.eventType,
   severity: entry.severity,
-  message: entry.message ?? null,
+  message: storedMessage(entry.message),
   payloadJson: storedPayload(entry.payload),
   createdUtc: new Date().toISOString(),
+});
+
+/** The session an event of a worker's frame is recorded against. */
+interface FrameSession {
+  readonly workerId: string;
+  readonly workerSessionId: string;
+}
+
+/** The `assign-ack` entry of an acknowledgement (Warning when it refuses its assignment). */
+export const assignAckEntry = (
+  ack: AssignAckFrame,
+  session: FrameSession,
+  flowRunId: string | null,
+): ActivityEntry => ({
+  workerId: session.workerId,
+  workerSessionId: session.workerSessionId,
+  flowRunId,
+  runAssignmentId: ack.runAssignmentId,
+  eventType: 'assign-ack',
+  severity: ack.accepted ? 'Info' : 'Warning',
+  message: ack.accepted ? 'accepted' : (ack.message ?? 'rejected'),
+  payload: ack,
+});
+
+/** The `orphan_completion` entry of a report that was not applied, and why. */
+export const orphanCompletionEntry = (
+  completion: WireCompletion,
+  session: FrameSession,
+  why: string,
+): ActivityEntry => ({
+  workerId: session.workerId,
+  workerSessionId: session.workerSessionId,
+  flowRunId: completion.flowRunId,
+  runAssignmentId: completion.runAssignmentId,
+  eventType: 'orphan_completion',
+  severity: 'Warning',
+  message: why,
+  payload: completion,
 });
 
 /**

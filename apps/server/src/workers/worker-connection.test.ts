@@ -68,12 +68,36 @@ describe('WorkerConnection', () => {
     for (const frame of frames) peer.send(frame);
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(socket.isPaused).toBe(true);
-    expect(connection.queuedTasks).toBeGreaterThan(64);
-    expect(connection.queuedTasks).toBeLessThan(500);
+    expect(connection.queued.tasks).toBeGreaterThan(64);
+    expect(connection.queued.tasks).toBeLessThan(500);
     release.resolve();
     await expect.poll(() => handled.length, { timeout: 10_000 }).toBe(2000);
     expect(handled).toEqual(frames);
     expect(socket.isPaused).toBe(false);
-    expect(connection.queuedTasks).toBe(0);
+    expect(connection.queued).toEqual({ tasks: 0, bytes: 0 });
+  });
+
+  it('stops reading its socket while the frames waiting pass 8 MiB, however few they are', async () => {
+    const { connection, socket, client: peer } = await connectedPair();
+    const release = settable();
+    let handled = 0;
+    socket.on('message', (data: Buffer) =>
+      connection.enqueue(async () => {
+        await release.promise;
+        handled += 1;
+      }, data.length),
+    );
+    const frame = 'y'.repeat(3 * 1024 * 1024);
+    for (let index = 0; index < 10; index++) peer.send(frame);
+    await expect.poll(() => connection.queued.tasks, { timeout: 10_000 }).toBeGreaterThanOrEqual(3);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(socket.isPaused).toBe(true);
+    // Three frames pass the bound; the one being read when the socket paused may still arrive.
+    expect(connection.queued.tasks).toBeLessThanOrEqual(4);
+    expect(connection.queued.bytes).toBeGreaterThan(8 * 1024 * 1024);
+    release.resolve();
+    await expect.poll(() => handled, { timeout: 10_000 }).toBe(10);
+    expect(socket.isPaused).toBe(false);
+    expect(connection.queued).toEqual({ tasks: 0, bytes: 0 });
   });
 });

@@ -6,11 +6,13 @@ import { WebSocket } from 'ws';
 export type ConnectionPhase = 'awaiting-hello' | 'ready' | 'closed';
 
 /**
- * Frames of one connection waiting for their turn past which its socket is no longer read (and
- * read again once they are handled): a worker sending faster than its frames are handled is held
- * back by TCP instead of filling the server's memory. Far above what a worker's own runs send.
+ * Frames of one connection waiting for their turn, and their bytes, past which its socket is no
+ * longer read (and read again once they are handled): a worker sending faster than its frames
+ * are handled is held back by TCP instead of filling the server's memory. Far above what a
+ * worker's own runs send; a single frame larger than the byte bound pauses reading on its own.
  */
 const MAX_QUEUED_TASKS = 64;
+const MAX_QUEUED_BYTES = 8 * 1024 * 1024;
 
 /** Longest close reason the WebSocket protocol carries, in bytes. */
 const MAX_CLOSE_REASON_BYTES = 123;
@@ -49,6 +51,7 @@ export class WorkerConnection {
   heartbeatWriteBusy = false;
   #queue: Promise<void> = Promise.resolve();
   #queued = 0;
+  #queuedBytes = 0;
 
   constructor(
     workerId: string,
@@ -63,21 +66,25 @@ export class WorkerConnection {
   }
 
   /**
-   * Runs `task` after every task queued before it; a task must not throw. Past
-   * {@link MAX_QUEUED_TASKS} waiting, the socket is paused until the queue is empty again.
+   * Runs `task` after every task queued before it; a task must not throw. `bytes` is the size of
+   * the frame the task handles (0 for other work). Past {@link MAX_QUEUED_TASKS} tasks or
+   * {@link MAX_QUEUED_BYTES} bytes waiting, the socket is paused until the queue is empty again.
    */
-  enqueue(task: () => Promise<void>): void {
+  enqueue(task: () => Promise<void>, bytes = 0): void {
     this.#queued += 1;
-    if (this.#queued > MAX_QUEUED_TASKS && !this.socket.isPaused) this.socket.pause();
+    this.#queuedBytes += bytes;
+    if ((this.#queued > MAX_QUEUED_TASKS || this.#queuedBytes > MAX_QUEUED_BYTES) && !this.socket.isPaused)
+      this.socket.pause();
     this.#queue = this.#queue.then(task).then(() => {
       this.#queued -= 1;
+      this.#queuedBytes -= bytes;
       if (this.#queued === 0 && this.socket.isPaused) this.socket.resume();
     });
   }
 
-  /** Tasks queued by {@link enqueue} and not yet finished. */
-  get queuedTasks(): number {
-    return this.#queued;
+  /** Tasks queued by {@link enqueue} and not yet finished, and the bytes of their frames. */
+  get queued(): { readonly tasks: number; readonly bytes: number } {
+    return { tasks: this.#queued, bytes: this.#queuedBytes };
   }
 
   /** Sends a frame when the socket is open; false when it is not. */

@@ -14,11 +14,16 @@ import {
 } from '@tempo/contracts';
 import { newId } from '@tempo/core/ids';
 import type { Logger } from '@tempo/core/logging';
-import { op, type Repositories } from '@tempo/core/store';
+import { inWriteLane, op, type Repositories } from '@tempo/core/store';
 import type { RawData, WebSocket } from 'ws';
 import { EXPECTED_HELLO, INVALID_FRAME, INVALID_HELLO, readHello, readWorkerFrame } from './frame-reader.ts';
 import { heartbeatIntervalOf, helloTermsOf, isSupportedProtocolVersion } from './hello-terms.ts';
-import { type ActivityEntry, recordActivity } from './worker-activity.ts';
+import {
+  type ActivityEntry,
+  assignAckEntry,
+  orphanCompletionEntry,
+  recordActivity,
+} from './worker-activity.ts';
 import { WorkerConnection } from './worker-connection.ts';
 import { workerRecordOf } from './worker-views.ts';
 
@@ -37,6 +42,16 @@ export const DisconnectReason = {
   /** This server does not hold the scheduler role (several servers on one database). */
   notScheduler: WORKER_NOT_SCHEDULER.reason,
 } as const;
+
+/**
+ * The write lane of heartbeat stamps, which another server (and the stale-session sweep) reads
+ * as the worker's sign of life: they must not wait behind a stalled batch of run writes.
+ */
+const HEARTBEAT_WRITE_LANE = 'worker-heartbeats';
+
+/** The size of a received frame, however `ws` delivered it. */
+const frameBytes = (data: RawData): number =>
+  Array.isArray(data) ? data.reduce((total, part) => total + part.length, 0) : data.byteLength;
 
 /** A live, registered session of a remote worker, as the dispatcher sees it. */
 export interface LiveWorkerSession {
@@ -280,7 +295,7 @@ export class WorkerSessions {
     this.#connections.add(connection);
     socket.on('message', (data, isBinary) => {
       connection.lastSeenMs = Date.now();
-      connection.enqueue(() => this.#onMessage(connection, data, isBinary));
+      connection.enqueue(() => this.#onMessage(connection, data, isBinary), frameBytes(data));
     });
     socket.on('close', (code, reason) => {
       const text = reason.toString('utf8');
@@ -469,8 +484,12 @@ export class WorkerSessions {
     // One write at a time per session; a beat that finds one in flight is already covered by it.
     if (connection.heartbeatWriteBusy) return;
     connection.heartbeatWriteBusy = true;
-    void this.#options.repositories.workers
-      .updateWhere({ id: connection.workerId, enabled: true }, { state: 'Online', lastHeartbeatUtc: stamp })
+    void inWriteLane(HEARTBEAT_WRITE_LANE, () =>
+      this.#options.repositories.workers.updateWhere(
+        { id: connection.workerId, enabled: true },
+        { state: 'Online', lastHeartbeatUtc: stamp },
+      ),
+    )
       .catch((error: unknown) =>
         this.#options.log.warn({ err: error, workerId: connection.workerId }, 'worker heartbeat not stored'),
       )
@@ -482,31 +501,16 @@ export class WorkerSessions {
   async #onAssignAck(ack: AssignAckFrame, session: LiveWorkerSession): Promise<void> {
     const handler = this.#assignAck;
     if (handler) return this.#guarded('assign-ack', session, () => handler(ack, session));
-    await this.#activity({
-      workerId: session.workerId,
-      workerSessionId: session.workerSessionId,
-      runAssignmentId: ack.runAssignmentId,
-      eventType: 'assign-ack',
-      severity: ack.accepted ? 'Info' : 'Warning',
-      message: ack.accepted ? 'accepted' : (ack.message ?? 'rejected'),
-      payload: ack,
-    });
+    await this.#activity(assignAckEntry(ack, session, null));
   }
 
   async #onRunCompleted(completion: WireCompletion, session: LiveWorkerSession): Promise<void> {
     const handler = this.#runCompleted;
     if (handler) return this.#guarded('run-completed', session, () => handler(completion, session));
     // Nothing dispatches on this server, so nothing can claim the completion (spec §7).
-    await this.#activity({
-      workerId: session.workerId,
-      workerSessionId: session.workerSessionId,
-      flowRunId: completion.flowRunId,
-      runAssignmentId: completion.runAssignmentId,
-      eventType: 'orphan_completion',
-      severity: 'Warning',
-      message: 'no dispatcher on this server claimed the completion',
-      payload: completion,
-    });
+    await this.#activity(
+      orphanCompletionEntry(completion, session, 'no dispatcher on this server claimed the completion'),
+    );
   }
 
   async #guarded(what: string, session: LiveWorkerSession, call: () => Promise<void>): Promise<void> {

@@ -102,7 +102,12 @@ export class PooledGroupCommit {
 
   /** Resolves once every write issued so far has settled. */
   async drain(): Promise<void> {
-    for (const lane of this.#lanes.values()) while (lane.flushing) await lane.flushing;
+    // Until no lane is busy: a write settling in one lane may issue another in a lane already passed.
+    for (;;) {
+      const busy = [...this.#lanes.values()].flatMap((lane) => (lane.flushing ? [lane.flushing] : []));
+      if (busy.length === 0) return;
+      await Promise.all(busy);
+    }
   }
 
   #enqueue(spec: TableSpec, rows: readonly LooseRow[] | null, statement: BoundStatement | null) {
