@@ -7,7 +7,7 @@ import type { InstanceLocks } from './instance-locks.ts';
 export const SCHEDULER_LEASE_NAME = 'scheduler';
 
 /**
- * The write lane of the lease's renewals and release: a renewal must not queue behind a batch of
+ * The write lane of the lease's renewals: a renewal must not queue behind a batch of
  * run writes that a lock or a slow disk holds, or the role lapses while the server is healthy.
  */
 const SCHEDULER_WRITE_LANE = 'scheduler-lease';
@@ -137,9 +137,9 @@ export class SchedulerRole {
     this.#validUntilMs = 0;
     if (!held || this.#options.allowDuplicateScheduler) return;
     try {
-      const released = await inWriteLane(SCHEDULER_WRITE_LANE, () =>
-        this.#options.repositories.schedulerLeases.release(held),
-      );
+      // In the default lane, behind every write of this server issued before it: the next holder
+      // must find them committed.
+      const released = await this.#options.repositories.schedulerLeases.release(held);
       if (released) this.#options.log.info({ epoch: held.epoch }, 'scheduler role released');
     } catch (error) {
       this.#options.log.warn({ err: error }, 'scheduler lease not released; it lapses by itself');

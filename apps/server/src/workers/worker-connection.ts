@@ -47,8 +47,8 @@ export class WorkerConnection {
   /** When a frame last arrived (any frame is a sign of life), in ms since the epoch. */
   lastSeenMs = Date.now();
   lastHeartbeatUtc: string | null = null;
-  /** A heartbeat write to the database is in flight; later beats skip theirs until it ends. */
-  heartbeatWriteBusy = false;
+  /** The heartbeat write in flight (it never rejects); later beats skip theirs until it ends. */
+  heartbeatWrite: Promise<void> | null = null;
   #queue: Promise<void> = Promise.resolve();
   #queued = 0;
   #queuedBytes = 0;

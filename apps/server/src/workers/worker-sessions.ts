@@ -482,19 +482,23 @@ export class WorkerSessions {
     connection.activeRuns = activeRuns;
     connection.lastHeartbeatUtc = stamp;
     // One write at a time per session; a beat that finds one in flight is already covered by it.
-    if (connection.heartbeatWriteBusy) return;
-    connection.heartbeatWriteBusy = true;
-    void inWriteLane(HEARTBEAT_WRITE_LANE, () =>
+    if (connection.heartbeatWrite) return;
+    connection.heartbeatWrite = inWriteLane(HEARTBEAT_WRITE_LANE, () =>
       this.#options.repositories.workers.updateWhere(
         { id: connection.workerId, enabled: true },
         { state: 'Online', lastHeartbeatUtc: stamp },
       ),
     )
-      .catch((error: unknown) =>
-        this.#options.log.warn({ err: error, workerId: connection.workerId }, 'worker heartbeat not stored'),
+      .then(
+        () => undefined,
+        (error: unknown) =>
+          this.#options.log.warn(
+            { err: error, workerId: connection.workerId },
+            'worker heartbeat not stored',
+          ),
       )
       .finally(() => {
-        connection.heartbeatWriteBusy = false;
+        connection.heartbeatWrite = null;
       });
   }
 
@@ -581,6 +585,8 @@ export class WorkerSessions {
       if (endRow && sessionId) await this.#closeSessionRow(sessionId, reason).catch(() => undefined);
       return;
     }
+    // A heartbeat's `Online`, in a lane of its own, must not land after this session's `Offline`.
+    await connection.heartbeatWrite;
     try {
       await this.#closeSessionRow(view.workerSessionId, reason);
       if (!replaced) await repositories.workers.updateWhere({ id: workerId }, { state: 'Offline' });
