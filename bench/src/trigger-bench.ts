@@ -6,6 +6,7 @@ import { openDatabase } from '@tempo/core/store';
 import { createEchoFlows } from './echo-flows.ts';
 import { formatFigures, type LoadFigures, measureLoad } from './load.ts';
 import { freePort, pause, startProcess, stopProcess } from './processes.ts';
+import { measureSqliteFloor } from './sqlite-floor.ts';
 import { startTempo, type TempoProcess } from './tempo-process.ts';
 
 /**
@@ -71,7 +72,10 @@ const postgresSettings = async (): Promise<Record<string, unknown> | null> => {
   return { database };
 };
 
-/** The SQLite rows: 1-step, chain and sustained load, RSS, restarts; the lines they print. */
+/**
+ * The SQLite rows: 1-step, chain and sustained load, RSS, restarts, and what storing a run costs
+ * SQLite alone; the lines they print, and that floor.
+ */
 const measureSqlite = async (scratch: string, profileDir: string | undefined, rows: LoadFigures[]) => {
   const lines: string[] = [];
   // SQLite, as `./tempo up` sets it up.
@@ -104,6 +108,7 @@ const measureSqlite = async (scratch: string, profileDir: string | undefined, ro
   rows.push(soaked);
   const runs = (await t.runs.list({ pageSize: 1 })).totalCount;
   await server.stop();
+  const floor = measureSqliteFloor(join(sqliteDir, 'tempo.db'), join(scratch, 'floor.db'));
 
   // Restarts on the existing data folder: time to health and idle RSS.
   const starts: number[] = [];
@@ -125,9 +130,14 @@ const measureSqlite = async (scratch: string, profileDir: string | undefined, ro
     `start-up to health on an existing data folder: ${starts.map((ms) => ms.toFixed(0)).join(', ')} ms (best ${starts[0]?.toFixed(0)} ms); server CPU by then ${startCpus.map((ms) => ms.toFixed(0)).join(', ')} ms`,
     `server RSS: idle after start ${idleRss.toFixed(0)} MiB; after setup ${idleAfterSetup.toFixed(0)} MiB; under load at 10 s ${rssAt10.toFixed(0)} MiB, at ${SOAK_S} s ${rssAtEnd.toFixed(0)} MiB (${(((rssAtEnd - rssAt10) / rssAt10) * 100).toFixed(1)}%)`,
     `runs persisted (SQLite): ${runs}`,
+    `SQLite alone storing a run's rows (${floor.runsPerCommit} runs per commit): ${floor.perRunUs.toFixed(0)} µs per run (${Object.entries(
+      floor.perTableUs,
+    )
+      .map(([table, us]) => `${table} ${us.toFixed(0)}`)
+      .join(', ')}); at that cost one thread stores at most ${(1e6 / floor.perRunUs).toFixed(0)} runs/s`,
   );
   if (profileDir) lines.push(`CPU profile of the SQLite server written to ${profileDir}`);
-  return lines;
+  return { lines, floor };
 };
 
 /** The PostgreSQL 1-step row and its server CPU per call; null without a test database. */
@@ -170,7 +180,8 @@ const main = async () => {
     const bareFigures = await load('bare Fastify echo route', `http://127.0.0.1:${barePort}/echo`);
     rows.push(bareFigures);
     await stopProcess(bare);
-    if (flags.only !== 'postgres') notes.push(...(await measureSqlite(scratch, profileDir, rows)));
+    const sqlite = flags.only === 'postgres' ? null : await measureSqlite(scratch, profileDir, rows);
+    if (sqlite) notes.push(...sqlite.lines);
     if (flags.only !== 'sqlite') notes.push(...(await measurePostgres(scratch, profileDir, rows)));
 
     say(
@@ -183,6 +194,14 @@ const main = async () => {
       (one) => one.name.startsWith('Tempo 1-step') && !one.name.endsWith('sustained'),
     ))
       say(`ratio ${row.name} / bare: ${(row.requestsPerSecond / bareFigures.requestsPerSecond).toFixed(3)}`);
+    if (sqlite) {
+      // The server stores a run on its one main thread: at 30% of the bare figure, all of a run
+      // (HTTP, engine, logging and storing its rows) must fit in this many microseconds of it.
+      const budgetUs = 1e6 / (0.3 * bareFigures.requestsPerSecond);
+      say(
+        `at 30% of bare a run has ${budgetUs.toFixed(0)} µs of the server's main thread; SQLite alone takes ${sqlite.floor.perRunUs.toFixed(0)} µs of it (${((sqlite.floor.perRunUs / budgetUs) * 100).toFixed(0)}%)`,
+      );
+    }
     for (const note of notes) say(note);
   } finally {
     rmSync(scratch, { recursive: true, force: true });
