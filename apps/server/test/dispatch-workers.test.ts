@@ -163,88 +163,73 @@ describe('dispatch to remote workers', () => {
     forger.socket.close();
   }, 30_000);
 
-  it('records every report of a flood of forged completions, keeping the session and the runs of others', async () => {
-    const { flow } = await restFlow('flooded_call', 10);
-    const token = (await admin.raw('POST', '/v1.0/workers/wrk_flooder/rotate-token')).body as {
+  /**
+   * Sends 2,500 frames a worker may not act on from a session of `workerId` at once, while a run
+   * of another worker executes: the run ends, every frame is recorded as activity and the
+   * flooding session stays open.
+   */
+  const floodKeepsSession = async (
+    workerId: string,
+    frameOf: (sessionId: string, index: number) => Record<string, unknown>,
+  ) => {
+    const { flow } = await restFlow(`${workerId}_call`, 10);
+    const token = (await admin.raw('POST', `/v1.0/workers/${workerId}/rotate-token`)).body as {
       token: string;
     };
-    const flooder = await openSession(server.baseUrl, 'wrk_flooder', token.token, { capabilities: [] });
+    const flooder = await openSession(server.baseUrl, workerId, token.token, { capabilities: [] });
     const activityCount = async () =>
       (
-        (await admin.raw('GET', '/v1.0/workers/wrk_flooder/activity?pageSize=1')).body as {
+        (await admin.raw('GET', `/v1.0/workers/${workerId}/activity?pageSize=1`)).body as {
           totalCount: number;
         }
       ).totalCount;
     const before = await eventually(async () => ((await activityCount()) > 0 ? activityCount() : undefined));
-    const forged = (index: number) => ({
+    const FLOOD = 2500;
+    for (let index = 0; index < FLOOD; index++) flooder.socket.send(frameOf(flooder.sessionId, index));
+    const run = await tenant.flows.run(flow.id, {});
+    const [done] = await allEnded([run.id], 30_000);
+    expect(done).toMatchObject({ state: 'Succeeded' });
+    const recorded = await eventually(async () => {
+      const count = await activityCount();
+      return count >= before + FLOOD ? count : undefined;
+    }, 60_000);
+    expect(recorded).toBe(before + FLOOD);
+    const worker = (await admin.raw('GET', `/v1.0/workers/${workerId}`)).body as {
+      latestSession: { id: string; disconnectedUtc?: string | null } | null;
+    };
+    expect(worker.latestSession?.id).toBe(flooder.sessionId);
+    expect(worker.latestSession?.disconnectedUtc ?? null).toBeNull();
+    flooder.socket.close();
+  };
+
+  it('records every report of a flood of forged completions, keeping the session and the runs of others', async () => {
+    // About 5 MB sent at once: the hub reads it as fast as the reports' entries are written.
+    await floodKeepsSession('wrk_flooder', (sessionId, index) => ({
       type: 'run-completed',
       completion: {
         flowRunId: `run_forged_${index}`,
         runAssignmentId: `ras_forged_${index}`,
         workerId: 'wrk_flooder',
-        workerSessionId: flooder.sessionId,
+        workerSessionId: sessionId,
         leaseToken: 'non_forged',
         finalState: 'Succeeded',
         outputData: JSON.stringify('x'.repeat(2000)),
         stepRuns: [],
         completedUtc: new Date().toISOString(),
       },
-    });
-    // About 5 MB sent at once: the hub reads it as fast as the reports' entries are written.
-    const FLOOD = 2500;
-    for (let index = 0; index < FLOOD; index++) flooder.socket.send(forged(index));
-    const run = await tenant.flows.run(flow.id, {});
-    const [done] = await allEnded([run.id], 30_000);
-    expect(done).toMatchObject({ state: 'Succeeded' });
-    const recorded = await eventually(async () => {
-      const count = await activityCount();
-      return count >= before + FLOOD ? count : undefined;
-    }, 60_000);
-    expect(recorded).toBe(before + FLOOD);
-    const worker = (await admin.raw('GET', '/v1.0/workers/wrk_flooder')).body as {
-      latestSession: { id: string; disconnectedUtc?: string | null } | null;
-    };
-    expect(worker.latestSession?.id).toBe(flooder.sessionId);
-    expect(worker.latestSession?.disconnectedUtc ?? null).toBeNull();
-    flooder.socket.close();
+    }));
   }, 90_000);
 
   it("records every one of a flood of acks naming attempts not the session's, keeping the session", async () => {
-    const { flow } = await restFlow('ack_flooded_call', 10);
-    const token = (await admin.raw('POST', '/v1.0/workers/wrk_acker/rotate-token')).body as { token: string };
-    const acker = await openSession(server.baseUrl, 'wrk_acker', token.token, { capabilities: [] });
-    const activityCount = async () =>
-      (
-        (await admin.raw('GET', '/v1.0/workers/wrk_acker/activity?pageSize=1')).body as {
-          totalCount: number;
-        }
-      ).totalCount;
-    const before = await eventually(async () => ((await activityCount()) > 0 ? activityCount() : undefined));
-    const FLOOD = 2500;
-    for (let index = 0; index < FLOOD; index++)
-      acker.socket.send({
-        type: 'assign-ack',
-        workerId: 'wrk_acker',
-        workerSessionId: acker.sessionId,
-        runAssignmentId: `ras_foreign_${index}`,
-        leaseToken: 'not_issued',
-        accepted: index % 2 === 0,
-        message: 'x'.repeat(1024),
-      });
-    const run = await tenant.flows.run(flow.id, {});
-    const [done] = await allEnded([run.id], 30_000);
-    expect(done).toMatchObject({ state: 'Succeeded' });
-    const recorded = await eventually(async () => {
-      const count = await activityCount();
-      return count >= before + FLOOD ? count : undefined;
-    }, 60_000);
-    expect(recorded).toBe(before + FLOOD);
-    const worker = (await admin.raw('GET', '/v1.0/workers/wrk_acker')).body as {
-      latestSession: { id: string; disconnectedUtc?: string | null } | null;
-    };
-    expect(worker.latestSession?.id).toBe(acker.sessionId);
-    expect(worker.latestSession?.disconnectedUtc ?? null).toBeNull();
-    acker.socket.close();
+    await floodKeepsSession('wrk_acker', (sessionId, index) => ({
+      type: 'assign-ack',
+      workerId: 'wrk_acker',
+      workerSessionId: sessionId,
+      runAssignmentId: `ras_foreign_${index}`,
+      leaseToken: 'not_issued',
+      accepted: index % 2 === 0,
+      message: 'x'.repeat(1024),
+    }));
   }, 90_000);
 
   /** The fields of an `assign` frame's assignment these tests answer with. */
