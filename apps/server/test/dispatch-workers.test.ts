@@ -165,10 +165,10 @@ describe('dispatch to remote workers', () => {
 
   /**
    * Sends 2,500 frames a worker may not act on from a session of `workerId` at once, while a run
-   * of another worker executes: the run ends, every frame is recorded as activity and the
-   * flooding session stays open.
+   * of another worker executes: the run ends, the worker's budget of refused frames (100 at once,
+   * then 1 a second) is recorded and no more, and the flooding session is closed.
    */
-  const floodKeepsSession = async (
+  const floodClosesSession = async (
     workerId: string,
     frameOf: (sessionId: string, index: number) => Record<string, unknown>,
   ) => {
@@ -184,27 +184,32 @@ describe('dispatch to remote workers', () => {
         }
       ).totalCount;
     const before = await eventually(async () => ((await activityCount()) > 0 ? activityCount() : undefined));
-    const FLOOD = 2500;
-    for (let index = 0; index < FLOOD; index++) flooder.socket.send(frameOf(flooder.sessionId, index));
+    const startedMs = Date.now();
+    for (let index = 0; index < 2500; index++) flooder.socket.send(frameOf(flooder.sessionId, index));
     const run = await tenant.flows.run(flow.id, {});
     const [done] = await allEnded([run.id], 30_000);
     expect(done).toMatchObject({ state: 'Succeeded' });
-    const recorded = await eventually(async () => {
-      const count = await activityCount();
-      return count >= before + FLOOD ? count : undefined;
-    }, 60_000);
-    expect(recorded).toBe(before + FLOOD);
-    const worker = (await admin.raw('GET', `/v1.0/workers/${workerId}`)).body as {
-      latestSession: { id: string; disconnectedUtc?: string | null } | null;
-    };
-    expect(worker.latestSession?.id).toBe(flooder.sessionId);
-    expect(worker.latestSession?.disconnectedUtc ?? null).toBeNull();
-    flooder.socket.close();
+    expect(await flooder.socket.closed).toEqual({ code: 1008, reason: 'too many refused frames' });
+    const worker = await eventually(async () => {
+      const read = (await admin.raw('GET', `/v1.0/workers/${workerId}`)).body as {
+        latestSession: { id: string; disconnectReason?: string | null } | null;
+      };
+      return read.latestSession?.disconnectReason ? read : undefined;
+    });
+    expect(worker.latestSession).toMatchObject({
+      id: flooder.sessionId,
+      disconnectReason: 'too many refused frames',
+    });
+    // The burst, what refilled meanwhile, and the `worker_disconnected` entry.
+    const elapsedS = Math.ceil((Date.now() - startedMs) / 1000);
+    const recorded = (await activityCount()) - before;
+    expect(recorded).toBeGreaterThanOrEqual(101);
+    expect(recorded).toBeLessThanOrEqual(101 + elapsedS);
   };
 
-  it('records every report of a flood of forged completions, keeping the session and the runs of others', async () => {
-    // About 5 MB sent at once: the hub reads it as fast as the reports' entries are written.
-    await floodKeepsSession('wrk_flooder', (sessionId, index) => ({
+  it('records a flood of forged completions up to the budget, then closes the session, keeping the runs of others', async () => {
+    // About 5 MB sent at once.
+    await floodClosesSession('wrk_flooder', (sessionId, index) => ({
       type: 'run-completed',
       completion: {
         flowRunId: `run_forged_${index}`,
@@ -220,8 +225,8 @@ describe('dispatch to remote workers', () => {
     }));
   }, 90_000);
 
-  it("records every one of a flood of acks naming attempts not the session's, keeping the session", async () => {
-    await floodKeepsSession('wrk_acker', (sessionId, index) => ({
+  it("records a flood of acks naming attempts not the session's up to the budget, then closes the session", async () => {
+    await floodClosesSession('wrk_acker', (sessionId, index) => ({
       type: 'assign-ack',
       workerId: 'wrk_acker',
       workerSessionId: sessionId,
@@ -347,6 +352,37 @@ describe('dispatch to remote workers', () => {
     const [later] = await allEnded([waiting.id], 15_000);
     expect(later).toMatchObject({ state: 'Succeeded', outputData: '"later"' });
     again.socket.close();
+  }, 30_000);
+
+  it('sends a session that replaces an older one its hello-ack before any assign', async () => {
+    const { flow } = await restFlow('replace_call', 10, 'replace');
+    const token = (await admin.raw('POST', '/v1.0/workers/wrk_replace/rotate-token')).body as {
+      token: string;
+    };
+    const terms = {
+      maxConcurrentRuns: 64,
+      labels: ['replace'],
+      capabilities: [
+        { executionKey: '*', tenantScope: '*', sourceKind: '*', runtimeKey: '*', signatureHash: '*' },
+      ],
+    };
+    const older = await openSession(server.baseUrl, 'wrk_replace', token.token, terms);
+    // Runs keep arriving while the new session replaces the older one: a placement pass may
+    // choose the new session while the older one is still being ended, and the new session must
+    // have its session id before it is given anything.
+    const [newer, ...arriving] = await Promise.all([
+      openSession(server.baseUrl, 'wrk_replace', token.token, terms),
+      ...Array.from({ length: 30 }, () => tenant.flows.run(flow.id, {})),
+    ]);
+    // Every run comes to the new session in the end (the older one's are taken back).
+    await Promise.all(arriving.map((run) => finishOn(newer, 'wrk_replace', run.id)));
+    await allEnded(
+      arriving.map((run) => run.id),
+      15_000,
+    );
+    expect(newer.socket.frames[0]?.type).toBe('hello-ack');
+    expect(await older.socket.closed).toMatchObject({ code: 1000 });
+    newer.socket.close();
   }, 30_000);
 
   it('gives a queued run cancelled before placement no attempt at all', async () => {

@@ -965,17 +965,22 @@ export class DispatchCoordinator implements RunDispatch {
       issued !== undefined &&
       issued.workerSessionId === session.workerSessionId &&
       issued.leaseToken === ack.leaseToken;
+    const firstAcceptance = own && ack.accepted && !this.#acceptedOnce.has(issued);
+    const rejection = own && !ack.accepted;
+    // Any other ack (a repeat, or one naming an attempt that is not the session's) is refused:
+    // recorded within its worker's budget of such frames only (see WorkerSessions.spendRefusal).
+    if (!firstAcceptance && !rejection && !this.#options.sessions.spendRefusal(session))
+      return Promise.resolve();
     const recorded = this.#activity(assignAckEntry(ack, session, issued?.flowRunId ?? null));
-    if (own && !ack.accepted)
+    if (rejection)
       return this.#serial(async () => {
         await this.#recover(issued, RecoveryReason.rejected);
         this.kick();
       });
-    // The first acceptance of the session's own attempt does not hold the session's next frame
-    // (its completion) for the write. Any other ack (a repeat, or one naming an attempt that is
-    // not the session's) does, so a worker sending a flood of them is slowed to the pace of the
+    // The first acceptance does not hold the session's next frame (its completion) for the
+    // write. A refused ack does, so a worker sending a flood of them is slowed to the pace of the
     // trail's writes and its socket stops being read, instead of the entries piling up in memory.
-    if (own && !this.#acceptedOnce.has(issued)) {
+    if (firstAcceptance) {
       this.#acceptedOnce.add(issued);
       return Promise.resolve();
     }
@@ -1055,9 +1060,10 @@ export class DispatchCoordinator implements RunDispatch {
         applying.set(accepted.issued.id, accepted);
         continue;
       }
-      ignored.push(
-        this.#activity(orphanCompletionEntry(completion, session, `completion ignored: ${problem}`)),
-      );
+      if (this.#options.sessions.spendRefusal(session))
+        ignored.push(
+          this.#activity(orphanCompletionEntry(completion, session, `completion ignored: ${problem}`)),
+        );
     }
     // The ignored reports' entries are waited for too: their sessions wait for this (see #arrive).
     await Promise.all([

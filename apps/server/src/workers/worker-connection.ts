@@ -49,6 +49,8 @@ export class WorkerConnection {
   lastHeartbeatUtc: string | null = null;
   /** The heartbeat write in flight (it never rejects); later beats skip theirs until it ends. */
   heartbeatWrite: Promise<void> | null = null;
+  /** Its worker's budget of refused frames ran out and its close is queued. */
+  overRefusalBudget = false;
   #queue: Promise<void> = Promise.resolve();
   #queued = 0;
   #queuedBytes = 0;

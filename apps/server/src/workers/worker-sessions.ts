@@ -16,6 +16,7 @@ import { newId } from '@tempo/core/ids';
 import type { Logger } from '@tempo/core/logging';
 import { inWriteLane, op, type Repositories } from '@tempo/core/store';
 import type { RawData, WebSocket } from 'ws';
+import { TokenBuckets } from '../http/token-buckets.ts';
 import { EXPECTED_HELLO, INVALID_FRAME, INVALID_HELLO, readHello, readWorkerFrame } from './frame-reader.ts';
 import { heartbeatIntervalOf, helloTermsOf, isSupportedProtocolVersion } from './hello-terms.ts';
 import {
@@ -37,6 +38,7 @@ export const DisconnectReason = {
   serverStopped: 'server_stopped',
   blocked: 'worker_blocked',
   socketClosed: 'socket_closed',
+  tooManyRefused: 'too many refused frames',
   /** The server failed to record a frame of the session (a database error). */
   serverError: 'server_error',
   /** This server does not hold the scheduler role (several servers on one database). */
@@ -48,6 +50,15 @@ export const DisconnectReason = {
  * as the worker's sign of life: they must not wait behind a stalled batch of run writes.
  */
 const HEARTBEAT_WRITE_LANE = 'worker-heartbeats';
+
+/**
+ * Frames of a worker recorded as refused (an ack or a completion of an attempt its session does
+ * not hold, a repeated ack) that it may send at once, and per second after that. Each is an
+ * activity row: without a budget one worker token could fill the database's disk with them. A
+ * worker whose leases lapsed reports a few such frames, never a hundred.
+ */
+const REFUSED_FRAMES_BURST = 100;
+const REFUSED_FRAMES_PER_SECOND = 1;
 
 /** The size of a received frame, however `ws` delivered it. */
 const frameBytes = (data: RawData): number =>
@@ -120,6 +131,12 @@ export class WorkerSessions {
   #timer: NodeJS.Timeout | undefined;
   #stopped = false;
   #admits: () => boolean = () => true;
+  /** Per worker id (the budget outlives a session, so reconnecting does not refill it). */
+  readonly #refusedFrames = new TokenBuckets({
+    ratePerSecond: REFUSED_FRAMES_PER_SECOND,
+    capacity: REFUSED_FRAMES_BURST,
+    maxKeys: 10_000,
+  });
 
   constructor(options: WorkerSessionsOptions) {
     this.#options = options;
@@ -218,6 +235,28 @@ export class WorkerSessions {
     if (!connection) return false;
     await this.#end(connection, DisconnectReason.blocked, CLOSE.policyViolation);
     return true;
+  }
+
+  /**
+   * Spends one refused frame of the session's worker from its budget: true when the frame may be
+   * recorded. When the budget is spent the frame is not recorded, and the session (if it is
+   * still the worker's live one) is closed with 1008 `too many refused frames` once the frames
+   * queued before the close are handled.
+   */
+  spendRefusal(session: LiveWorkerSession): boolean {
+    if (this.#refusedFrames.take(session.workerId, performance.now())) return true;
+    const connection = this.#live.get(session.workerId);
+    if (connection?.sessionId === session.workerSessionId && !connection.overRefusalBudget) {
+      connection.overRefusalBudget = true;
+      connection.enqueue(() =>
+        this.#refuse(
+          connection,
+          DisconnectReason.tooManyRefused,
+          `more than ${REFUSED_FRAMES_BURST} frames naming attempts the session does not hold`,
+        ),
+      );
+    }
+    return false;
   }
 
   /**
@@ -428,8 +467,8 @@ export class WorkerSessions {
     connection.phase = 'ready';
     const older = this.#live.get(workerId);
     this.#live.set(workerId, connection);
-    if (older && older !== connection)
-      await this.#end(older, DisconnectReason.superseded, CLOSE.normal, 'superseded_session');
+    // Before anything else can reach the new session: a placement pass may run while the older
+    // session is being ended below, and its `assign` must not overtake the `hello-ack`.
     connection.send({
       type: 'hello-ack',
       protocolVersion: WORKER_PROTOCOL_VERSION,
@@ -440,6 +479,8 @@ export class WorkerSessions {
       leaseDurationMs: engine.leaseDurationMs,
       drainMode: row.drainMode,
     });
+    if (older && older !== connection)
+      await this.#end(older, DisconnectReason.superseded, CLOSE.normal, 'superseded_session');
     log.info(
       {
         workerId,
@@ -505,13 +546,14 @@ export class WorkerSessions {
   async #onAssignAck(ack: AssignAckFrame, session: LiveWorkerSession): Promise<void> {
     const handler = this.#assignAck;
     if (handler) return this.#guarded('assign-ack', session, () => handler(ack, session));
-    await this.#activity(assignAckEntry(ack, session, null));
+    if (this.spendRefusal(session)) await this.#activity(assignAckEntry(ack, session, null));
   }
 
   async #onRunCompleted(completion: WireCompletion, session: LiveWorkerSession): Promise<void> {
     const handler = this.#runCompleted;
     if (handler) return this.#guarded('run-completed', session, () => handler(completion, session));
     // Nothing dispatches on this server, so nothing can claim the completion (spec §7).
+    if (!this.spendRefusal(session)) return;
     await this.#activity(
       orphanCompletionEntry(completion, session, 'no dispatcher on this server claimed the completion'),
     );
@@ -536,7 +578,13 @@ export class WorkerSessions {
       if (connection.phase === 'awaiting-hello' && nowMs - connection.acceptedMs > timeoutMs) {
         this.#options.log.warn({ workerId: connection.workerId }, 'worker session closed: no hello in time');
         connection.enqueue(() => this.#end(connection, EXPECTED_HELLO, CLOSE.policyViolation));
-      } else if (connection.phase === 'ready' && nowMs - connection.lastSeenMs > timeoutMs) {
+      } else if (
+        connection.phase === 'ready' &&
+        nowMs - connection.lastSeenMs > timeoutMs &&
+        // Frames still waiting to be handled: the server is behind, not the worker silent (its
+        // socket may be paused, so its heartbeats are not read).
+        connection.queued.tasks === 0
+      ) {
         this.#options.log.warn(
           {
             workerId: connection.workerId,
