@@ -280,6 +280,60 @@ describe('dispatch to remote workers', () => {
     });
   };
 
+  it("records without closing the session many reports of a worker's own attempts the server ended meanwhile", async () => {
+    // A tenant of its own, deleted while its runs execute: every attempt row goes with it.
+    const doomed = admin.tenant((await admin.tenants.create({ name: 'deleted mid-run' })).id);
+    await createRestStep(doomed, 'doomed_call', `${target.url}/wait?ms=10`);
+    const flow = await doomed.flows.create({
+      name: 'doomed_call',
+      startStepId: 'doomed_call',
+      transitions: { doomed_call: {} },
+      routingHintLabel: 'bulk',
+    });
+    const token = (await admin.raw('POST', '/v1.0/workers/wrk_bulk/rotate-token')).body as { token: string };
+    const bulk = await openSession(server.baseUrl, 'wrk_bulk', token.token, {
+      maxConcurrentRuns: 150,
+      labels: ['bulk'],
+      capabilities: [
+        { executionKey: '*', tenantScope: '*', sourceKind: '*', runtimeKey: '*', signatureHash: '*' },
+      ],
+    });
+    // More reports than the budget of refused frames (100 at once) holds.
+    const runs = await Promise.all(Array.from({ length: 120 }, () => doomed.flows.run(flow.id, {})));
+    const assignments = await Promise.all(runs.map((run) => assignedTo(bulk.socket, run.id)));
+    await admin.tenants.delete(doomed.tenantId);
+    for (const assignment of assignments)
+      bulk.socket.send({
+        type: 'run-completed',
+        completion: {
+          flowRunId: assignment.flowRunId,
+          runAssignmentId: assignment.id,
+          workerId: 'wrk_bulk',
+          workerSessionId: bulk.sessionId,
+          leaseToken: assignment.leaseToken,
+          finalState: 'Succeeded',
+          outputData: '"late"',
+          stepRuns: [],
+          completedUtc: new Date().toISOString(),
+        },
+      });
+    const orphans = await eventually(async () => {
+      const events = (
+        (await admin.raw('GET', '/v1.0/workers/wrk_bulk/activity?pageSize=200')).body as {
+          items: { eventType: string }[];
+        }
+      ).items.filter((event) => event.eventType === 'orphan_completion');
+      return events.length >= assignments.length ? events : undefined;
+    });
+    expect(orphans).toHaveLength(assignments.length);
+    const worker = (await admin.raw('GET', '/v1.0/workers/wrk_bulk')).body as {
+      latestSession: { id: string; disconnectedUtc?: string | null } | null;
+    };
+    expect(worker.latestSession?.id).toBe(bulk.sessionId);
+    expect(worker.latestSession?.disconnectedUtc ?? null).toBeNull();
+    bulk.socket.close();
+  }, 60_000);
+
   it('keeps open an attempt its own worker reports wrongly, and runs it again once that session ends', async () => {
     const { flow } = await restFlow('liar_call', 10, 'liar');
     const token = (await admin.raw('POST', '/v1.0/workers/wrk_liar/rotate-token')).body as { token: string };

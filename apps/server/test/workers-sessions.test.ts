@@ -295,6 +295,33 @@ describe('worker connect endpoint', () => {
     await second.socket.closed;
   });
 
+  it('refuses a worker opening sessions faster than its budget, writing nothing for the refused hello', async () => {
+    const token = await rotate('wrk_churn');
+    const startedMs = Date.now();
+    let opened = 0;
+    let refusal: { code: number; reason: string } | null = null;
+    // 20 at once, then one every 6 s: a reconnect loop is refused well before 40.
+    while (refusal === null && opened < 40) {
+      const socket = await connectWorker(server.baseUrl, 'wrk_churn', token);
+      socket.send(helloOf('wrk_churn'));
+      const first = await Promise.race([socket.next('hello-ack').then(() => null), socket.closed]);
+      if (first !== null) refusal = first;
+      else {
+        opened += 1;
+        socket.close();
+        await socket.closed;
+      }
+    }
+    expect(refusal).toEqual({ code: 1008, reason: 'too many sessions' });
+    expect(opened).toBeGreaterThanOrEqual(20);
+    expect(opened).toBeLessThanOrEqual(20 + Math.ceil((Date.now() - startedMs) / 6000));
+    const sessions = (await admin.raw('GET', '/v1.0/workers/wrk_churn/sessions?pageSize=100')).body as {
+      totalCount: number;
+    };
+    expect(sessions.totalCount).toBe(opened);
+    expect(server.output()).toMatch(/too many sessions/);
+  });
+
   it('pushes drain and resume to a live session and persists drain across reconnects', async () => {
     const token = await rotate('wrk_drain');
     const { socket } = await openSession(server.baseUrl, 'wrk_drain', token);

@@ -113,6 +113,12 @@ const nowUtc = () => new Date().toISOString();
 /** The write lane of the attempts and claims a placement pass issues. */
 const DISPATCH_WRITE_LANE = 'dispatch';
 
+/**
+ * Refused reports one session may send free of its worker's budget of refused frames: at most
+ * one per attempt issued to it, and no more than this.
+ */
+const MAX_FREE_REFUSALS = 10_000;
+
 /** A flow as a pass keys it: flows are read across tenants, and only a run's own tenant matches. */
 const flowKey = (tenantId: string, dataFlowId: string) => `${tenantId}/${dataFlowId}`;
 
@@ -222,6 +228,8 @@ export class DispatchCoordinator implements RunDispatch {
   readonly #pending = new PendingRuns();
   readonly #plans = new PlanCache();
   readonly #open = new Map<string, OpenAttempt>();
+  /** Per live session, its attempts whose first refused report was recorded free (see #recordsRefusal). */
+  readonly #refusedOnce = new Map<string, Set<string>>();
   /** Open attempts whose first `assign-ack` acceptance has arrived (see #acknowledged). */
   readonly #acceptedOnce = new WeakSet<OpenAttempt>();
   /** Sessions a frame could not be sent to: their socket is gone, their close not yet handled. */
@@ -1060,7 +1068,7 @@ export class DispatchCoordinator implements RunDispatch {
         applying.set(accepted.issued.id, accepted);
         continue;
       }
-      if (this.#options.sessions.spendRefusal(session))
+      if (this.#recordsRefusal(arrival, storedById.get(completion.runAssignmentId) ?? null))
         ignored.push(
           this.#activity(orphanCompletionEntry(completion, session, `completion ignored: ${problem}`)),
         );
@@ -1070,6 +1078,35 @@ export class DispatchCoordinator implements RunDispatch {
       applying.size > 0 ? this.#applyCompletions([...applying.values()]) : undefined,
       ...ignored,
     ]);
+  }
+
+  /**
+   * Whether a refused report is recorded. The first report of an attempt issued to this very
+   * session costs its worker nothing, however it was refused: the server may have ended the
+   * attempt itself meanwhile (its lease lapsed, its session's attempts were taken back, its
+   * tenant was deleted), and an honest worker with many slots may send many such reports at
+   * once. Any other (a repeat, an attempt never issued to the session) is spent from the
+   * worker's budget.
+   */
+  #recordsRefusal(arrival: ArrivedCompletion, stored: StoredAssignment | null): boolean {
+    const { completion, session, open } = arrival;
+    const issuedHere =
+      open !== null ||
+      (stored !== null &&
+        stored.workerSessionId === session.workerSessionId &&
+        stored.leaseToken === completion.leaseToken);
+    if (issuedHere) {
+      let reported = this.#refusedOnce.get(session.workerSessionId);
+      if (!reported) {
+        reported = new Set();
+        this.#refusedOnce.set(session.workerSessionId, reported);
+      }
+      if (!reported.has(completion.runAssignmentId) && reported.size < MAX_FREE_REFUSALS) {
+        reported.add(completion.runAssignmentId);
+        return true;
+      }
+    }
+    return this.#options.sessions.spendRefusal(session);
   }
 
   /** What a completion ends its run with, or why it may not be applied. */
@@ -1235,6 +1272,7 @@ export class DispatchCoordinator implements RunDispatch {
    */
   async #sessionClosed(session: LiveWorkerSession, reason: string): Promise<void> {
     this.#unreachable.delete(session.workerSessionId);
+    this.#refusedOnce.delete(session.workerSessionId);
     const lost = [...this.#open.values()].filter((open) => open.workerSessionId === session.workerSessionId);
     if (reason === DisconnectReason.notScheduler) {
       for (const open of lost) this.#open.delete(open.id);

@@ -39,6 +39,7 @@ export const DisconnectReason = {
   blocked: 'worker_blocked',
   socketClosed: 'socket_closed',
   tooManyRefused: 'too many refused frames',
+  tooManySessions: 'too many sessions',
   /** The server failed to record a frame of the session (a database error). */
   serverError: 'server_error',
   /** This server does not hold the scheduler role (several servers on one database). */
@@ -59,6 +60,15 @@ const HEARTBEAT_WRITE_LANE = 'worker-heartbeats';
  */
 const REFUSED_FRAMES_BURST = 100;
 const REFUSED_FRAMES_PER_SECOND = 1;
+
+/**
+ * Sessions a worker may open at once, and per second after that. Each session writes rows (the
+ * session, its `hello` and `worker_disconnected` entries): without a budget one token in a
+ * reconnect loop would fill the disk with them. An honest worker reconnects after a lost
+ * connection, with a growing backoff; a hello past the budget is refused before anything is written.
+ */
+const SESSIONS_BURST = 20;
+const SESSIONS_PER_SECOND = 1 / 6;
 
 /** The size of a received frame, however `ws` delivered it. */
 const frameBytes = (data: RawData): number =>
@@ -131,6 +141,11 @@ export class WorkerSessions {
   #timer: NodeJS.Timeout | undefined;
   #stopped = false;
   #admits: () => boolean = () => true;
+  readonly #sessionStarts = new TokenBuckets({
+    ratePerSecond: SESSIONS_PER_SECOND,
+    capacity: SESSIONS_BURST,
+    maxKeys: 10_000,
+  });
   /** Per worker id (the budget outlives a session, so reconnecting does not refill it). */
   readonly #refusedFrames = new TokenBuckets({
     ratePerSecond: REFUSED_FRAMES_PER_SECOND,
@@ -419,6 +434,12 @@ export class WorkerSessions {
       );
     if (!isSupportedProtocolVersion(hello.protocolVersion))
       return this.#refuse(connection, INVALID_HELLO, `unsupported protocol version ${hello.protocolVersion}`);
+    if (!this.#sessionStarts.take(connection.workerId, performance.now()))
+      return this.#refuse(
+        connection,
+        DisconnectReason.tooManySessions,
+        `more than ${SESSIONS_BURST} sessions at once, then 1 every ${1 / SESSIONS_PER_SECOND} s`,
+      );
     const { repositories, engine, log } = this.#options;
     const workerId = connection.workerId;
     const stamp = nowUtc();
