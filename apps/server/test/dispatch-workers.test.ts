@@ -67,6 +67,15 @@ const restFlow = async (key: string, ms: number, label: string | null = null) =>
   return { flow, trigger };
 };
 
+/** The hello terms of a fake worker taking any step, carrying only `label`. */
+const pinnedTerms = (label: string, maxConcurrentRuns: number) => ({
+  maxConcurrentRuns,
+  labels: [label],
+  capabilities: [
+    { executionKey: '*', tenantScope: '*', sourceKind: '*', runtimeKey: '*', signatureHash: '*' },
+  ],
+});
+
 const fire = (triggerId: string) => anonymous.raw('POST', `/v1.0/triggers/http/${triggerId}`, { body: {} });
 
 const ended = (run: FlowRunRecord) => run.state !== 'Queued' && run.state !== 'Running';
@@ -291,13 +300,7 @@ describe('dispatch to remote workers', () => {
       routingHintLabel: 'bulk',
     });
     const token = (await admin.raw('POST', '/v1.0/workers/wrk_bulk/rotate-token')).body as { token: string };
-    const bulk = await openSession(server.baseUrl, 'wrk_bulk', token.token, {
-      maxConcurrentRuns: 150,
-      labels: ['bulk'],
-      capabilities: [
-        { executionKey: '*', tenantScope: '*', sourceKind: '*', runtimeKey: '*', signatureHash: '*' },
-      ],
-    });
+    const bulk = await openSession(server.baseUrl, 'wrk_bulk', token.token, pinnedTerms('bulk', 150));
     // More reports than the budget of refused frames (100 at once) holds.
     const runs = await Promise.all(Array.from({ length: 120 }, () => doomed.flows.run(flow.id, {})));
     const assignments = await Promise.all(runs.map((run) => assignedTo(bulk.socket, run.id)));
@@ -338,13 +341,7 @@ describe('dispatch to remote workers', () => {
     const { flow } = await restFlow('liar_call', 10, 'liar');
     const token = (await admin.raw('POST', '/v1.0/workers/wrk_liar/rotate-token')).body as { token: string };
     // The only worker with the flow's label: every attempt of the run comes here.
-    const terms = {
-      maxConcurrentRuns: 1,
-      labels: ['liar'],
-      capabilities: [
-        { executionKey: '*', tenantScope: '*', sourceKind: '*', runtimeKey: '*', signatureHash: '*' },
-      ],
-    };
+    const terms = pinnedTerms('liar', 1);
     const liar = await openSession(server.baseUrl, 'wrk_liar', token.token, terms);
     const run = await tenant.flows.run(flow.id, {});
     const report = (session: { sessionId: string }, assignment: Assigned, fields: object) => ({
@@ -413,13 +410,7 @@ describe('dispatch to remote workers', () => {
     const token = (await admin.raw('POST', '/v1.0/workers/wrk_replace/rotate-token')).body as {
       token: string;
     };
-    const terms = {
-      maxConcurrentRuns: 64,
-      labels: ['replace'],
-      capabilities: [
-        { executionKey: '*', tenantScope: '*', sourceKind: '*', runtimeKey: '*', signatureHash: '*' },
-      ],
-    };
+    const terms = pinnedTerms('replace', 64);
     const older = await openSession(server.baseUrl, 'wrk_replace', token.token, terms);
     // Runs keep arriving while the new session replaces the older one: a placement pass may
     // choose the new session while the older one is still being ended, and the new session must
@@ -444,13 +435,12 @@ describe('dispatch to remote workers', () => {
     const token = (await admin.raw('POST', '/v1.0/workers/wrk_canceller/rotate-token')).body as {
       token: string;
     };
-    const worker = await openSession(server.baseUrl, 'wrk_canceller', token.token, {
-      maxConcurrentRuns: 2,
-      labels: ['canceller'],
-      capabilities: [
-        { executionKey: '*', tenantScope: '*', sourceKind: '*', runtimeKey: '*', signatureHash: '*' },
-      ],
-    });
+    const worker = await openSession(
+      server.baseUrl,
+      'wrk_canceller',
+      token.token,
+      pinnedTerms('canceller', 2),
+    );
     const finish = (runId: string) => finishOn(worker, 'wrk_canceller', runId);
     // Two runs hold both slots, one waits at the head, and the last, behind it, is cancelled before
     // any pass has looked at it; then both slots free at once, and one pass looks at both.
@@ -472,13 +462,7 @@ describe('dispatch to remote workers', () => {
   it('places a run by the routing label its flow had when the run was accepted', async () => {
     const fake = async (id: string, label: string, maxConcurrentRuns: number) => {
       const token = (await admin.raw('POST', `/v1.0/workers/${id}/rotate-token`)).body as { token: string };
-      return openSession(server.baseUrl, id, token.token, {
-        maxConcurrentRuns,
-        labels: [label],
-        capabilities: [
-          { executionKey: '*', tenantScope: '*', sourceKind: '*', runtimeKey: '*', signatureHash: '*' },
-        ],
-      });
+      return openSession(server.baseUrl, id, token.token, pinnedTerms(label, maxConcurrentRuns));
     };
     const gate = (await restFlow('label_gate', 10, 'lgate')).flow;
     const { flow } = await restFlow('label_edit', 10, 'lfirst');
