@@ -53,10 +53,11 @@ export const DisconnectReason = {
 const HEARTBEAT_WRITE_LANE = 'worker-heartbeats';
 
 /**
- * Frames of a worker recorded as refused (an ack or a completion of an attempt its session does
- * not hold, a repeated ack) that it may send at once, and per second after that. Each is an
- * activity row: without a budget one worker token could fill the database's disk with them. A
- * worker whose leases lapsed reports a few such frames, never a hundred.
+ * Frames of a worker recorded as refused (an ack or a completion of an attempt never issued to
+ * its session, a repeated ack or report) that it may send at once, and per second after that.
+ * Each is an activity row: without a budget one worker token could fill the database's disk
+ * with them. An honest worker's late reports of attempts the server ended do not count (the
+ * coordinator records the first report of each attempt free).
  */
 const REFUSED_FRAMES_BURST = 100;
 const REFUSED_FRAMES_PER_SECOND = 1;
