@@ -337,6 +337,39 @@ describe('dispatch to remote workers', () => {
     bulk.socket.close();
   }, 60_000);
 
+  it('spends the budget on reports of attempts already applied, and closes a session repeating them', async () => {
+    const { flow } = await restFlow('repeat_call', 10, 'repeat');
+    const token = (await admin.raw('POST', '/v1.0/workers/wrk_repeat/rotate-token')).body as {
+      token: string;
+    };
+    const repeater = await openSession(server.baseUrl, 'wrk_repeat', token.token, pinnedTerms('repeat', 150));
+    const runs = await Promise.all(Array.from({ length: 120 }, () => tenant.flows.run(flow.id, {})));
+    const assignments = await Promise.all(runs.map((run) => assignedTo(repeater.socket, run.id)));
+    const report = (assignment: Assigned) => ({
+      type: 'run-completed',
+      completion: {
+        flowRunId: assignment.flowRunId,
+        runAssignmentId: assignment.id,
+        workerId: 'wrk_repeat',
+        workerSessionId: repeater.sessionId,
+        leaseToken: assignment.leaseToken,
+        finalState: 'Succeeded',
+        outputData: '"once"',
+        stepRuns: [],
+        completedUtc: new Date().toISOString(),
+      },
+    });
+    for (const assignment of assignments) repeater.socket.send(report(assignment));
+    const done = await allEnded(
+      runs.map((run) => run.id),
+      15_000,
+    );
+    expect(done.every((run) => run.state === 'Succeeded')).toBe(true);
+    // Every report again: more than the budget of refused frames holds.
+    for (const assignment of assignments) repeater.socket.send(report(assignment));
+    expect(await repeater.socket.closed).toEqual({ code: 1008, reason: 'too many refused frames' });
+  }, 60_000);
+
   it('keeps open an attempt its own worker reports wrongly, and runs it again once that session ends', async () => {
     const { flow } = await restFlow('liar_call', 10, 'liar');
     const token = (await admin.raw('POST', '/v1.0/workers/wrk_liar/rotate-token')).body as { token: string };

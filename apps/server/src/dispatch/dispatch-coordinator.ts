@@ -1082,20 +1082,25 @@ export class DispatchCoordinator implements RunDispatch {
 
   /**
    * Whether a refused report is recorded. The first report of an attempt issued to this very
-   * session costs its worker nothing, however it was refused: the server may have ended the
-   * attempt itself meanwhile (its lease lapsed, its session's attempts were taken back, its
-   * tenant was deleted), and an honest worker with many slots may send many such reports at
-   * once. Any other (a repeat, an attempt never issued to the session) is spent from the
-   * worker's budget.
+   * session that is still open here, or that the server took back (`LeaseExpired`: its lease
+   * lapsed, it was refused or not delivered), costs its worker nothing: the attempt's row may be
+   * gone (its tenant was deleted) or ended without the worker knowing, and an honest worker
+   * with many slots may send many such reports at once. Any other (a repeat, a report of an
+   * attempt already reported, one never issued to the session) is spent from the worker's
+   * budget.
    */
   #recordsRefusal(arrival: ArrivedCompletion, stored: StoredAssignment | null): boolean {
     const { completion, session, open } = arrival;
-    const issuedHere =
+    const endedByServer =
       open !== null ||
       (stored !== null &&
+        stored.state === 'LeaseExpired' &&
         stored.workerSessionId === session.workerSessionId &&
         stored.leaseToken === completion.leaseToken);
-    if (issuedHere) {
+    // Only for a live session: its record is dropped when it closes, and must not come back.
+    const live =
+      this.#options.sessions.session(session.workerId)?.workerSessionId === session.workerSessionId;
+    if (endedByServer && live) {
       let reported = this.#refusedOnce.get(session.workerSessionId);
       if (!reported) {
         reported = new Set();
