@@ -4,8 +4,8 @@ import Database from 'better-sqlite3';
 /** The rows one answered 1-step trigger call stores, table by table. */
 const RUN_TABLES = ['flow_runs', 'run_assignments', 'step_runs', 'request_history'] as const;
 
-/** Columns naming the run a row belongs to, kept pointing at the copy's own run id. */
-const RUN_ID_COLUMNS = new Set(['flow_run_id']);
+/** Runs per transaction: about what one turn of the server's group commit holds under load. */
+const RUNS_PER_COMMIT = 16;
 
 /** What storing a run's rows costs SQLite itself, per run, in microseconds. */
 export interface SqliteFloor {
@@ -16,8 +16,8 @@ export interface SqliteFloor {
 
 /**
  * The least a run can cost on SQLite: the four rows of the last run in a benchmark's database,
- * inserted again `runs` times with fresh ids through prepared statements, `runsPerCommit` runs
- * per transaction (as the server's group commit shares one), with the server's pragmas, on a copy
+ * inserted again `runs` times with fresh ids through prepared statements, {@link RUNS_PER_COMMIT}
+ * runs per transaction (as the server's group commit shares one), with the server's pragmas, on a copy
  * of that database (same schema, indexes and size). No Tempo code runs here: this is the floor
  * under the server's CPU per call, the part no change to Tempo's own code can remove while every
  * run is stored as it is.
@@ -45,30 +45,28 @@ export const measureSqliteFloor = (databaseFile: string, copyFile: string, runs 
     const begin = db.prepare('BEGIN');
     const commit = db.prepare('COMMIT');
     let sequence = 0;
-    const timeInserts = (only: readonly (typeof inserts)[number][], runsPerCommit: number): number => {
+    const timeInserts = (only: readonly (typeof inserts)[number][]): number => {
       const started = process.hrtime.bigint();
-      for (let done = 0; done < runs; done += runsPerCommit) {
+      for (let done = 0; done < runs; done += RUNS_PER_COMMIT) {
         begin.run();
-        for (let index = 0; index < runsPerCommit; index++) {
-          // Ids sort after the existing ones, as the server's time-ordered ids do.
+        for (let index = 0; index < RUNS_PER_COMMIT; index++) {
+          // Ids sort after the existing ones, as the server's time-ordered ids do; a row's
+          // `flow_run_id` names the copy's own run.
           const id = `zz_floor_${String(sequence++).padStart(12, '0')}`;
           for (const { sample, columns, statement } of only)
             statement.run(
-              ...columns.map((column) =>
-                column === 'id' || RUN_ID_COLUMNS.has(column) ? id : sample[column],
-              ),
+              ...columns.map((column) => (column === 'id' || column === 'flow_run_id' ? id : sample[column])),
             );
         }
         commit.run();
       }
       return Number(process.hrtime.bigint() - started) / 1000 / runs;
     };
-    const runsPerCommit = 16;
-    const perRunUs = timeInserts(inserts, runsPerCommit);
+    const perRunUs = timeInserts(inserts);
     const perTableUs = Object.fromEntries(
-      inserts.map((insert) => [insert.table, timeInserts([insert], runsPerCommit)]),
+      inserts.map((insert) => [insert.table, timeInserts([insert])]),
     ) as SqliteFloor['perTableUs'];
-    return { perRunUs, perTableUs, runsPerCommit };
+    return { perRunUs, perTableUs, runsPerCommit: RUNS_PER_COMMIT };
   } finally {
     db.close();
     for (const suffix of ['', '-wal', '-shm']) rmSync(`${copyFile}${suffix}`, { force: true });

@@ -76,6 +76,10 @@ const pinnedTerms = (label: string, maxConcurrentRuns: number) => ({
   ],
 });
 
+/** A new token of worker `id` (rotate-token registers the worker on first use). */
+const workerToken = async (id: string): Promise<string> =>
+  ((await admin.raw('POST', `/v1.0/workers/${id}/rotate-token`)).body as { token: string }).token;
+
 const fire = (triggerId: string) => anonymous.raw('POST', `/v1.0/triggers/http/${triggerId}`, { body: {} });
 
 const ended = (run: FlowRunRecord) => run.state !== 'Queued' && run.state !== 'Running';
@@ -139,11 +143,9 @@ describe('dispatch to remote workers', () => {
     const run = await tenant.flows.run(flow.id, {});
     const assignment = await eventually(async () => (await tenant.runs.activity(run.id)).assignments[0]);
     expect(assignment.workerId).toMatch(/^wrk_dispatch_/);
-    const token = (await admin.raw('POST', '/v1.0/workers/wrk_forger/rotate-token')).body as {
-      token: string;
-    };
+    const token = await workerToken('wrk_forger');
     // A worker advertising nothing is never given runs; it only sends the forged frames.
-    const forger = await openSession(server.baseUrl, 'wrk_forger', token.token, { capabilities: [] });
+    const forger = await openSession(server.baseUrl, 'wrk_forger', token, { capabilities: [] });
     const completion = {
       flowRunId: run.id,
       runAssignmentId: assignment.id,
@@ -182,10 +184,8 @@ describe('dispatch to remote workers', () => {
     frameOf: (sessionId: string, index: number) => Record<string, unknown>,
   ) => {
     const { flow } = await restFlow(`${workerId}_call`, 10);
-    const token = (await admin.raw('POST', `/v1.0/workers/${workerId}/rotate-token`)).body as {
-      token: string;
-    };
-    const flooder = await openSession(server.baseUrl, workerId, token.token, { capabilities: [] });
+    const token = await workerToken(workerId);
+    const flooder = await openSession(server.baseUrl, workerId, token, { capabilities: [] });
     const activityCount = async () =>
       (
         (await admin.raw('GET', `/v1.0/workers/${workerId}/activity?pageSize=1`)).body as {
@@ -263,6 +263,28 @@ describe('dispatch to remote workers', () => {
         .find((assignment) => assignment.flowRunId === runId),
     );
 
+  /** The `run-completed` frame of `assignment` from a session of `workerId`: `Succeeded` unless `fields` say otherwise. */
+  const reportOf = (
+    session: { sessionId: string },
+    workerId: string,
+    assignment: Assigned,
+    fields: object = {},
+  ) => ({
+    type: 'run-completed',
+    completion: {
+      flowRunId: assignment.flowRunId,
+      runAssignmentId: assignment.id,
+      workerId,
+      workerSessionId: session.sessionId,
+      leaseToken: assignment.leaseToken,
+      finalState: 'Succeeded',
+      outputData: '"done"',
+      stepRuns: [],
+      completedUtc: new Date().toISOString(),
+      ...fields,
+    },
+  });
+
   /** Reports a fake worker's run `Succeeded`, as its worker would, once it has been assigned. */
   const finishOn = async (
     session: {
@@ -271,23 +293,7 @@ describe('dispatch to remote workers', () => {
     },
     workerId: string,
     runId: string,
-  ) => {
-    const assignment = await assignedTo(session.socket, runId);
-    session.socket.send({
-      type: 'run-completed',
-      completion: {
-        flowRunId: runId,
-        runAssignmentId: assignment.id,
-        workerId,
-        workerSessionId: session.sessionId,
-        leaseToken: assignment.leaseToken,
-        finalState: 'Succeeded',
-        outputData: '"done"',
-        stepRuns: [],
-        completedUtc: new Date().toISOString(),
-      },
-    });
-  };
+  ) => session.socket.send(reportOf(session, workerId, await assignedTo(session.socket, runId)));
 
   it("records without closing the session many reports of a worker's own attempts the server ended meanwhile", async () => {
     // A tenant of its own, deleted while its runs execute: every attempt row goes with it.
@@ -299,27 +305,14 @@ describe('dispatch to remote workers', () => {
       transitions: { doomed_call: {} },
       routingHintLabel: 'bulk',
     });
-    const token = (await admin.raw('POST', '/v1.0/workers/wrk_bulk/rotate-token')).body as { token: string };
-    const bulk = await openSession(server.baseUrl, 'wrk_bulk', token.token, pinnedTerms('bulk', 150));
+    const token = await workerToken('wrk_bulk');
+    const bulk = await openSession(server.baseUrl, 'wrk_bulk', token, pinnedTerms('bulk', 150));
     // More reports than the budget of refused frames (100 at once) holds.
     const runs = await Promise.all(Array.from({ length: 120 }, () => doomed.flows.run(flow.id, {})));
     const assignments = await Promise.all(runs.map((run) => assignedTo(bulk.socket, run.id)));
     await admin.tenants.delete(doomed.tenantId);
     for (const assignment of assignments)
-      bulk.socket.send({
-        type: 'run-completed',
-        completion: {
-          flowRunId: assignment.flowRunId,
-          runAssignmentId: assignment.id,
-          workerId: 'wrk_bulk',
-          workerSessionId: bulk.sessionId,
-          leaseToken: assignment.leaseToken,
-          finalState: 'Succeeded',
-          outputData: '"late"',
-          stepRuns: [],
-          completedUtc: new Date().toISOString(),
-        },
-      });
+      bulk.socket.send(reportOf(bulk, 'wrk_bulk', assignment, { outputData: '"late"' }));
     const orphans = await eventually(async () => {
       const events = (
         (await admin.raw('GET', '/v1.0/workers/wrk_bulk/activity?pageSize=200')).body as {
@@ -339,26 +332,12 @@ describe('dispatch to remote workers', () => {
 
   it('spends the budget on reports of attempts already applied, and closes a session repeating them', async () => {
     const { flow } = await restFlow('repeat_call', 10, 'repeat');
-    const token = (await admin.raw('POST', '/v1.0/workers/wrk_repeat/rotate-token')).body as {
-      token: string;
-    };
-    const repeater = await openSession(server.baseUrl, 'wrk_repeat', token.token, pinnedTerms('repeat', 150));
+    const token = await workerToken('wrk_repeat');
+    const repeater = await openSession(server.baseUrl, 'wrk_repeat', token, pinnedTerms('repeat', 150));
     const runs = await Promise.all(Array.from({ length: 120 }, () => tenant.flows.run(flow.id, {})));
     const assignments = await Promise.all(runs.map((run) => assignedTo(repeater.socket, run.id)));
-    const report = (assignment: Assigned) => ({
-      type: 'run-completed',
-      completion: {
-        flowRunId: assignment.flowRunId,
-        runAssignmentId: assignment.id,
-        workerId: 'wrk_repeat',
-        workerSessionId: repeater.sessionId,
-        leaseToken: assignment.leaseToken,
-        finalState: 'Succeeded',
-        outputData: '"once"',
-        stepRuns: [],
-        completedUtc: new Date().toISOString(),
-      },
-    });
+    const report = (assignment: Assigned) =>
+      reportOf(repeater, 'wrk_repeat', assignment, { outputData: '"once"' });
     for (const assignment of assignments) repeater.socket.send(report(assignment));
     const done = await allEnded(
       runs.map((run) => run.id),
@@ -372,24 +351,13 @@ describe('dispatch to remote workers', () => {
 
   it('keeps open an attempt its own worker reports wrongly, and runs it again once that session ends', async () => {
     const { flow } = await restFlow('liar_call', 10, 'liar');
-    const token = (await admin.raw('POST', '/v1.0/workers/wrk_liar/rotate-token')).body as { token: string };
+    const token = await workerToken('wrk_liar');
     // The only worker with the flow's label: every attempt of the run comes here.
     const terms = pinnedTerms('liar', 1);
-    const liar = await openSession(server.baseUrl, 'wrk_liar', token.token, terms);
+    const liar = await openSession(server.baseUrl, 'wrk_liar', token, terms);
     const run = await tenant.flows.run(flow.id, {});
-    const report = (session: { sessionId: string }, assignment: Assigned, fields: object) => ({
-      type: 'run-completed',
-      completion: {
-        flowRunId: assignment.flowRunId,
-        runAssignmentId: assignment.id,
-        workerId: 'wrk_liar',
-        workerSessionId: session.sessionId,
-        leaseToken: assignment.leaseToken,
-        finalState: 'Succeeded',
-        completedUtc: new Date().toISOString(),
-        ...fields,
-      },
-    });
+    const report = (session: { sessionId: string }, assignment: Assigned, fields: object) =>
+      reportOf(session, 'wrk_liar', assignment, fields);
     const first = await assignedTo(liar.socket, run.id);
     // Its own attempt, with a step run of another run: refused as a whole, the attempt stays open.
     const now = new Date().toISOString();
@@ -424,7 +392,7 @@ describe('dispatch to remote workers', () => {
     // The session's end takes the open attempt back; the next session gets the run again.
     liar.socket.close();
     await liar.socket.closed;
-    const again = await openSession(server.baseUrl, 'wrk_liar', token.token, terms);
+    const again = await openSession(server.baseUrl, 'wrk_liar', token, terms);
     const second = await assignedTo(again.socket, run.id);
     expect(second.attemptNumber).toBe(2);
     again.socket.send(report(again, second, { outputData: '"truth"', stepRuns: [] }));
@@ -440,16 +408,14 @@ describe('dispatch to remote workers', () => {
 
   it('sends a session that replaces an older one its hello-ack before any assign', async () => {
     const { flow } = await restFlow('replace_call', 10, 'replace');
-    const token = (await admin.raw('POST', '/v1.0/workers/wrk_replace/rotate-token')).body as {
-      token: string;
-    };
+    const token = await workerToken('wrk_replace');
     const terms = pinnedTerms('replace', 64);
-    const older = await openSession(server.baseUrl, 'wrk_replace', token.token, terms);
+    const older = await openSession(server.baseUrl, 'wrk_replace', token, terms);
     // Runs keep arriving while the new session replaces the older one: a placement pass may
     // choose the new session while the older one is still being ended, and the new session must
     // have its session id before it is given anything.
     const [newer, ...arriving] = await Promise.all([
-      openSession(server.baseUrl, 'wrk_replace', token.token, terms),
+      openSession(server.baseUrl, 'wrk_replace', token, terms),
       ...Array.from({ length: 30 }, () => tenant.flows.run(flow.id, {})),
     ]);
     // Every run comes to the new session in the end (the older one's are taken back).
@@ -465,15 +431,8 @@ describe('dispatch to remote workers', () => {
 
   it('gives a queued run cancelled before placement no attempt at all', async () => {
     const { flow } = await restFlow('cancel_call', 10, 'canceller');
-    const token = (await admin.raw('POST', '/v1.0/workers/wrk_canceller/rotate-token')).body as {
-      token: string;
-    };
-    const worker = await openSession(
-      server.baseUrl,
-      'wrk_canceller',
-      token.token,
-      pinnedTerms('canceller', 2),
-    );
+    const token = await workerToken('wrk_canceller');
+    const worker = await openSession(server.baseUrl, 'wrk_canceller', token, pinnedTerms('canceller', 2));
     const finish = (runId: string) => finishOn(worker, 'wrk_canceller', runId);
     // Two runs hold both slots, one waits at the head, and the last, behind it, is cancelled before
     // any pass has looked at it; then both slots free at once, and one pass looks at both.
@@ -494,8 +453,8 @@ describe('dispatch to remote workers', () => {
 
   it('places a run by the routing label its flow had when the run was accepted', async () => {
     const fake = async (id: string, label: string, maxConcurrentRuns: number) => {
-      const token = (await admin.raw('POST', `/v1.0/workers/${id}/rotate-token`)).body as { token: string };
-      return openSession(server.baseUrl, id, token.token, pinnedTerms(label, maxConcurrentRuns));
+      const token = await workerToken(id);
+      return openSession(server.baseUrl, id, token, pinnedTerms(label, maxConcurrentRuns));
     };
     const gate = (await restFlow('label_gate', 10, 'lgate')).flow;
     const { flow } = await restFlow('label_edit', 10, 'lfirst');
